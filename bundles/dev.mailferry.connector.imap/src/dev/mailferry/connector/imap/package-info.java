@@ -1,0 +1,2 @@
+/** IMAP source and target connectors (Jakarta Mail / Angus Mail), registered as Declarative Services components. */
+package dev.mailferry.connector.imap;

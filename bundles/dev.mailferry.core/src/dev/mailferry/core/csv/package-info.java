@@ -1,0 +1,2 @@
+/** Imports mailbox lists in Exchange Online migration CSV format. */
+package dev.mailferry.core.csv;

@@ -1,0 +1,37 @@
+package dev.mailferry.core.spi;
+
+import dev.mailferry.core.model.Credentials;
+import dev.mailferry.core.model.Endpoint;
+
+/**
+ * Reads mailboxes from a kind of source system. Implementations are OSGi services (Declarative Services) registered
+ * with the property {@code connector.id}; the engine and the UI find them in the service registry, so a connector
+ * bundle installed from the update site is usable at once.
+ *
+ * <p>Contract for every implementation:
+ * <ul>
+ * <li>A source connector never changes anything on the source: no flag changes (read with BODY.PEEK or the
+ * equivalent), no deletes, no moves, no folder creation.</li>
+ * <li>Methods that do network I/O declare {@link ConnectorException}; its message names the server and folder and
+ * never contains a password or token.</li>
+ * <li>The service object is thread safe; the sessions it opens are used by one thread at a time.</li>
+ * </ul>
+ */
+public interface SourceConnector {
+
+    /** Stable identifier stored in project files, e.g. {@code "imap"}. Equals the {@code connector.id} property. */
+    String id();
+
+    /** Name for people, e.g. "IMAP server". */
+    String displayName();
+
+    /**
+     * Logs in to one mailbox. Fails with {@link ConnectorException.Kind#AUTHENTICATION} for a refused login, with
+     * {@link ConnectorException.Kind#UNTRUSTED_CERTIFICATE} when TLS verification fails and the endpoint does not
+     * explicitly trust the presented certificate.
+     */
+    SourceSession open(Endpoint endpoint, Credentials credentials) throws ConnectorException;
+
+    /** Connects, logs in, lists folders, and describes what it found. Changes nothing. */
+    ConnectionTestResult testConnection(Endpoint endpoint, Credentials credentials) throws ConnectorException;
+}

@@ -1,0 +1,16 @@
+package dev.mailferry.core.spi;
+
+import java.util.List;
+
+/** One logged-in source mailbox. Used by one thread at a time; {@link #close()} logs out and never throws. */
+public interface SourceSession extends AutoCloseable {
+
+    /** Every folder of the mailbox, parents before children, including hierarchy-only nodes. */
+    List<SourceFolder> listFolders() throws ConnectorException;
+
+    /** Opens a folder read-only (IMAP EXAMINE). At most one folder reader per session is open at a time. */
+    SourceFolderReader openFolder(SourceFolder folder) throws ConnectorException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,66 @@
+package dev.mailferry.core.spi;
+
+import dev.mailferry.core.model.MessageFingerprint;
+import dev.mailferry.core.model.MessageFlags;
+import dev.mailferry.core.model.MessageInfo;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Appends messages to one target folder.
+ *
+ * <p>Appends may be pipelined: {@link #append} may return before the target has answered, and reports the outcome to
+ * its {@link AppendListener} later, always on the calling thread, during a later {@code append} or during
+ * {@link #flush()}. After {@code flush()} returns, every appended message has been reported exactly once.
+ */
+public interface TargetFolderWriter extends AutoCloseable {
+
+    /**
+     * An opaque marker of the folder's current state (IMAP: UIDVALIDITY and UIDNEXT) to pass to
+     * {@link #appendedSince} after a crash. Call it with no append outstanding.
+     */
+    String checkpoint() throws ConnectorException;
+
+    /**
+     * Fingerprints and target ids of the messages that arrived in the folder after {@code checkpoint}, or of all its
+     * messages when the checkpoint no longer applies (IMAP: UIDVALIDITY changed).
+     */
+    List<AppendedMessage> appendedSince(String checkpoint) throws ConnectorException;
+
+    /**
+     * Appends the raw message with its flags and internal date. {@code rawMessage} holds exactly
+     * {@code message.size()} bytes and is read fully before this method returns. Flags the target cannot store
+     * (keywords on a target without them) are dropped and reported through {@link AppendListener#accepted}.
+     */
+    void append(MessageInfo message, MessageFlags flags, InputStream rawMessage, AppendListener listener)
+            throws ConnectorException;
+
+    /** Waits until every outstanding append has been reported. */
+    void flush() throws ConnectorException;
+
+    /** Replaces the flags of a message copied earlier (incremental sync). */
+    void updateFlags(String targetId, MessageFlags flags) throws ConnectorException;
+
+    @Override
+    void close();
+
+    /** A message found on the target, for crash recovery. */
+    record AppendedMessage(String targetId, MessageFingerprint fingerprint) {
+    }
+
+    /** Outcome of one append. */
+    interface AppendListener {
+
+        /**
+         * The target has accepted the message.
+         *
+         * @param targetId     the target's id for it (IMAP: {@code uidvalidity:uid} from APPENDUID), or null when the
+         *                     target does not say
+         * @param droppedFlags flags the target could not store, empty when none
+         */
+        void accepted(MessageInfo message, String targetId, MessageFlags droppedFlags);
+
+        /** The target refused this message (e.g. too large); the reason is the target's answer. */
+        void rejected(MessageInfo message, String reason);
+    }
+}
