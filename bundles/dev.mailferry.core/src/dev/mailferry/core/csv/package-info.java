@@ -1,2 +1,0 @@
-/** Imports mailbox lists in Exchange Online migration CSV format. */
-package dev.mailferry.core.csv;
