@@ -1,0 +1,159 @@
+package dev.mailferry.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Command line for scripts (the benchmark) and for a hidden {@code mailferry} command: starts a {@link DemoEnvironment},
+ * writes a shell-sourceable file describing it, and keeps it running until the process is terminated.
+ *
+ * <pre>
+ * java -cp dev.mailferry.core.jar:dev.mailferry.demo.jar dev.mailferry.demo.DemoEnvironmentMain \
+ *     --dir /tmp/bench --users 1 --preset benchmark --messages 5000 --seed 42 --env-file /tmp/bench/env.sh
+ * </pre>
+ */
+public final class DemoEnvironmentMain {
+
+    private static final String USAGE = String.join("\n",
+            "Usage: DemoEnvironmentMain --dir DIR [--env-file FILE] [--users N] [--preset small|benchmark]",
+            "         [--messages N] [--seed S] [--near-limit] [--over-limit] [--delimiters ./]",
+            "Starts a source Dovecot with generated mailboxes and an empty target Dovecot on loopback, writes",
+            "MF_* shell variables to FILE (default DIR/env.sh), prints READY and runs until terminated.");
+
+    private DemoEnvironmentMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Starts the environment described by {@code args} and blocks until the thread is interrupted or the JVM shuts
+     * down; returns the exit code (2 for bad arguments). A CLI command can call this directly.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+        Path dir = null;
+        Path envFile = null;
+        int users = 1;
+        String preset = "small";
+        Integer messages = null;
+        long seed = 1;
+        boolean nearLimit = false;
+        boolean overLimit = false;
+        String delimiters = "./";
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                case "--dir" -> dir = Path.of(args[++i]);
+                case "--env-file" -> envFile = Path.of(args[++i]);
+                case "--users" -> users = Integer.parseInt(args[++i]);
+                case "--preset" -> preset = args[++i];
+                case "--messages" -> messages = Integer.parseInt(args[++i]);
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--near-limit" -> nearLimit = true;
+                case "--over-limit" -> overLimit = true;
+                case "--delimiters" -> delimiters = args[++i];
+                default -> throw new IllegalArgumentException("Unknown option " + args[i]);
+                }
+            }
+            if (dir == null || delimiters.length() != 2 || !(preset.equals("small") || preset.equals("benchmark"))) {
+                throw new IllegalArgumentException("--dir is required; --preset is small or benchmark; --delimiters two chars");
+            }
+        } catch (RuntimeException e) {
+            err.println(e.getMessage() == null ? e.toString() : e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        CorpusSpec spec = preset.equals("benchmark") ? CorpusSpec.benchmark(seed) : CorpusSpec.small(seed, 200);
+        if (messages != null) {
+            spec = spec.withMessageCount(messages);
+        }
+        spec = spec.withLimitMessages(nearLimit, overLimit);
+        Files.createDirectories(dir);
+        long started = System.nanoTime();
+        DemoEnvironment environment = DemoEnvironment.builder(dir).users(users).corpus(spec)
+                .delimiters(delimiters.charAt(0), delimiters.charAt(1)).start();
+        Thread stopper = new Thread(environment::stop, "stop demo environment");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        Path env = envFile != null ? envFile : dir.resolve("env.sh");
+        writeEnvFile(environment, dir, env);
+        long messagesWritten = environment.users().stream().mapToLong(u -> u.sourceManifest().messageCount()).sum();
+        long bytesWritten = environment.users().stream().mapToLong(u -> u.sourceManifest().totalBytes()).sum();
+        out.printf("Source %s:%d (delimiter %s), target %s:%d (delimiter %s); %d messages, %d bytes in %.1f s%n",
+                environment.source().host(), environment.source().imapPort(), environment.source().delimiter(),
+                environment.target().host(), environment.target().imapPort(), environment.target().delimiter(),
+                messagesWritten, bytesWritten, (System.nanoTime() - started) / 1e9);
+        out.println("READY " + env);
+        out.flush();
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Runtime.getRuntime().removeShutdownHook(stopper);
+        environment.stop();
+        return 0;
+    }
+
+    private static void writeEnvFile(DemoEnvironment environment, Path dir, Path env) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("# Written by DemoEnvironmentMain; source it from a shell.");
+        lines.add("MF_PID=" + ProcessHandle.current().pid());
+        for (String side : List.of("SOURCE", "TARGET")) {
+            DemoEnvironmentServer server = side.equals("SOURCE") ? environment.source() : environment.target();
+            DovecotServer dovecot = side.equals("SOURCE") ? environment.sourceServer() : environment.targetServer();
+            lines.add("MF_" + side + "_HOST=" + server.host());
+            lines.add("MF_" + side + "_PORT=" + server.imapPort());
+            lines.add("MF_" + side + "_IMAPS_PORT=" + server.imapsPort());
+            lines.add("MF_" + side + "_DELIMITER=" + quote(String.valueOf(server.delimiter())));
+            lines.add("MF_" + side + "_CERT_PEM=" + quote(server.certificatePemFile().toString()));
+            lines.add("MF_" + side + "_CERT_SHA256=" + quote(server.certificateSha256()));
+            lines.add("MF_" + side + "_LOG=" + quote(dovecot.logFile().toString()));
+        }
+        lines.add("MF_MASTER_USER=" + quote(environment.masterUserName()));
+        lines.add("MF_MASTER_PASSWORD=" + quote(environment.masterPassword()));
+        Path csv = dir.resolve("mailboxes.csv");
+        Path masterCsv = dir.resolve("mailboxes-master.csv");
+        Files.writeString(csv, environment.csv(), StandardCharsets.UTF_8);
+        Files.writeString(masterCsv, environment.masterCsv(), StandardCharsets.UTF_8);
+        lines.add("MF_CSV=" + quote(csv.toString()));
+        lines.add("MF_MASTER_CSV=" + quote(masterCsv.toString()));
+        lines.add("MF_USER_COUNT=" + environment.users().size());
+        long messages = 0;
+        long bytes = 0;
+        for (int i = 0; i < environment.users().size(); i++) {
+            DemoEnvironmentUser user = environment.users().get(i);
+            String prefix = "MF_USER_" + (i + 1) + "_";
+            Path manifest = dir.resolve("manifest-" + user.sourceUserName() + ".tsv");
+            user.sourceManifest().writeTsv(manifest);
+            lines.add(prefix + "EMAIL=" + quote(user.emailAddress()));
+            lines.add(prefix + "SOURCE_USER=" + quote(user.sourceUserName()));
+            lines.add(prefix + "SOURCE_PASSWORD=" + quote(user.sourcePassword()));
+            lines.add(prefix + "TARGET_USER=" + quote(user.targetUserName()));
+            lines.add(prefix + "TARGET_PASSWORD=" + quote(user.targetPassword()));
+            lines.add(prefix + "SOURCE_MAILDIR=" + quote(environment.sourceServer().mailDir(user.sourceUserName()).toString()));
+            lines.add(prefix + "TARGET_MAILDIR=" + quote(environment.targetServer().mailDir(user.targetUserName()).toString()));
+            lines.add(prefix + "MANIFEST=" + quote(manifest.toString()));
+            lines.add(prefix + "MESSAGES=" + user.sourceManifest().messageCount());
+            lines.add(prefix + "BYTES=" + user.sourceManifest().totalBytes());
+            messages += user.sourceManifest().messageCount();
+            bytes += user.sourceManifest().totalBytes();
+        }
+        lines.add("MF_MESSAGES=" + messages);
+        lines.add("MF_BYTES=" + bytes);
+        Path temp = env.resolveSibling(env.getFileName() + ".tmp");
+        Files.write(temp, lines, StandardCharsets.UTF_8);
+        // Renamed into place so a script polling for the file never reads half of it.
+        Files.move(temp, env, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String quote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+}

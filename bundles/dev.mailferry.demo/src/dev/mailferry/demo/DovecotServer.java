@@ -1,0 +1,722 @@
+package dev.mailferry.demo;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private, throwaway Dovecot IMAP server on loopback, for tests, the {@code mailferry demo} command and the
+ * benchmark. Everything it uses lives below one directory: its configuration, passwd files, a self-signed certificate
+ * generated at start, its sockets and state, its log and the users' Maildirs.
+ *
+ * <pre>{@code
+ * try (DovecotServer dovecot = DovecotServer.builder(dir).user("alice", "secret").masterUser("admin", "adminpw").start()) {
+ *     // IMAP on dovecot.host():dovecot.imapPort(), IMAPS on dovecot.imapsPort()
+ *     // "alice*admin" / "adminpw" logs in as alice; so does SASL PLAIN with authzid "alice" and authcid "admin"
+ * }
+ * }</pre>
+ *
+ * <p>When the JVM runs as root, mail is owned by uid/gid 65534 (Dovecot refuses mail access as root). Code that writes
+ * Maildir files directly below {@link #mailDir(String)} should call {@link #fixMailOwnership()} afterwards. Failed
+ * logins are answered without Dovecot's growing penalty delays (a ~0.5 s answer delay remains, Dovecot's timer
+ * granularity).
+ */
+public final class DovecotServer implements AutoCloseable {
+
+    /** Maildir++ layout: folders are {@code Maildir/.Parent.Child}, the IMAP hierarchy delimiter is '.'. */
+    public static final char MAILDIR_PLUS_PLUS_DELIMITER = '.';
+    /** Maildir with {@code LAYOUT=fs}: folders are {@code Maildir/Parent/Child}, the delimiter is '/'. */
+    public static final char FS_LAYOUT_DELIMITER = '/';
+    /** Separates user and master user in a master login: {@code alice*admin}. */
+    public static final String MASTER_USER_SEPARATOR = "*";
+
+    private static final int NOBODY_ID = 65534;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(6);
+    /** Dovecot's passwd-file driver checks the file's mtime at most once per second. */
+    private static final Duration PASSWD_RELOAD_INTERVAL = Duration.ofMillis(1100);
+    /** Unix socket paths are limited to 108 bytes; Dovecot's longest socket name below base_dir is ~30. */
+    private static final int MAX_BASE_DIR_LENGTH = 70;
+
+    private final Path directory;
+    private final char delimiter;
+    private final boolean specialUseMailboxes;
+    private final long maxMessageSize;
+    private final Map<String, String> users;
+    private final Map<String, String> masterUsers;
+    private final int mailUid;
+    private final int mailGid;
+    private final boolean runningAsRoot;
+    private final Path baseDir;
+    private final boolean baseDirIsTemporary;
+
+    private X509Certificate certificate;
+    private int imapPort;
+    private int imapsPort;
+    private Process process;
+    private Thread shutdownHook;
+
+    private DovecotServer(Builder builder) throws IOException {
+        this.directory = builder.directory.toAbsolutePath().normalize();
+        this.delimiter = builder.delimiter;
+        this.specialUseMailboxes = builder.specialUseMailboxes;
+        this.maxMessageSize = builder.maxMessageSize;
+        this.users = new LinkedHashMap<>(builder.users);
+        this.masterUsers = new LinkedHashMap<>(builder.masterUsers);
+        Files.createDirectories(directory);
+        Path probe = Files.createTempFile(directory, "uid", ".probe");
+        int ownUid = (Integer) Files.getAttribute(probe, "unix:uid");
+        int ownGid = (Integer) Files.getAttribute(probe, "unix:gid");
+        Files.delete(probe);
+        this.runningAsRoot = ownUid == 0;
+        this.mailUid = ownUid == 0 ? NOBODY_ID : ownUid;
+        this.mailGid = ownUid == 0 ? NOBODY_ID : ownGid;
+        Path preferredBaseDir = directory.resolve("run");
+        if (preferredBaseDir.toString().length() <= MAX_BASE_DIR_LENGTH) {
+            this.baseDir = preferredBaseDir;
+            this.baseDirIsTemporary = false;
+        } else {
+            this.baseDir = Files.createTempDirectory("mf-dovecot");
+            this.baseDirIsTemporary = true;
+        }
+    }
+
+    /** Starts configuring a server whose files all live below {@code directory} (created if missing). */
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+
+    /** Configures and starts a {@link DovecotServer}. */
+    public static final class Builder {
+        private final Path directory;
+        private char delimiter = MAILDIR_PLUS_PLUS_DELIMITER;
+        private boolean specialUseMailboxes = true;
+        private long maxMessageSize;
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private final Map<String, String> masterUsers = new LinkedHashMap<>();
+
+        private Builder(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+        }
+
+        /** '.' (Maildir++, the default) or '/' (Maildir LAYOUT=fs). */
+        public Builder hierarchyDelimiter(char value) {
+            if (value != MAILDIR_PLUS_PLUS_DELIMITER && value != FS_LAYOUT_DELIMITER) {
+                throw new IllegalArgumentException("Hierarchy delimiter must be '.' or '/', not '" + value + "'");
+            }
+            this.delimiter = value;
+            return this;
+        }
+
+        /**
+         * Whether Sent, Drafts, Trash, Junk and Archive carry RFC 6154 SPECIAL-USE attributes (default true); false
+         * imitates a server without SPECIAL-USE roles.
+         */
+        public Builder specialUseMailboxes(boolean value) {
+            this.specialUseMailboxes = value;
+            return this;
+        }
+
+        /** Makes APPEND of larger messages fail with NO (Dovecot's quota_max_mail_size); 0 means no limit. */
+        public Builder maxMessageSize(long bytes) {
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        public Builder user(String name, String password) {
+            users.put(checkName(name), checkPassword(password));
+            return this;
+        }
+
+        /** A master user who may log in as any user: {@code user*master} or SASL PLAIN with an authorization id. */
+        public Builder masterUser(String name, String password) {
+            masterUsers.put(checkName(name), checkPassword(password));
+            return this;
+        }
+
+        /**
+         * Writes the configuration, generates the certificate and starts Dovecot; returns once the IMAP port greets.
+         *
+         * @throws IllegalStateException when Dovecot is not installed
+         */
+        public DovecotServer start() throws IOException {
+            DovecotServer server = new DovecotServer(this);
+            server.start();
+            return server;
+        }
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    /** Plain IMAP port (STARTTLS is offered). */
+    public int imapPort() {
+        return imapPort;
+    }
+
+    /** Implicit-TLS IMAP port. */
+    public int imapsPort() {
+        return imapsPort;
+    }
+
+    public char hierarchyDelimiter() {
+        return delimiter;
+    }
+
+    /** The self-signed certificate the server presents (CN=localhost, SAN localhost and 127.0.0.1). */
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** SHA-256 of the certificate's DER encoding, upper-case hex pairs separated by ':' (as browsers show it). */
+    public String certificateSha256() {
+        return sha256Fingerprint(certificate);
+    }
+
+    public Path certificatePemFile() {
+        return directory.resolve("cert.pem");
+    }
+
+    /** The directory holding everything of this instance. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** Dovecot's own log: logins, errors. Worth attaching to a failed test. */
+    public Path logFile() {
+        return directory.resolve("dovecot.log");
+    }
+
+    /** The user's home directory; the mailbox lives in {@link #mailDir(String)} below it. */
+    public Path homeDir(String user) {
+        return directory.resolve("mail").resolve(checkName(user));
+    }
+
+    /**
+     * The user's Maildir root. INBOX is this directory itself ({@code cur/ new/ tmp/}); with the '.' delimiter a folder
+     * {@code A/B} is {@code .A.B/}, with '/' it is {@code A/B/}. Names are stored in modified UTF-7 as in IMAP.
+     */
+    public Path mailDir(String user) {
+        return homeDir(user).resolve("Maildir");
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * Adds or replaces a user, also while running. Dovecot looks at a changed passwd file at most once a second, so on
+     * a running server this returns only after that second has passed and the user can log in.
+     */
+    public synchronized void addUser(String name, String password) throws IOException {
+        users.put(checkName(name), checkPassword(password));
+        prepareHome(name);
+        writePasswdFiles();
+        awaitPasswdReload();
+    }
+
+    /** Adds or replaces a master user, like {@link #addUser}. */
+    public synchronized void addMasterUser(String name, String password) throws IOException {
+        masterUsers.put(checkName(name), checkPassword(password));
+        writePasswdFiles();
+        awaitPasswdReload();
+    }
+
+    private void awaitPasswdReload() throws IOException {
+        if (isRunning()) {
+            sleep(PASSWD_RELOAD_INTERVAL.toMillis());
+        }
+    }
+
+    /**
+     * Gives the mail processes' uid ownership of everything below the mail root again; call after writing Maildir
+     * files directly as root, or Dovecot cannot update them.
+     */
+    public synchronized void fixMailOwnership() throws IOException {
+        Path mailRoot = directory.resolve("mail");
+        if (!Files.exists(mailRoot)) {
+            return;
+        }
+        Files.walkFileTree(mailRoot, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                chown(dir);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                chown(file);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Stops Dovecot and waits until its processes are gone. Safe to call more than once. */
+    public synchronized void stop() {
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running or about to run: it stops the process itself
+            }
+            shutdownHook = null;
+        }
+        killProcess(process);
+        process = null;
+        if (baseDirIsTemporary) {
+            deleteQuietly(baseDir);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return "Dovecot[" + host() + ":" + imapPort + ", imaps " + imapsPort + ", " + directory + "]";
+    }
+
+    // ---------------------------------------------------------------------------------------------- start-up
+
+    private synchronized void start() throws IOException {
+        String dovecotBinary = findDovecot();
+        makeTraversable(directory);
+        Files.createDirectories(directory.resolve("state"));
+        Files.createDirectories(directory.resolve("mail"));
+        setMode(directory.resolve("mail"), "rwxr-xr-x");
+        generateCertificate();
+        for (String user : users.keySet()) {
+            prepareHome(user);
+        }
+        writePasswdFiles();
+
+        IOException lastFailure = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            imapPort = freeLoopbackPort();
+            imapsPort = freeLoopbackPort();
+            while (imapsPort == imapPort) {
+                imapsPort = freeLoopbackPort();
+            }
+            writeConfig();
+            try {
+                launch(dovecotBinary);
+                return;
+            } catch (IOException e) {
+                lastFailure = e;
+                killProcess(process);
+                process = null;
+                if (!readLogTail().contains("Address already in use")) {
+                    break;
+                }
+            }
+        }
+        throw lastFailure;
+    }
+
+    private void launch(String dovecotBinary) throws IOException {
+        // Leftover sockets of an earlier run make Dovecot's auth process wait seconds on connects; start clean.
+        deleteQuietly(baseDir);
+        Files.createDirectories(baseDir);
+        setMode(baseDir, "rwxr-xr-x");
+        Path stderrLog = directory.resolve("dovecot-stderr.log");
+        ProcessBuilder pb = new ProcessBuilder(dovecotBinary, "-F", "-c", directory.resolve("dovecot.conf").toString());
+        // Dovecot's processes inherit stdout/stderr; a pipe nobody reads would block them, so use a file.
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(stderrLog.toFile()));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        process = pb.start();
+        Process started = process;
+        shutdownHook = new Thread(() -> killProcess(started), "stop " + this);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        awaitGreeting();
+    }
+
+    private void awaitGreeting() throws IOException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("Dovecot exited at start (exit code " + process.exitValue() + "):\n"
+                        + readLogTail());
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host(), imapPort), 500);
+                socket.setSoTimeout(2000);
+                BufferedReader reader = new BufferedReader(
+                        new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                String greeting = reader.readLine();
+                if (greeting != null && greeting.startsWith("* OK")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            sleep(20);
+        }
+        throw new IOException("Dovecot did not greet on " + host() + ":" + imapPort + " within "
+                + START_TIMEOUT.toSeconds() + " s:\n" + readLogTail());
+    }
+
+    private static String findDovecot() {
+        for (String candidate : List.of("/usr/sbin/dovecot", "/usr/local/sbin/dovecot")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(":")) {
+                Path candidate = Path.of(dir, "dovecot");
+                if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+                    return candidate.toString();
+                }
+            }
+        }
+        throw new IllegalStateException("Dovecot is not installed (no 'dovecot' in /usr/sbin, /usr/local/sbin or on "
+                + "PATH). On Debian/Ubuntu: apt-get install -y dovecot-imapd");
+    }
+
+    private void writeConfig() throws IOException {
+        boolean root = runningAsRoot;
+        String internalUser = root && systemUserExists("dovecot") ? "dovecot" : currentUserName();
+        String loginUser = root && systemUserExists("dovenull") ? "dovenull" : internalUser;
+        String mailLocation = "maildir:~/Maildir" + (delimiter == FS_LAYOUT_DELIMITER ? ":LAYOUT=fs" : "");
+        StringBuilder c = new StringBuilder();
+        c.append("# Generated by Mailferry's DovecotServer; throwaway test instance.\n");
+        c.append("instance_name = mailferry-").append(Integer.toHexString(directory.hashCode())).append('\n');
+        c.append("base_dir = ").append(baseDir).append('\n');
+        c.append("state_dir = ").append(directory.resolve("state")).append('\n');
+        c.append("log_path = ").append(logFile()).append('\n');
+        c.append("protocols = imap\n");
+        c.append("listen = ").append(host()).append('\n');
+        c.append("ssl = yes\n");
+        c.append("ssl_cert = <").append(certificatePemFile()).append('\n');
+        c.append("ssl_key = <").append(directory.resolve("key.pem")).append('\n');
+        c.append("disable_plaintext_auth = no\n");
+        c.append("auth_mechanisms = plain login\n");
+        c.append("auth_failure_delay = 0\n");
+        c.append("auth_master_user_separator = ").append(MASTER_USER_SEPARATOR).append('\n');
+        c.append("default_internal_user = ").append(internalUser).append('\n');
+        c.append("default_login_user = ").append(loginUser).append('\n');
+        if (!root) {
+            c.append("default_internal_group = ").append(currentGroupName()).append('\n');
+        }
+        c.append("first_valid_uid = 1\n");
+        c.append("mail_location = ").append(mailLocation).append('\n');
+        if (maxMessageSize > 0) {
+            c.append("mail_plugins = $mail_plugins quota\n");
+            c.append("plugin {\n  quota = count:User quota\n  quota_vsizes = yes\n  quota_rule = *:storage=0\n");
+            c.append("  quota_max_mail_size = ").append(maxMessageSize).append("B\n}\n");
+        }
+        c.append("passdb {\n  driver = passwd-file\n  master = yes\n  pass = yes\n  args = ")
+                .append(directory.resolve("masters")).append("\n}\n");
+        c.append("passdb {\n  driver = passwd-file\n  args = ").append(directory.resolve("passwd")).append("\n}\n");
+        c.append("userdb {\n  driver = passwd-file\n  args = ").append(directory.resolve("passwd")).append("\n}\n");
+        c.append("namespace inbox {\n  inbox = yes\n  separator = ").append(delimiter).append('\n');
+        if (specialUseMailboxes) {
+            for (String[] mailbox : new String[][] { { "Sent", "\\Sent" }, { "Drafts", "\\Drafts" },
+                    { "Trash", "\\Trash" }, { "Junk", "\\Junk" }, { "Archive", "\\Archive" } }) {
+                c.append("  mailbox ").append(mailbox[0]).append(" {\n    special_use = ").append(mailbox[1])
+                        .append("\n  }\n");
+            }
+        }
+        c.append("}\n");
+        c.append("service imap-login {\n");
+        c.append("  inet_listener imap {\n    address = ").append(host()).append("\n    port = ").append(imapPort)
+                .append("\n  }\n");
+        c.append("  inet_listener imaps {\n    address = ").append(host()).append("\n    port = ").append(imapsPort)
+                .append("\n    ssl = yes\n  }\n}\n");
+        // Without this socket the auth process disables its per-IP penalty (2-15 s delays after failed logins).
+        c.append("service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n");
+        writeAtomically(directory.resolve("dovecot.conf"), c.toString(), "rw-r--r--");
+    }
+
+    private synchronized void writePasswdFiles() throws IOException {
+        StringBuilder passwd = new StringBuilder();
+        for (Map.Entry<String, String> user : users.entrySet()) {
+            passwd.append(user.getKey()).append(":{PLAIN}").append(user.getValue()).append(':').append(mailUid)
+                    .append(':').append(mailGid).append("::").append(homeDir(user.getKey())).append("::\n");
+        }
+        StringBuilder masters = new StringBuilder();
+        for (Map.Entry<String, String> master : masterUsers.entrySet()) {
+            masters.append(master.getKey()).append(":{PLAIN}").append(master.getValue()).append('\n');
+        }
+        // Read by Dovecot's auth process, which runs as the unprivileged internal user.
+        writeAtomically(directory.resolve("passwd"), passwd.toString(), "rw-r--r--");
+        writeAtomically(directory.resolve("masters"), masters.toString(), "rw-r--r--");
+    }
+
+    private void prepareHome(String user) throws IOException {
+        Path home = homeDir(user);
+        Files.createDirectories(home);
+        setMode(home, "rwxr-xr-x");
+        chown(home);
+    }
+
+    // ----------------------------------------------------------------------------------------- certificate
+
+    private void generateCertificate() throws IOException {
+        Path keystore = directory.resolve("keystore.p12");
+        Files.deleteIfExists(keystore);
+        char[] storePassword = randomPassword();
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        if (!Files.isExecutable(Path.of(keytool))) {
+            keytool = "keytool";
+        }
+        List<String> command = List.of(keytool, "-genkeypair", "-alias", "dovecot", "-keyalg", "EC", "-groupname",
+                "secp256r1", "-sigalg", "SHA256withECDSA", "-dname", "CN=localhost", "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1", "-validity", "3650", "-keystore", keystore.toString(),
+                "-storetype", "PKCS12", "-storepass", new String(storePassword), "-keypass",
+                new String(storePassword));
+        Path keytoolLog = directory.resolve("keytool.log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(keytoolLog.toFile());
+        Process keytoolProcess = pb.start();
+        try {
+            if (!keytoolProcess.waitFor(60, TimeUnit.SECONDS) || keytoolProcess.exitValue() != 0) {
+                keytoolProcess.destroyForcibly();
+                throw new IOException("keytool could not create a certificate: " + Files.readString(keytoolLog));
+            }
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keystore)) {
+                store.load(in, storePassword);
+            }
+            PrivateKey key = (PrivateKey) store.getKey("dovecot", storePassword);
+            certificate = (X509Certificate) store.getCertificate("dovecot");
+            writeAtomically(certificatePemFile(), pem("CERTIFICATE", certificate.getEncoded()), "rw-r--r--");
+            // Dovecot reads the key as root before dropping privileges, so it can stay private.
+            writeAtomically(directory.resolve("key.pem"), pem("PRIVATE KEY", key.getEncoded()), "rw-------");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while creating the certificate", e);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("Could not read the certificate made by keytool", e);
+        } finally {
+            Files.deleteIfExists(keystore);
+            Files.deleteIfExists(keytoolLog);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    /** Upper-case hex pairs separated by ':' of the SHA-256 of the certificate's DER encoding. */
+    public static String sha256Fingerprint(X509Certificate certificate) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static char[] randomPassword() {
+        SecureRandom random = new SecureRandom();
+        char[] chars = new char[24];
+        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = alphabet.charAt(random.nextInt(alphabet.length()));
+        }
+        return chars;
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    private static void killProcess(Process master) {
+        if (master == null) {
+            return;
+        }
+        List<ProcessHandle> children = new ArrayList<>();
+        master.descendants().forEach(children::add);
+        master.destroy();
+        try {
+            if (!master.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                master.destroyForcibly();
+                master.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            master.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        // Dovecot's master normally takes its children down; make sure no straggler keeps a port or the mail dir.
+        for (ProcessHandle child : children) {
+            if (child.isAlive()) {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    private String readLogTail() {
+        StringBuilder text = new StringBuilder();
+        for (Path log : List.of(directory.resolve("dovecot-stderr.log"), logFile())) {
+            try {
+                if (Files.exists(log)) {
+                    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                    for (String line : lines.subList(Math.max(0, lines.size() - 20), lines.size())) {
+                        text.append(line).append('\n');
+                    }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                text.append("(cannot read ").append(log).append(": ").append(e.getMessage()).append(")\n");
+            }
+        }
+        return text.toString();
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void chown(Path path) throws IOException {
+        if (runningAsRoot) {
+            Files.setAttribute(path, "unix:uid", mailUid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", mailGid, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /**
+     * Mail processes run unprivileged and must reach the mail root: directories such as JUnit's @TempDir are 0700, so
+     * add search permission (not listing) for others along the path.
+     */
+    private static void makeTraversable(Path dir) throws IOException {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(p);
+            if (!permissions.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+                permissions.add(PosixFilePermission.GROUP_EXECUTE);
+                Files.setPosixFilePermissions(p, permissions);
+            }
+        }
+        Set<PosixFilePermission> own = Files.getPosixFilePermissions(dir);
+        own.add(PosixFilePermission.OTHERS_READ);
+        own.add(PosixFilePermission.GROUP_READ);
+        Files.setPosixFilePermissions(dir, own);
+    }
+
+    private static void setMode(Path path, String mode) throws IOException {
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+    }
+
+    private static void writeAtomically(Path file, String content, String mode) throws IOException {
+        Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        Files.writeString(temp, content, StandardCharsets.UTF_8);
+        setMode(temp, mode);
+        try {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static boolean systemUserExists(String name) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+                if (line.startsWith(name + ":")) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static String currentUserName() {
+        return System.getProperty("user.name");
+    }
+
+    private static String currentGroupName() throws IOException {
+        Process id = new ProcessBuilder("id", "-gn").redirectErrorStream(true).start();
+        try (InputStream in = id.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+    }
+
+    private static void deleteQuietly(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort: a leftover file in a throwaway directory does no harm
+        }
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while waiting for Dovecot", e);
+        }
+    }
+
+    private static String checkName(String name) {
+        if (name == null || name.isEmpty() || !name.matches("[A-Za-z0-9._@+-]+")) {
+            throw new IllegalArgumentException("User names may use letters, digits and ._@+- only: '" + name + "'");
+        }
+        return name;
+    }
+
+    private static String checkPassword(String password) {
+        if (password == null || password.isEmpty() || password.contains(":") || password.contains("\n")) {
+            throw new IllegalArgumentException("Passwords must be non-empty and contain no ':' or line break");
+        }
+        return password;
+    }
+}
