@@ -292,8 +292,8 @@ public class MigrationEngine {
         return state;
     }
 
-    /** The endpoint setting through which a mailbox's UserRoot (from the CSV) reaches the source connector. */
-    public static final String USER_ROOT_SETTING = "userRoot";
+    /** The endpoint setting through which a mailbox's UserRoot (from the CSV) reaches the source connector (IMAP: "user.root"). */
+    public static final String USER_ROOT_SETTING = "user.root";
 
     private static String describe(ConnectorException e) {
         String kind = switch (e.kind()) {
