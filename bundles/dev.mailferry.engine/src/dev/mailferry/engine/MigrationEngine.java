@@ -1,43 +1,115 @@
 package dev.mailferry.engine;
 
+import dev.mailferry.core.model.Credentials;
+import dev.mailferry.core.model.Endpoint;
+import dev.mailferry.core.model.MailboxEntry;
+import dev.mailferry.core.secret.Secret;
 import dev.mailferry.core.secret.SecretStore;
+import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.SourceConnector;
 import dev.mailferry.core.spi.TargetConnector;
+import dev.mailferry.engine.internal.BatchLog;
+import dev.mailferry.engine.internal.ListenerFanout;
+import dev.mailferry.engine.internal.MailboxSync;
+import dev.mailferry.engine.internal.PipelineHook;
+import dev.mailferry.engine.internal.StateStore;
+import dev.mailferry.engine.internal.StoreException;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * Runs migration batches: plans each mailbox (folders, exclusions, mapping, limits), copies with source reads and
  * target appends overlapped, records every accepted message, and resumes after a crash without gaps or duplicates.
  *
  * <p>In OSGi this is a Declarative Services component that collects every {@link SourceConnector} and
- * {@link TargetConnector} service; outside OSGi (tests) construct it with the connectors.
+ * {@link TargetConnector} service; outside OSGi (tests) construct it with the connectors. Thread safe; one batch of a
+ * project should run at a time.
  */
+@Component(service = MigrationEngine.class)
 public class MigrationEngine {
+
+    /** Bytes of message bodies one mailbox may hold between its reader and its writer. */
+    static final long BYTE_BUDGET_PER_MAILBOX = 16L * 1024 * 1024;
+
+    private final List<SourceConnector> sources = new CopyOnWriteArrayList<>();
+    private final List<TargetConnector> targets = new CopyOnWriteArrayList<>();
+    private volatile int maxAttempts = 3;
+    private volatile Duration firstRetryDelay = Duration.ofSeconds(5);
+    private volatile PipelineHook hook = PipelineHook.NONE;
 
     /** For Declarative Services. */
     public MigrationEngine() {
     }
 
     public MigrationEngine(Collection<? extends SourceConnector> sources, Collection<? extends TargetConnector> targets) {
+        this.sources.addAll(sources);
+        this.targets.addAll(targets);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addSourceConnector(SourceConnector connector) {
+        sources.add(connector);
+    }
+
+    void removeSourceConnector(SourceConnector connector) {
+        sources.remove(connector);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addTargetConnector(TargetConnector connector) {
+        targets.add(connector);
+    }
+
+    void removeTargetConnector(TargetConnector connector) {
+        targets.remove(connector);
     }
 
     public List<SourceConnector> sourceConnectors() {
-        throw new UnsupportedOperationException();
+        return List.copyOf(sources);
     }
 
     public List<TargetConnector> targetConnectors() {
-        throw new UnsupportedOperationException();
+        return List.copyOf(targets);
     }
 
     public Optional<SourceConnector> sourceConnector(String connectorId) {
-        throw new UnsupportedOperationException();
+        return sources.stream().filter(c -> c.id().equals(connectorId)).findFirst();
     }
 
     public Optional<TargetConnector> targetConnector(String connectorId) {
-        throw new UnsupportedOperationException();
+        return targets.stream().filter(c -> c.id().equals(connectorId)).findFirst();
+    }
+
+    /**
+     * How often a mailbox interrupted by a transient error (connection lost, server error) is tried in one pass, and
+     * the delay before the first retry (doubled for each further one). Defaults: 3 attempts, 5 s.
+     */
+    public void setRetryPolicy(int attempts, Duration firstDelay) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("At least one attempt");
+        }
+        this.maxAttempts = attempts;
+        this.firstRetryDelay = firstDelay;
+    }
+
+    /** Test seam, see {@link PipelineHook}. */
+    void setPipelineHook(PipelineHook hook) {
+        this.hook = hook == null ? PipelineHook.NONE : hook;
     }
 
     /**
@@ -52,16 +124,211 @@ public class MigrationEngine {
         return sync(project, batch, secrets, listener, () -> false);
     }
 
-    /** As {@link #sync(MigrationProject, String, SecretStore, MigrationListener)}, stopping early (resumably) once
-     * {@code stopRequested} answers true. */
+    /**
+     * As {@link #sync(MigrationProject, String, SecretStore, MigrationListener)}, stopping early (resumably) once
+     * {@code stopRequested} answers true; mailboxes stopped early are reported FAILED with the reason "stopped".
+     */
     public BatchRunResult sync(MigrationProject project, String batch, SecretStore secrets, MigrationListener listener,
             BooleanSupplier stopRequested) throws MigrationException {
-        throw new UnsupportedOperationException("not yet implemented");
+        return run(project, batch, secrets, listener, stopRequested, false);
     }
 
-    /** Runs the final incremental pass, then marks the batch completed: it will not sync again. */
+    /**
+     * Runs the final incremental pass, then marks the batch completed: it will not sync again. When a mailbox fails in
+     * this pass the batch is not completed (state {@link BatchState#SYNCED_WITH_ERRORS}); call it again after fixing
+     * the cause.
+     */
     public BatchRunResult complete(MigrationProject project, String batch, SecretStore secrets, MigrationListener listener)
             throws MigrationException {
-        throw new UnsupportedOperationException("not yet implemented");
+        return run(project, batch, secrets, listener, () -> false, true);
+    }
+
+    private BatchRunResult run(MigrationProject project, String batchName, SecretStore secrets,
+            MigrationListener userListener, BooleanSupplier stopRequested, boolean finalPass) throws MigrationException {
+        BatchInfo batch = project.requireBatch(batchName);
+        if (batch.state() == BatchState.COMPLETED) {
+            throw new MigrationException("Batch '" + batchName + "' is completed and does not sync any more");
+        }
+        Endpoint sourceEndpoint = project.sourceEndpoint()
+                .orElseThrow(() -> new MigrationException("The project has no source endpoint yet"));
+        Endpoint targetEndpoint = project.targetEndpoint()
+                .orElseThrow(() -> new MigrationException("The project has no target endpoint yet"));
+        SourceConnector source = sourceConnector(sourceEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
+                "No source connector '" + sourceEndpoint.connectorId() + "' is installed"));
+        TargetConnector target = targetConnector(targetEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
+                "No target connector '" + targetEndpoint.connectorId() + "' is installed"));
+        StateStore store = project.store();
+        Instant start = Instant.now();
+
+        BatchLog log;
+        try {
+            log = new BatchLog(project.logsFolder(), batchName);
+        } catch (IOException e) {
+            throw new MigrationException("Cannot write the batch log in " + project.logsFolder() + ": " + e.getMessage(), e);
+        }
+        List<MigrationListener> all = new ArrayList<>();
+        all.add(log);
+        if (userListener != null) {
+            all.add(userListener);
+        }
+        MigrationListener listener = new ListenerFanout(all);
+        try {
+            store(() -> store.batchPassStarted(batchName, finalPass ? BatchState.COMPLETING : BatchState.SYNCING, start));
+            listener.batchStarted(batchName, batch.mailboxes().size(), finalPass);
+            BatchOptions options = batch.options();
+            int threads = Math.max(1, Math.min(options.maxParallelMailboxes(), batch.mailboxes().size()));
+            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "mailferry-mailbox");
+                t.setDaemon(true);
+                return t;
+            });
+            boolean allSynced = true;
+            try {
+                List<Future<MailboxState>> futures = new ArrayList<>();
+                for (String email : batch.mailboxes()) {
+                    futures.add(pool.submit(() -> runMailbox(project, batch, email, secrets, source, sourceEndpoint,
+                            target, targetEndpoint, listener, stopRequested)));
+                }
+                for (Future<MailboxState> f : futures) {
+                    try {
+                        allSynced &= f.get() == MailboxState.SYNCED;
+                    } catch (ExecutionException e) {
+                        // only Errors get here (a crash): let them end the run as they would end the process
+                        if (e.getCause() instanceof Error error) {
+                            throw error;
+                        }
+                        throw new MigrationException("Internal error: " + e.getCause(), e.getCause());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new MigrationException("Interrupted", e);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            BatchState state = !allSynced ? BatchState.SYNCED_WITH_ERRORS
+                    : finalPass ? BatchState.COMPLETED : BatchState.SYNCED;
+            if (state == BatchState.COMPLETED) {
+                for (String email : batch.mailboxes()) {
+                    store(() -> store.markMailboxCompleted(batchName, email));
+                }
+            }
+            store(() -> store.batchPassFinished(batchName, state, Instant.now()));
+            List<MailboxStatus> statuses = project.status(batchName);
+            project.writeReport(batchName);
+            BatchRunResult result = new BatchRunResult(batchName, state, statuses, Duration.between(start, Instant.now()),
+                    log.file());
+            listener.batchFinished(result);
+            return result;
+        } finally {
+            log.close();
+        }
+    }
+
+    private MailboxState runMailbox(MigrationProject project, BatchInfo batch, String email, SecretStore secrets,
+            SourceConnector source, Endpoint sourceEndpoint, TargetConnector target, Endpoint targetEndpoint,
+            MigrationListener listener, BooleanSupplier stopRequested) throws StoreException {
+        StateStore store = project.store();
+        if (stopRequested.getAsBoolean()) {
+            return MailboxState.FAILED;
+        }
+        Instant start = Instant.now();
+        store.mailboxPassStarted(batch.name(), email);
+        listener.mailboxStarted(email);
+        long copied = 0;
+        String error = null;
+        MailboxState state = MailboxState.SYNCED;
+        try {
+            MailboxEntry entry = store.mailbox(email)
+                    .orElseThrow(() -> new MigrationException(email + " is no longer in the project's mailbox list"));
+            Credentials sourceCredentials = new Credentials(entry.sourceUserName(), secret(secrets,
+                    SecretKeys.mailboxSource(project.id(), email), SecretKeys.sourceEndpoint(project.id())));
+            Credentials targetCredentials = new Credentials(entry.effectiveTargetUserName(), secret(secrets,
+                    SecretKeys.mailboxTarget(project.id(), email), SecretKeys.targetEndpoint(project.id())));
+            Endpoint mailboxSource = entry.userRoot() == null || entry.userRoot().isBlank() ? sourceEndpoint
+                    : sourceEndpoint.with(USER_ROOT_SETTING, entry.userRoot());
+            for (int attempt = 1;; attempt++) {
+                MailboxSync sync = new MailboxSync(store, source, mailboxSource, sourceCredentials, target, targetEndpoint,
+                        targetCredentials, email, batch.options(), listener, stopRequested, hook, BYTE_BUDGET_PER_MAILBOX);
+                try {
+                    sync.run();
+                    copied += sync.copied();
+                    if (sync.stopped()) {
+                        state = MailboxState.FAILED;
+                        error = "Stopped on request before the end; the next run resumes";
+                    }
+                    break;
+                } catch (ConnectorException e) {
+                    copied += sync.copied();
+                    if (!e.kind().retryable() || attempt >= maxAttempts || stopRequested.getAsBoolean()) {
+                        throw e;
+                    }
+                    Duration delay = firstRetryDelay.multipliedBy(1L << (attempt - 1));
+                    listener.mailboxRetrying(email, attempt, e.getMessage(), delay);
+                    Thread.sleep(delay.toMillis());
+                }
+            }
+        } catch (ConnectorException e) {
+            state = MailboxState.FAILED;
+            error = describe(e);
+        } catch (MigrationException | StoreException e) {
+            state = MailboxState.FAILED;
+            error = e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state = MailboxState.FAILED;
+            error = "Interrupted; the next run resumes";
+        } catch (RuntimeException e) {
+            state = MailboxState.FAILED;
+            error = "Internal error: " + e;
+        }
+        store.mailboxPassFinished(batch.name(), email, state, copied, Duration.between(start, Instant.now()), error,
+                Instant.now());
+        for (MailboxStatus s : store.mailboxStatuses(batch.name())) {
+            if (s.emailAddress().equals(email)) {
+                listener.mailboxFinished(s);
+            }
+        }
+        return state;
+    }
+
+    /** The endpoint setting through which a mailbox's UserRoot (from the CSV) reaches the source connector (IMAP: "user.root"). */
+    public static final String USER_ROOT_SETTING = "user.root";
+
+    private static String describe(ConnectorException e) {
+        String kind = switch (e.kind()) {
+            case AUTHENTICATION -> "Login refused";
+            case CONNECTION -> "Connection failed";
+            case UNTRUSTED_CERTIFICATE -> "Untrusted certificate" + (e.certificateSha256() == null ? ""
+                    : " (SHA-256 " + e.certificateSha256() + ")");
+            case PROTOCOL -> "Server error";
+            case NOT_FOUND -> "Not found";
+            case CONFIGURATION -> "Configuration error";
+        };
+        return kind + ": " + e.getMessage();
+    }
+
+    private static Secret secret(SecretStore secrets, String mailboxKey, String endpointKey) throws MigrationException {
+        try {
+            Optional<Secret> own = secrets.get(mailboxKey);
+            if (own.isPresent() && !own.get().isEmpty()) {
+                return own.get();
+            }
+            return secrets.get(endpointKey).orElse(Secret.empty());
+        } catch (IOException e) {
+            throw new MigrationException("Cannot read the secret store: " + e.getMessage(), e);
+        }
+    }
+
+    private interface StoreCall {
+        void run() throws StoreException;
+    }
+
+    private static void store(StoreCall call) throws MigrationException {
+        try {
+            call.run();
+        } catch (StoreException e) {
+            throw new MigrationException(e.getMessage(), e);
+        }
     }
 }

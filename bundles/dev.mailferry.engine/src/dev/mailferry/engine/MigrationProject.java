@@ -3,11 +3,23 @@ package dev.mailferry.engine;
 import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.MailboxEntry;
 import dev.mailferry.core.secret.SecretStore;
+import dev.mailferry.engine.internal.JdbcStateStore;
+import dev.mailferry.engine.internal.ProjectFile;
+import dev.mailferry.engine.internal.ReportWriter;
+import dev.mailferry.engine.internal.StateStore;
+import dev.mailferry.engine.internal.StoreException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * A migration project: a folder holding a human-editable project file ({@value #PROJECT_FILE}: name, id, source and
@@ -23,56 +35,106 @@ public final class MigrationProject implements AutoCloseable {
     public static final String PROJECT_FILE = "mailferry-project.properties";
     public static final String STATE_DB = "state.mv.db";
 
-    private MigrationProject() {
-        throw new UnsupportedOperationException("not yet implemented");
+    private final Path folder;
+    private final StateStore store;
+    private ProjectFile file;
+
+    private MigrationProject(Path folder, ProjectFile file, StateStore store) {
+        this.folder = folder;
+        this.file = file;
+        this.store = store;
     }
 
     /** Creates a new project in {@code folder} (created if missing; must not already hold a project). */
     public static MigrationProject create(Path folder, String name) throws MigrationException {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (name == null || name.isBlank()) {
+            throw new MigrationException("A project needs a name");
+        }
+        Path projectFile = folder.resolve(PROJECT_FILE);
+        if (Files.exists(projectFile) || Files.exists(folder.resolve(STATE_DB))) {
+            throw new MigrationException("There is already a project in " + folder);
+        }
+        ProjectFile file = new ProjectFile(UUID.randomUUID().toString(), name.trim(), null, null);
+        try {
+            Files.createDirectories(folder.resolve("reports"));
+            Files.createDirectories(folder.resolve("logs"));
+            file.write(projectFile);
+        } catch (IOException e) {
+            throw new MigrationException("Cannot create the project in " + folder + ": " + e.getMessage(), e);
+        }
+        return new MigrationProject(folder, file, openStore(folder));
     }
 
     /** Opens an existing project folder. */
     public static MigrationProject open(Path folder) throws MigrationException {
-        throw new UnsupportedOperationException("not yet implemented");
+        Path projectFile = folder.resolve(PROJECT_FILE);
+        if (!Files.isRegularFile(projectFile)) {
+            throw new MigrationException("No Mailferry project in " + folder + " (" + PROJECT_FILE + " is missing)");
+        }
+        ProjectFile file;
+        try {
+            file = ProjectFile.read(projectFile);
+            Files.createDirectories(folder.resolve("reports"));
+            Files.createDirectories(folder.resolve("logs"));
+        } catch (IOException e) {
+            throw new MigrationException("Cannot read the project in " + folder + ": " + e.getMessage(), e);
+        }
+        return new MigrationProject(folder, file, openStore(folder));
+    }
+
+    private static StateStore openStore(Path folder) throws MigrationException {
+        try {
+            return JdbcStateStore.openEmbedded(folder);
+        } catch (StoreException e) {
+            throw new MigrationException(e.getMessage(), e);
+        }
     }
 
     public String id() {
-        throw new UnsupportedOperationException();
+        return file.id();
     }
 
-    public String name() {
-        throw new UnsupportedOperationException();
+    public synchronized String name() {
+        return file.name();
     }
 
     public Path folder() {
-        throw new UnsupportedOperationException();
+        return folder;
     }
 
     public Path reportsFolder() {
-        throw new UnsupportedOperationException();
+        return folder.resolve("reports");
     }
 
     public Path logsFolder() {
-        throw new UnsupportedOperationException();
+        return folder.resolve("logs");
     }
 
-    public Optional<Endpoint> sourceEndpoint() {
-        throw new UnsupportedOperationException();
+    public synchronized Optional<Endpoint> sourceEndpoint() {
+        return Optional.ofNullable(file.source());
     }
 
-    public Optional<Endpoint> targetEndpoint() {
-        throw new UnsupportedOperationException();
+    public synchronized Optional<Endpoint> targetEndpoint() {
+        return Optional.ofNullable(file.target());
     }
 
     /** Sets the source endpoint and saves the project file. */
-    public void setSourceEndpoint(Endpoint endpoint) throws MigrationException {
-        throw new UnsupportedOperationException();
+    public synchronized void setSourceEndpoint(Endpoint endpoint) throws MigrationException {
+        save(file.withSource(endpoint));
     }
 
     /** Sets the target endpoint and saves the project file. */
-    public void setTargetEndpoint(Endpoint endpoint) throws MigrationException {
-        throw new UnsupportedOperationException();
+    public synchronized void setTargetEndpoint(Endpoint endpoint) throws MigrationException {
+        save(file.withTarget(endpoint));
+    }
+
+    private void save(ProjectFile changed) throws MigrationException {
+        try {
+            changed.write(folder.resolve(PROJECT_FILE));
+            file = changed;
+        } catch (IOException e) {
+            throw new MigrationException("Cannot save " + folder.resolve(PROJECT_FILE) + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -80,51 +142,123 @@ public final class MigrationProject implements AutoCloseable {
      * secrets in {@code secrets}.
      */
     public void putMailboxes(Collection<MailboxImport> mailboxes, SecretStore secrets) throws MigrationException, IOException {
-        throw new UnsupportedOperationException();
+        List<MailboxEntry> entries = new ArrayList<>();
+        for (MailboxImport m : mailboxes) {
+            String email = m.entry().emailAddress();
+            if (!m.sourcePassword().isEmpty()) {
+                secrets.put(SecretKeys.mailboxSource(id(), email), m.sourcePassword());
+            }
+            if (!m.targetPassword().isEmpty()) {
+                secrets.put(SecretKeys.mailboxTarget(id(), email), m.targetPassword());
+            }
+            entries.add(m.entry());
+        }
+        call(() -> {
+            store.putMailboxes(entries);
+            return null;
+        });
     }
 
-    /** All mailboxes, ordered by e-mail address. */
+    /** All mailboxes, ordered by e-mail address (stored in lower case). */
     public List<MailboxEntry> mailboxes() throws MigrationException {
-        throw new UnsupportedOperationException();
+        return call(store::mailboxes);
     }
 
     public Optional<MailboxEntry> mailbox(String emailAddress) throws MigrationException {
-        throw new UnsupportedOperationException();
+        return call(() -> store.mailbox(emailAddress));
     }
 
     /**
      * Creates a batch of the given mailboxes (all the project's mailboxes when {@code emailAddresses} is empty). Fails
      * when the name is taken or an address is not in the project.
      */
-    public BatchInfo createBatch(String name, Collection<String> emailAddresses, BatchOptions options)
+    public synchronized BatchInfo createBatch(String name, Collection<String> emailAddresses, BatchOptions options)
             throws MigrationException {
-        throw new UnsupportedOperationException();
+        if (name == null || name.isBlank()) {
+            throw new MigrationException("A batch needs a name");
+        }
+        if (batch(name).isPresent()) {
+            throw new MigrationException("There is already a batch named '" + name + "'");
+        }
+        Set<String> emails = new LinkedHashSet<>();
+        if (emailAddresses.isEmpty()) {
+            mailboxes().forEach(m -> emails.add(m.emailAddress()));
+        } else {
+            List<String> unknown = new ArrayList<>();
+            for (String email : emailAddresses) {
+                String key = email.trim().toLowerCase(Locale.ROOT);
+                if (mailbox(key).isEmpty()) {
+                    unknown.add(email);
+                }
+                emails.add(key);
+            }
+            if (!unknown.isEmpty()) {
+                throw new MigrationException("Not in the project's mailbox list: " + String.join(", ", unknown));
+            }
+        }
+        if (emails.isEmpty()) {
+            throw new MigrationException("The project has no mailboxes yet; import the CSV first");
+        }
+        call(() -> {
+            store.createBatch(name.trim(), options, List.copyOf(emails), Instant.now());
+            return null;
+        });
+        return batch(name.trim()).orElseThrow();
     }
 
     public List<BatchInfo> batches() throws MigrationException {
-        throw new UnsupportedOperationException();
+        return call(store::batches);
     }
 
     public Optional<BatchInfo> batch(String name) throws MigrationException {
-        throw new UnsupportedOperationException();
+        return call(() -> store.batch(name));
     }
 
     /** Status of every mailbox of the batch, ordered by e-mail address. */
     public List<MailboxStatus> status(String batch) throws MigrationException {
-        throw new UnsupportedOperationException();
+        requireBatch(batch);
+        return call(() -> store.mailboxStatuses(batch));
     }
 
-    /** Status of every source folder of one mailbox. */
+    /** Status of every source folder of one mailbox, in the order they were first seen. */
     public List<FolderStatus> folderStatus(String emailAddress) throws MigrationException {
-        throw new UnsupportedOperationException();
+        return call(() -> store.folderStatuses(emailAddress));
     }
 
     /** Writes the batch's summary and detail CSV files to {@link #reportsFolder()}, replacing earlier ones. */
     public ReportFiles writeReport(String batch) throws MigrationException {
-        throw new UnsupportedOperationException();
+        BatchInfo info = requireBatch(batch);
+        try {
+            return new ReportWriter(store).write(info, reportsFolder());
+        } catch (IOException e) {
+            throw new MigrationException("Cannot write the report of batch " + batch + ": " + e.getMessage(), e);
+        } catch (StoreException e) {
+            throw new MigrationException(e.getMessage(), e);
+        }
+    }
+
+    BatchInfo requireBatch(String batch) throws MigrationException {
+        return batch(batch).orElseThrow(() -> new MigrationException("No batch named '" + batch + "' in project " + name()));
+    }
+
+    StateStore store() {
+        return store;
+    }
+
+    private interface StoreCall<T> {
+        T run() throws StoreException;
+    }
+
+    private static <T> T call(StoreCall<T> call) throws MigrationException {
+        try {
+            return call.run();
+        } catch (StoreException e) {
+            throw new MigrationException(e.getMessage(), e);
+        }
     }
 
     @Override
     public void close() {
+        store.close();
     }
 }

@@ -1,0 +1,618 @@
+package dev.mailferry.engine.internal;
+
+import dev.mailferry.core.model.Credentials;
+import dev.mailferry.core.model.Endpoint;
+import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.model.MessageFingerprint;
+import dev.mailferry.core.model.MessageFlags;
+import dev.mailferry.core.model.MessageInfo;
+import dev.mailferry.core.spi.ConnectorException;
+import dev.mailferry.core.spi.SourceConnector;
+import dev.mailferry.core.spi.SourceFolder;
+import dev.mailferry.core.spi.SourceFolderReader;
+import dev.mailferry.core.spi.SourceSession;
+import dev.mailferry.core.spi.TargetConnector;
+import dev.mailferry.core.spi.TargetFolder;
+import dev.mailferry.core.spi.TargetFolderWriter;
+import dev.mailferry.core.spi.TargetSession;
+import dev.mailferry.engine.BatchOptions;
+import dev.mailferry.engine.FolderStatus;
+import dev.mailferry.engine.MigrationListener;
+import dev.mailferry.engine.internal.FolderPlanner.PlannedFolder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One pass over one mailbox: plan, recover, scan, decide, copy, record.
+ *
+ * <p>Copying runs on two threads: this one reads the source (and writes the journal before any message it reads can
+ * be appended), a writer thread owns the target session, appends, and records each message when the target accepts it.
+ * Between them, message bodies are held within a {@link ByteBudget}; a message too large for a fair share of the
+ * budget is not buffered but streamed straight from the source to the target while the reader waits.
+ */
+public final class MailboxSync {
+
+    /** Messages per journal transaction and per source read request. */
+    static final int PAGE = 250;
+    /** Recorded outcomes per commit of the writer; a crash loses at most these, and recovery finds them again. */
+    static final int COMMIT_EVERY = 200;
+    static final long COMMIT_INTERVAL_NANOS = 500_000_000L;
+    static final int QUEUE_ITEMS = 10_000;
+
+    private final StateStore store;
+    private final SourceConnector sourceConnector;
+    private final Endpoint sourceEndpoint;
+    private final Credentials sourceCredentials;
+    private final TargetConnector targetConnector;
+    private final Endpoint targetEndpoint;
+    private final Credentials targetCredentials;
+    private final String email;
+    private final BatchOptions options;
+    private final MigrationListener listener;
+    private final BooleanSupplier stopRequested;
+    private final PipelineHook hook;
+    private final ByteBudget budget;
+    private final AtomicLong copied = new AtomicLong();
+    private final AtomicLong copiedBytes = new AtomicLong();
+    private boolean stopped;
+
+    public MailboxSync(StateStore store, SourceConnector sourceConnector, Endpoint sourceEndpoint,
+            Credentials sourceCredentials, TargetConnector targetConnector, Endpoint targetEndpoint,
+            Credentials targetCredentials, String email, BatchOptions options, MigrationListener listener,
+            BooleanSupplier stopRequested, PipelineHook hook, long byteBudget) {
+        this.store = store;
+        this.sourceConnector = sourceConnector;
+        this.sourceEndpoint = sourceEndpoint;
+        this.sourceCredentials = sourceCredentials;
+        this.targetConnector = targetConnector;
+        this.targetEndpoint = targetEndpoint;
+        this.targetCredentials = targetCredentials;
+        this.email = email;
+        this.options = options;
+        this.listener = listener;
+        this.stopRequested = stopRequested;
+        this.hook = hook;
+        this.budget = new ByteBudget(byteBudget);
+    }
+
+    /** Messages copied by this pass so far (also after a failure). */
+    public long copied() {
+        return copied.get();
+    }
+
+    public long copiedBytes() {
+        return copiedBytes.get();
+    }
+
+    /** True when the pass ended early because a stop was requested. */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    public void run() throws ConnectorException, StoreException, InterruptedException {
+        try (SourceSession source = openSource(); TargetSession target = openTarget()) {
+            List<SourceFolder> sourceFolders = source.listFolders();
+            List<TargetFolder> targetFolders = target.listFolders();
+            List<PlannedFolder> plan = FolderPlanner.plan(sourceFolders, targetFolders, options);
+
+            List<Work> work = new ArrayList<>();
+            for (PlannedFolder p : plan) {
+                FolderRecord record = store.folder(email, p.source().path(), p.target());
+                store.setFolderNote(record.id(), p.excludedReason());
+                if (p.copied()) {
+                    work.add(new Work(p.source(), record));
+                }
+            }
+            recover(target, targetFolders);
+            for (int i = 0; i < work.size(); i++) {
+                if (stop()) {
+                    return;
+                }
+                work.set(i, scan(source, work.get(i)));
+            }
+            store.planSkips(email, options.maxMessageSize(), options.maxItemsPerMailbox());
+            long[] totals = store.pendingTotals(email);
+            listener.mailboxPlanned(email, totals[0], totals[1]);
+            copy(source, target, work);
+        }
+    }
+
+    private boolean stop() {
+        if (stopRequested.getAsBoolean()) {
+            stopped = true;
+        }
+        return stopped;
+    }
+
+    private SourceSession openSource() throws ConnectorException {
+        try {
+            return sourceConnector.open(sourceEndpoint, sourceCredentials);
+        } catch (ConnectorException e) {
+            throw new ConnectorException(e.kind(), "Source: " + e.getMessage(), e, e.certificateSha256());
+        }
+    }
+
+    private TargetSession openTarget() throws ConnectorException {
+        try {
+            return targetConnector.open(targetEndpoint, targetCredentials);
+        } catch (ConnectorException e) {
+            throw new ConnectorException(e.kind(), "Target: " + e.getMessage(), e, e.certificateSha256());
+        }
+    }
+
+    /** A source folder with its record; {@code uidValidity} as scanned in this pass. */
+    private record Work(SourceFolder source, FolderRecord record) {
+    }
+
+    // ------------------------------------------------------------------ crash recovery
+
+    /**
+     * For every folder with journal entries (messages that were being appended when the last run stopped), asks the
+     * target what arrived since the checkpoint taken before those appends and records as copied each journal entry
+     * whose fingerprint is there (with multiplicity), so it is not appended twice. The others were not appended.
+     */
+    private void recover(TargetSession target, List<TargetFolder> targetFolders) throws StoreException, ConnectorException {
+        List<Long> folderIds = store.foldersWithJournal(email);
+        if (folderIds.isEmpty()) {
+            return;
+        }
+        Map<Long, FolderRecord> records = new HashMap<>();
+        for (FolderRecord r : store.folders(email)) {
+            records.put(r.id(), r);
+        }
+        for (long folderId : folderIds) {
+            FolderRecord record = records.get(folderId);
+            List<JournalEntry> entries = store.journalEntries(folderId);
+            Map<MessageFingerprint, Deque<String>> arrived = new HashMap<>();
+            TargetFolder targetFolder = targetFolders.stream().filter(t -> t.path().equals(record.target())).findFirst()
+                    .orElse(null);
+            // no checkpoint or no folder: the writer never reached this folder, so nothing of it was appended
+            if (record.checkpoint() != null && targetFolder != null) {
+                List<TargetFolderWriter.AppendedMessage> appended;
+                try (TargetFolderWriter writer = target.openFolder(targetFolder)) {
+                    appended = writer.appendedSince(record.checkpoint());
+                }
+                Map<MessageFingerprint, Integer> recordedWithoutId = new HashMap<>();
+                for (MessageFingerprint f : store.copiedWithoutTargetId(folderId, record.epoch())) {
+                    recordedWithoutId.merge(f, 1, Integer::sum);
+                }
+                for (TargetFolderWriter.AppendedMessage a : appended) {
+                    if (a.targetId() != null ? store.isTargetIdRecorded(email, a.targetId())
+                            : recordedWithoutId.merge(a.fingerprint(), -1, Integer::sum) >= 0) {
+                        continue; // recorded already: not one of the in-flight messages
+                    }
+                    arrived.computeIfAbsent(a.fingerprint(), f -> new ArrayDeque<>()).add(a.targetId() == null ? ""
+                            : a.targetId());
+                }
+            }
+            long found = 0;
+            try (StateStore.Recorder recorder = store.recorder()) {
+                for (JournalEntry e : entries) {
+                    Deque<String> ids = arrived.get(e.fingerprint());
+                    MessageInfo info = new MessageInfo(e.uid(), e.fingerprint().size(), e.fingerprint().internalDate(),
+                            MessageFlags.parse(e.flags()), e.fingerprint().messageId(), false);
+                    if (ids != null && !ids.isEmpty()) {
+                        String id = ids.poll();
+                        recorder.copied(folderId, e.uidValidity(), info, id.isEmpty() ? null : id, record.epoch());
+                        found++;
+                    } else {
+                        recorder.unjournal(folderId, e.uidValidity(), e.uid());
+                    }
+                }
+                recorder.commit();
+            }
+            if (!entries.isEmpty()) {
+                listener.notice(email, "Resumed " + record.source() + " after an interruption: " + found + " of "
+                        + entries.size() + " messages in flight had reached the target and are recorded as copied");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ scan
+
+    private Work scan(SourceSession source, Work w) throws ConnectorException, StoreException {
+        FolderRecord r = w.record();
+        long uidValidity;
+        try (SourceFolderReader reader = source.openFolder(w.source())) {
+            uidValidity = reader.uidValidity();
+            try (StateStore.ScanWriter scan = store.scanWriter(r.id())) {
+                reader.scanMessages(1, Long.MAX_VALUE, m -> {
+                    try {
+                        scan.add(m);
+                    } catch (StoreException e) {
+                        throw new RecordingFailed(e);
+                    }
+                });
+            } catch (RecordingFailed e) {
+                throw (StoreException) e.getCause();
+            }
+        }
+        if (r.uidValidity() != uidValidity) {
+            long paired = store.changeUidValidity(r.id(), r.uidValidity(), uidValidity);
+            if (r.uidValidity() != 0) {
+                listener.notice(email, "The source folder " + r.source() + " was renumbered (UIDVALIDITY " + r.uidValidity()
+                        + " → " + uidValidity + "); " + paired + " messages already copied were recognised by their"
+                        + " fingerprint and are not copied again");
+            }
+        }
+        long vanished = store.markVanished(r.id(), uidValidity);
+        if (vanished > 0) {
+            listener.notice(email, vanished + " messages copied earlier from " + r.source()
+                    + " are no longer on the source; they stay on the target");
+        }
+        return new Work(w.source(), new FolderRecord(r.id(), r.email(), r.source(), r.target(), uidValidity,
+                r.checkpoint(), r.epoch()));
+    }
+
+    // ------------------------------------------------------------------ copy
+
+    private void copy(SourceSession source, TargetSession target, List<Work> work)
+            throws ConnectorException, StoreException, InterruptedException {
+        // bounded in items as well as bytes, so that a long run of flag updates cannot pile up either
+        BlockingQueue<Item> queue = new LinkedBlockingQueue<>(QUEUE_ITEMS);
+        Writer writer = new Writer(target, queue);
+        Thread thread = new Thread(writer, "mailferry-writer-" + email);
+        thread.setDaemon(true);
+        thread.start();
+        Throwable readerFailure = null;
+        try {
+            for (Work w : work) {
+                if (stop() || writer.failure != null) {
+                    break;
+                }
+                copyFolder(source, w, queue, writer);
+            }
+        } catch (ConnectorException | StoreException | InterruptedException | RuntimeException | Error e) {
+            readerFailure = e;
+        } finally {
+            queue.put(Item.END);
+            thread.join();
+        }
+        // the writer's failure comes first: a reader failure is often only its consequence
+        if (writer.failure != null) {
+            rethrow(writer.failure);
+        }
+        if (readerFailure != null) {
+            rethrow(readerFailure);
+        }
+    }
+
+    private static void rethrow(Throwable t) throws ConnectorException, StoreException, InterruptedException {
+        if (t instanceof ConnectorException e) {
+            throw e;
+        }
+        if (t instanceof StoreException e) {
+            throw e;
+        }
+        if (t instanceof InterruptedException e) {
+            throw e;
+        }
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(t);
+    }
+
+    private void copyFolder(SourceSession source, Work w, BlockingQueue<Item> queue, Writer writer)
+            throws ConnectorException, StoreException, InterruptedException {
+        FolderRecord r = w.record();
+        long uidValidity = r.uidValidity();
+        for (StateStore.SkipRecord skip : store.skips(r.id(), uidValidity)) {
+            listener.messageSkipped(email, r.source(), skip.message(), skip.reason());
+        }
+        List<MessageInfo> page = store.pendingCopies(r.id(), uidValidity, 0, PAGE);
+        List<StateStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
+        boolean work = !page.isEmpty() || !flags.isEmpty();
+        listener.folderStarted(email, r.source(), r.target(), page.isEmpty() ? 0 : store.pendingCount(r.id(), uidValidity));
+        queue.put(new OpenFolder(r, work));
+        if (!page.isEmpty()) {
+            try (SourceFolderReader reader = source.openFolder(w.source())) {
+                if (reader.uidValidity() != uidValidity) {
+                    throw new ConnectorException(ConnectorException.Kind.PROTOCOL, "The source folder " + r.source()
+                            + " was renumbered (UIDVALIDITY changed) during the copy; it is scanned again");
+                }
+                while (!page.isEmpty() && !stop() && writer.failure == null) {
+                    store.journal(r.id(), uidValidity, page);
+                    reader.readMessages(page, new BodyHandler(queue, writer));
+                    long last = page.get(page.size() - 1).uid();
+                    page = store.pendingCopies(r.id(), uidValidity, last, PAGE);
+                }
+            }
+        }
+        while (!flags.isEmpty() && !stopped && writer.failure == null) {
+            for (StateStore.FlagChange f : flags) {
+                queue.put(new UpdateFlags(f));
+            }
+            flags = store.flagChanges(r.id(), uidValidity, flags.get(flags.size() - 1).uid(), PAGE);
+        }
+        queue.put(new CloseFolder(r));
+    }
+
+    /** Hands bodies to the writer: buffered within the budget, or streamed for large messages. */
+    private final class BodyHandler implements SourceFolderReader.MessageBodyHandler {
+        private final BlockingQueue<Item> queue;
+        private final Writer writer;
+
+        BodyHandler(BlockingQueue<Item> queue, Writer writer) {
+            this.queue = queue;
+            this.writer = writer;
+        }
+
+        @Override
+        public void body(MessageInfo message, InputStream raw) throws IOException, ConnectorException {
+            if (writer.failure != null) {
+                throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Stopped reading: the target failed");
+            }
+            try {
+                if (message.size() > budget.capacity() / 4) {
+                    // large: no copy in memory; the writer reads the source stream while this thread waits
+                    Stream item = new Stream(message, raw, new CompletableFuture<>());
+                    queue.put(item);
+                    item.done().get();
+                } else {
+                    if (!budget.acquire(message.size())) {
+                        throw new ConnectorException(ConnectorException.Kind.CONNECTION,
+                                "Stopped reading: the target failed");
+                    }
+                    byte[] bytes;
+                    try {
+                        bytes = raw.readAllBytes();
+                    } catch (IOException | RuntimeException e) {
+                        budget.release(message.size());
+                        throw e;
+                    }
+                    if (bytes.length != message.size()) {
+                        budget.release(message.size());
+                        throw new IOException("The source delivered " + bytes.length + " bytes for UID " + message.uid()
+                                + " instead of the announced " + message.size());
+                    }
+                    queue.put(new Buffered(message, bytes));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Copy interrupted", e);
+            } catch (ExecutionException e) {
+                throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Stopped reading: the target failed",
+                        e.getCause());
+            }
+        }
+
+        @Override
+        public void vanished(MessageInfo message) throws ConnectorException {
+            try {
+                queue.put(new Vanished(message));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Copy interrupted", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ writer thread
+
+    private sealed interface Item permits OpenFolder, Buffered, Stream, Vanished, UpdateFlags, CloseFolder, End {
+        Item END = new End();
+    }
+
+    private record OpenFolder(FolderRecord record, boolean work) implements Item {
+    }
+
+    private record Buffered(MessageInfo message, byte[] bytes) implements Item {
+    }
+
+    private record Stream(MessageInfo message, InputStream raw, CompletableFuture<Void> done) implements Item {
+    }
+
+    private record Vanished(MessageInfo message) implements Item {
+    }
+
+    private record UpdateFlags(StateStore.FlagChange change) implements Item {
+    }
+
+    private record CloseFolder(FolderRecord record) implements Item {
+    }
+
+    private record End() implements Item {
+    }
+
+    /** Owns the target session during the copy. */
+    private final class Writer implements Runnable, TargetFolderWriter.AppendListener {
+        private final TargetSession target;
+        private final BlockingQueue<Item> queue;
+        volatile Throwable failure;
+        private StateStore.Recorder recorder;
+        private FolderRecord folder;
+        private TargetFolderWriter out;
+        private int epoch;
+        private long lastCommit = System.nanoTime();
+        private final List<Runnable> events = new ArrayList<>();
+        private long droppedFlagMessages;
+
+        Writer(TargetSession target, BlockingQueue<Item> queue) {
+            this.target = target;
+            this.queue = queue;
+        }
+
+        @Override
+        public void run() {
+            try (StateStore.Recorder r = store.recorder()) {
+                recorder = r;
+                while (true) {
+                    Item item = queue.take();
+                    if (item instanceof End) {
+                        closeFolder();
+                        return;
+                    }
+                    handle(item);
+                }
+            } catch (Throwable t) {
+                failure = t;
+                // uncommitted outcomes are dropped: the journal still lists those messages and recovery finds them
+                if (recorder != null) {
+                    recorder.rollback();
+                }
+                budget.abort();
+                if (out != null) {
+                    out.close();
+                }
+                drainAfterFailure(t);
+            }
+        }
+
+        private void drainAfterFailure(Throwable t) {
+            while (true) {
+                Item item;
+                try {
+                    item = queue.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (item instanceof Stream s) {
+                    s.done().completeExceptionally(t);
+                } else if (item instanceof End) {
+                    return;
+                }
+            }
+        }
+
+        private void handle(Item item) throws Exception {
+            if (item instanceof OpenFolder o) {
+                closeFolder();
+                folder = o.record();
+                TargetFolder created = target.createFolder(folder.target());
+                if (o.work()) {
+                    out = target.openFolder(created);
+                    // the checkpoint is durable before the first append, so recovery can always ask "what came since"
+                    epoch = store.newCheckpoint(folder.id(), out.checkpoint());
+                }
+            } else if (item instanceof Buffered b) {
+                try {
+                    out.append(b.message(), b.message().flags(), new ByteArrayInputStream(b.bytes()), this);
+                } finally {
+                    budget.release(b.message().size());
+                }
+                maybeCommit();
+            } else if (item instanceof Stream s) {
+                try {
+                    out.append(s.message(), s.message().flags(), s.raw(), this);
+                    s.done().complete(null);
+                } catch (Throwable t) {
+                    s.done().completeExceptionally(t);
+                    throw t;
+                }
+                maybeCommit();
+            } else if (item instanceof Vanished v) {
+                recorder.skipped(folder.id(), folder.uidValidity(), v.message(),
+                        "expunged from the source while it was being copied");
+                MessageInfo m = v.message();
+                FolderPath source = folder.source();
+                events.add(() -> listener.messageSkipped(email, source, m,
+                        "expunged from the source while it was being copied"));
+            } else if (item instanceof UpdateFlags u) {
+                StateStore.FlagChange f = u.change();
+                if (f.targetId() != null) {
+                    out.updateFlags(f.targetId(), MessageFlags.parse(f.flags()));
+                    recorder.flagsSynced(folder.id(), folder.uidValidity(), f.uid(), f.flags());
+                    maybeCommit();
+                }
+            } else if (item instanceof CloseFolder) {
+                closeFolder();
+            }
+        }
+
+        private void closeFolder() throws Exception {
+            if (folder == null) {
+                return;
+            }
+            if (out != null) {
+                out.flush();
+                commit();
+                out.close();
+                out = null;
+            }
+            commit();
+            if (droppedFlagMessages > 0) {
+                listener.notice(email, droppedFlagMessages + " messages of " + folder.source()
+                        + " lost keywords the target cannot store");
+                droppedFlagMessages = 0;
+            }
+            FolderRecord done = folder;
+            folder = null;
+            for (FolderStatus s : store.folderStatuses(email)) {
+                if (s.source().equals(done.source())) {
+                    listener.folderFinished(email, s);
+                }
+            }
+        }
+
+        private void maybeCommit() throws StoreException {
+            if (recorder.pending() >= COMMIT_EVERY || System.nanoTime() - lastCommit > COMMIT_INTERVAL_NANOS) {
+                commit();
+            }
+        }
+
+        private void commit() throws StoreException {
+            recorder.commit();
+            lastCommit = System.nanoTime();
+            for (Runnable event : events) {
+                event.run();
+            }
+            events.clear();
+        }
+
+        @Override
+        public void accepted(MessageInfo message, String targetId, MessageFlags droppedFlags) {
+            FolderPath source = folder.source();
+            hook.accepted(email, source, message);
+            try {
+                recorder.copied(folder.id(), folder.uidValidity(), message, targetId, epoch);
+            } catch (StoreException e) {
+                throw new RecordingFailed(e);
+            }
+            copied.incrementAndGet();
+            copiedBytes.addAndGet(message.size());
+            if (droppedFlags != null && !droppedFlags.keywords().isEmpty() || droppedFlags != null
+                    && !droppedFlags.system().isEmpty()) {
+                droppedFlagMessages++;
+            }
+            events.add(() -> listener.messageCopied(email, source, message));
+        }
+
+        @Override
+        public void rejected(MessageInfo message, String reason) {
+            FolderPath source = folder.source();
+            String why = "refused by the target: " + reason;
+            try {
+                recorder.failed(folder.id(), folder.uidValidity(), message, why);
+            } catch (StoreException e) {
+                throw new RecordingFailed(e);
+            }
+            events.add(() -> listener.messageFailed(email, source, message, why));
+        }
+    }
+
+    /** Carries a store failure out of an append listener (whose methods cannot throw checked exceptions). */
+    static final class RecordingFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RecordingFailed(StoreException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.mailferry.engine.internal;
+
+import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.model.MailboxEntry;
+import dev.mailferry.core.model.MessageInfo;
+import dev.mailferry.engine.BatchInfo;
+import dev.mailferry.engine.BatchOptions;
+import dev.mailferry.engine.BatchState;
+import dev.mailferry.engine.FolderStatus;
+import dev.mailferry.engine.MailboxState;
+import dev.mailferry.engine.MailboxStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable state of one project: mailboxes, batches, per-folder sync state, the message map and the append journal.
+ * One interface over SQL/JDBC, so the embedded database can later be replaced by a shared server with the same schema.
+ * Thread safe; every method runs in its own transaction unless it hands out an object owning one.
+ */
+public interface StateStore extends AutoCloseable {
+
+    /** Message states in the message map. */
+    String COPIED = "C", SKIPPED = "S", FAILED = "F", VANISHED = "V";
+
+    // mailboxes
+    void putMailboxes(Collection<MailboxEntry> entries) throws StoreException;
+
+    List<MailboxEntry> mailboxes() throws StoreException;
+
+    Optional<MailboxEntry> mailbox(String email) throws StoreException;
+
+    // batches
+    void createBatch(String name, BatchOptions options, List<String> emails, Instant created) throws StoreException;
+
+    List<BatchInfo> batches() throws StoreException;
+
+    Optional<BatchInfo> batch(String name) throws StoreException;
+
+    void batchPassStarted(String name, BatchState state, Instant start) throws StoreException;
+
+    void batchPassFinished(String name, BatchState state, Instant end) throws StoreException;
+
+    List<MailboxStatus> mailboxStatuses(String batch) throws StoreException;
+
+    void markMailboxCompleted(String batch, String email) throws StoreException;
+
+    void mailboxPassStarted(String batch, String email) throws StoreException;
+
+    void mailboxPassFinished(String batch, String email, MailboxState state, long copied, Duration duration, String error,
+            Instant end) throws StoreException;
+
+    // folders
+    /** The folder's record, created (with {@code target}) when missing; the target path is updated when it changed. */
+    FolderRecord folder(String email, FolderPath source, FolderPath target) throws StoreException;
+
+    List<FolderRecord> folders(String email) throws StoreException;
+
+    void setFolderNote(long folderId, String note) throws StoreException;
+
+    /** Stores a fresh target checkpoint and returns the new epoch. */
+    int newCheckpoint(long folderId, String checkpoint) throws StoreException;
+
+    /**
+     * The source UIDVALIDITY changed (or is seen for the first time): pairs the scanned messages with recorded ones by
+     * fingerprint, with multiplicity, moves the pairs to the new UIDs, and marks recorded messages without a partner
+     * vanished. Returns the number of pairs.
+     */
+    long changeUidValidity(long folderId, long oldUidValidity, long newUidValidity) throws StoreException;
+
+    // scan
+    ScanWriter scanWriter(long folderId) throws StoreException;
+
+    /**
+     * Decides the skips of one mailbox from its scanned messages: deleted on the source, larger than
+     * {@code maxMessageSize}, beyond the {@code maxItems} newest. Previous skip records of the mailbox are replaced.
+     */
+    void planSkips(String email, long maxMessageSize, long maxItems) throws StoreException;
+
+    /** Messages scanned and neither copied nor skipped, with UID above {@code afterUid}, in UID order. */
+    List<MessageInfo> pendingCopies(long folderId, long uidValidity, long afterUid, int limit) throws StoreException;
+
+    /** Number of messages {@link #pendingCopies} will return for one folder. */
+    long pendingCount(long folderId, long uidValidity) throws StoreException;
+
+    /** Count and bytes of the messages {@link #pendingCopies} will return, for the whole mailbox. */
+    long[] pendingTotals(String email) throws StoreException;
+
+    /** Copied messages whose source flags differ from the flags last synced: target id and the new source flags. */
+    List<FlagChange> flagChanges(long folderId, long uidValidity, long afterUid, int limit) throws StoreException;
+
+    /** Marks copied messages that are no longer in the scan as vanished; returns how many. */
+    long markVanished(long folderId, long uidValidity) throws StoreException;
+
+    /** Skip records of one folder, to report them as events. */
+    List<SkipRecord> skips(long folderId, long uidValidity) throws StoreException;
+
+    // journal
+    void journal(long folderId, long uidValidity, List<MessageInfo> messages) throws StoreException;
+
+    List<JournalEntry> journalEntries(long folderId) throws StoreException;
+
+    /** Ids of the folders of a mailbox that have journal entries. */
+    List<Long> foldersWithJournal(String email) throws StoreException;
+
+    /** True when some folder of the mailbox has a copied message recorded with this target id. */
+    boolean isTargetIdRecorded(String email, String targetId) throws StoreException;
+
+    /** Fingerprints of the messages recorded in the given epoch without a target id (they cannot be told apart by id). */
+    List<dev.mailferry.core.model.MessageFingerprint> copiedWithoutTargetId(long folderId, int epoch) throws StoreException;
+
+    // recording
+    Recorder recorder() throws StoreException;
+
+    // reports
+    List<FolderStatus> folderStatuses(String email) throws StoreException;
+
+    void forEachProblem(String email, ProblemConsumer consumer) throws StoreException;
+
+    @Override
+    void close();
+
+    /** Bulk insert of scanned message metadata; commits on close. */
+    interface ScanWriter extends AutoCloseable {
+        void add(MessageInfo message) throws StoreException;
+
+        @Override
+        void close() throws StoreException;
+    }
+
+    /** A change of flags to push to the target. */
+    record FlagChange(long uid, String targetId, String flags) {
+    }
+
+    /** A message skipped by planning. */
+    record SkipRecord(MessageInfo message, String reason) {
+    }
+
+    /** Receives skipped and failed messages for the detail report. */
+    @FunctionalInterface
+    interface ProblemConsumer {
+        void accept(FolderPath folder, long uid, String messageId, long size, Instant internalDate, String status,
+                String reason) throws StoreException;
+    }
+
+    /**
+     * Records outcomes in one transaction at a time; used by one thread. Nothing is durable before {@link #commit()}.
+     */
+    interface Recorder extends AutoCloseable {
+        void copied(long folderId, long uidValidity, MessageInfo message, String targetId, int epoch) throws StoreException;
+
+        void failed(long folderId, long uidValidity, MessageInfo message, String reason) throws StoreException;
+
+        void skipped(long folderId, long uidValidity, MessageInfo message, String reason) throws StoreException;
+
+        void flagsSynced(long folderId, long uidValidity, long uid, String flags) throws StoreException;
+
+        /** Removes a journal entry without an outcome (the message was not appended). */
+        void unjournal(long folderId, long uidValidity, long uid) throws StoreException;
+
+        int pending();
+
+        void commit() throws StoreException;
+
+        void rollback();
+
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,438 @@
+package dev.mailferry.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailferry.core.model.Endpoint;
+import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.model.MailboxEntry;
+import dev.mailferry.core.model.MessageFlags;
+import dev.mailferry.core.model.MessageInfo;
+import dev.mailferry.core.model.SpecialUse;
+import dev.mailferry.core.model.SystemFlag;
+import dev.mailferry.core.secret.Secret;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The engine against in-memory connectors: every rule of the copy, fast and deterministic. */
+class FakeEngineTest {
+
+    static final String ALICE = "alice@example.com";
+    static final String BOB = "bob@example.com";
+    static final Instant BASE = Instant.parse("2024-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    FakeMail.Source source;
+    FakeMail.Target target;
+    MigrationEngine engine;
+    MemorySecretStore secrets;
+    MigrationProject project;
+    RecordingListener events;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        source = new FakeMail.Source();
+        target = new FakeMail.Target();
+        engine = new MigrationEngine(List.of(source), List.of(target));
+        engine.setRetryPolicy(3, Duration.ofMillis(10));
+        secrets = new MemorySecretStore();
+        project = MigrationProject.create(dir.resolve("project"), "Fake test");
+        project.setSourceEndpoint(new Endpoint("fake", Map.of("host", "source.example")));
+        project.setTargetEndpoint(new Endpoint("fake", Map.of("host", "target.example")));
+        events = new RecordingListener();
+    }
+
+    @AfterEach
+    void tearDown() {
+        project.close();
+    }
+
+    FakeMail.Mailbox sourceUser(String email, String user, String password) throws Exception {
+        project.putMailboxes(List.of(new MailboxImport(new MailboxEntry(email, user, null, null), Secret.of(password),
+                Secret.of("target-" + user))), secrets);
+        target.user(email, "target-" + user);
+        return source.user(user, password);
+    }
+
+    static void fill(FakeMail.Folder f, String prefix, int count, int days) {
+        for (int i = 0; i < count; i++) {
+            MessageFlags flags = i % 3 == 0 ? MessageFlags.of(EnumSet.of(SystemFlag.SEEN), List.of("$Label1"))
+                    : MessageFlags.NONE;
+            f.add(FakeMail.message(prefix + i + "@example.com", prefix + " " + i, 200 + i * 10),
+                    BASE.plus(Duration.ofDays((long) days * i)), flags, false);
+        }
+    }
+
+    /** Compares a source folder with a target folder message by message: bytes, internal date, flags; order-free. */
+    static void assertSameMessages(FakeMail.Folder expected, FakeMail.Folder actual) {
+        assertNotNull(actual, "target folder for " + expected.path);
+        List<String> e = new ArrayList<>();
+        for (FakeMail.Message m : expected.snapshot()) {
+            if (!m.deleted()) {
+                e.add(describe(m));
+            }
+        }
+        List<String> a = new ArrayList<>();
+        for (FakeMail.Message m : actual.snapshot()) {
+            a.add(describe(m));
+        }
+        Collections.sort(e);
+        Collections.sort(a);
+        assertEquals(e, a, "messages of " + expected.path + " vs " + actual.path);
+    }
+
+    static String describe(FakeMail.Message m) {
+        return new String(m.bytes(), StandardCharsets.ISO_8859_1).hashCode() + "/" + m.bytes().length + "/"
+                + m.internalDate() + "/" + m.flags();
+    }
+
+    @Test
+    void copiesEveryFolderWithRolesHierarchyFlagsAndDates() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        fill(src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX), "in", 40, 1);
+        fill(src.folder(FolderPath.of("Sent"), SpecialUse.SENT), "sent", 7, 2);
+        fill(src.folder(FolderPath.of("Sent", "2023"), SpecialUse.NONE), "sent23", 3, 3);
+        fill(src.folder(FolderPath.of("Work", "Projects"), SpecialUse.NONE), "work", 5, 1);
+        FakeMail.Mailbox tgt = target.mailboxes.get(ALICE);
+        tgt.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        tgt.folder(FolderPath.of("Sent Items"), SpecialUse.SENT);
+        target.roles.put(FolderPath.of("Sent Items"), SpecialUse.SENT);
+
+        project.createBatch("wave1", List.of(), BatchOptions.defaults());
+        BatchRunResult result = engine.sync(project, "wave1", secrets, events);
+
+        assertEquals(BatchState.SYNCED, result.state());
+        assertSameMessages(src.folder("INBOX"), tgt.folder("INBOX"));
+        assertSameMessages(src.folder("Sent"), tgt.folder("Sent Items"));
+        assertSameMessages(src.folder("Sent/2023"), tgt.folder("Sent Items/2023"));
+        assertSameMessages(src.folder("Work/Projects"), tgt.folder("Work/Projects"));
+        assertTrue(tgt.folder("Work") != null, "parent folder created");
+        assertEquals(null, tgt.folder("Sent"), "no second Sent folder");
+        MailboxStatus status = result.mailboxes().get(0);
+        assertEquals(MailboxState.SYNCED, status.state());
+        assertEquals(55, status.copied());
+        assertEquals(55, status.lastPassCopied());
+        assertEquals(55, events.copied.get());
+        assertTrue(Files.readString(result.log()).contains("wave1"));
+
+        // nothing new: nothing appended
+        int appends = target.appends.get();
+        engine.sync(project, "wave1", secrets, events);
+        assertEquals(appends, target.appends.get());
+    }
+
+    @Test
+    void incrementalPassCopiesOnlyNewMessagesAndPushesFlags() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 30, 1);
+        project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults());
+        engine.sync(project, "wave1", secrets, events);
+        int appends = target.appends.get();
+
+        inbox.add(FakeMail.message("new1@example.com", "new", 500), BASE.plus(Duration.ofDays(400)), MessageFlags.NONE,
+                false);
+        inbox.add(FakeMail.message("new2@example.com", "new", 600), BASE.plus(Duration.ofDays(401)), MessageFlags.NONE,
+                false);
+        MessageFlags answered = MessageFlags.of(EnumSet.of(SystemFlag.SEEN, SystemFlag.ANSWERED), List.of("Work"));
+        inbox.setFlags(2, answered);
+
+        BatchRunResult second = engine.sync(project, "wave1", secrets, events);
+        assertEquals(appends + 2, target.appends.get(), "only the two new messages are appended");
+        assertEquals(2, second.mailboxes().get(0).lastPassCopied());
+        assertEquals(32, second.mailboxes().get(0).copied());
+        assertSameMessages(inbox, target.mailboxes.get(ALICE).folder("INBOX"));
+    }
+
+    @Test
+    void renumberedSourceFolderIsRePairedWithoutCopyingAgain() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 25, 1);
+        // two identical messages: must stay two, never become one or three
+        byte[] twin = FakeMail.message("twin@example.com", "twin", 300);
+        inbox.add(twin, BASE, MessageFlags.NONE, false);
+        inbox.add(twin, BASE, MessageFlags.NONE, false);
+        project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults());
+        engine.sync(project, "wave1", secrets, events);
+        int appends = target.appends.get();
+
+        inbox.renumber(99_999);
+        inbox.add(FakeMail.message("after@example.com", "after", 300), BASE.plus(Duration.ofDays(900)),
+                MessageFlags.NONE, false);
+        engine.sync(project, "wave1", secrets, events);
+
+        assertEquals(appends + 1, target.appends.get(), "only the message that arrived after renumbering is copied");
+        assertSameMessages(inbox, target.mailboxes.get(ALICE).folder("INBOX"));
+        assertTrue(events.notices.stream().anyMatch(n -> n.contains("UIDVALIDITY")), events.notices.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 7, 30, 61})
+    void crashAfterTheTargetAcceptedResumesWithoutGapsOrDuplicates(int crashAfter) throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 50, 1);
+        byte[] twin = FakeMail.message("twin@example.com", "twin", 300);
+        inbox.add(twin, BASE, MessageFlags.NONE, false);
+        inbox.add(twin, BASE, MessageFlags.NONE, false);
+        inbox.add(FakeMail.message(null, "no message id", 300), BASE, MessageFlags.NONE, false);
+        FakeMail.Folder archive = src.folder(FolderPath.of("Archive"), SpecialUse.NONE);
+        fill(archive, "ar", 20, 2);
+        project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults());
+
+        AtomicInteger accepted = new AtomicInteger();
+        engine.setPipelineHook(new dev.mailferry.engine.internal.PipelineHook() {
+            @Override
+            public void accepted(String email, FolderPath folder, MessageInfo message) {
+                if (accepted.incrementAndGet() == crashAfter) {
+                    throw new SimulatedCrash();
+                }
+            }
+        });
+        assertThrows(SimulatedCrash.class, () -> engine.sync(project, "wave1", secrets, events));
+        int appendedBeforeCrash = target.appends.get();
+        assertTrue(appendedBeforeCrash >= crashAfter);
+
+        // the process "dies": the database is closed with whatever was committed, then a new run starts
+        project.close();
+        project = MigrationProject.open(dir.resolve("project"));
+        engine.setPipelineHook(null);
+        BatchRunResult resumed = engine.sync(project, "wave1", secrets, events);
+
+        assertEquals(BatchState.SYNCED, resumed.state());
+        FakeMail.Mailbox tgt = target.mailboxes.get(ALICE);
+        assertSameMessages(inbox, tgt.folder("INBOX"));
+        assertSameMessages(archive, tgt.folder("Archive"));
+        assertEquals(73, resumed.mailboxes().get(0).copied());
+        assertEquals(73, target.appends.get(), "every message appended exactly once over both runs");
+    }
+
+    static final class SimulatedCrash extends Error {
+        private static final long serialVersionUID = 1L;
+    }
+
+    @Test
+    void sizeLimitDeletedAndItemLimitAreReportedSkips() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 12, 1); // dates BASE+0..11 days
+        inbox.add(FakeMail.message("big@example.com", "big", 5000), BASE.plus(Duration.ofDays(100)), MessageFlags.NONE,
+                false);
+        inbox.add(FakeMail.message("gone@example.com", "deleted", 300), BASE.plus(Duration.ofDays(101)),
+                MessageFlags.NONE, true);
+        project.createBatch("limits", List.of(ALICE),
+                BatchOptions.defaults().withMaxMessageSize(4000).withMaxItemsPerMailbox(10));
+        BatchRunResult result = engine.sync(project, "limits", secrets, events);
+
+        FakeMail.Folder copied = target.mailboxes.get(ALICE).folder("INBOX");
+        assertEquals(10, copied.snapshot().size());
+        // the newest ten of the twelve eligible ones: days 2..11
+        for (FakeMail.Message m : copied.snapshot()) {
+            assertFalse(m.internalDate().isBefore(BASE.plus(Duration.ofDays(2))), m.internalDate().toString());
+        }
+        MailboxStatus status = result.mailboxes().get(0);
+        assertEquals(4, status.skipped());
+        assertEquals(4, events.skipped.size());
+
+        ReportFiles report = project.writeReport("limits");
+        String details = Files.readString(report.details(), StandardCharsets.UTF_8);
+        assertTrue(details.startsWith("\uFEFFMailbox,Source folder,UID,Message-ID"), details);
+        assertTrue(details.contains("larger than the maximum message size"), details);
+        assertTrue(details.contains("<big@example.com>"), details);
+        assertTrue(details.contains("deleted on the source"), details);
+        assertEquals(2, count(details, "beyond the maximum of 10 items"), details);
+        String summary = Files.readString(report.summary(), StandardCharsets.UTF_8);
+        assertTrue(summary.contains("alice@example.com,(all folders),,SYNCED,10,4,0"), summary);
+
+        // raising the limit later copies the skipped ones and no others
+        int appends = target.appends.get();
+        project.close();
+        project = MigrationProject.open(dir.resolve("project"));
+        project.createBatch("limits2", List.of(ALICE), BatchOptions.defaults().withMaxMessageSize(4000));
+        engine.sync(project, "limits2", secrets, events);
+        assertEquals(appends + 2, target.appends.get());
+    }
+
+    static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void targetRejectionIsAFailedMessageAndTheRestContinues() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 10, 1);
+        inbox.add(FakeMail.message("huge@example.com", "huge", 9000), BASE, MessageFlags.NONE, false);
+        target.maxAppendSize = 8000;
+        project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults());
+        BatchRunResult result = engine.sync(project, "wave1", secrets, events);
+
+        MailboxStatus status = result.mailboxes().get(0);
+        assertEquals(MailboxState.SYNCED, status.state());
+        assertEquals(10, status.copied());
+        assertEquals(1, status.failed());
+        assertEquals(1, events.failed.size());
+        assertTrue(events.failed.get(0).contains("Message too large"), events.failed.toString());
+        String details = Files.readString(project.writeReport("wave1").details());
+        assertTrue(details.contains("failed,refused by the target: NO [LIMIT] Message too large"), details);
+
+        // once the target takes it, the next pass copies it
+        target.maxAppendSize = Long.MAX_VALUE;
+        BatchRunResult second = engine.sync(project, "wave1", secrets, events);
+        assertEquals(11, second.mailboxes().get(0).copied());
+        assertEquals(0, second.mailboxes().get(0).failed());
+    }
+
+    @Test
+    void wrongPasswordFailsThatMailboxOnly() throws Exception {
+        FakeMail.Mailbox alice = sourceUser(ALICE, "alice", "pw");
+        fill(alice.folder(FolderPath.of("INBOX"), SpecialUse.INBOX), "a", 5, 1);
+        sourceUser(BOB, "bob", "right");
+        source.passwords.put("bob", "changed-by-the-user");
+        project.createBatch("wave1", List.of(), BatchOptions.defaults());
+        BatchRunResult result = engine.sync(project, "wave1", secrets, events);
+
+        assertEquals(BatchState.SYNCED_WITH_ERRORS, result.state());
+        assertEquals(1, result.failedMailboxes());
+        MailboxStatus a = result.mailboxes().get(0);
+        MailboxStatus b = result.mailboxes().get(1);
+        assertEquals(ALICE, a.emailAddress());
+        assertEquals(MailboxState.SYNCED, a.state());
+        assertEquals(5, a.copied());
+        assertEquals(MailboxState.FAILED, b.state());
+        assertTrue(b.lastError().startsWith("Login refused: Source:"), b.lastError());
+        assertFalse(b.lastError().contains("right"), "no password in the error");
+        assertFalse(Files.readString(result.log()).contains("changed-by-the-user"));
+        assertTrue(events.retries.isEmpty(), "a refused login is not retried");
+    }
+
+    @Test
+    void transientConnectionErrorsAreRetried() throws Exception {
+        FakeMail.Mailbox alice = sourceUser(ALICE, "alice", "pw");
+        fill(alice.folder(FolderPath.of("INBOX"), SpecialUse.INBOX), "a", 5, 1);
+        source.connectionFailures.set(2);
+        project.createBatch("wave1", List.of(), BatchOptions.defaults());
+        BatchRunResult result = engine.sync(project, "wave1", secrets, events);
+        assertEquals(MailboxState.SYNCED, result.mailboxes().get(0).state());
+        assertEquals(2, events.retries.size());
+
+        source.connectionFailures.set(5);
+        BatchRunResult failed = engine.sync(project, "wave1", secrets, events);
+        assertEquals(MailboxState.FAILED, failed.mailboxes().get(0).state());
+        assertTrue(failed.mailboxes().get(0).lastError().startsWith("Connection failed"));
+    }
+
+    @Test
+    void excludedAndMappedFolders() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        fill(src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX), "in", 3, 1);
+        fill(src.folder(FolderPath.of("Junk"), SpecialUse.JUNK), "junk", 3, 1);
+        fill(src.folder(FolderPath.of("Old"), SpecialUse.NONE), "old", 2, 1);
+        fill(src.folder(FolderPath.of("Old", "2019"), SpecialUse.NONE), "old19", 2, 1);
+        BatchOptions options = BatchOptions.defaults().withExcludedFolders(List.of(FolderPath.of("Junk")))
+                .withFolderMapping(Map.of(FolderPath.of("Old"), FolderPath.of("Archive", "Old mail")));
+        project.createBatch("wave1", List.of(), options);
+        engine.sync(project, "wave1", secrets, events);
+        FakeMail.Mailbox tgt = target.mailboxes.get(ALICE);
+        assertEquals(null, tgt.folder("Junk"));
+        assertSameMessages(src.folder("Old"), tgt.folder("Archive/Old mail"));
+        assertSameMessages(src.folder("Old/2019"), tgt.folder("Archive/Old mail/2019"));
+        String summary = Files.readString(project.writeReport("wave1").summary());
+        assertTrue(summary.contains("excluded by the batch settings (Junk)"), summary);
+    }
+
+    @Test
+    void completedBatchRefusesFurtherSyncs() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 3, 1);
+        project.createBatch("wave1", List.of(), BatchOptions.defaults());
+        engine.sync(project, "wave1", secrets, events);
+        inbox.add(FakeMail.message("late@example.com", "late", 300), BASE, MessageFlags.NONE, false);
+        BatchRunResult done = engine.complete(project, "wave1", secrets, events);
+        assertEquals(BatchState.COMPLETED, done.state());
+        assertEquals(MailboxState.COMPLETED, done.mailboxes().get(0).state());
+        assertEquals(4, target.mailboxes.get(ALICE).folder("INBOX").snapshot().size());
+        MigrationException e = assertThrows(MigrationException.class,
+                () -> engine.sync(project, "wave1", secrets, events));
+        assertTrue(e.getMessage().contains("completed"));
+        assertEquals(BatchState.COMPLETED, project.batch("wave1").orElseThrow().state());
+    }
+
+    @Test
+    void largeMessagesAreStreamedNotBuffered() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        // above a quarter of the per-mailbox byte budget: takes the streaming path
+        inbox.add(FakeMail.message("large@example.com", "large", 6 * 1024 * 1024), BASE, MessageFlags.NONE, false);
+        fill(inbox, "in", 5, 1);
+        project.createBatch("wave1", List.of(), BatchOptions.defaults());
+        engine.sync(project, "wave1", secrets, events);
+        assertSameMessages(inbox, target.mailboxes.get(ALICE).folder("INBOX"));
+    }
+
+    /** Collects events; thread safe. */
+    static final class RecordingListener implements MigrationListener {
+        final AtomicInteger copied = new AtomicInteger();
+        final List<String> skipped = new CopyOnWriteArrayList<>();
+        final List<String> failed = new CopyOnWriteArrayList<>();
+        final List<String> notices = new CopyOnWriteArrayList<>();
+        final List<String> retries = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void messageCopied(String email, FolderPath source, MessageInfo message) {
+            copied.incrementAndGet();
+        }
+
+        @Override
+        public void messageSkipped(String email, FolderPath source, MessageInfo message, String reason) {
+            skipped.add(source + " " + message.uid() + " " + reason);
+        }
+
+        @Override
+        public void messageFailed(String email, FolderPath source, MessageInfo message, String reason) {
+            failed.add(source + " " + message.uid() + " " + reason);
+        }
+
+        @Override
+        public void notice(String email, String text) {
+            notices.add(text);
+        }
+
+        @Override
+        public void mailboxRetrying(String email, int attempt, String reason, Duration delay) {
+            retries.add(reason);
+        }
+    }
+
+    static String[] lines(String s) {
+        return Arrays.stream(s.split("\r\n")).toArray(String[]::new);
+    }
+}
