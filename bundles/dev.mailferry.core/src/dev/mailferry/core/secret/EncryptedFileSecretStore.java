@@ -42,9 +42,12 @@ public final class EncryptedFileSecretStore implements SecretStore {
         this.lockFile = directory.resolve("secrets.lock");
     }
 
-    /** The default location: {@code $MAILFERRY_SECRETS_DIR}, else {@code $XDG_CONFIG_HOME/mailferry}, else {@code ~/.config/mailferry}. */
+    /**
+     * The default location: the system property {@code mailferry.secrets.dir}, else {@code $MAILFERRY_SECRETS_DIR}, else
+     * {@code $XDG_CONFIG_HOME/mailferry}, else {@code ~/.config/mailferry}.
+     */
     public static EncryptedFileSecretStore forCurrentUser() {
-        String dir = System.getenv("MAILFERRY_SECRETS_DIR");
+        String dir = System.getProperty("mailferry.secrets.dir", System.getenv("MAILFERRY_SECRETS_DIR"));
         if (dir == null || dir.isBlank()) {
             String config = System.getenv("XDG_CONFIG_HOME");
             Path base = config == null || config.isBlank() ? Path.of(System.getProperty("user.home"), ".config") : Path.of(config);
