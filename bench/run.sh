@@ -80,12 +80,14 @@ start_environment() {
         MF_MASTER_USER MF_MASTER_PASSWORD MF_CSV MF_MASTER_CSV MF_MESSAGES MF_BYTES \
         MF_USER_1_EMAIL MF_USER_1_SOURCE_USER MF_USER_1_SOURCE_PASSWORD MF_USER_1_TARGET_USER MF_USER_1_TARGET_PASSWORD
     sed -n '1p' "$dir/environment.log"
+    sync    # the 400 MB just written must not be flushed to disk while the tool is being timed
 }
 
 # Runs "$@" under /usr/bin/time -v; sets ELAPSED (s) and PEAK_RSS_KB.
 measure() {
     local timing="$1"; shift
     local start end
+    LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
     start=$(date +%s.%N)
     /usr/bin/time -v -o "$timing" "$@"
     end=$(date +%s.%N)
@@ -133,8 +135,8 @@ record() { # tool seconds rss_kb verdict
     mb=$(python3 -c "print(f'{$MF_BYTES / 1e6:.1f}')")
     msgs_s=$(python3 -c "print(f'{$MF_MESSAGES / $2:.0f}')")
     mb_s=$(python3 -c "print(f'{$MF_BYTES / 1e6 / $2:.1f}')")
-    RESULTS+=("$(printf '%-10s %8s %9s %9s %9s %8s %10s  %s' "$1" "$MF_MESSAGES" "$mb" "$2" "$msgs_s" "$mb_s" \
-        "$(( $3 / 1024 ))" "$4")")
+    RESULTS+=("$(printf '%-10s %8s %9s %9s %9s %8s %11s %6s  %s' "$1" "$MF_MESSAGES" "$mb" "$2" "$msgs_s" "$mb_s" \
+        "$(( $3 / 1024 ))" "$LOAD_BEFORE" "$4")")
 }
 
 run_mbsync() {
@@ -243,6 +245,7 @@ done
 
 echo
 echo "Dovecot -> Dovecot on loopback, $( [ "$TLS" = 1 ] && echo IMAPS || echo 'plain IMAP'), seed $SEED, $(nproc) cores"
-printf '%-10s %8s %9s %9s %9s %8s %10s  %s\n' tool messages MB seconds msg/s MB/s 'peak RSS MB' verify
+printf '%-10s %8s %9s %9s %9s %8s %11s %6s  %s\n' tool messages MB seconds msg/s MB/s 'peak RSS MB' load verify
+echo "(load: 1-minute load average when the tool started; other processes on the machine slow the tools down)"
 for line in "${RESULTS[@]}"; do echo "$line"; done
 exit "$FAILED"

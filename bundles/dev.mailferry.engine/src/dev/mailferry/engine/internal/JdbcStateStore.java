@@ -525,6 +525,12 @@ public final class JdbcStateStore implements StateStore {
     private static final String MAILBOX_FOLDERS = "SELECT id FROM folder_state WHERE email = ?";
 
     @Override
+    public void clearScan(String email) throws StoreException {
+        update("clear the previous scan of " + email, "DELETE FROM scan WHERE folder_id IN (" + MAILBOX_FOLDERS + ")",
+                key(email));
+    }
+
+    @Override
     public void planSkips(String email, long maxMessageSize, long maxItems) throws StoreException {
         String mailbox = key(email);
         try (Connection c = connect()) {
@@ -668,12 +674,14 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
-    public List<SkipRecord> skips(long folderId, long uidValidity) throws StoreException {
+    public List<SkipRecord> skips(long folderId, long uidValidity, long afterUid, int limit) throws StoreException {
         String sql = "SELECT uid, size, internal_date, message_id, flags, reason FROM message_map WHERE folder_id = ?"
-                + " AND uidvalidity = ? AND status = 'S' ORDER BY uid";
+                + " AND uidvalidity = ? AND status = 'S' AND uid > ? ORDER BY uid FETCH FIRST ? ROWS ONLY";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, folderId);
             ps.setLong(2, uidValidity);
+            ps.setLong(3, afterUid);
+            ps.setInt(4, limit);
             List<SkipRecord> list = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -915,18 +923,28 @@ public final class JdbcStateStore implements StateStore {
 
     // ---------------------------------------------------------------- reports
 
+    private static final String FOLDER_STATUS_SQL = "SELECT f.email, f.source_path, f.target_path, f.note,"
+            + " COALESCE(SUM(CASE WHEN m.status = 'C' THEN 1 ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN m.status = 'S' THEN 1 ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN m.status = 'F' THEN 1 ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN m.status IN ('C', 'V') THEN m.size ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN m.status = 'V' THEN 1 ELSE 0 END), 0)"
+            + " FROM folder_state f LEFT JOIN message_map m ON m.folder_id = f.id AND m.uidvalidity = f.uidvalidity"
+            + " WHERE %s GROUP BY f.id, f.email, f.source_path, f.target_path, f.note ORDER BY f.id";
+
     @Override
     public List<FolderStatus> folderStatuses(String email) throws StoreException {
-        String sql = "SELECT f.email, f.source_path, f.target_path, f.note,"
-                + " COALESCE(SUM(CASE WHEN m.status = 'C' THEN 1 ELSE 0 END), 0),"
-                + " COALESCE(SUM(CASE WHEN m.status = 'S' THEN 1 ELSE 0 END), 0),"
-                + " COALESCE(SUM(CASE WHEN m.status = 'F' THEN 1 ELSE 0 END), 0),"
-                + " COALESCE(SUM(CASE WHEN m.status IN ('C', 'V') THEN m.size ELSE 0 END), 0),"
-                + " COALESCE(SUM(CASE WHEN m.status = 'V' THEN 1 ELSE 0 END), 0)"
-                + " FROM folder_state f LEFT JOIN message_map m ON m.folder_id = f.id AND m.uidvalidity = f.uidvalidity"
-                + " WHERE f.email = ? GROUP BY f.id, f.email, f.source_path, f.target_path, f.note ORDER BY f.id";
+        return queryFolderStatuses(String.format(FOLDER_STATUS_SQL, "f.email = ?"), key(email));
+    }
+
+    @Override
+    public FolderStatus folderStatus(long folderId) throws StoreException {
+        return queryFolderStatuses(String.format(FOLDER_STATUS_SQL, "f.id = ?"), folderId).get(0);
+    }
+
+    private List<FolderStatus> queryFolderStatuses(String sql, Object arg) throws StoreException {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, key(email));
+            ps.setObject(1, arg);
             List<FolderStatus> list = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -938,7 +956,7 @@ public final class JdbcStateStore implements StateStore {
             c.commit();
             return list;
         } catch (SQLException e) {
-            throw fail("read folder status of " + email, e);
+            throw fail("read folder status", e);
         }
     }
 

@@ -16,7 +16,6 @@ import dev.mailferry.core.spi.TargetFolder;
 import dev.mailferry.core.spi.TargetFolderWriter;
 import dev.mailferry.core.spi.TargetSession;
 import dev.mailferry.engine.BatchOptions;
-import dev.mailferry.engine.FolderStatus;
 import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.internal.FolderPlanner.PlannedFolder;
 import java.io.ByteArrayInputStream;
@@ -117,6 +116,7 @@ public final class MailboxSync {
                 }
             }
             recover(target, targetFolders);
+            store.clearScan(email);
             for (int i = 0; i < work.size(); i++) {
                 if (stop()) {
                     return;
@@ -313,8 +313,12 @@ public final class MailboxSync {
             throws ConnectorException, StoreException, InterruptedException {
         FolderRecord r = w.record();
         long uidValidity = r.uidValidity();
-        for (StateStore.SkipRecord skip : store.skips(r.id(), uidValidity)) {
-            listener.messageSkipped(email, r.source(), skip.message(), skip.reason());
+        List<StateStore.SkipRecord> skips = store.skips(r.id(), uidValidity, 0, PAGE);
+        while (!skips.isEmpty()) {
+            for (StateStore.SkipRecord skip : skips) {
+                listener.messageSkipped(email, r.source(), skip.message(), skip.reason());
+            }
+            skips = store.skips(r.id(), uidValidity, skips.get(skips.size() - 1).message().uid(), PAGE);
         }
         List<MessageInfo> page = store.pendingCopies(r.id(), uidValidity, 0, PAGE);
         List<StateStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
@@ -554,11 +558,7 @@ public final class MailboxSync {
             }
             FolderRecord done = folder;
             folder = null;
-            for (FolderStatus s : store.folderStatuses(email)) {
-                if (s.source().equals(done.source())) {
-                    listener.folderFinished(email, s);
-                }
-            }
+            listener.folderFinished(email, store.folderStatus(done.id()));
         }
 
         private void maybeCommit() throws StoreException {

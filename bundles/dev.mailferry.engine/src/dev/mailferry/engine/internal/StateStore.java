@@ -94,8 +94,12 @@ public interface StateStore extends AutoCloseable {
     /** Marks copied messages that are no longer in the scan as vanished; returns how many. */
     long markVanished(long folderId, long uidValidity) throws StoreException;
 
-    /** Skip records of one folder, to report them as events. */
-    List<SkipRecord> skips(long folderId, long uidValidity) throws StoreException;
+    /** Skip records of one folder with UID above {@code afterUid}, in UID order, to report them as events. */
+    List<SkipRecord> skips(long folderId, long uidValidity, long afterUid, int limit) throws StoreException;
+
+    /** Forgets the scan of every folder of the mailbox: each pass scans afresh, and folders gone or excluded since
+     * must not count. */
+    void clearScan(String email) throws StoreException;
 
     // journal
     void journal(long folderId, long uidValidity, List<MessageInfo> messages) throws StoreException;
@@ -116,6 +120,8 @@ public interface StateStore extends AutoCloseable {
 
     // reports
     List<FolderStatus> folderStatuses(String email) throws StoreException;
+
+    FolderStatus folderStatus(long folderId) throws StoreException;
 
     void forEachProblem(String email, ProblemConsumer consumer) throws StoreException;
 

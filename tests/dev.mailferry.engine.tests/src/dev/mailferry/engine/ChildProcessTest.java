@@ -1,0 +1,124 @@
+package dev.mailferry.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailferry.core.secret.Secret;
+import dev.mailferry.demo.CorpusSpec;
+import dev.mailferry.demo.DemoEnvironmentUser;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
+
+/**
+ * Migrations in a child JVM: killed with SIGKILL mid-copy and resumed (no duplicates, no gaps), and measured (rate,
+ * peak RSS of the whole process).
+ */
+class ChildProcessTest extends DovecotTestBase {
+
+    /** The jars (or class folders) of every bundle of the test runtime: the child needs engine, connector, libraries. */
+    static String classpath() {
+        Set<String> entries = new LinkedHashSet<>();
+        for (Bundle b : FrameworkUtil.getBundle(MigrationEngine.class).getBundleContext().getBundles()) {
+            String location = b.getLocation();
+            if (b.getBundleId() == 0 || location == null) {
+                continue;
+            }
+            if (location.startsWith("reference:")) {
+                location = location.substring("reference:".length());
+            }
+            if (!location.startsWith("file:")) {
+                continue;
+            }
+            File file = new File(URI.create(location.replace(" ", "%20")));
+            if (file.isDirectory() && new File(file, "target/classes").isDirectory()) {
+                file = new File(file, "target/classes");
+            }
+            entries.add(file.getAbsolutePath());
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    Process startChild(String batch) throws Exception {
+        project.close();
+        project = null;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", classpath(), MigrationChild.class.getName(),
+                dir.resolve("project").toString(), batch);
+        pb.redirectError(dir.resolve("child-stderr.txt").toFile());
+        Process child = pb.start();
+        try (Writer w = new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
+            for (Map.Entry<String, Secret> e : secrets.secrets.entrySet()) {
+                w.write(e.getKey() + "\t" + e.getValue().reveal() + "\n");
+            }
+            w.write("\n");
+        }
+        return child;
+    }
+
+    @Test
+    void killedProcessResumesWithoutDuplicatesOrGaps() throws Exception {
+        start(1, CorpusSpec.small(21, 400));
+        project.createBatch("all", List.of(), BatchOptions.defaults());
+        MigrationEngine engine = engineService();
+        for (int killAfter : new int[] {40, 170}) {
+            Process child = startChild("all");
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            boolean killed = false;
+            for (String line; (line = out.readLine()) != null;) {
+                if (line.equals("copied " + killAfter)) {
+                    child.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
+                    killed = true;
+                    break;
+                }
+            }
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(killed, "the child copied fewer than " + killAfter + " messages: "
+                    + Files.readString(dir.resolve("child-stderr.txt")));
+            project = MigrationProject.open(dir.resolve("project"));
+        }
+        BatchRunResult resumed = engine.sync(project, "all", secrets, null);
+        assertEquals(MailboxState.SYNCED, resumed.mailboxes().get(0).state(), resumed.toString());
+        assertMigrated(demo.users().get(0));
+    }
+
+    @Test
+    void throughputAndPeakMemoryOfAWholeProcess() throws Exception {
+        int messages = Integer.getInteger("mailferry.bench.messages", 2000);
+        start(1, CorpusSpec.small(22, messages));
+        project.createBatch("all", List.of(), BatchOptions.defaults());
+        Process child = startChild("all");
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String done = null;
+        List<String> tail = new ArrayList<>();
+        for (String line; (line = out.readLine()) != null;) {
+            if (line.startsWith("done ")) {
+                done = line;
+            }
+        }
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(done != null, "child did not finish: " + Files.readString(dir.resolve("child-stderr.txt")) + tail);
+        System.out.println("THROUGHPUT " + done);
+        Files.writeString(Path.of(System.getProperty("user.dir")).resolve("throughput.txt"), done + "\n");
+        project = MigrationProject.open(dir.resolve("project"));
+        assertTrue(done.contains("state=SYNCED"), done);
+        DemoEnvironmentUser alice = demo.users().get(0);
+        assertMigrated(alice);
+        long rssKb = Long.parseLong(done.replaceAll(".*rss-kb=(\\d+).*", "$1"));
+        assertTrue(rssKb < 512 * 1024, "peak RSS " + rssKb + " KB");
+    }
+}

@@ -1,0 +1,137 @@
+package dev.mailferry.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailferry.core.model.Endpoint;
+import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.model.MailboxEntry;
+import dev.mailferry.core.model.MessageInfo;
+import dev.mailferry.core.secret.Secret;
+import dev.mailferry.demo.CorpusSpec;
+import dev.mailferry.demo.DemoEnvironment;
+import dev.mailferry.demo.DemoEnvironmentServer;
+import dev.mailferry.demo.DemoEnvironmentUser;
+import dev.mailferry.engine.internal.PipelineHook;
+import jakarta.mail.Flags;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+/** Two real Dovecot servers with generated mailboxes, a project between them, and checks read with Jakarta Mail. */
+abstract class DovecotTestBase {
+
+
+    @TempDir
+    Path dir;
+
+    DemoEnvironment demo;
+    MigrationProject project;
+    final MemorySecretStore secrets = new MemorySecretStore();
+
+    @AfterEach
+    void tearDown() {
+        if (project != null) {
+            project.close();
+        }
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    /** The engine service, with the IMAP connector bound by DS. */
+    static MigrationEngine engineService() throws Exception {
+        BundleContext context = FrameworkUtil.getBundle(MigrationEngine.class).getBundleContext();
+        if (context == null) {
+            FrameworkUtil.getBundle(MigrationEngine.class).start();
+            context = FrameworkUtil.getBundle(MigrationEngine.class).getBundleContext();
+        }
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName().equals("dev.mailferry.connector.imap") || b.getSymbolicName().equals("org.apache.felix.scr")) {
+                b.start();
+            }
+        }
+        ServiceTracker<MigrationEngine, MigrationEngine> tracker = new ServiceTracker<>(context, MigrationEngine.class, null);
+        tracker.open();
+        MigrationEngine engine = tracker.waitForService(20_000);
+        if (engine == null) {
+            throw new AssertionError("MigrationEngine service not registered");
+        }
+        for (int i = 0; i < 200 && (engine.sourceConnector("imap").isEmpty() || engine.targetConnector("imap").isEmpty()); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(engine.sourceConnector("imap").isPresent(), "IMAP source connector bound");
+        assertTrue(engine.targetConnector("imap").isPresent(), "IMAP target connector bound");
+        engine.setRetryPolicy(2, Duration.ofMillis(200));
+        engine.setPipelineHook(null);
+        return engine;
+    }
+
+    static Endpoint endpoint(DemoEnvironmentServer server) {
+        return new Endpoint("imap", Map.of("host", server.host(), "port", Integer.toString(server.imapPort()),
+                "security", "none"));
+    }
+
+    void start(int users, CorpusSpec corpus) throws Exception {
+        demo = DemoEnvironment.builder(dir.resolve("servers")).users(users).corpus(corpus).start();
+        project = MigrationProject.create(dir.resolve("project"), "Dovecot test");
+        project.setSourceEndpoint(endpoint(demo.source()));
+        project.setTargetEndpoint(endpoint(demo.target()));
+        List<MailboxImport> imports = new ArrayList<>();
+        for (DemoEnvironmentUser u : demo.users()) {
+            imports.add(new MailboxImport(new MailboxEntry(u.emailAddress(), u.sourceUserName(), null, u.targetUserName()),
+                    Secret.of(u.sourcePassword()), Secret.of(u.targetPassword())));
+        }
+        project.putMailboxes(imports, secrets);
+    }
+
+    ImapProbe sourceProbe(DemoEnvironmentUser u) throws Exception {
+        return new ImapProbe(demo.source().host(), demo.source().imapPort(), u.sourceUserName(), u.sourcePassword());
+    }
+
+    ImapProbe targetProbe(DemoEnvironmentUser u) throws Exception {
+        return new ImapProbe(demo.target().host(), demo.target().imapPort(), u.targetUserName(), u.targetPassword());
+    }
+
+    static Map<FolderPath, List<String>> nonEmpty(Map<FolderPath, List<String>> snapshot) {
+        Map<FolderPath, List<String>> result = new TreeMap<>();
+        snapshot.forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                result.put(k, v);
+            }
+        });
+        return result;
+    }
+
+    /** Every source message is on the target in the same folder, byte for byte, with date and flags; nothing more. */
+    void assertMigrated(DemoEnvironmentUser u) throws Exception {
+        Map<FolderPath, List<String>> source;
+        Map<FolderPath, List<String>> target;
+        try (ImapProbe s = sourceProbe(u); ImapProbe t = targetProbe(u)) {
+            source = nonEmpty(s.snapshot());
+            target = nonEmpty(t.snapshot());
+        }
+        assertFalse(source.isEmpty());
+        assertEquals(source.keySet(), target.keySet(), "folders with messages");
+        for (FolderPath folder : source.keySet()) {
+            assertEquals(source.get(folder), target.get(folder), "messages of " + folder);
+        }
+    }
+
+}

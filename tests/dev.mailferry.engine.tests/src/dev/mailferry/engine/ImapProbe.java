@@ -1,0 +1,192 @@
+package dev.mailferry.engine;
+
+import dev.mailferry.core.model.FolderPath;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.UIDFolder;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.protocol.BODY;
+
+/**
+ * Reads and changes a Dovecot mailbox with Jakarta Mail directly (not through the connector under test), to check what
+ * the engine did: every message's raw bytes (SHA-256), size, internal date and flags, folder by folder.
+ */
+final class ImapProbe implements AutoCloseable {
+
+    private final Store store;
+    private final ClassLoader previous;
+
+    ImapProbe(String host, int port, String user, String password) throws MessagingException {
+        // Jakarta Mail finds Angus through the context class loader
+        previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(IMAPStore.class.getClassLoader());
+        Properties p = new Properties();
+        p.put("mail.imap.host", host);
+        p.put("mail.imap.port", Integer.toString(port));
+        Session session = Session.getInstance(p);
+        store = session.getStore("imap");
+        store.connect(host, port, user, password);
+    }
+
+    /** Folder path → sorted descriptions "sha256 size internaldate flags" of its messages (\Deleted ones left out). */
+    Map<FolderPath, List<String>> snapshot() throws MessagingException {
+        Map<FolderPath, List<String>> result = new TreeMap<>();
+        for (Folder f : store.getDefaultFolder().list("*")) {
+            if ((f.getType() & Folder.HOLDS_MESSAGES) == 0) {
+                continue;
+            }
+            result.put(path(f), describe((IMAPFolder) f));
+        }
+        return result;
+    }
+
+    static FolderPath path(Folder f) throws MessagingException {
+        return FolderPath.parse(f.getFullName(), f.getSeparator());
+    }
+
+    private static List<String> describe(IMAPFolder f) throws MessagingException {
+        f.open(Folder.READ_ONLY);
+        try {
+            List<String> list = new ArrayList<>();
+            Message[] messages = f.getMessages();
+            jakarta.mail.FetchProfile fp = new jakarta.mail.FetchProfile();
+            fp.add(jakarta.mail.FetchProfile.Item.FLAGS);
+            fp.add(jakarta.mail.FetchProfile.Item.SIZE);
+            fp.add(jakarta.mail.FetchProfile.Item.ENVELOPE);
+            f.fetch(messages, fp);
+            for (Message m : messages) {
+                Flags flags = m.getFlags();
+                if (flags.contains(Flags.Flag.DELETED)) {
+                    continue;
+                }
+                int number = m.getMessageNumber();
+                byte[] raw = (byte[]) f.doCommand(p -> {
+                    BODY body = p.peekBody(number, "");
+                    return body.getByteArray().getNewBytes();
+                });
+                list.add(sha256(raw) + " " + raw.length + " " + m.getReceivedDate().getTime() / 1000 + " "
+                        + flagString(flags));
+            }
+            Collections.sort(list);
+            return list;
+        } finally {
+            f.close(false);
+        }
+    }
+
+    static String flagString(Flags flags) {
+        TreeSet<String> names = new TreeSet<>();
+        for (Flags.Flag flag : flags.getSystemFlags()) {
+            if (flag == Flags.Flag.SEEN) {
+                names.add("\\Seen");
+            } else if (flag == Flags.Flag.ANSWERED) {
+                names.add("\\Answered");
+            } else if (flag == Flags.Flag.FLAGGED) {
+                names.add("\\Flagged");
+            } else if (flag == Flags.Flag.DRAFT) {
+                names.add("\\Draft");
+            }
+        }
+        Collections.addAll(names, flags.getUserFlags());
+        return String.join(",", names);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Folder folder(FolderPath path) throws MessagingException {
+        char sep = store.getDefaultFolder().getSeparator();
+        return store.getFolder(path.join(sep));
+    }
+
+    /** Appends a raw message with an internal date and flags. */
+    void append(FolderPath path, byte[] raw, Date internalDate, Flags flags) throws MessagingException {
+        Folder f = folder(path);
+        MimeMessage m = new MimeMessage(null, new ByteArrayInputStream(raw)) {
+            @Override
+            public Date getReceivedDate() {
+                return internalDate;
+            }
+        };
+        m.setFlags(flags, true);
+        f.appendMessages(new Message[] {m});
+    }
+
+    /** Sets (or clears) flags on the message with the given position (1-based) in a source folder. */
+    void changeFlags(FolderPath path, int messageNumber, Flags flags, boolean set) throws MessagingException {
+        Folder f = folder(path);
+        f.open(Folder.READ_WRITE);
+        try {
+            f.getMessage(messageNumber).setFlags(flags, set);
+        } finally {
+            f.close(false);
+        }
+    }
+
+    /** Gives a folder a new UIDVALIDITY and new UIDs, messages unchanged: copy out, delete, rename back. */
+    long renumber(FolderPath path) throws MessagingException {
+        Folder f = folder(path);
+        Folder tmp = folder(FolderPath.of("renumber-tmp"));
+        tmp.create(Folder.HOLDS_MESSAGES);
+        f.open(Folder.READ_ONLY);
+        long before = ((UIDFolder) f).getUIDValidity();
+        f.copyMessages(f.getMessages(), tmp);
+        f.close(false);
+        f.delete(false);
+        tmp.renameTo(f);
+        Folder again = folder(path);
+        again.open(Folder.READ_ONLY);
+        long after = ((UIDFolder) again).getUIDValidity();
+        again.close(false);
+        if (after == before) {
+            throw new IllegalStateException("UIDVALIDITY did not change");
+        }
+        return after;
+    }
+
+    int count(FolderPath path) throws MessagingException {
+        Folder f = folder(path);
+        return f.exists() ? f.getMessageCount() : 0;
+    }
+
+    int total() throws MessagingException {
+        int n = 0;
+        for (Folder f : store.getDefaultFolder().list("*")) {
+            if ((f.getType() & Folder.HOLDS_MESSAGES) != 0) {
+                n += f.getMessageCount();
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void close() throws MessagingException {
+        try {
+            store.close();
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+}
