@@ -1,0 +1,279 @@
+package dev.mailferry.app.internal;
+
+import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.engine.BatchInfo;
+import dev.mailferry.engine.BatchOptions;
+import dev.mailferry.engine.BatchRunResult;
+import dev.mailferry.engine.FolderStatus;
+import dev.mailferry.engine.MailboxStatus;
+import dev.mailferry.engine.MigrationException;
+import dev.mailferry.engine.MigrationProject;
+import dev.mailferry.engine.ReportFiles;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mailferry batch ...}: the life cycle of a migration batch. */
+@Command(name = "batch", mixinStandardHelpOptions = true,
+        description = "Create, start (sync), watch, report and complete migration batches.",
+        subcommands = { BatchCommand.Create.class, BatchCommand.ListBatches.class, BatchCommand.Start.class,
+                BatchCommand.Status.class, BatchCommand.Report.class, BatchCommand.Complete.class })
+final class BatchCommand {
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a batch of some or all mailboxes.")
+    static final class Create implements Callable<Integer> {
+
+        @Mixin
+        ProjectOption project;
+
+        @Parameters(paramLabel = "NAME", description = "Batch name, unique in the project.")
+        String name;
+
+        @Option(names = "--mailbox", paramLabel = "EMAIL", description = "A mailbox of the batch; repeatable (default: all).")
+        List<String> mailboxes = new ArrayList<>();
+
+        @Option(names = "--exclude-folder", paramLabel = "FOLDER",
+                description = "Source folder not to copy, with its subfolders, written with '/' (e.g. 'Junk', 'Archive/Old'); repeatable.")
+        List<String> excluded = new ArrayList<>();
+
+        @Option(names = "--map-folder", paramLabel = "SOURCE=TARGET",
+                description = "Copy a source folder (and its subfolders) into another target folder; repeatable.")
+        Map<String, String> mapping = new LinkedHashMap<>();
+
+        @Option(names = "--max-message-size", paramLabel = "SIZE", defaultValue = "35MB",
+                description = "Skip larger messages (e.g. 35MB, 150MB, bytes; default ${DEFAULT-VALUE}).")
+        String maxMessageSize;
+
+        @Option(names = "--max-items", paramLabel = "N", defaultValue = "500000",
+                description = "Copy at most N messages per mailbox, newest first (default ${DEFAULT-VALUE}).")
+        long maxItems;
+
+        @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+                description = "Mailboxes migrated at once (default ${DEFAULT-VALUE}).")
+        int parallel;
+
+        @Override
+        public Integer call() {
+            BatchOptions options;
+            try {
+                Map<FolderPath, FolderPath> folderMapping = new LinkedHashMap<>();
+                mapping.forEach((from, to) -> folderMapping.put(FolderPath.parse(from, '/'), FolderPath.parse(to, '/')));
+                options = BatchOptions.defaults()
+                        .withExcludedFolders(excluded.stream().map(f -> FolderPath.parse(f, '/')).toList())
+                        .withFolderMapping(folderMapping).withMaxMessageSize(parseSize(maxMessageSize))
+                        .withMaxItemsPerMailbox(maxItems).withMaxParallelMailboxes(parallel);
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
+            }
+            try (MigrationProject p = project.open()) {
+                BatchInfo batch = p.createBatch(name, mailboxes, options);
+                System.out.println("Created batch '" + batch.name() + "' with " + batch.mailboxes().size() + " mailboxes.");
+                System.out.println("Start it with: mailferry batch start -p " + project.folder() + " " + batch.name());
+                return ExitCodes.OK;
+            } catch (MigrationException e) {
+                throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the project's batches.")
+    static final class ListBatches implements Callable<Integer> {
+
+        @Mixin
+        ProjectOption project;
+
+        @Override
+        public Integer call() {
+            try (MigrationProject p = project.open()) {
+                System.out.printf("%-24s %-20s %9s %6s  %s%n", "Batch", "State", "Mailboxes", "Passes", "Last sync");
+                for (BatchInfo b : p.batches()) {
+                    System.out.printf("%-24s %-20s %9d %6d  %s%n", b.name(), b.state(), b.mailboxes().size(), b.passes(),
+                            b.lastSyncEnd() == null ? "never" : b.lastSyncEnd());
+                }
+                return ExitCodes.OK;
+            } catch (MigrationException e) {
+                throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "start", aliases = "sync", mixinStandardHelpOptions = true,
+            description = { "Run a pass over the batch: the first copies everything, later ones only what is new,",
+                    "and update changed flags. Safe to interrupt (Ctrl-C, kill, crash): the next start resumes." })
+    static final class Start implements Callable<Integer> {
+
+        @Mixin
+        ProjectOption project;
+
+        @Parameters(paramLabel = "NAME", description = "The batch.")
+        String name;
+
+        @Option(names = "--quiet", description = "No live progress, only the summary.")
+        boolean quiet;
+
+        @Override
+        public Integer call() {
+            return run(project, name, quiet, false);
+        }
+    }
+
+    @Command(name = "complete", mixinStandardHelpOptions = true,
+            description = "Run the final incremental pass (after the MX change), then stop syncing the batch.")
+    static final class Complete implements Callable<Integer> {
+
+        @Mixin
+        ProjectOption project;
+
+        @Parameters(paramLabel = "NAME", description = "The batch.")
+        String name;
+
+        @Option(names = "--quiet", description = "No live progress, only the summary.")
+        boolean quiet;
+
+        @Override
+        public Integer call() {
+            return run(project, name, quiet, true);
+        }
+    }
+
+    static int run(ProjectOption project, String name, boolean quiet, boolean complete) {
+        try (MigrationProject p = project.open()) {
+            ProgressPrinter progress = new ProgressPrinter(System.out, quiet);
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread hook = new Thread(() -> stop.set(true), "mailferry-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            BatchRunResult result;
+            try {
+                result = complete
+                        ? EndpointCommand.services().engine().complete(p, name, EndpointCommand.services().secrets(), progress)
+                        : EndpointCommand.services().engine().sync(p, name, EndpointCommand.services().secrets(), progress, stop::get);
+            } finally {
+                progress.close();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is already stopping: the hook has run
+                }
+            }
+            printStatus(p.status(name));
+            System.out.println("Batch '" + name + "' is " + result.state() + " after " + ProgressPrinter.duration(result.duration())
+                    + ". Log: " + result.log());
+            ReportFiles report = p.writeReport(name);
+            System.out.println("Report: " + report.summary() + " and " + report.details());
+            if (stop.get()) {
+                return ExitCodes.INTERRUPTED;
+            }
+            return result.failedMailboxes() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
+        } catch (MigrationException e) {
+            throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Per-mailbox (and per-folder) status of a batch.")
+    static final class Status implements Callable<Integer> {
+
+        @Mixin
+        ProjectOption project;
+
+        @Parameters(paramLabel = "NAME", description = "The batch.")
+        String name;
+
+        @Option(names = "--folders", description = "Also list every folder of every mailbox.")
+        boolean folders;
+
+        @Override
+        public Integer call() {
+            try (MigrationProject p = project.open()) {
+                BatchInfo batch = p.batch(name).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION,
+                        "no batch '" + name + "' in the project"));
+                System.out.println("Batch '" + batch.name() + "': " + batch.state() + ", " + batch.passes() + " passes, last sync "
+                        + (batch.lastSyncEnd() == null ? "never" : batch.lastSyncEnd()));
+                List<MailboxStatus> status = p.status(name);
+                printStatus(status);
+                if (folders) {
+                    for (MailboxStatus m : status) {
+                        System.out.println();
+                        System.out.println(m.emailAddress() + ":");
+                        System.out.printf("  %-36s %-36s %8s %8s %7s %10s%n", "Source folder", "Target folder", "Copied", "Skipped", "Failed", "MB");
+                        for (FolderStatus f : p.folderStatus(m.emailAddress())) {
+                            System.out.printf("  %-36s %-36s %8d %8d %7d %10.1f%s%n", f.source(), f.target() == null ? "" : f.target(),
+                                    f.copied(), f.skipped(), f.failed(), f.bytes() / 1e6, f.note() == null ? "" : "  " + f.note());
+                        }
+                    }
+                }
+                return status.stream().anyMatch(m -> m.lastError() != null) ? ExitCodes.PARTIAL : ExitCodes.OK;
+            } catch (MigrationException e) {
+                throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Write the batch report: a summary CSV per mailbox and folder, and a CSV of every skipped or failed message.")
+    static final class Report implements Callable<Integer> {
+
+        @Mixin
+        ProjectOption project;
+
+        @Parameters(paramLabel = "NAME", description = "The batch.")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (MigrationProject p = project.open()) {
+                ReportFiles files = p.writeReport(name);
+                System.out.println(files.summary());
+                System.out.println(files.details());
+                return ExitCodes.OK;
+            } catch (MigrationException e) {
+                throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+            }
+        }
+    }
+
+    static void printStatus(List<MailboxStatus> status) {
+        System.out.printf("%-36s %-10s %9s %8s %7s %10s %9s  %s%n", "Mailbox", "State", "Copied", "Skipped", "Failed", "MB",
+                "Duration", "Last error");
+        for (MailboxStatus m : status) {
+            System.out.printf("%-36s %-10s %9d %8d %7d %10.1f %9s  %s%n", m.emailAddress(), m.state(), m.copied(), m.skipped(),
+                    m.failed(), m.bytes() / 1e6, ProgressPrinter.duration(m.lastPassDuration()),
+                    m.lastError() == null ? "" : m.lastError());
+        }
+    }
+
+    /** Parses sizes such as {@code 35MB}, {@code 150m}, {@code 1.5GB}, {@code 36700160}. Binary units (MB = 2^20 bytes). */
+    static long parseSize(String text) {
+        String t = text.trim().toUpperCase(Locale.ROOT).replace(" ", "");
+        long unit = 1;
+        if (t.endsWith("B")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        if (t.endsWith("K")) {
+            unit = 1L << 10;
+        } else if (t.endsWith("M")) {
+            unit = 1L << 20;
+        } else if (t.endsWith("G")) {
+            unit = 1L << 30;
+        }
+        if (unit != 1) {
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            double value = Double.parseDouble(t);
+            if (value <= 0) {
+                throw new NumberFormatException();
+            }
+            return (long) (value * unit);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a size: '" + text + "' (examples: 35MB, 150MB, 1GB, 36700160)");
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package dev.mailferry.app.internal;
+
+import dev.mailferry.connector.imap.ImapSettings;
+import dev.mailferry.core.model.Credentials;
+import dev.mailferry.core.model.Endpoint;
+import dev.mailferry.core.model.MailboxEntry;
+import dev.mailferry.core.secret.Secret;
+import dev.mailferry.core.spi.ConnectionTestResult;
+import dev.mailferry.core.spi.ConnectorException;
+import dev.mailferry.engine.MigrationException;
+import dev.mailferry.engine.MigrationProject;
+import dev.mailferry.engine.SecretKeys;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code mailferry source ...} and {@code mailferry target ...}: set, show and test an endpoint. */
+abstract class EndpointCommand {
+
+    abstract boolean isSource();
+
+    String role() {
+        return isSource() ? "source" : "target";
+    }
+
+    Optional<Endpoint> endpoint(MigrationProject project) {
+        return isSource() ? project.sourceEndpoint() : project.targetEndpoint();
+    }
+
+    String endpointSecretKey(MigrationProject project) {
+        return isSource() ? SecretKeys.sourceEndpoint(project.id()) : SecretKeys.targetEndpoint(project.id());
+    }
+
+    @Command(name = "source", description = "Set, show or test the source endpoint (where mailboxes come from).",
+            mixinStandardHelpOptions = true, subcommands = { SetCommand.class, ShowCommand.class, TestCommand.class })
+    static final class Source extends EndpointCommand {
+        @Override
+        boolean isSource() {
+            return true;
+        }
+    }
+
+    @Command(name = "target", description = "Set, show or test the target (where mailboxes go).",
+            mixinStandardHelpOptions = true, subcommands = { SetCommand.class, ShowCommand.class, TestCommand.class })
+    static final class Target extends EndpointCommand {
+        @Override
+        boolean isSource() {
+            return false;
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Set the endpoint; options not given keep their current value.")
+    static final class SetCommand implements Callable<Integer> {
+
+        @ParentCommand
+        EndpointCommand parent;
+
+        @Mixin
+        ProjectOption project;
+
+        @Option(names = "--connector", paramLabel = "ID", description = "Connector id (default: the current one, else imap).")
+        String connector;
+
+        @Option(names = "--host", description = "Server host name.")
+        String host;
+
+        @Option(names = "--port", description = "TCP port (default 993 for ssl, else 143).")
+        Integer port;
+
+        @Option(names = "--security", paramLabel = "none|ssl|starttls", description = "Transport security (default ssl).")
+        String security;
+
+        @Option(names = "--auth", paramLabel = "plain|login", description = "Authentication (default plain).")
+        String auth;
+
+        @Option(names = "--admin-user", paramLabel = "USER",
+                description = "Admin login that opens every mailbox (e.g. a Dovecot master user); '' to remove.")
+        String adminUser;
+
+        @Option(names = "--admin-mode", paramLabel = "master|authzid",
+                description = "master: log in as mailbox*admin (default); authzid: SASL PLAIN with authorization identity.")
+        String adminMode;
+
+        @Option(names = "--admin-separator", paramLabel = "CHAR", description = "Master user separator (default *).")
+        String adminSeparator;
+
+        @ArgGroup(exclusive = true, heading = "Admin password (kept in the secret store, never in the project):%n")
+        SecretOptions adminPassword;
+
+        @Option(names = "--trust-cert", paramLabel = "SHA256",
+                description = "Trust this server certificate (SHA-256 fingerprint, as 'test' prints it); '' to remove.")
+        String trustCertificate;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other connector setting; repeatable.")
+        Map<String, String> extra = new LinkedHashMap<>();
+
+        @Override
+        public Integer call() throws IOException {
+            try (MigrationProject p = project.open()) {
+                Endpoint current = parent.endpoint(p).orElse(null);
+                String id = connector != null ? connector : current != null ? current.connectorId() : ImapSettings.CONNECTOR_ID;
+                Endpoint endpoint = current != null && current.connectorId().equals(id) ? current : new Endpoint(id, Map.of());
+                endpoint = put(endpoint, ImapSettings.HOST, host);
+                endpoint = put(endpoint, ImapSettings.PORT, port == null ? null : port.toString());
+                endpoint = put(endpoint, ImapSettings.SECURITY, lower(security, "security", "none", "ssl", "starttls"));
+                endpoint = put(endpoint, ImapSettings.AUTH, lower(auth, "auth", "plain", "login"));
+                endpoint = put(endpoint, ImapSettings.ADMIN_USER, adminUser);
+                endpoint = put(endpoint, ImapSettings.ADMIN_MODE, lower(adminMode, "admin-mode", "master", "authzid"));
+                endpoint = put(endpoint, ImapSettings.ADMIN_SEPARATOR, adminSeparator);
+                endpoint = put(endpoint, ImapSettings.TLS_TRUST, trustCertificate);
+                for (Map.Entry<String, String> e : extra.entrySet()) {
+                    endpoint = put(endpoint, e.getKey(), e.getValue());
+                }
+                if (endpoint.get(ImapSettings.HOST) == null && ImapSettings.CONNECTOR_ID.equals(id)) {
+                    throw new CommandFailure(ExitCodes.USAGE, "--host is required for an IMAP " + parent.role());
+                }
+                if (parent.isSource()) {
+                    p.setSourceEndpoint(endpoint);
+                } else {
+                    p.setTargetEndpoint(endpoint);
+                }
+                if (adminPassword != null) {
+                    Secret secret = adminPassword.secret();
+                    if (secret.isEmpty()) {
+                        services().secrets().remove(parent.endpointSecretKey(p));
+                    } else {
+                        services().secrets().put(parent.endpointSecretKey(p), secret);
+                    }
+                }
+                System.out.println(parent.role() + " set: " + describe(endpoint));
+                return ExitCodes.OK;
+            } catch (MigrationException e) {
+                throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+            }
+        }
+
+        private static Endpoint put(Endpoint endpoint, String key, String value) {
+            if (value == null) {
+                return endpoint;
+            }
+            return endpoint.with(key, value.isEmpty() ? null : value);
+        }
+
+        private static String lower(String value, String option, String... allowed) {
+            if (value == null) {
+                return null;
+            }
+            String v = value.toLowerCase(java.util.Locale.ROOT);
+            for (String a : allowed) {
+                if (a.equals(v)) {
+                    return v;
+                }
+            }
+            throw new CommandFailure(ExitCodes.USAGE, "--" + option + " must be one of " + String.join(", ", allowed) + ", not '" + value + "'");
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show the endpoint's settings (no secrets).")
+    static final class ShowCommand implements Callable<Integer> {
+
+        @ParentCommand
+        EndpointCommand parent;
+
+        @Mixin
+        ProjectOption project;
+
+        @Override
+        public Integer call() throws IOException {
+            try (MigrationProject p = project.open()) {
+                Endpoint endpoint = parent.endpoint(p).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION,
+                        "the project has no " + parent.role() + " yet; set one with: mailferry " + parent.role() + " set"));
+                System.out.println(describe(endpoint));
+                boolean hasSecret = services().secrets().get(parent.endpointSecretKey(p)).isPresent();
+                System.out.println("admin password: " + (hasSecret ? "stored in the secret store" : "none"));
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(name = "test", mixinStandardHelpOptions = true,
+            description = "Connect and log in, then report capabilities, namespaces and folder count. Changes nothing.")
+    static final class TestCommand implements Callable<Integer> {
+
+        @ParentCommand
+        EndpointCommand parent;
+
+        @Mixin
+        ProjectOption project;
+
+        @Option(names = "--mailbox", paramLabel = "EMAIL",
+                description = "Log in as this imported mailbox (default: the first mailbox of the project).")
+        String mailbox;
+
+        @Option(names = "--user", paramLabel = "USER", description = "Log in as this user instead of an imported mailbox.")
+        String user;
+
+        @ArgGroup(exclusive = true, heading = "Password for --user:%n")
+        SecretOptions password;
+
+        @Override
+        public Integer call() throws IOException {
+            try (MigrationProject p = project.open()) {
+                Endpoint endpoint = parent.endpoint(p).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION,
+                        "the project has no " + parent.role() + " yet; set one with: mailferry " + parent.role() + " set"));
+                Credentials credentials = credentials(p, endpoint);
+                PrintStream out = System.out;
+                out.println("Testing " + parent.role() + " " + describe(endpoint) + " as " + credentials.userName() + " ...");
+                ConnectionTestResult result = parent.isSource()
+                        ? services().sourceConnector(endpoint.connectorId()).testConnection(endpoint, credentials)
+                        : services().targetConnector(endpoint.connectorId()).testConnection(endpoint, credentials);
+                out.println("server:       " + result.server());
+                out.println("security:     " + result.security());
+                out.println("capabilities: " + String.join(" ", result.capabilities()));
+                out.println("namespaces:   " + String.join("; ", result.namespaces()));
+                out.println("folders:      " + result.folderCount());
+                out.println("OK");
+                return ExitCodes.OK;
+            } catch (ConnectorException e) {
+                System.err.println(parent.role() + " test failed: " + e.getMessage());
+                if (e.certificateSha256() != null) {
+                    System.err.println("To trust this certificate: mailferry " + parent.role() + " set --trust-cert "
+                            + e.certificateSha256());
+                }
+                return ExitCodes.CONNECTION;
+            } catch (MigrationException e) {
+                throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+            }
+        }
+
+        private Credentials credentials(MigrationProject p, Endpoint endpoint) throws IOException, MigrationException {
+            if (user != null) {
+                Secret secret = password == null ? Secret.empty() : password.secret();
+                if (secret.isEmpty()) {
+                    secret = services().secrets().get(parent.endpointSecretKey(p)).orElse(Secret.empty());
+                }
+                return new Credentials(user, secret);
+            }
+            MailboxEntry entry = mailbox != null
+                    ? p.mailbox(mailbox).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION, "no mailbox " + mailbox + " in the project"))
+                    : p.mailboxes().stream().findFirst().orElseThrow(() -> new CommandFailure(ExitCodes.USAGE,
+                            "the project has no mailboxes yet: give --user, or import a CSV first"));
+            String userName = parent.isSource() ? entry.sourceUserName() : entry.effectiveTargetUserName();
+            String mailboxKey = parent.isSource() ? SecretKeys.mailboxSource(p.id(), entry.emailAddress())
+                    : SecretKeys.mailboxTarget(p.id(), entry.emailAddress());
+            boolean admin = endpoint.get(ImapSettings.ADMIN_USER) != null;
+            Optional<Secret> secret = admin ? services().secrets().get(parent.endpointSecretKey(p))
+                    : services().secrets().get(mailboxKey);
+            if (secret.isEmpty() && !admin) {
+                secret = services().secrets().get(parent.endpointSecretKey(p));
+            }
+            return new Credentials(userName, secret.orElse(Secret.empty()));
+        }
+    }
+
+    static String describe(Endpoint endpoint) {
+        StringBuilder text = new StringBuilder(endpoint.connectorId());
+        endpoint.settings().forEach((k, v) -> text.append(' ').append(k).append('=').append(v));
+        return text.toString();
+    }
+
+    static Services services() {
+        return MailferryCommand.SERVICES;
+    }
+}

@@ -1,0 +1,192 @@
+package dev.mailferry.app.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailferry.demo.CorpusSpec;
+import dev.mailferry.demo.DemoEnvironment;
+import dev.mailferry.demo.DemoEnvironmentServer;
+import dev.mailferry.demo.DemoEnvironmentUser;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the mailferry command as a user would, against two real Dovecot servers. */
+class MailferryCommandTest {
+
+    private static final int MESSAGES = 40;
+
+    @TempDir
+    static Path root;
+
+    private static DemoEnvironment demo;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    @BeforeAll
+    static void startServers() throws IOException {
+        System.setProperty("mailferry.secrets.dir", root.resolve("secrets").toString());
+        demo = DemoEnvironment.builder(root.resolve("servers")).users(2).corpus(CorpusSpec.small(7, MESSAGES)).start();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    private static synchronized Run mailferry(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = MailferryCommand.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static Path newProject(String name) {
+        Path project = root.resolve(name);
+        Run created = mailferry("project", "create", project.toString(), "--name", name);
+        assertEquals(0, created.exitCode(), created.err());
+        return project;
+    }
+
+    private static void setEndpoints(Path project) {
+        DemoEnvironmentServer source = demo.source();
+        DemoEnvironmentServer target = demo.target();
+        Run s = mailferry("source", "set", "-p", project.toString(), "--host", source.host(), "--port",
+                String.valueOf(source.imapsPort()), "--security", "ssl", "--trust-cert", source.certificateSha256());
+        assertEquals(0, s.exitCode(), s.err());
+        Run t = mailferry("target", "set", "-p", project.toString(), "--host", target.host(), "--port",
+                String.valueOf(target.imapPort()), "--security", "starttls", "--trust-cert", target.certificateSha256());
+        assertEquals(0, t.exitCode(), t.err());
+    }
+
+    private static Path csv(Path dir, List<DemoEnvironmentUser> users, String extraRows) throws IOException {
+        StringBuilder text = new StringBuilder("EmailAddress;UserName;Password;TargetUserName;TargetPassword\n");
+        for (DemoEnvironmentUser u : users) {
+            text.append(u.emailAddress()).append(';').append(u.sourceUserName()).append(';').append(u.sourcePassword())
+                    .append(';').append(u.targetUserName()).append(';').append(u.targetPassword()).append('\n');
+        }
+        text.append(extraRows);
+        Path file = dir.resolve("users.csv");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void migratesABatchFromCsvToReportWithExitCodes() throws IOException {
+        Path project = newProject("contoso");
+        setEndpoints(project);
+        Path csv = csv(root, demo.users(), "not-an-address;x;y;;\n");
+
+        Run imported = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
+        assertEquals(ExitCodes.PARTIAL, imported.exitCode(), imported.out() + imported.err());
+        assertTrue(imported.err().contains("line 4, column EmailAddress: invalid address 'not-an-address'"), imported.err());
+        assertTrue(imported.out().contains("Imported 2 mailboxes"), imported.out());
+
+        Run test = mailferry("source", "test", "-p", project.toString());
+        assertEquals(0, test.exitCode(), test.out() + test.err());
+        assertTrue(test.out().contains("folders:"), test.out());
+
+        assertEquals(0, mailferry("batch", "create", "-p", project.toString(), "wave1").exitCode());
+        Run start = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
+        assertEquals(0, start.exitCode(), start.out() + start.err());
+        Run status = mailferry("batch", "status", "-p", project.toString(), "wave1", "--folders");
+        assertEquals(0, status.exitCode(), status.out() + status.err());
+        for (DemoEnvironmentUser u : demo.users()) {
+            assertTrue(status.out().contains(u.emailAddress()), status.out());
+        }
+        assertTrue(status.out().contains("SYNCED"), status.out());
+
+        Run again = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
+        assertEquals(0, again.exitCode(), again.out() + again.err());
+
+        Run report = mailferry("batch", "report", "-p", project.toString(), "wave1");
+        assertEquals(0, report.exitCode(), report.err());
+        for (String line : report.out().strip().split("\n")) {
+            assertTrue(Files.isRegularFile(Path.of(line.strip())), line);
+        }
+
+        assertNoSecretIn(project);
+        assertNoSecretIn(Stream.of(imported, test, start, status, again, report));
+    }
+
+    @Test
+    void wrongPasswordFailsTheConnectionTestWithoutShowingIt() {
+        Path project = newProject("wrong-password");
+        setEndpoints(project);
+        DemoEnvironmentUser user = demo.users().get(0);
+        Run test = mailferry("source", "test", "-p", project.toString(), "--user", user.sourceUserName(),
+                "--password-env", "MAILFERRY_TEST_UNSET_VARIABLE_FOR_SURE");
+        assertEquals(ExitCodes.CONFIGURATION, test.exitCode(), test.err());
+        assertTrue(test.err().contains("MAILFERRY_TEST_UNSET_VARIABLE_FOR_SURE is not set"), test.err());
+    }
+
+    @Test
+    void untrustedCertificateIsRefusedWithItsFingerprint() {
+        Path project = newProject("untrusted");
+        DemoEnvironmentServer source = demo.source();
+        assertEquals(0, mailferry("source", "set", "-p", project.toString(), "--host", source.host(), "--port",
+                String.valueOf(source.imapsPort()), "--security", "ssl").exitCode());
+        DemoEnvironmentUser user = demo.users().get(0);
+        Path passwordFile = root.resolve("pw-" + user.sourceUserName());
+        try {
+            Files.writeString(passwordFile, user.sourcePassword() + "\n");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        Run test = mailferry("source", "test", "-p", project.toString(), "--user", user.sourceUserName(), "--password-file",
+                passwordFile.toString());
+        assertEquals(ExitCodes.CONNECTION, test.exitCode(), test.out() + test.err());
+        assertTrue(test.err().contains("--trust-cert " + source.certificateSha256()), test.err());
+        assertFalse(test.err().contains(user.sourcePassword()), test.err());
+    }
+
+    @Test
+    void unknownProjectFolderIsAClearError() {
+        Run run = mailferry("batch", "list", "-p", root.resolve("nowhere").toString());
+        assertEquals(ExitCodes.CONFIGURATION, run.exitCode());
+        assertTrue(run.err().contains("is not a Mailferry project"), run.err());
+        assertEquals(ExitCodes.USAGE, mailferry("batch", "frobnicate").exitCode());
+    }
+
+    private static void assertNoSecretIn(Path project) throws IOException {
+        try (Stream<Path> files = Files.walk(project)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                for (DemoEnvironmentUser u : demo.users()) {
+                    assertFalse(content.contains(u.sourcePassword()), "source password in " + file);
+                    assertFalse(content.contains(u.targetPassword()), "target password in " + file);
+                }
+            }
+        }
+    }
+
+    private static void assertNoSecretIn(Stream<Run> runs) {
+        runs.forEach(run -> {
+            for (DemoEnvironmentUser u : demo.users()) {
+                assertFalse((run.out() + run.err()).contains(u.sourcePassword()), "password printed");
+            }
+        });
+    }
+}
