@@ -105,10 +105,8 @@ final class BatchCommand {
         }
     }
 
-    @Command(name = "start", aliases = "sync", mixinStandardHelpOptions = true,
-            description = { "Run a pass over the batch: the first copies everything, later ones only what is new,",
-                    "and update changed flags. Safe to interrupt (Ctrl-C, kill, crash): the next start resumes." })
-    static final class Start implements Callable<Integer> {
+    /** A sync pass: {@code start} or {@code complete}. */
+    abstract static class PassCommand implements Callable<Integer> {
 
         @Mixin
         ProjectOption project;
@@ -119,28 +117,30 @@ final class BatchCommand {
         @Option(names = "--quiet", description = "No live progress, only the summary.")
         boolean quiet;
 
+        abstract boolean finalPass();
+
         @Override
         public Integer call() {
-            return run(project, name, quiet, false);
+            return run(project, name, quiet, finalPass());
+        }
+    }
+
+    @Command(name = "start", aliases = "sync", mixinStandardHelpOptions = true,
+            description = { "Run a pass over the batch: the first copies everything, later ones only what is new,",
+                    "and update changed flags. Safe to interrupt (Ctrl-C, kill, crash): the next start resumes." })
+    static final class Start extends PassCommand {
+        @Override
+        boolean finalPass() {
+            return false;
         }
     }
 
     @Command(name = "complete", mixinStandardHelpOptions = true,
             description = "Run the final incremental pass (after the MX change), then stop syncing the batch.")
-    static final class Complete implements Callable<Integer> {
-
-        @Mixin
-        ProjectOption project;
-
-        @Parameters(paramLabel = "NAME", description = "The batch.")
-        String name;
-
-        @Option(names = "--quiet", description = "No live progress, only the summary.")
-        boolean quiet;
-
+    static final class Complete extends PassCommand {
         @Override
-        public Integer call() {
-            return run(project, name, quiet, true);
+        boolean finalPass() {
+            return true;
         }
     }
 

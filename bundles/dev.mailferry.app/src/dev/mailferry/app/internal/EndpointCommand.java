@@ -35,6 +35,11 @@ abstract class EndpointCommand {
         return isSource() ? project.sourceEndpoint() : project.targetEndpoint();
     }
 
+    Endpoint requireEndpoint(MigrationProject project) {
+        return endpoint(project).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION,
+                "the project has no " + role() + " yet; set one with: mailferry " + role() + " set"));
+    }
+
     String endpointSecretKey(MigrationProject project) {
         return isSource() ? SecretKeys.sourceEndpoint(project.id()) : SecretKeys.targetEndpoint(project.id());
     }
@@ -176,8 +181,7 @@ abstract class EndpointCommand {
         @Override
         public Integer call() throws IOException {
             try (MigrationProject p = project.open()) {
-                Endpoint endpoint = parent.endpoint(p).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION,
-                        "the project has no " + parent.role() + " yet; set one with: mailferry " + parent.role() + " set"));
+                Endpoint endpoint = parent.requireEndpoint(p);
                 System.out.println(describe(endpoint));
                 boolean hasSecret = services().secrets().get(parent.endpointSecretKey(p)).isPresent();
                 System.out.println("admin password: " + (hasSecret ? "stored in the secret store" : "none"));
@@ -209,8 +213,7 @@ abstract class EndpointCommand {
         @Override
         public Integer call() throws IOException {
             try (MigrationProject p = project.open()) {
-                Endpoint endpoint = parent.endpoint(p).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION,
-                        "the project has no " + parent.role() + " yet; set one with: mailferry " + parent.role() + " set"));
+                Endpoint endpoint = parent.requireEndpoint(p);
                 Credentials credentials = credentials(p, endpoint);
                 PrintStream out = System.out;
                 out.println("Testing " + parent.role() + " " + describe(endpoint) + " as " + credentials.userName() + " ...");
