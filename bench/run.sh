@@ -10,8 +10,10 @@
 #   BENCH_SEED      corpus seed (default 42; same seed = same bytes)
 #   BENCH_WORK      scratch directory (default bench/work; wiped per tool)
 #   BENCH_TLS       1 = the tools connect with implicit TLS (IMAPS) instead of plain IMAP
+#   BENCH_LIMIT_MESSAGES  1 = add one message just below and one just above 35 MB (to INBOX)
 #   BENCH_BUILD     1 = build the core and demo jars first if missing
-#   MAILFERRY_CMD   shell command that migrates the mailbox with Mailferry (see mailferry_help below)
+#   MAILFERRY_CMD   shell command that migrates the mailbox with Mailferry; default: bench/mailferry-migrate.sh with
+#                   the headless product from releng/.../products/mailferry.headless (see mailferry_help below)
 #
 # Needs: java 17+, dovecot (dovecot-imapd), mbsync (isync), /usr/bin/time, python3, and the jars of
 # dev.mailferry.core and dev.mailferry.demo (./mvnw -B -q verify -pl bundles/dev.mailferry.core,bundles/dev.mailferry.demo).
@@ -26,6 +28,7 @@ TOOLS=("$@")
 [ ${#TOOLS[@]} -eq 0 ] && TOOLS=(mbsync mailferry)
 RESULTS=()
 FAILED=0
+HEADLESS_PRODUCT="$ROOT/releng/dev.mailferry.repository/target/products/mailferry.headless/linux/gtk/x86_64"
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -65,7 +68,8 @@ start_environment() {
     rm -rf "$dir"
     mkdir -p "$dir"
     java -cp "$CP" dev.mailferry.demo.DemoEnvironmentMain --dir "$dir" --users 1 --preset benchmark \
-        --messages "$MESSAGES" --seed "$SEED" --env-file "$dir/env.sh" >"$dir/environment.log" 2>&1 &
+        --messages "$MESSAGES" --seed "$SEED" --env-file "$dir/env.sh" \
+        $( [ "${BENCH_LIMIT_MESSAGES:-0}" = 1 ] && echo --near-limit --over-limit ) >"$dir/environment.log" 2>&1 &
     ENV_PID=$!
     for _ in $(seq 1 600); do
         grep -q '^READY' "$dir/environment.log" 2>/dev/null && break
@@ -196,22 +200,25 @@ CONF
 
 mailferry_help() {
     cat >&2 <<HELP
-bench: MAILFERRY_CMD is not set, skipping Mailferry.
-  Set it to the shell command that migrates the mailbox listed in \$MF_CSV from the source to the target, e.g.
-    export MAILFERRY_CMD='$ROOT/releng/dev.mailferry.repository/target/products/mailferry.headless/linux/gtk/x86_64/mailferry \\
-        migrate --source-host "\$MF_SOURCE_HOST" --source-port "\$MF_SOURCE_PORT" --source-security none \\
-        --target-host "\$MF_TARGET_HOST" --target-port "\$MF_TARGET_PORT" --target-security none \\
-        --csv "\$MF_CSV" --target-password "\$MF_USER_1_TARGET_PASSWORD"'
-  (use the options the headless product's 'migrate' command really has). It runs with these variables exported:
+bench: skipping Mailferry: the headless product is not built ($HEADLESS_PRODUCT/mailferry is missing)
+  and MAILFERRY_CMD is not set. Build the product (./mvnw -B -q verify -DskipTests), or set MAILFERRY_CMD to the
+  shell command that migrates the mailbox of \$MF_CSV from the source to the target, e.g.
+    export MAILFERRY_CMD="MAILFERRY=/path/to/mailferry $ROOT/bench/mailferry-migrate.sh"
+  (bench/mailferry-migrate.sh drives the CLI the README documents). The command runs with these variables exported:
     MF_SOURCE_HOST MF_SOURCE_PORT MF_SOURCE_IMAPS_PORT MF_SOURCE_DELIMITER ('.') MF_SOURCE_CERT_PEM
     MF_TARGET_HOST MF_TARGET_PORT MF_TARGET_IMAPS_PORT MF_TARGET_DELIMITER ('/') MF_TARGET_CERT_PEM
-    MF_CSV (EmailAddress,UserName,Password)  MF_MASTER_CSV (user*admin logins)  MF_MASTER_USER MF_MASTER_PASSWORD
+    MF_CSV (EmailAddress,UserName,Password)  MF_TARGET_CSV (+ UserRoot,TargetUserName,TargetPassword)
+    MF_MASTER_CSV (user*admin logins)  MF_MASTER_USER MF_MASTER_PASSWORD  MF_SOURCE_CERT_SHA256 MF_TARGET_CERT_SHA256
     MF_USER_1_EMAIL MF_USER_1_SOURCE_USER MF_USER_1_SOURCE_PASSWORD MF_USER_1_TARGET_USER MF_USER_1_TARGET_PASSWORD
   It must exit 0 once every message is on the target; the script then times it and counts the copy folder by folder.
 HELP
 }
 
 run_mailferry() {
+    # Without MAILFERRY_CMD, the README's CLI through bench/mailferry-migrate.sh, once the product is built.
+    if [ -z "${MAILFERRY_CMD:-}" ] && [ -x "$HEADLESS_PRODUCT/mailferry" ]; then
+        MAILFERRY_CMD="MAILFERRY='$HEADLESS_PRODUCT/mailferry' '$ROOT/bench/mailferry-migrate.sh'"
+    fi
     if [ -z "${MAILFERRY_CMD:-}" ]; then
         mailferry_help
         RESULTS+=("$(printf '%-10s %s' mailferry 'skipped: MAILFERRY_CMD not set')")
@@ -219,7 +226,7 @@ run_mailferry() {
     fi
     local dir="$WORK/mailferry"
     start_environment "$dir"
-    export MF_USER_1_MANIFEST
+    export MF_USER_1_MANIFEST MF_TARGET_CSV MF_SOURCE_CERT_SHA256 MF_TARGET_CERT_SHA256 BENCH_TLS="$TLS"
     echo "mailferry: copying $MF_MESSAGES messages ($MF_BYTES bytes)..."
     measure "$dir/time.txt" bash -c "$MAILFERRY_CMD" >"$dir/mailferry.log" 2>&1 \
         || { tail -20 "$dir/mailferry.log" >&2; die "Mailferry failed (log: $dir/mailferry.log)"; }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The Mailferry half of bench/run.sh: migrates the benchmark mailbox with the headless product, using the commands
+# the README documents (project create, source/target set, mailboxes import, batch create/start). run.sh calls it
+# with the MF_* variables of the running demo environment exported. Adjust here if the CLI's options differ.
+set -euo pipefail
+
+MAILFERRY="${MAILFERRY:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/releng/dev.mailferry.repository/target/products/mailferry.headless/linux/gtk/x86_64/mailferry}"
+[ -x "$MAILFERRY" ] || { echo "mailferry-migrate: no Mailferry command at $MAILFERRY (set MAILFERRY)" >&2; exit 1; }
+: "${MF_SOURCE_HOST:?run through bench/run.sh}"
+
+PROJECT="$(dirname "$MF_CSV")/mailferry-project"
+SECURITY=none
+SOURCE_PORT="$MF_SOURCE_PORT"
+TARGET_PORT="$MF_TARGET_PORT"
+if [ "${BENCH_TLS:-0}" = 1 ]; then
+    SECURITY=ssl
+    SOURCE_PORT="$MF_SOURCE_IMAPS_PORT"
+    TARGET_PORT="$MF_TARGET_IMAPS_PORT"
+fi
+# Secrets for the project's store stay below the benchmark's scratch directory.
+export MAILFERRY_SECRETS_DIR="$(dirname "$MF_CSV")/mailferry-secrets"
+
+rm -rf "$PROJECT"
+"$MAILFERRY" project create "$PROJECT" --name bench
+mf() { "$MAILFERRY" -p "$PROJECT" "$@"; }
+mf source set --host "$MF_SOURCE_HOST" --port "$SOURCE_PORT" --security "$SECURITY" \
+    --trust-cert "$MF_SOURCE_CERT_SHA256"
+mf target set --host "$MF_TARGET_HOST" --port "$TARGET_PORT" --security "$SECURITY" \
+    --trust-cert "$MF_TARGET_CERT_SHA256"
+mf mailboxes import "$MF_TARGET_CSV"     # EmailAddress,UserName,Password,UserRoot,TargetUserName,TargetPassword
+mf batch create bench
+mf batch start bench
+mf batch status bench --folders
