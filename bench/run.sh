@@ -97,6 +97,7 @@ measure() {
     end=$(date +%s.%N)
     ELAPSED=$(python3 -c "print(f'{$end - $start:.2f}')")
     PEAK_RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$timing")
+    CPU_SECONDS=$(awk -F': ' '/User time|System time/ {sum += $2} END {printf "%.1f", sum}' "$timing")
 }
 
 # Compares per-folder message counts of the target (doveadm) with the source manifest; prints a verdict.
@@ -139,8 +140,8 @@ record() { # tool seconds rss_kb verdict
     mb=$(python3 -c "print(f'{$MF_BYTES / 1e6:.1f}')")
     msgs_s=$(python3 -c "print(f'{$MF_MESSAGES / $2:.0f}')")
     mb_s=$(python3 -c "print(f'{$MF_BYTES / 1e6 / $2:.1f}')")
-    RESULTS+=("$(printf '%-10s %8s %9s %9s %9s %8s %11s %6s  %s' "$1" "$MF_MESSAGES" "$mb" "$2" "$msgs_s" "$mb_s" \
-        "$(( $3 / 1024 ))" "$LOAD_BEFORE" "$4")")
+    RESULTS+=("$(printf '%-10s %8s %9s %9s %9s %8s %7s %11s %6s  %s' "$1" "$MF_MESSAGES" "$mb" "$2" "$msgs_s" "$mb_s" \
+        "$CPU_SECONDS" "$(( $3 / 1024 ))" "$LOAD_BEFORE" "$4")")
 }
 
 run_mbsync() {
@@ -252,7 +253,8 @@ done
 
 echo
 echo "Dovecot -> Dovecot on loopback, $( [ "$TLS" = 1 ] && echo IMAPS || echo 'plain IMAP'), seed $SEED, $(nproc) cores"
-printf '%-10s %8s %9s %9s %9s %8s %11s %6s  %s\n' tool messages MB seconds msg/s MB/s 'peak RSS MB' load verify
-echo "(load: 1-minute load average when the tool started; other processes on the machine slow the tools down)"
+printf '%-10s %8s %9s %9s %9s %8s %7s %11s %6s  %s\n' tool messages MB seconds msg/s MB/s 'CPU s' 'peak RSS MB' load verify
 for line in "${RESULTS[@]}"; do echo "$line"; done
+echo "(CPU s: the tool's own user+system time; load: 1-minute load average when it started. Other processes"
+echo " on the machine slow the tools down: compare runs made under similar load.)"
 exit "$FAILED"
