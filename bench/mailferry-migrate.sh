@@ -22,12 +22,15 @@ export MAILFERRY_SECRETS_DIR="$(dirname "$MF_CSV")/mailferry-secrets"
 
 rm -rf "$PROJECT"
 "$MAILFERRY" project create "$PROJECT" --name bench
-mf() { "$MAILFERRY" -p "$PROJECT" "$@"; }
-mf source set --host "$MF_SOURCE_HOST" --port "$SOURCE_PORT" --security "$SECURITY" \
-    --trust-cert "$MF_SOURCE_CERT_SHA256"
-mf target set --host "$MF_TARGET_HOST" --port "$TARGET_PORT" --security "$SECURITY" \
-    --trust-cert "$MF_TARGET_CERT_SHA256"
-mf mailboxes import "$MF_TARGET_CSV"     # EmailAddress,UserName,Password,UserRoot,TargetUserName,TargetPassword
-mf batch create bench
-mf batch start bench
-mf batch status bench --folders
+export MAILFERRY_PROJECT="$PROJECT"     # the project of every following command
+TRUST_SOURCE=() TRUST_TARGET=()
+if [ "$SECURITY" != none ]; then
+    TRUST_SOURCE=(--trust-cert "$MF_SOURCE_CERT_SHA256")
+    TRUST_TARGET=(--trust-cert "$MF_TARGET_CERT_SHA256")
+fi
+"$MAILFERRY" source set --host "$MF_SOURCE_HOST" --port "$SOURCE_PORT" --security "$SECURITY" "${TRUST_SOURCE[@]}"
+"$MAILFERRY" target set --host "$MF_TARGET_HOST" --port "$TARGET_PORT" --security "$SECURITY" "${TRUST_TARGET[@]}"
+"$MAILFERRY" mailboxes import "$MF_TARGET_CSV"  # EmailAddress,UserName,Password,UserRoot,TargetUserName,TargetPassword
+"$MAILFERRY" batch create bench
+"$MAILFERRY" batch start bench --quiet
+"$MAILFERRY" batch status bench
