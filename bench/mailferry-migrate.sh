@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The Mailferry half of bench/run.sh: migrates the benchmark mailbox with the headless product, using the commands
-# the README documents (project create, source/target set, mailboxes import, batch create/start). run.sh calls it
-# with the MF_* variables of the running demo environment exported. Adjust here if the CLI's options differ.
+# The Mailferry half of bench/run.sh, on the headless product's CLI (see the README):
+#   mailferry-migrate.sh setup   project create, source/target set, mailboxes import, batch create (not timed)
+#   mailferry-migrate.sh start   batch start: the copy that run.sh times
+# run.sh calls it with the MF_* variables of the running demo environment exported.
 set -euo pipefail
 
 MAILFERRY="${MAILFERRY:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/releng/dev.mailferry.repository/target/products/mailferry.headless/linux/gtk/x86_64/mailferry}"
@@ -20,17 +21,27 @@ fi
 # Secrets for the project's store stay below the benchmark's scratch directory.
 export MAILFERRY_SECRETS_DIR="$(dirname "$MF_CSV")/mailferry-secrets"
 
-rm -rf "$PROJECT"
-"$MAILFERRY" project create "$PROJECT" --name bench
-export MAILFERRY_PROJECT="$PROJECT"     # the project of every following command
-TRUST_SOURCE=() TRUST_TARGET=()
-if [ "$SECURITY" != none ]; then
-    TRUST_SOURCE=(--trust-cert "$MF_SOURCE_CERT_SHA256")
-    TRUST_TARGET=(--trust-cert "$MF_TARGET_CERT_SHA256")
-fi
-"$MAILFERRY" source set --host "$MF_SOURCE_HOST" --port "$SOURCE_PORT" --security "$SECURITY" "${TRUST_SOURCE[@]}"
-"$MAILFERRY" target set --host "$MF_TARGET_HOST" --port "$TARGET_PORT" --security "$SECURITY" "${TRUST_TARGET[@]}"
-"$MAILFERRY" mailboxes import "$MF_TARGET_CSV"  # EmailAddress,UserName,Password,UserRoot,TargetUserName,TargetPassword
-"$MAILFERRY" batch create bench
-"$MAILFERRY" batch start bench --quiet
-"$MAILFERRY" batch status bench
+export MAILFERRY_PROJECT="$PROJECT"     # the project of every command below
+
+case "${1:-}" in
+setup)
+    rm -rf "$PROJECT"
+    "$MAILFERRY" project create "$PROJECT" --name bench
+    TRUST_SOURCE=() TRUST_TARGET=()
+    if [ "$SECURITY" != none ]; then
+        TRUST_SOURCE=(--trust-cert "$MF_SOURCE_CERT_SHA256")
+        TRUST_TARGET=(--trust-cert "$MF_TARGET_CERT_SHA256")
+    fi
+    "$MAILFERRY" source set --host "$MF_SOURCE_HOST" --port "$SOURCE_PORT" --security "$SECURITY" "${TRUST_SOURCE[@]}"
+    "$MAILFERRY" target set --host "$MF_TARGET_HOST" --port "$TARGET_PORT" --security "$SECURITY" "${TRUST_TARGET[@]}"
+    "$MAILFERRY" mailboxes import "$MF_TARGET_CSV"  # EmailAddress,UserName,Password,UserRoot,TargetUserName,TargetPassword
+    "$MAILFERRY" batch create bench
+    ;;
+start)
+    "$MAILFERRY" batch start bench --quiet
+    ;;
+*)
+    echo "usage: $0 setup|start" >&2
+    exit 2
+    ;;
+esac

@@ -12,8 +12,9 @@
 #   BENCH_TLS       1 = the tools connect with implicit TLS (IMAPS) instead of plain IMAP
 #   BENCH_LIMIT_MESSAGES  1 = add one message just below and one just above 35 MB (to INBOX)
 #   BENCH_BUILD     1 = build the core and demo jars first if missing
-#   MAILFERRY_CMD   shell command that migrates the mailbox with Mailferry; default: bench/mailferry-migrate.sh with
-#                   the headless product from releng/.../products/mailferry.headless (see mailferry_help below)
+#   MAILFERRY_CMD   shell command that migrates the mailbox with Mailferry (timed); MAILFERRY_SETUP_CMD runs before
+#                   it, untimed. Default: bench/mailferry-migrate.sh setup / start with the headless product at
+#                   $MAILFERRY, else releng/.../products/mailferry.headless/.../mailferry (see mailferry_help below)
 #
 # Needs: java 17+, dovecot (dovecot-imapd), mbsync (isync), /usr/bin/time, python3, and the jars of
 # dev.mailferry.core and dev.mailferry.demo (./mvnw -B -q verify -pl bundles/dev.mailferry.core,bundles/dev.mailferry.demo).
@@ -202,10 +203,10 @@ CONF
 mailferry_help() {
     cat >&2 <<HELP
 bench: skipping Mailferry: the headless product is not built ($HEADLESS_PRODUCT/mailferry is missing)
-  and MAILFERRY_CMD is not set. Build the product (./mvnw -B -q verify -DskipTests), or set MAILFERRY_CMD to the
-  shell command that migrates the mailbox of \$MF_CSV from the source to the target, e.g.
-    export MAILFERRY_CMD="MAILFERRY=/path/to/mailferry $ROOT/bench/mailferry-migrate.sh"
-  (bench/mailferry-migrate.sh drives the CLI the README documents). The command runs with these variables exported:
+  and neither MAILFERRY (path of a 'mailferry' start script) nor MAILFERRY_CMD is set. Build the product
+  (./mvnw -B -q verify -DskipTests), or set MAILFERRY=/path/to/mailferry, or set MAILFERRY_CMD (timed) and
+  optionally MAILFERRY_SETUP_CMD (untimed) to shell commands that migrate the mailbox of \$MF_CSV from the source
+  to the target (bench/mailferry-migrate.sh shows how with the CLI). They run with these variables exported:
     MF_SOURCE_HOST MF_SOURCE_PORT MF_SOURCE_IMAPS_PORT MF_SOURCE_DELIMITER ('.') MF_SOURCE_CERT_PEM
     MF_TARGET_HOST MF_TARGET_PORT MF_TARGET_IMAPS_PORT MF_TARGET_DELIMITER ('/') MF_TARGET_CERT_PEM
     MF_CSV (EmailAddress,UserName,Password)  MF_TARGET_CSV (+ UserRoot,TargetUserName,TargetPassword)
@@ -217,8 +218,10 @@ HELP
 
 run_mailferry() {
     # Without MAILFERRY_CMD, the README's CLI through bench/mailferry-migrate.sh, once the product is built.
-    if [ -z "${MAILFERRY_CMD:-}" ] && [ -x "$HEADLESS_PRODUCT/mailferry" ]; then
-        MAILFERRY_CMD="MAILFERRY='$HEADLESS_PRODUCT/mailferry' '$ROOT/bench/mailferry-migrate.sh'"
+    local product="${MAILFERRY:-$HEADLESS_PRODUCT/mailferry}"
+    if [ -z "${MAILFERRY_CMD:-}" ] && [ -x "$product" ]; then
+        MAILFERRY_SETUP_CMD="MAILFERRY='$product' '$ROOT/bench/mailferry-migrate.sh' setup"
+        MAILFERRY_CMD="MAILFERRY='$product' '$ROOT/bench/mailferry-migrate.sh' start"
     fi
     if [ -z "${MAILFERRY_CMD:-}" ]; then
         mailferry_help
@@ -228,6 +231,10 @@ run_mailferry() {
     local dir="$WORK/mailferry"
     start_environment "$dir"
     export MF_USER_1_MANIFEST MF_TARGET_CSV MF_SOURCE_CERT_SHA256 MF_TARGET_CERT_SHA256 BENCH_TLS="$TLS"
+    if [ -n "${MAILFERRY_SETUP_CMD:-}" ]; then
+        bash -c "$MAILFERRY_SETUP_CMD" >"$dir/mailferry-setup.log" 2>&1 \
+            || { tail -20 "$dir/mailferry-setup.log" >&2; die "Mailferry setup failed (log: $dir/mailferry-setup.log)"; }
+    fi
     echo "mailferry: copying $MF_MESSAGES messages ($MF_BYTES bytes)..."
     measure "$dir/time.txt" bash -c "$MAILFERRY_CMD" >"$dir/mailferry.log" 2>&1 \
         || { tail -20 "$dir/mailferry.log" >&2; die "Mailferry failed (log: $dir/mailferry.log)"; }
