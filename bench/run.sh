@@ -10,8 +10,11 @@
 #   BENCH_SEED      corpus seed (default 42; same seed = same bytes)
 #   BENCH_WORK      scratch directory (default bench/work; wiped per tool)
 #   BENCH_TLS       1 = the tools connect with implicit TLS (IMAPS) instead of plain IMAP
+#   BENCH_LIMIT_MESSAGES  1 = add one message just below and one just above 35 MB (to INBOX)
 #   BENCH_BUILD     1 = build the core and demo jars first if missing
-#   MAILFERRY_CMD   shell command that migrates the mailbox with Mailferry (see mailferry_help below)
+#   MAILFERRY_CMD   shell command that migrates the mailbox with Mailferry (timed); MAILFERRY_SETUP_CMD runs before
+#                   it, untimed. Default: bench/mailferry-migrate.sh setup / start with the headless product at
+#                   $MAILFERRY, else releng/.../products/mailferry.headless/.../mailferry (see mailferry_help below)
 #
 # Needs: java 17+, dovecot (dovecot-imapd), mbsync (isync), /usr/bin/time, python3, and the jars of
 # dev.mailferry.core and dev.mailferry.demo (./mvnw -B -q verify -pl bundles/dev.mailferry.core,bundles/dev.mailferry.demo).
@@ -26,6 +29,7 @@ TOOLS=("$@")
 [ ${#TOOLS[@]} -eq 0 ] && TOOLS=(mbsync mailferry)
 RESULTS=()
 FAILED=0
+HEADLESS_PRODUCT="$ROOT/releng/dev.mailferry.repository/target/products/mailferry.headless/linux/gtk/x86_64"
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -65,7 +69,8 @@ start_environment() {
     rm -rf "$dir"
     mkdir -p "$dir"
     java -cp "$CP" dev.mailferry.demo.DemoEnvironmentMain --dir "$dir" --users 1 --preset benchmark \
-        --messages "$MESSAGES" --seed "$SEED" --env-file "$dir/env.sh" >"$dir/environment.log" 2>&1 &
+        --messages "$MESSAGES" --seed "$SEED" --env-file "$dir/env.sh" \
+        $( [ "${BENCH_LIMIT_MESSAGES:-0}" = 1 ] && echo --near-limit --over-limit ) >"$dir/environment.log" 2>&1 &
     ENV_PID=$!
     for _ in $(seq 1 600); do
         grep -q '^READY' "$dir/environment.log" 2>/dev/null && break
@@ -93,6 +98,7 @@ measure() {
     end=$(date +%s.%N)
     ELAPSED=$(python3 -c "print(f'{$end - $start:.2f}')")
     PEAK_RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$timing")
+    CPU_SECONDS=$(awk -F': ' '/User time|System time/ {sum += $2} END {printf "%.1f", sum}' "$timing")
 }
 
 # Compares per-folder message counts of the target (doveadm) with the source manifest; prints a verdict.
@@ -135,8 +141,8 @@ record() { # tool seconds rss_kb verdict
     mb=$(python3 -c "print(f'{$MF_BYTES / 1e6:.1f}')")
     msgs_s=$(python3 -c "print(f'{$MF_MESSAGES / $2:.0f}')")
     mb_s=$(python3 -c "print(f'{$MF_BYTES / 1e6 / $2:.1f}')")
-    RESULTS+=("$(printf '%-10s %8s %9s %9s %9s %8s %11s %6s  %s' "$1" "$MF_MESSAGES" "$mb" "$2" "$msgs_s" "$mb_s" \
-        "$(( $3 / 1024 ))" "$LOAD_BEFORE" "$4")")
+    RESULTS+=("$(printf '%-10s %8s %9s %9s %9s %8s %7s %11s %6s  %s' "$1" "$MF_MESSAGES" "$mb" "$2" "$msgs_s" "$mb_s" \
+        "$CPU_SECONDS" "$(( $3 / 1024 ))" "$LOAD_BEFORE" "$4")")
 }
 
 run_mbsync() {
@@ -196,35 +202,38 @@ CONF
 
 mailferry_help() {
     cat >&2 <<HELP
-bench: MAILFERRY_CMD is not set, skipping Mailferry.
-  Set it to the shell command that migrates the mailbox listed in \$MF_CSV from the source to the target, e.g.
-    export MAILFERRY_CMD='$ROOT/releng/dev.mailferry.repository/target/products/mailferry.headless/linux/gtk/x86_64/mailferry \\
-        migrate --source-host "\$MF_SOURCE_HOST" --source-port "\$MF_SOURCE_PORT" --source-security none \\
-        --target-host "\$MF_TARGET_HOST" --target-port "\$MF_TARGET_PORT" --target-security none \\
-        --csv "\$MF_CSV" --target-password "\$MF_USER_1_TARGET_PASSWORD"'
-  (use the options the headless product's 'migrate' command really has). It runs with these variables exported:
+bench: skipping Mailferry: the headless product is not built ($HEADLESS_PRODUCT/mailferry is missing)
+  and neither MAILFERRY (path of a 'mailferry' start script) nor MAILFERRY_CMD is set. Build the product
+  (./mvnw -B -q verify -DskipTests), or set MAILFERRY=/path/to/mailferry, or set MAILFERRY_CMD (timed) and
+  optionally MAILFERRY_SETUP_CMD (untimed) to shell commands that migrate the mailbox of \$MF_CSV from the source
+  to the target (bench/mailferry-migrate.sh shows how with the CLI). They run with these variables exported:
     MF_SOURCE_HOST MF_SOURCE_PORT MF_SOURCE_IMAPS_PORT MF_SOURCE_DELIMITER ('.') MF_SOURCE_CERT_PEM
     MF_TARGET_HOST MF_TARGET_PORT MF_TARGET_IMAPS_PORT MF_TARGET_DELIMITER ('/') MF_TARGET_CERT_PEM
-    MF_CSV (EmailAddress,UserName,Password)  MF_MASTER_CSV (user*admin logins)  MF_MASTER_USER MF_MASTER_PASSWORD
+    MF_CSV (EmailAddress,UserName,Password)  MF_TARGET_CSV (+ UserRoot,TargetUserName,TargetPassword)
+    MF_MASTER_CSV (user*admin logins)  MF_MASTER_USER MF_MASTER_PASSWORD  MF_SOURCE_CERT_SHA256 MF_TARGET_CERT_SHA256
     MF_USER_1_EMAIL MF_USER_1_SOURCE_USER MF_USER_1_SOURCE_PASSWORD MF_USER_1_TARGET_USER MF_USER_1_TARGET_PASSWORD
   It must exit 0 once every message is on the target; the script then times it and counts the copy folder by folder.
 HELP
 }
 
 run_mailferry() {
-    local dir="$WORK/mailferry"
-    local product="$ROOT/releng/dev.mailferry.repository/target/products/mailferry.headless/linux/gtk/x86_64/mailferry"
-    if [ -z "${MAILFERRY_CMD:-}" ] && [ ! -x "$product" ]; then
+    # Without MAILFERRY_CMD, the README's CLI through bench/mailferry-migrate.sh, once the product is built.
+    local product="${MAILFERRY:-$HEADLESS_PRODUCT/mailferry}"
+    if [ -z "${MAILFERRY_CMD:-}" ] && [ -x "$product" ]; then
+        MAILFERRY_SETUP_CMD="MAILFERRY='$product' '$ROOT/bench/mailferry-migrate.sh' setup"
+        MAILFERRY_CMD="MAILFERRY='$product' '$ROOT/bench/mailferry-migrate.sh' start"
+    fi
+    if [ -z "${MAILFERRY_CMD:-}" ]; then
         mailferry_help
-        RESULTS+=("$(printf '%-10s %s' mailferry 'skipped: no headless product built and MAILFERRY_CMD not set')")
+        RESULTS+=("$(printf '%-10s %s' mailferry 'skipped: MAILFERRY_CMD not set')")
         return
     fi
+    local dir="$WORK/mailferry"
     start_environment "$dir"
-    export MF_USER_1_MANIFEST
-    if [ -z "${MAILFERRY_CMD:-}" ]; then
-        # the headless product: set the project up untimed, then time the batch run alone
-        MAILFERRY="$product" MAILFERRY_SECRETS_DIR="$dir/secrets" "$ROOT/bench/mailferry-setup.sh" "$dir/project"
-        MAILFERRY_CMD="MAILFERRY_SECRETS_DIR='$dir/secrets' '$product' batch start -p '$dir/project' bench --quiet"
+    export MF_USER_1_MANIFEST MF_TARGET_CSV MF_SOURCE_CERT_SHA256 MF_TARGET_CERT_SHA256 BENCH_TLS="$TLS"
+    if [ -n "${MAILFERRY_SETUP_CMD:-}" ]; then
+        bash -c "$MAILFERRY_SETUP_CMD" >"$dir/mailferry-setup.log" 2>&1 \
+            || { tail -20 "$dir/mailferry-setup.log" >&2; die "Mailferry setup failed (log: $dir/mailferry-setup.log)"; }
     fi
     echo "mailferry: copying $MF_MESSAGES messages ($MF_BYTES bytes)..."
     measure "$dir/time.txt" bash -c "$MAILFERRY_CMD" >"$dir/mailferry.log" 2>&1 \
@@ -251,7 +260,8 @@ done
 
 echo
 echo "Dovecot -> Dovecot on loopback, $( [ "$TLS" = 1 ] && echo IMAPS || echo 'plain IMAP'), seed $SEED, $(nproc) cores"
-printf '%-10s %8s %9s %9s %9s %8s %11s %6s  %s\n' tool messages MB seconds msg/s MB/s 'peak RSS MB' load verify
-echo "(load: 1-minute load average when the tool started; other processes on the machine slow the tools down)"
+printf '%-10s %8s %9s %9s %9s %8s %7s %11s %6s  %s\n' tool messages MB seconds msg/s MB/s 'CPU s' 'peak RSS MB' load verify
 for line in "${RESULTS[@]}"; do echo "$line"; done
+echo "(CPU s: the tool's own user+system time; load: 1-minute load average when it started. Other processes"
+echo " on the machine slow the tools down: compare runs made under similar load.)"
 exit "$FAILED"

@@ -189,7 +189,16 @@ public final class CorpusGenerator {
             from = LocalDate.of(year, 1, 1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
             to = LocalDate.of(year + 1, 1, 1).atStartOfDay().toEpochSecond(ZoneOffset.UTC) - 1;
         }
-        return from + (long) (plan.nextDouble() * (to - from));
+        long random = from + (long) (plan.nextDouble() * (to - from));
+        int parent = parentOf[index];
+        if (parent >= 0) {
+            // A reply comes minutes to days after its parent, when the folder's date range allows.
+            long reply = internalDates[parent] + 600 + (long) (plan.nextDouble() * 5 * 86400);
+            if (reply >= from && reply <= to) {
+                return reply;
+            }
+        }
+        return random;
     }
 
     /** Largest-remainder rounding of {@code shares} of {@code total}, so counts add up exactly. */

@@ -181,6 +181,20 @@ public final class DemoEnvironment implements AutoCloseable {
         return csv.toString();
     }
 
+    /**
+     * The list with the optional columns too ({@code EmailAddress,UserName,Password,UserRoot,TargetUserName,TargetPassword}),
+     * for an IMAP target that needs its own logins.
+     */
+    public String csvWithTargetLogins() {
+        StringBuilder csv = new StringBuilder("EmailAddress,UserName,Password,UserRoot,TargetUserName,TargetPassword\r\n");
+        for (DemoEnvironmentUser user : users) {
+            csv.append(user.emailAddress()).append(',').append(user.sourceUserName()).append(',')
+                    .append(user.sourcePassword()).append(",,").append(user.targetUserName()).append(',')
+                    .append(user.targetPassword()).append("\r\n");
+        }
+        return csv.toString();
+    }
+
     /** The same list with master-user logins ({@code alice*admin} and the master password), as admins migrate. */
     public String masterCsv() {
         StringBuilder csv = new StringBuilder("EmailAddress,UserName,Password\r\n");

@@ -122,6 +122,9 @@ public final class DemoEnvironmentMain {
         Path masterCsv = dir.resolve("mailboxes-master.csv");
         Files.writeString(csv, environment.csv(), StandardCharsets.UTF_8);
         Files.writeString(masterCsv, environment.masterCsv(), StandardCharsets.UTF_8);
+        Path targetCsv = dir.resolve("mailboxes-with-targets.csv");
+        Files.writeString(targetCsv, environment.csvWithTargetLogins(), StandardCharsets.UTF_8);
+        lines.add("MF_TARGET_CSV=" + quote(targetCsv.toString()));
         lines.add("MF_CSV=" + quote(csv.toString()));
         lines.add("MF_MASTER_CSV=" + quote(masterCsv.toString()));
         lines.add("MF_USER_COUNT=" + environment.users().size());

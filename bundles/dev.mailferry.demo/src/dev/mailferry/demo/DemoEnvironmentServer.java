@@ -12,6 +12,15 @@ import java.nio.file.Path;
 public record DemoEnvironmentServer(String host, int imapPort, int imapsPort, char delimiter, String certificateSha256,
         Path certificatePemFile) {
 
+    /** The port for a security mode as the endpoint settings name it: "none", "starttls" or "ssl". */
+    public int port(String security) {
+        return switch (security.toLowerCase(java.util.Locale.ROOT)) {
+        case "none", "starttls" -> imapPort;
+        case "ssl", "tls", "imaps" -> imapsPort;
+        default -> throw new IllegalArgumentException("Security is none, starttls or ssl, not '" + security + "'");
+        };
+    }
+
     static DemoEnvironmentServer of(DovecotServer server) {
         return new DemoEnvironmentServer(server.host(), server.imapPort(), server.imapsPort(), server.hierarchyDelimiter(),
                 server.certificateSha256(), server.certificatePemFile());

@@ -43,12 +43,16 @@ class DemoEnvironmentTest {
         DemoEnvironmentUser alice = demo.users().get(0);
         assertEquals("alice@example.org,alice," + alice.sourcePassword(), lines.get(1));
         assertEquals("bob@example.org,bob*admin," + demo.masterPassword(), demo.masterCsv().lines().toList().get(2));
+        assertEquals("alice@example.org,alice," + alice.sourcePassword() + ",,alice@example.org," + alice.targetPassword(),
+                demo.csvWithTargetLogins().lines().toList().get(1));
     }
 
     @Test
     void sourceHoldsEachUsersOwnGeneratedMailbox() throws Exception {
         DemoEnvironmentServer source = demo.source();
         assertEquals('.', source.delimiter());
+        assertEquals(source.imapsPort(), source.port("ssl"));
+        assertEquals(source.imapPort(), source.port("starttls"));
         CorpusTestSupport.withMail(() -> {
             for (DemoEnvironmentUser user : demo.users()) {
                 try (Store store = CorpusTestSupport.connect(source.host(), source.imapPort(), user.sourceUserName(),
