@@ -365,6 +365,7 @@ public final class DovecotServer implements AutoCloseable {
     }
 
     private void launch(String dovecotBinary) throws IOException {
+        killLeftoverInstance();
         // Leftover sockets of an earlier run make Dovecot's auth process wait seconds on connects; start clean.
         deleteQuietly(baseDir);
         Files.createDirectories(baseDir);
@@ -380,6 +381,27 @@ public final class DovecotServer implements AutoCloseable {
         shutdownHook = new Thread(() -> killProcess(started), "stop " + this);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         awaitGreeting();
+    }
+
+    /** A JVM killed hard leaves its Dovecot running; its master.pid says which one to stop before reusing the dir. */
+    private void killLeftoverInstance() {
+        Path pidFile = baseDir.resolve("master.pid");
+        try {
+            if (!Files.exists(pidFile)) {
+                return;
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info().command().map(c -> c.endsWith("dovecot")).orElse(false))
+                    .ifPresent(master -> {
+                        master.descendants().forEach(ProcessHandle::destroyForcibly);
+                        master.destroyForcibly();
+                        master.onExit().orTimeout(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> null)
+                                .join();
+                    });
+        } catch (IOException | NumberFormatException | UncheckedIOException e) {
+            // no readable pid: nothing to stop
+        }
     }
 
     private void awaitGreeting() throws IOException {
