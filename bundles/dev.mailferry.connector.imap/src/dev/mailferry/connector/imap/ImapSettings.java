@@ -1,0 +1,90 @@
+package dev.mailferry.connector.imap;
+
+import dev.mailferry.core.model.Credentials;
+import dev.mailferry.core.secret.Secret;
+
+/**
+ * The setting keys of an {@link dev.mailferry.core.model.Endpoint} whose connector id is {@value #CONNECTOR_ID}, for
+ * both the IMAP source and the IMAP target. All values are plain strings; none is a secret.
+ *
+ * <h2>Passwords</h2>
+ * The password always arrives as the {@link Credentials#password()} given to {@code open}/{@code testConnection}:
+ * <ul>
+ * <li>without {@link #ADMIN_USER}: {@code Credentials(mailboxUser, mailboxPassword)};</li>
+ * <li>with {@link #ADMIN_USER} set: {@code Credentials(mailboxUser, adminPassword)} &mdash; the user name names the
+ * mailbox to open, the secret is the admin's password, which the engine keeps once per endpoint in its secret store
+ * ({@link #adminCredentials} builds this).</li>
+ * </ul>
+ *
+ * <h2>User root</h2>
+ * {@link #USER_ROOT} is per mailbox (the CSV's optional UserRoot column): the engine passes it by opening the mailbox
+ * with {@code endpoint.with(ImapSettings.USER_ROOT, entry.userRoot())}.
+ */
+public final class ImapSettings {
+
+    /** The {@code connector.id} of the IMAP source and target services. */
+    public static final String CONNECTOR_ID = "imap";
+
+    /** Host name or address of the IMAP server. Required. */
+    public static final String HOST = "host";
+    /** TCP port; default 993 for {@link #SECURITY_SSL}, otherwise 143. */
+    public static final String PORT = "port";
+
+    /** Transport security: {@link #SECURITY_SSL} (default), {@link #SECURITY_STARTTLS} or {@link #SECURITY_NONE}. */
+    public static final String SECURITY = "security";
+    public static final String SECURITY_NONE = "none";
+    public static final String SECURITY_SSL = "ssl";
+    public static final String SECURITY_STARTTLS = "starttls";
+
+    /**
+     * Authentication: {@link #AUTH_PLAIN} (SASL {@code AUTHENTICATE PLAIN}, the default; falls back to the
+     * {@code LOGIN} command when the server offers no AUTH=PLAIN and no authorization identity is needed) or
+     * {@link #AUTH_LOGIN} (the IMAP {@code LOGIN} command).
+     */
+    public static final String AUTH = "auth";
+    public static final String AUTH_PLAIN = "plain";
+    public static final String AUTH_LOGIN = "login";
+
+    /** Login name of an administrator allowed to open every mailbox; empty for per-mailbox passwords. */
+    public static final String ADMIN_USER = "admin.user";
+    /**
+     * How the admin opens a mailbox: {@link #ADMIN_MODE_MASTER} (default; logs in as
+     * {@code mailbox + separator + admin}, Dovecot's master users) or {@link #ADMIN_MODE_AUTHZID} (SASL PLAIN with
+     * authorization identity = mailbox, authentication identity = admin; needs {@code auth=plain}).
+     */
+    public static final String ADMIN_MODE = "admin.mode";
+    public static final String ADMIN_MODE_MASTER = "master";
+    public static final String ADMIN_MODE_AUTHZID = "authzid";
+    /** Separator of a master login, default {@code *} (Dovecot's {@code auth_master_user_separator}). */
+    public static final String ADMIN_SEPARATOR = "admin.separator";
+
+    /**
+     * SHA-256 fingerprint (hex, colons and case ignored) of a server certificate the user has explicitly trusted, e.g.
+     * a self-signed one. Certificates are otherwise verified against the JDK trust store and the host name; a failure
+     * is a {@code ConnectorException} of kind {@code UNTRUSTED_CERTIFICATE} carrying the presented fingerprint.
+     */
+    public static final String TLS_TRUST = "tls.trust";
+
+    /** Seconds to wait for the TCP/TLS connection; default 30. */
+    public static final String CONNECT_TIMEOUT = "timeout.connect";
+    /** Seconds to wait for any answer of the server; default 300 (a large APPEND or FETCH takes a while). */
+    public static final String READ_TIMEOUT = "timeout.read";
+
+    /**
+     * Source only: the folder below which this user's folders live (Exchange's UserRoot), written with '/' between
+     * levels whatever the server's delimiter, e.g. {@code Users/alice}. Folders outside it are not listed and paths
+     * are reported relative to it.
+     */
+    public static final String USER_ROOT = "user.root";
+
+    /** Target only: how many APPENDs may await the server's answer at once (LITERAL+ pipelining); default 64. */
+    public static final String APPEND_PIPELINE = "append.pipeline";
+
+    private ImapSettings() {
+    }
+
+    /** Credentials to open {@code mailboxUser} with the endpoint's admin password (see the class comment). */
+    public static Credentials adminCredentials(String mailboxUser, Secret adminPassword) {
+        return new Credentials(mailboxUser, adminPassword);
+    }
+}

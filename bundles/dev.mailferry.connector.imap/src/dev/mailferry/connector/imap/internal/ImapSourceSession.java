@@ -1,0 +1,61 @@
+package dev.mailferry.connector.imap.internal;
+
+import dev.mailferry.core.spi.ConnectorException;
+import dev.mailferry.core.spi.ConnectorException.Kind;
+import dev.mailferry.core.spi.SourceFolder;
+import dev.mailferry.core.spi.SourceFolderReader;
+import dev.mailferry.core.spi.SourceSession;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One logged-in source mailbox. Only reads: LIST, EXAMINE, FETCH with BODY.PEEK. */
+final class ImapSourceSession implements SourceSession {
+
+    private final ImapConnection connection;
+    private ImapSourceFolderReader openReader;
+
+    ImapSourceSession(ImapConnection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public List<SourceFolder> listFolders() throws ConnectorException {
+        FolderNames names = FolderNames.of(connection, connection.endpoint().userRoot());
+        List<SourceFolder> folders = new ArrayList<>();
+        for (FolderNames.Listed listed : listed(connection, names)) {
+            folders.add(new SourceFolder(listed.path(), listed.nativeName(), listed.specialUse(), listed.selectable()));
+        }
+        return folders;
+    }
+
+    static List<FolderNames.Listed> listed(ImapConnection connection, FolderNames names) throws ConnectorException {
+        return names.fromList(connection.call("list folders", () -> connection.protocol().list("", names.listPattern())));
+    }
+
+    @Override
+    public SourceFolderReader openFolder(SourceFolder folder) throws ConnectorException {
+        if (!folder.selectable()) {
+            throw new ConnectorException(Kind.NOT_FOUND,
+                    "Folder '" + folder.path() + "' on " + connection.where() + " holds no messages (\\Noselect).");
+        }
+        if (openReader != null) {
+            openReader.close();
+        }
+        openReader = ImapSourceFolderReader.open(connection, folder, this);
+        return openReader;
+    }
+
+    void readerClosed(ImapSourceFolderReader reader) {
+        if (openReader == reader) {
+            openReader = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (openReader != null) {
+            openReader.close();
+        }
+        connection.close();
+    }
+}

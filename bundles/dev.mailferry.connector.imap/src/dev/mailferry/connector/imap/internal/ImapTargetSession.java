@@ -1,0 +1,130 @@
+package dev.mailferry.connector.imap.internal;
+
+import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.spi.ConnectorException;
+import dev.mailferry.core.spi.TargetFolder;
+import dev.mailferry.core.spi.TargetFolderWriter;
+import dev.mailferry.core.spi.TargetSession;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.angus.mail.iap.CommandFailedException;
+
+/** One logged-in target mailbox. */
+final class ImapTargetSession implements TargetSession {
+
+    private final ImapConnection connection;
+    private FolderNames names;
+    /** Every folder LIST showed, selectable or not, by path; refreshed lazily. */
+    private Map<FolderPath, FolderNames.Listed> known;
+    private ImapTargetFolderWriter openWriter;
+
+    ImapTargetSession(ImapConnection connection) {
+        this.connection = connection;
+    }
+
+    private FolderNames names() throws ConnectorException {
+        if (names == null) {
+            names = FolderNames.of(connection, FolderPath.ROOT);
+        }
+        return names;
+    }
+
+    private Map<FolderPath, FolderNames.Listed> known() throws ConnectorException {
+        if (known == null) {
+            known = new HashMap<>();
+            for (FolderNames.Listed listed : ImapSourceSession.listed(connection, names())) {
+                known.put(listed.path(), listed);
+            }
+        }
+        return known;
+    }
+
+    @Override
+    public List<TargetFolder> listFolders() throws ConnectorException {
+        known = null;
+        List<TargetFolder> folders = new ArrayList<>();
+        for (FolderNames.Listed listed : known().values()) {
+            if (listed.selectable()) {
+                folders.add(new TargetFolder(listed.path(), listed.nativeName(), listed.specialUse()));
+            }
+        }
+        folders.sort((a, b) -> a.path().compareTo(b.path()));
+        return folders;
+    }
+
+    /**
+     * Creates the folder and its missing parents (and subscribes them, so mail clients show them). A character equal
+     * to the server's hierarchy delimiter inside a folder name is replaced by '_', so the returned folder's path may
+     * differ from {@code path} in those characters.
+     */
+    @Override
+    public TargetFolder createFolder(FolderPath requested) throws ConnectorException {
+        FolderNames folderNames = names();
+        FolderPath path = FolderNames.withoutDelimiter(requested, folderNames.delimiter());
+        if (path.depth() >= 1 && path.segments().get(0).toUpperCase(Locale.ROOT).equals("INBOX")) {
+            List<String> segments = new ArrayList<>(path.segments());
+            segments.set(0, "INBOX");
+            path = FolderPath.of(segments);
+        }
+        FolderNames.Listed existing = known().get(path);
+        if (existing != null && existing.selectable()) {
+            return new TargetFolder(existing.path(), existing.nativeName(), existing.specialUse());
+        }
+        for (int depth = 1; depth <= path.depth(); depth++) {
+            FolderPath prefix = FolderPath.of(path.segments().subList(0, depth));
+            FolderNames.Listed listed = known().get(prefix);
+            if (listed != null && (listed.selectable() || depth < path.depth())) {
+                continue;
+            }
+            String serverName = folderNames.toServerName(prefix);
+            try {
+                connection.protocol().create(serverName);
+            } catch (CommandFailedException e) {
+                // Another client (or an earlier, interrupted run) may have created it: only a re-list tells.
+                known = null;
+                FolderNames.Listed now = known().get(prefix);
+                if (now == null || (!now.selectable() && depth == path.depth())) {
+                    throw connection.failure(ConnectorException.Kind.PROTOCOL, "Cannot create folder '" + prefix
+                            + "' on " + connection.where() + ": " + ImapConnection.serverText(e));
+                }
+                continue;
+            } catch (Exception e) {
+                throw connection.translate(e, "create folder '" + prefix + "'");
+            }
+            try {
+                connection.protocol().subscribe(serverName);
+            } catch (Exception e) {
+                // a folder that is not subscribed still receives mail; clients can subscribe later
+            }
+            known.put(prefix, new FolderNames.Listed(prefix, serverName, FolderNames.specialUse(prefix, null), true));
+        }
+        FolderNames.Listed created = known().get(path);
+        return new TargetFolder(path, created.nativeName(), created.specialUse());
+    }
+
+    @Override
+    public TargetFolderWriter openFolder(TargetFolder folder) throws ConnectorException {
+        if (openWriter != null) {
+            openWriter.close();
+        }
+        openWriter = ImapTargetFolderWriter.open(connection, folder, this);
+        return openWriter;
+    }
+
+    void writerClosed(ImapTargetFolderWriter writer) {
+        if (openWriter == writer) {
+            openWriter = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (openWriter != null) {
+            openWriter.close();
+        }
+        connection.close();
+    }
+}

@@ -1,0 +1,200 @@
+package dev.mailferry.connector.imap.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The TLS sockets of one IMAP connection. A certificate is accepted when its SHA-256 fingerprint equals the one the user
+ * explicitly trusted, or else when the JDK trust store vouches for it and it names the host. Either way the presented
+ * fingerprint and the negotiated session are kept, for {@code UNTRUSTED_CERTIFICATE} errors and "test connection".
+ */
+final class TlsSocketFactory extends SSLSocketFactory {
+
+    private final SSLSocketFactory delegate;
+    private volatile String presentedFingerprint;
+    private volatile boolean rejected;
+    private volatile SSLSocket lastSocket;
+
+    TlsSocketFactory(String trustedFingerprint) throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init((KeyStore) null);
+        X509ExtendedTrustManager jdkTrust = null;
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509ExtendedTrustManager extended) {
+                jdkTrust = extended;
+            }
+        }
+        if (jdkTrust == null) {
+            throw new GeneralSecurityException("The JDK offers no X509 trust manager");
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] { new PinningTrustManager(jdkTrust, trustedFingerprint) }, null);
+        this.delegate = context.getSocketFactory();
+    }
+
+    /** The fingerprint of the certificate the server presented last, or null before any handshake. */
+    String presentedFingerprint() {
+        return presentedFingerprint;
+    }
+
+    /** True when the last handshake failed because the certificate was not trusted. */
+    boolean certificateRejected() {
+        return rejected;
+    }
+
+    /** E.g. {@code TLSv1.3 TLS_AES_256_GCM_SHA384, certificate SHA-256 AB:CD:...}; null before a handshake. */
+    String describeSession() {
+        SSLSocket socket = lastSocket;
+        if (socket == null) {
+            return null;
+        }
+        SSLSession session = socket.getSession();
+        return session.getProtocol() + " " + session.getCipherSuite() + ", certificate SHA-256 " + presentedFingerprint;
+    }
+
+    private Socket configure(Socket socket) throws IOException {
+        socket.setTcpNoDelay(true); // see NoDelaySocketFactory
+        if (socket instanceof SSLSocket ssl) {
+            // Host name verification by the JDK; skipped by PinningTrustManager for a pinned certificate.
+            SSLParameters parameters = ssl.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.setSSLParameters(parameters);
+            lastSocket = ssl;
+        }
+        return socket;
+    }
+
+    @Override
+    public String[] getDefaultCipherSuites() {
+        return delegate.getDefaultCipherSuites();
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+        return delegate.getSupportedCipherSuites();
+    }
+
+    @Override
+    public Socket createSocket() throws IOException {
+        return configure(delegate.createSocket());
+    }
+
+    @Override
+    public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+        return configure(delegate.createSocket(s, host, port, autoClose));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        return configure(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        return configure(delegate.createSocket(host, port, localHost, localPort));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        return configure(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
+        return configure(delegate.createSocket(address, port, localAddress, localPort));
+    }
+
+    private final class PinningTrustManager extends X509ExtendedTrustManager {
+        private final X509ExtendedTrustManager jdkTrust;
+        private final String trustedFingerprint;
+
+        PinningTrustManager(X509ExtendedTrustManager jdkTrust, String trustedFingerprint) {
+            this.jdkTrust = jdkTrust;
+            this.trustedFingerprint = trustedFingerprint;
+        }
+
+        private boolean pinned(X509Certificate[] chain) throws CertificateException {
+            if (chain == null || chain.length == 0) {
+                throw new CertificateException("The server presented no certificate");
+            }
+            presentedFingerprint = Fingerprints.sha256(chain[0]);
+            rejected = false;
+            return trustedFingerprint != null && trustedFingerprint.equals(Fingerprints.normalize(presentedFingerprint));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            if (!pinned(chain)) {
+                try {
+                    jdkTrust.checkServerTrusted(chain, authType, socket);
+                } catch (CertificateException e) {
+                    rejected = true;
+                    throw e;
+                }
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            if (!pinned(chain)) {
+                try {
+                    jdkTrust.checkServerTrusted(chain, authType, engine);
+                } catch (CertificateException e) {
+                    rejected = true;
+                    throw e;
+                }
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            if (!pinned(chain)) {
+                try {
+                    jdkTrust.checkServerTrusted(chain, authType);
+                } catch (CertificateException e) {
+                    rejected = true;
+                    throw e;
+                }
+            }
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            throw new CertificateException("Not a server");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            throw new CertificateException("Not a server");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("Not a server");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return jdkTrust.getAcceptedIssuers();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.mailferry.connector.imap.internal;
+
+import dev.mailferry.connector.imap.ImapSettings;
+import dev.mailferry.core.model.Credentials;
+import dev.mailferry.core.model.Endpoint;
+import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.model.MessageFlags;
+import dev.mailferry.core.model.MessageInfo;
+import dev.mailferry.core.secret.Secret;
+import dev.mailferry.core.spi.ConnectorException;
+import dev.mailferry.core.spi.SourceFolder;
+import dev.mailferry.core.spi.SourceFolderReader;
+import dev.mailferry.core.spi.SourceSession;
+import dev.mailferry.core.spi.TargetFolderWriter;
+import dev.mailferry.core.spi.TargetSession;
+import dev.mailferry.demo.DovecotServer;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Not a test: measures the connector's copy rate Dovecot to Dovecot on loopback, like BUILD-NOTES' references (one
+ * mailbox, ~5,000 messages averaging ~80 KB, one connection each side). Run with the bundles' classes, Angus Mail and
+ * jakarta.mail on the class path: {@code java ... ImapCopyBenchmark [workDir] [messages] [ssl]}.
+ */
+public final class ImapCopyBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of(args.length > 0 ? args[0] : "/tmp/mailferry-imap-bench");
+        int count = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
+        boolean ssl = args.length > 2 && args[2].equals("ssl");
+        boolean readOnly = args.length > 3 && args[3].equals("read");
+        try (DovecotServer from = DovecotServer.builder(work.resolve("source")).user("bench", "bench-pw").start();
+                DovecotServer to = DovecotServer.builder(work.resolve("target")).user("bench", "bench-pw").start()) {
+            long bytes = fillMaildir(from, count);
+            System.out.printf("source: %d messages, %.1f MB%n", count, bytes / 1e6);
+            Credentials credentials = new Credentials("bench", Secret.of("bench-pw"));
+            long start = System.nanoTime();
+            AtomicLong copied = new AtomicLong();
+            try (SourceSession source = new ImapSourceConnector().open(endpoint(from, ssl), credentials);
+                    TargetSession target = new ImapTargetConnector().open(endpoint(to, ssl), credentials)) {
+                SourceFolder inbox = source.listFolders().stream().filter(f -> f.path().isInbox()).findFirst()
+                        .orElseThrow();
+                try (SourceFolderReader reader = source.openFolder(inbox);
+                        TargetFolderWriter writer = target.openFolder(target.createFolder(FolderPath.of("INBOX")))) {
+                    List<MessageInfo> messages = new ArrayList<>();
+                    reader.scanMessages(1, Long.MAX_VALUE, messages::add);
+                    double scanned = (System.nanoTime() - start) / 1e9;
+                    System.out.printf("scanned %d messages in %.2f s%n", messages.size(), scanned);
+                    TargetFolderWriter.AppendListener listener = new TargetFolderWriter.AppendListener() {
+                        @Override
+                        public void accepted(MessageInfo message, String targetId, MessageFlags droppedFlags) {
+                            copied.incrementAndGet();
+                        }
+
+                        @Override
+                        public void rejected(MessageInfo message, String reason) {
+                            System.out.println("rejected " + message.uid() + ": " + reason);
+                        }
+                    };
+                    reader.readMessages(messages, new SourceFolderReader.MessageBodyHandler() {
+                        @Override
+                        public void body(MessageInfo message, InputStream rawMessage) throws ConnectorException {
+                            if (readOnly) {
+                                try {
+                                    rawMessage.transferTo(java.io.OutputStream.nullOutputStream());
+                                } catch (java.io.IOException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                                copied.incrementAndGet();
+                            } else {
+                                writer.append(message, message.flags(), rawMessage, listener);
+                            }
+                        }
+
+                        @Override
+                        public void vanished(MessageInfo message) {
+                            System.out.println("vanished " + message.uid());
+                        }
+                    });
+                    writer.flush();
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("copied %d messages (%.1f MB) in %.2f s: %.0f msg/s, %.1f MB/s%s%n", copied.get(),
+                    bytes / 1e6, seconds, copied.get() / seconds, bytes / 1e6 / seconds, ssl ? " (TLS)" : "");
+        }
+    }
+
+    private static Endpoint endpoint(DovecotServer server, boolean ssl) {
+        return new Endpoint(ImapSettings.CONNECTOR_ID, ssl
+                ? Map.of(ImapSettings.HOST, server.host(), ImapSettings.PORT, Integer.toString(server.imapsPort()),
+                        ImapSettings.SECURITY, ImapSettings.SECURITY_SSL, ImapSettings.TLS_TRUST,
+                        server.certificateSha256())
+                : Map.of(ImapSettings.HOST, server.host(), ImapSettings.PORT, Integer.toString(server.imapPort()),
+                        ImapSettings.SECURITY, ImapSettings.SECURITY_NONE));
+    }
+
+    /** Writes messages straight into the source Maildir: mostly 5-60 KB, some 200 KB-2 MB, ~80 KB on average. */
+    private static long fillMaildir(DovecotServer server, int count) throws Exception {
+        Path cur = server.mailDir("bench").resolve("cur");
+        Files.createDirectories(cur);
+        Files.createDirectories(server.mailDir("bench").resolve("new"));
+        Files.createDirectories(server.mailDir("bench").resolve("tmp"));
+        Random random = new Random(42);
+        long total = 0;
+        long time = 1_600_000_000L;
+        for (int i = 0; i < count; i++) {
+            int size = random.nextInt(100) < 96 ? 5_000 + random.nextInt(55_000) : 200_000 + random.nextInt(1_300_000);
+            StringBuilder text = new StringBuilder(size + 400);
+            text.append("From: a").append(i % 50).append("@example.org\r\nTo: bench@example.net\r\nSubject: message ")
+                    .append(i).append("\r\nMessage-ID: <bench").append(i).append("@example.org>\r\n")
+                    .append("Date: Mon, 1 Jan 2024 00:00:00 +0000\r\n\r\n");
+            while (text.length() < size) {
+                text.append("Benchmark line ").append(random.nextInt()).append(" lorem ipsum dolor sit amet\r\n");
+            }
+            byte[] raw = text.toString().getBytes(StandardCharsets.US_ASCII);
+            total += raw.length;
+            time += 60;
+            Path file = cur.resolve(time + ".M" + i + "P1.bench,S=" + raw.length + ":2," + (i % 3 == 0 ? "" : "S"));
+            Files.write(file, raw);
+            file.toFile().setLastModified(time * 1000);
+        }
+        server.fixMailOwnership();
+        return total;
+    }
+}

@@ -1,0 +1,372 @@
+package dev.mailferry.connector.imap.internal;
+
+import static dev.mailferry.connector.imap.internal.ImapTestSupport.client;
+import static dev.mailferry.connector.imap.internal.ImapTestSupport.credentials;
+import static dev.mailferry.connector.imap.internal.ImapTestSupport.message;
+import static dev.mailferry.connector.imap.internal.ImapTestSupport.plain;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.model.MessageFlags;
+import dev.mailferry.core.model.MessageInfo;
+import dev.mailferry.core.model.SystemFlag;
+import dev.mailferry.core.spi.ConnectorException;
+import dev.mailferry.core.spi.SourceFolder;
+import dev.mailferry.core.spi.SourceFolderReader;
+import dev.mailferry.core.spi.SourceFolderReader.MessageBodyHandler;
+import dev.mailferry.core.spi.SourceSession;
+import dev.mailferry.core.spi.TargetFolder;
+import dev.mailferry.core.spi.TargetFolderWriter;
+import dev.mailferry.core.spi.TargetFolderWriter.AppendListener;
+import dev.mailferry.core.spi.TargetFolderWriter.AppendedMessage;
+import dev.mailferry.core.spi.TargetSession;
+import dev.mailferry.demo.DovecotServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Source and target against real Dovecot instances with different delimiters: bytes, flags, dates, recovery. */
+class ImapCopyTest {
+
+    @TempDir
+    static Path tempDir;
+    /** '.' delimiter, SPECIAL-USE, messages above 1 MB refused. */
+    static DovecotServer dots;
+    /** '/' delimiter, no SPECIAL-USE. */
+    static DovecotServer slashes;
+
+    final ImapSourceConnector source = new ImapSourceConnector();
+    final ImapTargetConnector target = new ImapTargetConnector();
+
+    @BeforeAll
+    static void startServers() throws IOException {
+        dots = ImapTestSupport.start(tempDir.resolve("dots"), '.', true, 1_000_000);
+        slashes = ImapTestSupport.start(tempDir.resolve("slashes"), '/', false, 0);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (dots != null) {
+            dots.stop();
+        }
+        if (slashes != null) {
+            slashes.stop();
+        }
+    }
+
+    /** Collects append outcomes. */
+    static final class Outcomes implements AppendListener {
+        final Map<Long, String> accepted = new LinkedHashMap<>();
+        final Map<Long, MessageFlags> dropped = new LinkedHashMap<>();
+        final Map<Long, String> rejected = new LinkedHashMap<>();
+
+        @Override
+        public void accepted(MessageInfo message, String targetId, MessageFlags droppedFlags) {
+            assertNull(accepted.put(message.uid(), targetId), "reported twice: " + message.uid());
+            dropped.put(message.uid(), droppedFlags);
+        }
+
+        @Override
+        public void rejected(MessageInfo message, String reason) {
+            rejected.put(message.uid(), reason);
+        }
+    }
+
+    static List<MessageInfo> scan(SourceFolderReader reader) throws ConnectorException {
+        List<MessageInfo> messages = new ArrayList<>();
+        reader.scanMessages(1, Long.MAX_VALUE, messages::add);
+        return messages;
+    }
+
+    static SourceFolder folder(SourceSession session, FolderPath path) throws ConnectorException {
+        return session.listFolders().stream().filter(f -> f.path().equals(path)).findFirst()
+                .orElseThrow(() -> new AssertionError("no folder " + path));
+    }
+
+    /** Copies one folder the way the engine does: scan, read bodies, pipelined append, flush. */
+    static Outcomes copy(SourceSession from, FolderPath path, TargetSession to) throws ConnectorException {
+        Outcomes outcomes = new Outcomes();
+        TargetFolder targetFolder = to.createFolder(path);
+        try (SourceFolderReader reader = from.openFolder(folder(from, path));
+                TargetFolderWriter writer = to.openFolder(targetFolder)) {
+            List<MessageInfo> messages = scan(reader);
+            reader.readMessages(messages, new MessageBodyHandler() {
+                @Override
+                public void body(MessageInfo message, InputStream rawMessage) throws ConnectorException {
+                    writer.append(message, message.flags(), rawMessage, outcomes);
+                }
+
+                @Override
+                public void vanished(MessageInfo message) {
+                    throw new AssertionError("vanished: " + message);
+                }
+            });
+            writer.flush();
+        }
+        return outcomes;
+    }
+
+    @Test
+    void copiesRawBytesFlagsKeywordsAndInternalDatesAcrossDelimiters() throws Exception {
+        byte[][] inbox = {
+                message("Plain one", "Message-ID: <one@example.org>", 200),
+                message("Gr\u00c3\u00bc\u00c3\u009fe 8-bit subject, no Message-ID", null, 500),
+                message("Broken id", "Message-ID: not-an-id-\u00fc", 100, "X-Latin1: caf\u00e9"),
+                message("Large", "Message-ID:\r\n <folded@example.org>", 300_000),
+        };
+        String[] flags = { "\\Seen", "\\Flagged $Forwarded", null, "\\Answered \\Draft Important" };
+        String[] dates = { "04-Mar-2021 05:06:07 +0000", "31-Dec-2019 23:59:59 +0100", "01-Jan-2000 00:00:00 -0800",
+                "15-Jul-2023 12:00:00 +0200" };
+        try (TestImapClient seed = client(dots, "alice")) {
+            for (int i = 0; i < inbox.length; i++) {
+                seed.append("INBOX", flags[i], dates[i], inbox[i]);
+            }
+            seed.command("CREATE \"Archiv.&ANw-bersicht\"");
+            seed.append("Archiv.&ANw-bersicht", "\\Seen", "02-Feb-2022 02:02:02 +0000",
+                    message("In a non-ASCII folder", "Message-ID: <nonascii@example.org>", 50));
+        }
+        Map<Long, byte[]> sourceInboxBefore;
+        Map<Long, String> sourceFlagsBefore;
+        try (TestImapClient check = client(dots, "alice")) {
+            sourceInboxBefore = check.bodies("INBOX");
+            sourceFlagsBefore = check.flags("INBOX");
+        }
+
+        FolderPath umlautFolder = FolderPath.of("Archiv", "\u00dcbersicht");
+        Outcomes inboxOutcomes;
+        Outcomes folderOutcomes;
+        List<MessageInfo> sourceInfos;
+        try (SourceSession from = source.open(plain(dots), credentials("alice"));
+                TargetSession to = target.open(plain(slashes), credentials("alice"))) {
+            try (SourceFolderReader reader = from.openFolder(folder(from, FolderPath.of("INBOX")))) {
+                sourceInfos = scan(reader);
+            }
+            inboxOutcomes = copy(from, FolderPath.of("INBOX"), to);
+            folderOutcomes = copy(from, umlautFolder, to);
+        }
+        assertEquals(4, inboxOutcomes.accepted.size(), inboxOutcomes.rejected.toString());
+        assertEquals(1, folderOutcomes.accepted.size());
+        for (String targetId : inboxOutcomes.accepted.values()) {
+            assertNotNull(targetId);
+            assertTrue(targetId.matches("\\d+:\\d+"), targetId);
+        }
+
+        // The source is untouched: same bytes, same flags (the unseen message is still unseen).
+        try (TestImapClient check = client(dots, "alice")) {
+            Map<Long, String> after = check.flags("INBOX");
+            assertEquals(sourceFlagsBefore, after);
+            assertEquals("", after.get(3L), "read without being seen");
+        }
+        // Bytes identical on the target, in order.
+        try (TestImapClient check = client(slashes, "alice")) {
+            List<byte[]> targetBodies = new ArrayList<>(check.bodies("INBOX").values());
+            List<byte[]> sourceBodies = new ArrayList<>(sourceInboxBefore.values());
+            assertEquals(sourceBodies.size(), targetBodies.size());
+            for (int i = 0; i < sourceBodies.size(); i++) {
+                assertArrayEquals(sourceBodies.get(i), targetBodies.get(i), "message " + i);
+                assertArrayEquals(inbox[i], targetBodies.get(i), "message " + i + " as written");
+            }
+            assertTrue(check.list().stream().anyMatch(l -> l.endsWith("\"/\" Archiv/&ANw-bersicht")), check.list()
+                    .toString());
+        }
+        // Flags, keywords, dates and Message-IDs as the connector reads them back from the target.
+        try (SourceSession back = source.open(plain(slashes), credentials("alice"));
+                SourceFolderReader reader = back.openFolder(folder(back, FolderPath.of("INBOX")))) {
+            List<MessageInfo> copied = scan(reader);
+            assertEquals(sourceInfos.size(), copied.size());
+            for (int i = 0; i < copied.size(); i++) {
+                MessageInfo original = sourceInfos.get(i);
+                MessageInfo copy = copied.get(i);
+                assertEquals(original.flags(), copy.flags(), "flags of " + i);
+                assertEquals(original.internalDate(), copy.internalDate(), "date of " + i);
+                assertEquals(original.size(), copy.size());
+                assertEquals(original.messageId(), copy.messageId());
+                assertEquals(original.uid(), inboxOutcomes.accepted.keySet().toArray(Long[]::new)[i]);
+                assertEquals(reader.uidValidity() + ":" + copy.uid(), inboxOutcomes.accepted.get(original.uid()));
+            }
+        }
+        assertEquals(Instant.parse("2019-12-31T22:59:59Z"), sourceInfos.get(1).internalDate());
+        assertEquals(MessageFlags.of(EnumSet.of(SystemFlag.FLAGGED), Set.of("$Forwarded")), sourceInfos.get(1).flags());
+        assertEquals(MessageFlags.of(EnumSet.of(SystemFlag.ANSWERED, SystemFlag.DRAFT), Set.of("Important")),
+                sourceInfos.get(3).flags());
+        assertEquals("<one@example.org>", sourceInfos.get(0).messageId());
+        assertNull(sourceInfos.get(1).messageId());
+        assertTrue(sourceInfos.get(2).messageId().startsWith("not-an-id-"), sourceInfos.get(2).messageId());
+        assertEquals("<folded@example.org>", sourceInfos.get(3).messageId());
+    }
+
+    @Test
+    void appendedSinceFindsExactlyTheMessagesAfterTheCheckpoint() throws Exception {
+        try (TargetSession to = target.open(plain(slashes), credentials("bob"))) {
+            TargetFolder folder = to.createFolder(FolderPath.of("Recovery"));
+            String checkpoint;
+            List<MessageInfo> late = new ArrayList<>();
+            try (TargetFolderWriter writer = to.openFolder(folder)) {
+                Outcomes outcomes = new Outcomes();
+                for (int i = 1; i <= 3; i++) {
+                    appendGenerated(writer, i, outcomes);
+                }
+                checkpoint = writer.checkpoint();
+                for (int i = 4; i <= 5; i++) {
+                    late.add(appendGenerated(writer, i, outcomes));
+                }
+                writer.flush();
+                assertEquals(5, outcomes.accepted.size());
+            }
+            try (TargetFolderWriter writer = to.openFolder(folder)) {
+                List<AppendedMessage> since = writer.appendedSince(checkpoint);
+                assertEquals(2, since.size(), since.toString());
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(late.get(i).fingerprint(), since.get(i).fingerprint());
+                }
+                assertEquals(List.of(), writer.appendedSince(writer.checkpoint()));
+                // An unknown UIDVALIDITY means every message of the folder may be ours.
+                assertEquals(5, writer.appendedSince("1:1").size());
+            }
+        }
+    }
+
+    private static MessageInfo appendGenerated(TargetFolderWriter writer, int i, Outcomes outcomes)
+            throws ConnectorException {
+        byte[] raw = message("Generated " + i, "Message-ID: <gen" + i + "@example.org>", 100 * i);
+        MessageInfo info = new MessageInfo(i, raw.length, Instant.parse("2020-01-0" + i + "T10:00:00Z"),
+                MessageFlags.NONE, "<gen" + i + "@example.org>", false);
+        writer.append(info, info.flags(), new ByteArrayInputStream(raw), outcomes);
+        return info;
+    }
+
+    @Test
+    void refusedAppendIsReportedWithTheServersReasonAndThePipelineGoesOn() throws Exception {
+        try (TargetSession to = target.open(plain(dots), credentials("carol"));
+                TargetFolderWriter writer = to.openFolder(to.createFolder(FolderPath.of("INBOX")))) {
+            Outcomes outcomes = new Outcomes();
+            byte[] small = message("small", "Message-ID: <s@example.org>", 100);
+            byte[] huge = message("huge", "Message-ID: <h@example.org>", 1_200_000);
+            Instant date = Instant.parse("2024-05-06T07:08:09Z");
+            writer.append(new MessageInfo(1, small.length, date, MessageFlags.NONE, null, false), MessageFlags.NONE,
+                    new ByteArrayInputStream(small), outcomes);
+            writer.append(new MessageInfo(2, huge.length, date, MessageFlags.NONE, null, false), MessageFlags.NONE,
+                    new ByteArrayInputStream(huge), outcomes);
+            writer.append(new MessageInfo(3, small.length, date, MessageFlags.NONE, null, false), MessageFlags.NONE,
+                    new ByteArrayInputStream(small), outcomes);
+            writer.flush();
+            assertEquals(Set.of(1L, 3L), outcomes.accepted.keySet());
+            assertEquals(Set.of(2L), outcomes.rejected.keySet());
+            assertTrue(outcomes.rejected.get(2L).toLowerCase().contains("size"), outcomes.rejected.get(2L));
+        }
+    }
+
+    @Test
+    void keywordsTheTargetCannotStoreAreDroppedAndReported() throws Exception {
+        try (TargetSession to = target.open(plain(slashes), credentials("dave"));
+                TargetFolderWriter writer = to.openFolder(to.createFolder(FolderPath.of("INBOX")))) {
+            Outcomes outcomes = new Outcomes();
+            byte[] raw = message("keywords", "Message-ID: <k@example.org>", 100);
+            MessageFlags flags = MessageFlags.of(EnumSet.of(SystemFlag.SEEN), Set.of("$Label1", "bad(keyword"));
+            writer.append(new MessageInfo(1, raw.length, Instant.parse("2024-01-01T00:00:00Z"), flags, null, false),
+                    flags, new ByteArrayInputStream(raw), outcomes);
+            writer.flush();
+            assertEquals(Set.of("bad(keyword"), outcomes.dropped.get(1L).keywords());
+            String targetId = outcomes.accepted.get(1L);
+
+            writer.updateFlags(targetId, MessageFlags.of(EnumSet.of(SystemFlag.FLAGGED), Set.of("$Done")));
+            try (TestImapClient check = client(slashes, "dave")) {
+                check.command("EXAMINE INBOX");
+                String answer = check.command("UID FETCH " + targetId.split(":")[1] + " (FLAGS)");
+                assertTrue(answer.contains("\\Flagged") && answer.contains("$Done"), answer);
+                assertFalse(answer.contains("\\Seen") || answer.contains("$Label1"), answer);
+            }
+        }
+    }
+
+    @Test
+    void messagesExpungedAfterListingAreReportedAsVanished() throws Exception {
+        try (TestImapClient seed = client(dots, "erin")) {
+            for (int i = 1; i <= 3; i++) {
+                seed.append("INBOX", null, null, message("m" + i, "Message-ID: <v" + i + "@example.org>", 100));
+            }
+        }
+        try (SourceSession from = source.open(plain(dots), credentials("erin"));
+                SourceFolderReader reader = from.openFolder(folder(from, FolderPath.of("INBOX")))) {
+            List<MessageInfo> messages = scan(reader);
+            assertEquals(3, messages.size());
+            try (TestImapClient other = client(dots, "erin")) {
+                other.command("SELECT INBOX");
+                other.command("UID STORE " + messages.get(1).uid() + " +FLAGS.SILENT (\\Deleted)");
+                other.command("EXPUNGE");
+            }
+            List<Long> read = new ArrayList<>();
+            List<Long> vanished = new ArrayList<>();
+            reader.readMessages(messages, new MessageBodyHandler() {
+                @Override
+                public void body(MessageInfo message, InputStream rawMessage) throws IOException {
+                    assertEquals(message.size(), rawMessage.readAllBytes().length);
+                    read.add(message.uid());
+                }
+
+                @Override
+                public void vanished(MessageInfo message) {
+                    vanished.add(message.uid());
+                }
+            });
+            assertEquals(List.of(messages.get(0).uid(), messages.get(2).uid()), read);
+            assertEquals(List.of(messages.get(1).uid()), vanished);
+        }
+    }
+
+    @Test
+    void manyMessagesAreScannedByUidRangeAndCopiedInBatches() throws Exception {
+        int count = 600;
+        try (TestImapClient seed = client(dots, "frank")) {
+            seed.command("CREATE Bulk");
+            for (int i = 1; i <= count; i++) {
+                seed.append("Bulk", i % 2 == 0 ? "\\Seen" : null, null,
+                        message("bulk " + i, "Message-ID: <bulk" + i + "@example.org>", 2_000 + (i % 7) * 9_000));
+            }
+        }
+        try (SourceSession from = source.open(plain(dots), credentials("frank"));
+                TargetSession to = target.open(plain(slashes), credentials("frank"))) {
+            try (SourceFolderReader reader = from.openFolder(folder(from, FolderPath.of("Bulk")))) {
+                assertEquals(count, reader.messageCount());
+                List<MessageInfo> range = new ArrayList<>();
+                reader.scanMessages(101, 200, range::add);
+                assertEquals(100, range.size());
+                assertEquals(101, range.get(0).uid());
+                assertEquals(200, range.get(99).uid());
+                List<MessageInfo> tail = new ArrayList<>();
+                reader.scanMessages(590, Long.MAX_VALUE, tail::add);
+                assertEquals(11, tail.size());
+            }
+            long start = System.nanoTime();
+            Outcomes outcomes = copy(from, FolderPath.of("Bulk"), to);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(count, outcomes.accepted.size());
+            System.out.printf("copied %d messages in %.2f s: %.0f msg/s%n", count, seconds, count / seconds);
+        }
+        try (TestImapClient a = client(dots, "frank"); TestImapClient b = client(slashes, "frank")) {
+            List<byte[]> sourceBodies = new ArrayList<>(a.bodies("Bulk").values());
+            List<byte[]> targetBodies = new ArrayList<>(b.bodies("Bulk").values());
+            assertEquals(count, targetBodies.size());
+            for (int i = 0; i < count; i++) {
+                assertArrayEquals(sourceBodies.get(i), targetBodies.get(i), "message " + i);
+            }
+        }
+    }
+}
