@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -134,7 +135,14 @@ class ChildProcessTest extends DovecotTestBase {
         assertTrue(child.waitFor(60, TimeUnit.SECONDS));
         assertTrue(done != null, "child did not finish: " + Files.readString(dir.resolve("child-stderr.txt")) + tail);
         System.out.println("THROUGHPUT " + done);
-        Files.writeString(Path.of(System.getProperty("user.dir")).resolve("throughput.txt"), done + "\n");
+        // kept for people: the rate line and the batch log with its per-folder timestamps
+        Path kept = Path.of(System.getProperty("user.dir"), "target");
+        Files.writeString(kept.resolve("throughput.txt"), done + "\n");
+        try (var logs = Files.list(dir.resolve("project").resolve("logs"))) {
+            for (Path log : logs.toList()) {
+                Files.copy(log, kept.resolve("throughput-" + log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
         project = MigrationProject.open(dir.resolve("project"));
         assertTrue(done.contains("state=SYNCED"), done);
         DemoEnvironmentUser alice = demo.users().get(0);
