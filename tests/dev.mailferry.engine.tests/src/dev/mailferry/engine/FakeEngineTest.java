@@ -203,6 +203,8 @@ class FakeEngineTest {
         fill(archive, "ar", 20, 2);
         project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults());
 
+        // odd crash points with two parallel pipelines, even ones with one
+        engine.setConnectionsPerMailbox(crashAfter % 2 == 0 ? 1 : 2);
         AtomicInteger accepted = new AtomicInteger();
         engine.setPipelineHook(new dev.mailferry.engine.internal.PipelineHook() {
             @Override
