@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Not a test: measures the connector's copy rate Dovecot to Dovecot on loopback, like BUILD-NOTES' references (one
  * mailbox, ~5,000 messages averaging ~80 KB, one connection each side). Run with the bundles' classes, Angus Mail and
- * jakarta.mail on the class path: {@code java ... ImapCopyBenchmark [workDir] [messages] [ssl]}.
+ * jakarta.mail on the class path:
+ * {@code java ... ImapCopyBenchmark [workDir] [messages] [plain|ssl] [copy|read|mbsync-first] [nofsync|fsync]}.
  */
 public final class ImapCopyBenchmark {
 
@@ -36,11 +37,23 @@ public final class ImapCopyBenchmark {
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
         boolean ssl = args.length > 2 && args[2].equals("ssl");
         boolean readOnly = args.length > 3 && args[3].equals("read");
-        try (DovecotServer from = DovecotServer.builder(work.resolve("source")).user("bench", "bench-pw").start();
-                DovecotServer to = DovecotServer.builder(work.resolve("target")).user("bench", "bench-pw").start()) {
+        boolean fsync = args.length > 4 && args[4].equals("fsync");
+        try (DovecotServer from = DovecotServer.builder(work.resolve("source")).user("bench", "bench-pw").fsync(fsync)
+                .start();
+                DovecotServer to = DovecotServer.builder(work.resolve("target")).user("bench", "bench-pw").fsync(fsync)
+                        .user("mbsync", "bench-pw").start()) {
             long bytes = fillMaildir(from, count);
             System.out.printf("source: %d messages, %.1f MB%n", count, bytes / 1e6);
             Credentials credentials = new Credentials("bench", Secret.of("bench-pw"));
+            // Dovecot indexes a Maildir on first access; do that before timing anything so both tools find it done.
+            try (SourceSession warmUp = new ImapSourceConnector().open(endpoint(from, ssl), credentials);
+                    SourceFolderReader reader = warmUp.openFolder(warmUp.listFolders().get(0))) {
+                reader.scanMessages(1, Long.MAX_VALUE, m -> { });
+            }
+            boolean mbsyncFirst = args.length > 3 && args[3].equals("mbsync-first");
+            if (mbsyncFirst) {
+                runMbsync(work, from, to, count, bytes, ssl);
+            }
             long start = System.nanoTime();
             AtomicLong copied = new AtomicLong();
             try (SourceSession source = new ImapSourceConnector().open(endpoint(from, ssl), credentials);
@@ -89,8 +102,36 @@ public final class ImapCopyBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("copied %d messages (%.1f MB) in %.2f s: %.0f msg/s, %.1f MB/s%s%n", copied.get(),
-                    bytes / 1e6, seconds, copied.get() / seconds, bytes / 1e6 / seconds, ssl ? " (TLS)" : "");
+                    bytes / 1e6, seconds, copied.get() / seconds, bytes / 1e6 / seconds,
+                    (ssl ? " (TLS)" : "") + (fsync ? " (fsync)" : ""));
+            if (Files.isExecutable(Path.of("/usr/bin/mbsync")) && !readOnly && !mbsyncFirst) {
+                runMbsync(work, from, to, count, bytes, ssl);
+            }
         }
+    }
+
+    /** The same copy with isync's mbsync into another target user, for comparison on the same machine and load. */
+    private static void runMbsync(Path work, DovecotServer from, DovecotServer to, int count, long bytes, boolean ssl)
+            throws Exception {
+        Path state = Files.createDirectories(work.resolve("mbsync-state"));
+        String account = "IMAPAccount %s\nHost %s\nPort %d\nUser %s\nPass bench-pw\n%s\nAuthMechs LOGIN\n\n"
+                + "IMAPStore %s\nAccount %s\n\n";
+        String tls = ssl ? "SSLType IMAPS\nCertificateFile " : "SSLType None";
+        String config = String.format(account, "src", from.host(), ssl ? from.imapsPort() : from.imapPort(), "bench",
+                ssl ? tls + from.certificatePemFile() : tls, "src", "src")
+                + String.format(account, "dst", to.host(), ssl ? to.imapsPort() : to.imapPort(), "mbsync",
+                        ssl ? tls + to.certificatePemFile() : tls, "dst", "dst")
+                + "Channel copy\nFar :src:INBOX\nNear :dst:INBOX\nSync Pull\nCreate Near\nSyncState " + state
+                + "/\n";
+        Path rc = work.resolve("mbsyncrc");
+        Files.writeString(rc, config);
+        long start = System.nanoTime();
+        Process mbsync = new ProcessBuilder("/usr/bin/mbsync", "-q", "-c", rc.toString(), "copy")
+                .redirectErrorStream(true).redirectOutput(work.resolve("mbsync.log").toFile()).start();
+        int exit = mbsync.waitFor();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("mbsync (exit %d): %d messages in %.2f s: %.0f msg/s, %.1f MB/s%n", exit, count, seconds,
+                count / seconds, bytes / 1e6 / seconds);
     }
 
     private static Endpoint endpoint(DovecotServer server, boolean ssl) {
