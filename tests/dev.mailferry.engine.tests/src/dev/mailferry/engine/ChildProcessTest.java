@@ -1,6 +1,7 @@
 package dev.mailferry.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.core.secret.Secret;
@@ -102,6 +103,12 @@ class ChildProcessTest extends DovecotTestBase {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             boolean killed = false;
             for (String line; (line = out.readLine()) != null;) {
+                if (line.equals("copied 1")) {
+                    // meanwhile the project is locked against other processes, with a readable reason
+                    MigrationException locked = assertThrows(MigrationException.class,
+                            () -> MigrationProject.open(dir.resolve("project")).close());
+                    assertTrue(locked.getMessage().contains("open in another Mailferry process"), locked.getMessage());
+                }
                 if (line.equals("copied " + killAfter)) {
                     child.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
                     killed = true;

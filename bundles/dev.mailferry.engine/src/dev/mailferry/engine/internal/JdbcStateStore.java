@@ -64,6 +64,10 @@ public final class JdbcStateStore implements StateStore {
             store.migrate();
         } catch (StoreException e) {
             pool.dispose();
+            if (e.getCause() instanceof SQLException sql && sql.getErrorCode() == org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1) {
+                throw new StoreException("The project in " + folder + " is open in another Mailferry process (its"
+                        + " state database is locked); wait for that process to finish", sql);
+            }
             throw e;
         }
         return store;
