@@ -365,6 +365,7 @@ public final class DovecotServer implements AutoCloseable {
     }
 
     private void launch(String dovecotBinary) throws IOException {
+        killLeftoverInstance();
         // Leftover sockets of an earlier run make Dovecot's auth process wait seconds on connects; start clean.
         deleteQuietly(baseDir);
         Files.createDirectories(baseDir);
@@ -380,6 +381,27 @@ public final class DovecotServer implements AutoCloseable {
         shutdownHook = new Thread(() -> killProcess(started), "stop " + this);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         awaitGreeting();
+    }
+
+    /** A JVM killed hard leaves its Dovecot running; its master.pid says which one to stop before reusing the dir. */
+    private void killLeftoverInstance() {
+        Path pidFile = baseDir.resolve("master.pid");
+        try {
+            if (!Files.exists(pidFile)) {
+                return;
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info().command().map(c -> c.endsWith("dovecot")).orElse(false))
+                    .ifPresent(master -> {
+                        master.descendants().forEach(ProcessHandle::destroyForcibly);
+                        master.destroyForcibly();
+                        master.onExit().orTimeout(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> null)
+                                .join();
+                    });
+        } catch (IOException | NumberFormatException | UncheckedIOException e) {
+            // no readable pid: nothing to stop
+        }
     }
 
     private void awaitGreeting() throws IOException {
@@ -631,21 +653,33 @@ public final class DovecotServer implements AutoCloseable {
     }
 
     /**
-     * Mail processes run unprivileged and must reach the mail root: directories such as JUnit's @TempDir are 0700, so
-     * add search permission (not listing) for others along the path.
+     * Mail processes run unprivileged and must reach the mail root. Directories such as JUnit's @TempDir are 0700, so
+     * search permission (not listing) for others is added to the instance directory and to its ancestors inside the
+     * system temporary directory; an unsearchable ancestor elsewhere (e.g. /root) is reported instead of changed.
      */
-    private static void makeTraversable(Path dir) throws IOException {
+    private void makeTraversable(Path dir) throws IOException {
+        if (!runningAsRoot) {
+            return; // the mail processes run as ourselves
+        }
+        Path temp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
         for (Path p = dir; p != null; p = p.getParent()) {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(p);
-            if (!permissions.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                permissions.add(PosixFilePermission.OTHERS_EXECUTE);
-                permissions.add(PosixFilePermission.GROUP_EXECUTE);
-                Files.setPosixFilePermissions(p, permissions);
+            if (permissions.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                continue;
             }
+            if (!p.equals(dir) && !(p.startsWith(temp) && !p.equals(temp))) {
+                throw new IOException("Dovecot's mail processes (uid " + mailUid + ") cannot reach " + dir + ": " + p
+                        + " is not searchable by others. Use a directory below " + temp + ", or chmod o+x " + p);
+            }
+            permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+            permissions.add(PosixFilePermission.GROUP_EXECUTE);
+            Files.setPosixFilePermissions(p, permissions);
         }
         Set<PosixFilePermission> own = Files.getPosixFilePermissions(dir);
         own.add(PosixFilePermission.OTHERS_READ);
         own.add(PosixFilePermission.GROUP_READ);
+        own.add(PosixFilePermission.OTHERS_EXECUTE);
+        own.add(PosixFilePermission.GROUP_EXECUTE);
         Files.setPosixFilePermissions(dir, own);
     }
 

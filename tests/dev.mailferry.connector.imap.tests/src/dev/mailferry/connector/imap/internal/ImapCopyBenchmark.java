@@ -54,6 +54,7 @@ public final class ImapCopyBenchmark {
             if (mbsyncFirst) {
                 runMbsync(work, from, to, count, bytes, ssl);
             }
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             AtomicLong copied = new AtomicLong();
             try (SourceSession source = new ImapSourceConnector().open(endpoint(from, ssl), credentials);
@@ -101,8 +102,9 @@ public final class ImapCopyBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("copied %d messages (%.1f MB) in %.2f s: %.0f msg/s, %.1f MB/s%s%n", copied.get(),
-                    bytes / 1e6, seconds, copied.get() / seconds, bytes / 1e6 / seconds,
+            double cpu = (processCpuNanos() - cpuStart) / 1e9;
+            System.out.printf("copied %d messages (%.1f MB) in %.2f s: %.0f msg/s, %.1f MB/s, JVM CPU %.1f s%s%n",
+                    copied.get(), bytes / 1e6, seconds, copied.get() / seconds, bytes / 1e6 / seconds, cpu,
                     (ssl ? " (TLS)" : "") + (fsync ? " (fsync)" : ""));
             if (Files.isExecutable(Path.of("/usr/bin/mbsync")) && !readOnly && !mbsyncFirst) {
                 runMbsync(work, from, to, count, bytes, ssl);
@@ -132,6 +134,13 @@ public final class ImapCopyBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("mbsync (exit %d): %d messages in %.2f s: %.0f msg/s, %.1f MB/s%n", exit, count, seconds,
                 count / seconds, bytes / 1e6 / seconds);
+    }
+
+    /** CPU time of this JVM only (the Dovecot processes are not counted). */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     private static Endpoint endpoint(DovecotServer server, boolean ssl) {

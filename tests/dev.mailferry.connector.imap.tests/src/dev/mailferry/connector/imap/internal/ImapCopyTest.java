@@ -374,4 +374,36 @@ class ImapCopyTest {
             }
         }
     }
+
+    @Test
+    void scanPagesThroughLargeFoldersAndStartsAtAnyUid() throws Exception {
+        int count = 4_500; // more than two scan pages
+        Path maildir = dots.mailDir("gina");
+        for (String sub : new String[] { "cur", "new", "tmp" }) {
+            java.nio.file.Files.createDirectories(maildir.resolve(sub));
+        }
+        for (int i = 1; i <= count; i++) {
+            java.nio.file.Files.write(maildir.resolve("cur").resolve("1700000000.M" + i + "P1.test:2," + (i % 2 == 0 ? "S" : "")),
+                    message("tiny " + i, "Message-ID: <tiny" + i + "@example.org>", 10));
+        }
+        dots.fixMailOwnership();
+        try (SourceSession from = source.open(plain(dots), credentials("gina"));
+                SourceFolderReader reader = from.openFolder(folder(from, FolderPath.of("INBOX")))) {
+            assertEquals(count, reader.messageCount());
+            List<MessageInfo> all = scan(reader);
+            assertEquals(count, all.size());
+            for (int i = 1; i < all.size(); i++) {
+                assertTrue(all.get(i).uid() > all.get(i - 1).uid(), "increasing UIDs at " + i);
+            }
+            assertEquals(count / 2, all.stream().filter(m -> m.flags().has(SystemFlag.SEEN)).count());
+            long from3000 = all.get(2999).uid();
+            List<MessageInfo> tail = new ArrayList<>();
+            reader.scanMessages(from3000, Long.MAX_VALUE, tail::add);
+            assertEquals(count - 2999, tail.size());
+            assertEquals(from3000, tail.get(0).uid());
+            List<MessageInfo> none = new ArrayList<>();
+            reader.scanMessages(all.get(count - 1).uid() + 1, Long.MAX_VALUE, none::add);
+            assertEquals(List.of(), none, "past the last UID nothing is listed, not the last message");
+        }
+    }
 }
