@@ -51,6 +51,7 @@ public class MigrationEngine {
     private volatile int maxAttempts = 3;
     private volatile Duration firstRetryDelay = Duration.ofSeconds(5);
     private volatile PipelineHook hook = PipelineHook.NONE;
+    private volatile int connectionsPerMailbox = 2;
 
     /** For Declarative Services. */
     public MigrationEngine() {
@@ -105,6 +106,17 @@ public class MigrationEngine {
         }
         this.maxAttempts = attempts;
         this.firstRetryDelay = firstDelay;
+    }
+
+    /**
+     * How many connections to each side one mailbox uses (parallel folder pipelines); default 2. The endpoint sees up
+     * to {@code maxParallelMailboxes} times this many connections.
+     */
+    public void setConnectionsPerMailbox(int connections) {
+        if (connections < 1) {
+            throw new IllegalArgumentException("At least one connection");
+        }
+        this.connectionsPerMailbox = connections;
     }
 
     /** Test seam, see {@link PipelineHook}. */
@@ -249,7 +261,7 @@ public class MigrationEngine {
                     : sourceEndpoint.with(USER_ROOT_SETTING, entry.userRoot());
             for (int attempt = 1;; attempt++) {
                 MailboxSync sync = new MailboxSync(store, source, mailboxSource, sourceCredentials, target, targetEndpoint,
-                        targetCredentials, email, batch.options(), listener, stopRequested, hook, BYTE_BUDGET_PER_MAILBOX);
+                        targetCredentials, email, batch.options(), listener, stopRequested, hook, BYTE_BUDGET_PER_MAILBOX, connectionsPerMailbox);
                 try {
                     sync.run();
                     copied += sync.copied();

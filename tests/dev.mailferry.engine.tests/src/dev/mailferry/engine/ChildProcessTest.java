@@ -1,6 +1,7 @@
 package dev.mailferry.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.core.secret.Secret;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,18 +35,38 @@ class ChildProcessTest extends DovecotTestBase {
     /** The jars (or class folders) of every bundle of the test runtime: the child needs engine, connector, libraries. */
     static String classpath() {
         Set<String> entries = new LinkedHashSet<>();
+        // this fragment's own classes (MigrationChild): the fragment shares the host's bundle, not its location
+        Path testProject = Path.of(System.getProperty("user.dir"));
+        for (String dir : new String[] {"target/classes", "target/test-classes"}) {
+            if (Files.isDirectory(testProject.resolve(dir))) {
+                entries.add(testProject.resolve(dir).toString());
+            }
+        }
+        java.security.CodeSource own = MigrationChild.class.getProtectionDomain().getCodeSource();
+        if (own != null && own.getLocation() != null && "file".equals(own.getLocation().getProtocol())) {
+            entries.add(new File(own.getLocation().getPath()).getAbsolutePath());
+        }
         for (Bundle b : FrameworkUtil.getBundle(MigrationEngine.class).getBundleContext().getBundles()) {
             String location = b.getLocation();
             if (b.getBundleId() == 0 || location == null) {
                 continue;
             }
-            if (location.startsWith("reference:")) {
-                location = location.substring("reference:".length());
+            // Equinox writes "initial@reference:file:..." for bundles installed from config.ini
+            int reference = location.indexOf("reference:");
+            if (reference >= 0) {
+                location = location.substring(reference + "reference:".length());
             }
             if (!location.startsWith("file:")) {
                 continue;
             }
-            File file = new File(URI.create(location.replace(" ", "%20")));
+            File file = new File(location.substring("file:".length()));
+            if (!file.isAbsolute()) {
+                String installArea = System.getProperty("osgi.install.area", "file:" + System.getProperty("user.dir"));
+                file = new File(URI.create(installArea).getPath(), file.getPath());
+            }
+            if (!file.exists()) {
+                continue;
+            }
             if (file.isDirectory() && new File(file, "target/classes").isDirectory()) {
                 file = new File(file, "target/classes");
             }
@@ -60,6 +82,7 @@ class ChildProcessTest extends DovecotTestBase {
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", classpath(), MigrationChild.class.getName(),
                 dir.resolve("project").toString(), batch);
         pb.redirectError(dir.resolve("child-stderr.txt").toFile());
+        Files.writeString(dir.resolve("child-classpath.txt"), String.join("\n", pb.command()));
         Process child = pb.start();
         try (Writer w = new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
             for (Map.Entry<String, Secret> e : secrets.secrets.entrySet()) {
@@ -80,6 +103,12 @@ class ChildProcessTest extends DovecotTestBase {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             boolean killed = false;
             for (String line; (line = out.readLine()) != null;) {
+                if (line.equals("copied 1")) {
+                    // meanwhile the project is locked against other processes, with a readable reason
+                    MigrationException locked = assertThrows(MigrationException.class,
+                            () -> MigrationProject.open(dir.resolve("project")).close());
+                    assertTrue(locked.getMessage().contains("open in another Mailferry process"), locked.getMessage());
+                }
                 if (line.equals("copied " + killAfter)) {
                     child.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
                     killed = true;
@@ -88,7 +117,7 @@ class ChildProcessTest extends DovecotTestBase {
             }
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
             assertTrue(killed, "the child copied fewer than " + killAfter + " messages: "
-                    + Files.readString(dir.resolve("child-stderr.txt")));
+                    + Files.readString(dir.resolve("child-stderr.txt")) + Files.readString(dir.resolve("child-classpath.txt")));
             project = MigrationProject.open(dir.resolve("project"));
         }
         BatchRunResult resumed = engine.sync(project, "all", secrets, null);
@@ -113,7 +142,14 @@ class ChildProcessTest extends DovecotTestBase {
         assertTrue(child.waitFor(60, TimeUnit.SECONDS));
         assertTrue(done != null, "child did not finish: " + Files.readString(dir.resolve("child-stderr.txt")) + tail);
         System.out.println("THROUGHPUT " + done);
-        Files.writeString(Path.of(System.getProperty("user.dir")).resolve("throughput.txt"), done + "\n");
+        // kept for people: the rate line and the batch log with its per-folder timestamps
+        Path kept = Path.of(System.getProperty("user.dir"), "target");
+        Files.writeString(kept.resolve("throughput.txt"), done + "\n");
+        try (var logs = Files.list(dir.resolve("project").resolve("logs"))) {
+            for (Path log : logs.toList()) {
+                Files.copy(log, kept.resolve("throughput-" + log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
         project = MigrationProject.open(dir.resolve("project"));
         assertTrue(done.contains("state=SYNCED"), done);
         DemoEnvironmentUser alice = demo.users().get(0);

@@ -203,6 +203,8 @@ class FakeEngineTest {
         fill(archive, "ar", 20, 2);
         project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults());
 
+        // odd crash points with two parallel pipelines, even ones with one
+        engine.setConnectionsPerMailbox(crashAfter % 2 == 0 ? 1 : 2);
         AtomicInteger accepted = new AtomicInteger();
         engine.setPipelineHook(new dev.mailferry.engine.internal.PipelineHook() {
             @Override
@@ -395,6 +397,46 @@ class FakeEngineTest {
         fill(inbox, "in", 5, 1);
         project.createBatch("wave1", List.of(), BatchOptions.defaults());
         engine.sync(project, "wave1", secrets, events);
+        assertSameMessages(inbox, target.mailboxes.get(ALICE).folder("INBOX"));
+    }
+
+    @Test
+    void messagesGoneFromTheSourceAreReportedAndKeptOnTheTarget() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 6, 1);
+        project.createBatch("wave1", List.of(), BatchOptions.defaults());
+        engine.sync(project, "wave1", secrets, events);
+        synchronized (inbox) {
+            inbox.messages.remove(0);
+            inbox.messages.remove(0);
+        }
+        BatchRunResult second = engine.sync(project, "wave1", secrets, events);
+        assertEquals(2, second.mailboxes().get(0).vanished());
+        assertEquals(4, second.mailboxes().get(0).copied());
+        assertEquals(6, target.mailboxes.get(ALICE).folder("INBOX").snapshot().size(), "nothing deleted on the target");
+        assertTrue(events.notices.stream().anyMatch(n -> n.contains("2 messages copied earlier from INBOX are no longer")),
+                events.notices.toString());
+        String summary = Files.readString(project.writeReport("wave1").summary());
+        assertTrue(summary.contains("INBOX,INBOX,,4,0,0,2,"), summary);
+    }
+
+    @Test
+    void stopRequestEndsThePassEarlyAndTheNextRunFinishes() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 600, 1);
+        project.createBatch("wave1", List.of(), BatchOptions.defaults());
+        engine.setConnectionsPerMailbox(1);
+        // deterministic: "stop" from the fifth question on (mailbox start, scan, folder, first page, second page)
+        AtomicInteger questions = new AtomicInteger();
+        BatchRunResult stopped = engine.sync(project, "wave1", secrets, events, () -> questions.incrementAndGet() >= 5);
+        MailboxStatus s = stopped.mailboxes().get(0);
+        assertEquals(MailboxState.FAILED, s.state());
+        assertTrue(s.lastError().startsWith("Stopped on request"), s.lastError());
+        assertTrue(s.copied() > 0 && s.copied() < 600, "stopped early: " + s.copied());
+        BatchRunResult finished = engine.sync(project, "wave1", secrets, events);
+        assertEquals(MailboxState.SYNCED, finished.mailboxes().get(0).state());
         assertSameMessages(inbox, target.mailboxes.get(ALICE).folder("INBOX"));
     }
 

@@ -69,7 +69,7 @@ final class ImapProbe implements AutoCloseable {
             jakarta.mail.FetchProfile fp = new jakarta.mail.FetchProfile();
             fp.add(jakarta.mail.FetchProfile.Item.FLAGS);
             fp.add(jakarta.mail.FetchProfile.Item.SIZE);
-            fp.add(jakarta.mail.FetchProfile.Item.ENVELOPE);
+            fp.add(IMAPFolder.FetchProfileItem.INTERNALDATE); // not ENVELOPE: odd headers break its parsing
             f.fetch(messages, fp);
             for (Message m : messages) {
                 Flags flags = m.getFlags();

@@ -51,10 +51,17 @@ public final class MigrationChild {
             double seconds = (System.nanoTime() - start) / 1e9;
             long bytes = result.mailboxes().stream().mapToLong(MailboxStatus::bytes).sum();
             System.out.println("done state=" + result.state() + " messages=" + copied.get() + " seconds="
-                    + String.format(java.util.Locale.ROOT, "%.2f", seconds) + " bytes=" + bytes + " rss-kb=" + peakRssKb());
+                    + String.format(java.util.Locale.ROOT, "%.2f", seconds) + " bytes=" + bytes + " rss-kb=" + peakRssKb() + " cpu-ms=" + cpuMillis());
         }
         System.out.flush();
         System.exit(0);
+    }
+
+    /** User plus system CPU time of this process so far (Linux, 100 ticks per second). */
+    static long cpuMillis() throws Exception {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
     }
 
     /** Peak resident set size of this process (Linux). */

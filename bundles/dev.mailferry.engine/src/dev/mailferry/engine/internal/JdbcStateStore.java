@@ -46,11 +46,17 @@ public final class JdbcStateStore implements StateStore {
     }
 
     /**
-     * Opens (creating when missing) the embedded database {@code <folder>/state.mv.db}. WRITE_DELAY=0 makes every
-     * commit reach the file before the commit returns, so a killed process keeps every journal entry it committed.
+     * Opens (creating when missing) the embedded database {@code <folder>/state.mv.db}.
+     *
+     * <p>H2 writes committed transactions to the file in the background (within its write delay) and in commit order,
+     * so a killed process loses at most the newest commits, never an older one. Only two writes must reach the file
+     * before the engine goes on: the journal entries and the target checkpoint, both before the appends they cover;
+     * those are followed by a {@code CHECKPOINT} ({@link #makeDurable}). Every other write may be lost in a crash
+     * without harm: a lost outcome takes its journal entry's removal with it (same transaction), so recovery finds the
+     * message on the target; scans and plans are redone by every pass.
      */
     public static JdbcStateStore openEmbedded(Path folder) throws StoreException {
-        String url = "jdbc:h2:file:" + folder.toAbsolutePath().resolve("state") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        String url = "jdbc:h2:file:" + folder.toAbsolutePath().resolve("state") + ";DB_CLOSE_ON_EXIT=FALSE";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "mailferry", "");
         pool.setMaxConnections(64);
         JdbcStateStore store = new JdbcStateStore(pool);
@@ -58,6 +64,10 @@ public final class JdbcStateStore implements StateStore {
             store.migrate();
         } catch (StoreException e) {
             pool.dispose();
+            if (e.getCause() instanceof SQLException sql && sql.getErrorCode() == org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1) {
+                throw new StoreException("The project in " + folder + " is open in another Mailferry process (its"
+                        + " state database is locked); wait for that process to finish", sql);
+            }
             throw e;
         }
         return store;
@@ -121,6 +131,13 @@ public final class JdbcStateStore implements StateStore {
         "CREATE INDEX scan_date ON scan (internal_date)",
     };
 
+    /** Writes every commit so far to the file (see {@link #openEmbedded}). */
+    private static void makeDurable(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        }
+    }
+
     private static StoreException fail(String what, SQLException e) {
         return new StoreException("Could not " + what + " in the project's state database: " + e.getMessage(), e);
     }
@@ -155,6 +172,7 @@ public final class JdbcStateStore implements StateStore {
                 ins.executeUpdate();
             }
             c.commit();
+            makeDurable(c);
         } catch (SQLException e) {
             throw fail("store mailboxes", e);
         }
@@ -210,6 +228,7 @@ public final class JdbcStateStore implements StateStore {
                 m.executeUpdate();
             }
             c.commit();
+            makeDurable(c);
         } catch (SQLException e) {
             throw fail("create batch " + name, e);
         }
@@ -263,9 +282,15 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public void batchPassFinished(String name, BatchState state, Instant end) throws StoreException {
-        update("record the end of batch " + name,
-                "UPDATE batch SET state = ?, last_sync_end = ?, passes = passes + 1 WHERE name = ?", state.name(), ts(end),
-                name);
+        // durable: a completed batch must stay completed whatever happens next
+        try (Connection c = connect()) {
+            exec(c, "UPDATE batch SET state = ?, last_sync_end = ?, passes = passes + 1 WHERE name = ?", state.name(),
+                    ts(end), name);
+            c.commit();
+            makeDurable(c);
+        } catch (SQLException e) {
+            throw fail("record the end of batch " + name, e);
+        }
     }
 
     @Override
@@ -405,6 +430,7 @@ public final class JdbcStateStore implements StateStore {
                 epoch = rs.getInt(1);
             }
             c.commit();
+            makeDurable(c);
             return epoch;
         } catch (SQLException e) {
             throw fail("record a target checkpoint", e);
@@ -422,6 +448,12 @@ public final class JdbcStateStore implements StateStore {
                 + " (" + numbered + " FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status = 'C') m"
                 + " ON s.size = m.size AND s.internal_date = m.internal_date AND s.mid = m.mid AND s.rn = m.rn";
         try (Connection c = connect()) {
+            if (oldUidValidity == 0) {
+                // first scan of the folder: nothing recorded yet, nothing to pair
+                exec(c, "UPDATE folder_state SET uidvalidity = ? WHERE id = ?", newUidValidity, folderId);
+                c.commit();
+                return 0;
+            }
             long paired = 0;
             try (PreparedStatement ps = c.prepareStatement(pairs);
                     PreparedStatement ins = c.prepareStatement("INSERT INTO message_map (folder_id, uidvalidity, uid, status,"
@@ -716,6 +748,7 @@ public final class JdbcStateStore implements StateStore {
             }
             ps.executeBatch();
             c.commit();
+            makeDurable(c);
         } catch (SQLException e) {
             throw fail("journal messages before appending them", e);
         }

@@ -63,15 +63,17 @@ public final class MailboxSync {
     private final MigrationListener listener;
     private final BooleanSupplier stopRequested;
     private final PipelineHook hook;
-    private final ByteBudget budget;
+    private final long byteBudget;
     private final AtomicLong copied = new AtomicLong();
     private final AtomicLong copiedBytes = new AtomicLong();
-    private boolean stopped;
+    private final int lanes;
+    private volatile boolean stopped;
 
     public MailboxSync(StateStore store, SourceConnector sourceConnector, Endpoint sourceEndpoint,
             Credentials sourceCredentials, TargetConnector targetConnector, Endpoint targetEndpoint,
             Credentials targetCredentials, String email, BatchOptions options, MigrationListener listener,
-            BooleanSupplier stopRequested, PipelineHook hook, long byteBudget) {
+            BooleanSupplier stopRequested, PipelineHook hook, long byteBudget, int lanes) {
+        this.lanes = Math.max(1, lanes);
         this.store = store;
         this.sourceConnector = sourceConnector;
         this.sourceEndpoint = sourceEndpoint;
@@ -84,7 +86,7 @@ public final class MailboxSync {
         this.listener = listener;
         this.stopRequested = stopRequested;
         this.hook = hook;
-        this.budget = new ByteBudget(byteBudget);
+        this.byteBudget = byteBudget;
     }
 
     /** Messages copied by this pass so far (also after a failure). */
@@ -259,11 +261,84 @@ public final class MailboxSync {
 
     // ------------------------------------------------------------------ copy
 
+    /**
+     * Copies the folders over {@code lanes} parallel pipelines (each its own source and target connection, reader and
+     * writer thread): one pipeline is bound by the target's round trips, several keep the target server busier. All
+     * source folders that go to the same target folder share a lane, so that a target folder's checkpoint only ever
+     * covers appends journaled for it by that lane.
+     */
     private void copy(SourceSession source, TargetSession target, List<Work> work)
+            throws ConnectorException, StoreException, InterruptedException {
+        List<List<Work>> lanes = partition(work);
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 1; i < lanes.size(); i++) {
+            List<Work> lane = lanes.get(i);
+            Thread t = new Thread(() -> {
+                try (SourceSession s = openSource(); TargetSession tg = openTarget()) {
+                    copyLane(s, tg, lane);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "mailferry-lane-" + i + "-" + email);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        try {
+            copyLane(source, target, lanes.get(0));
+        } catch (Throwable e) {
+            failures.add(0, e);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (!failures.isEmpty()) {
+            // an Error (a crash) wins; otherwise the first lane's failure
+            rethrow(failures.stream().filter(f -> f instanceof Error).findFirst().orElse(failures.get(0)));
+        }
+    }
+
+    /** Groups folders by target folder and spreads the groups over the lanes, biggest first. */
+    private List<List<Work>> partition(List<Work> work) throws StoreException {
+        Map<FolderPath, List<Work>> byTarget = new java.util.LinkedHashMap<>();
+        Map<FolderPath, Long> load = new HashMap<>();
+        for (Work w : work) {
+            byTarget.computeIfAbsent(w.record().target(), t -> new ArrayList<>()).add(w);
+            load.merge(w.record().target(), 1 + store.pendingCount(w.record().id(), w.record().uidValidity()), Long::sum);
+        }
+        int laneCount = (int) Math.max(1, Math.min(lanes, byTarget.size()));
+        List<List<Work>> result = new ArrayList<>();
+        long[] laneLoad = new long[laneCount];
+        for (int i = 0; i < laneCount; i++) {
+            result.add(new ArrayList<>());
+        }
+        List<FolderPath> targets = new ArrayList<>(byTarget.keySet());
+        targets.sort((a, b) -> Long.compare(load.get(b), load.get(a)));
+        for (FolderPath t : targets) {
+            int lightest = 0;
+            for (int i = 1; i < laneCount; i++) {
+                if (laneLoad[i] < laneLoad[lightest]) {
+                    lightest = i;
+                }
+            }
+            result.get(lightest).addAll(byTarget.get(t));
+            laneLoad[lightest] += load.get(t);
+        }
+        // within a lane, keep the source's order (parents before children)
+        for (List<Work> lane : result) {
+            lane.sort(java.util.Comparator.comparingInt(work::indexOf));
+        }
+        return result;
+    }
+
+    private void copyLane(SourceSession source, TargetSession target, List<Work> work)
             throws ConnectorException, StoreException, InterruptedException {
         // bounded in items as well as bytes, so that a long run of flag updates cannot pile up either
         BlockingQueue<Item> queue = new LinkedBlockingQueue<>(QUEUE_ITEMS);
-        Writer writer = new Writer(target, queue);
+        // each lane has its share of the mailbox's byte budget, so a failing lane cannot stall or abort the others
+        ByteBudget budget = new ByteBudget(Math.max(1, byteBudget / Math.max(1, lanes)));
+        Writer writer = new Writer(target, queue, budget);
         Thread thread = new Thread(writer, "mailferry-writer-" + email);
         thread.setDaemon(true);
         thread.start();
@@ -273,7 +348,7 @@ public final class MailboxSync {
                 if (stop() || writer.failure != null) {
                     break;
                 }
-                copyFolder(source, w, queue, writer);
+                copyFolder(source, w, queue, writer, budget);
             }
         } catch (ConnectorException | StoreException | InterruptedException | RuntimeException | Error e) {
             readerFailure = e;
@@ -309,7 +384,7 @@ public final class MailboxSync {
         throw new IllegalStateException(t);
     }
 
-    private void copyFolder(SourceSession source, Work w, BlockingQueue<Item> queue, Writer writer)
+    private void copyFolder(SourceSession source, Work w, BlockingQueue<Item> queue, Writer writer, ByteBudget budget)
             throws ConnectorException, StoreException, InterruptedException {
         FolderRecord r = w.record();
         long uidValidity = r.uidValidity();
@@ -333,7 +408,7 @@ public final class MailboxSync {
                 }
                 while (!page.isEmpty() && !stop() && writer.failure == null) {
                     store.journal(r.id(), uidValidity, page);
-                    reader.readMessages(page, new BodyHandler(queue, writer));
+                    reader.readMessages(page, new BodyHandler(queue, writer, budget));
                     long last = page.get(page.size() - 1).uid();
                     page = store.pendingCopies(r.id(), uidValidity, last, PAGE);
                 }
@@ -352,10 +427,12 @@ public final class MailboxSync {
     private final class BodyHandler implements SourceFolderReader.MessageBodyHandler {
         private final BlockingQueue<Item> queue;
         private final Writer writer;
+        private final ByteBudget budget;
 
-        BodyHandler(BlockingQueue<Item> queue, Writer writer) {
+        BodyHandler(BlockingQueue<Item> queue, Writer writer, ByteBudget budget) {
             this.queue = queue;
             this.writer = writer;
+            this.budget = budget;
         }
 
         @Override
@@ -439,6 +516,7 @@ public final class MailboxSync {
     private final class Writer implements Runnable, TargetFolderWriter.AppendListener {
         private final TargetSession target;
         private final BlockingQueue<Item> queue;
+        private final ByteBudget budget;
         volatile Throwable failure;
         private StateStore.Recorder recorder;
         private FolderRecord folder;
@@ -448,9 +526,10 @@ public final class MailboxSync {
         private final List<Runnable> events = new ArrayList<>();
         private long droppedFlagMessages;
 
-        Writer(TargetSession target, BlockingQueue<Item> queue) {
+        Writer(TargetSession target, BlockingQueue<Item> queue, ByteBudget budget) {
             this.target = target;
             this.queue = queue;
+            this.budget = budget;
         }
 
         @Override
