@@ -105,7 +105,7 @@ public final class GreenMailServer implements DemoImapServer {
                 StandardCharsets.UTF_8);
         ServerSetup[] setups = { new ServerSetup(0, LOOPBACK, ServerSetup.PROTOCOL_IMAP),
                 new ServerSetup(0, LOOPBACK, ServerSetup.PROTOCOL_IMAPS) };
-        GreenMail started = new GreenMail(setups);
+        GreenMailImapService.TunedGreenMail started = new GreenMailImapService.TunedGreenMail(setups);
         // GreenMail's server and connection threads inherit this context class loader; Jakarta Mail finds its
         // providers through it when they parse APPENDed messages.
         withMailClassLoader(() -> {
@@ -113,8 +113,8 @@ public final class GreenMailServer implements DemoImapServer {
             return null;
         });
         greenMail = started;
-        imapPort = started.getImap().getPort();
-        imapsPort = started.getImaps().getPort();
+        imapPort = started.service(ServerSetup.PROTOCOL_IMAP).getPort();
+        imapsPort = started.service(ServerSetup.PROTOCOL_IMAPS).getPort();
         for (Map.Entry<String, String> user : initialUsers.entrySet()) {
             addUser(user.getKey(), user.getValue());
         }
@@ -177,8 +177,7 @@ public final class GreenMailServer implements DemoImapServer {
     }
 
     /**
-     * Stores the corpus through GreenMail's API rather than IMAP APPEND (~88 ms each): folders with their modified
-     * UTF-7 names, subscriptions, and each message's exact bytes with flags, keywords and internal date. The manifest's
+     * Stores the corpus through GreenMail's API rather than IMAP APPEND (~88 ms each): folders, subscriptions, and each message's exact bytes with flags, keywords and internal date. The manifest's
      * "file name" of a message is its UID.
      */
     @Override
@@ -204,7 +203,7 @@ public final class GreenMailServer implements DemoImapServer {
         for (CorpusFolder folder : byDepth) {
             folders.put(folder.path(), folder(mailboxes, user, folder.path()));
             if (folder.subscribed()) {
-                mailboxes.subscribe(user, imapName(folder.path()));
+                mailboxes.subscribe(user, storeName(folder.path()));
             }
         }
         corpus.folders().forEach(f -> folderOrder.add(f.path()));
@@ -244,7 +243,7 @@ public final class GreenMailServer implements DemoImapServer {
         if (path.isInbox()) {
             return mailboxes.getInbox(user);
         }
-        String name = imapName(path);
+        String name = storeName(path);
         MailFolder existing = mailboxes.getFolder(user, name);
         try {
             return existing != null ? existing : mailboxes.createMailbox(user, name);
@@ -253,15 +252,15 @@ public final class GreenMailServer implements DemoImapServer {
         }
     }
 
-    /** The name as IMAP shows it: segments in modified UTF-7, joined with '.'. */
-    static String imapName(FolderPath path) {
+    /** GreenMail keeps names decoded (it converts from and to modified UTF-7 in its IMAP commands). */
+    static String storeName(FolderPath path) {
         for (String segment : path.segments()) {
             if (segment.indexOf(HIERARCHY_DELIMITER) >= 0) {
                 throw new IllegalArgumentException("GreenMail cannot store a folder name containing '"
                         + HIERARCHY_DELIMITER + "': " + path);
             }
         }
-        return path.isInbox() ? "INBOX" : MaildirModifiedUtf7.encode(path.join(HIERARCHY_DELIMITER));
+        return path.isInbox() ? "INBOX" : path.join(HIERARCHY_DELIMITER);
     }
 
     private static Flags flagsOf(SampleMessage message) {
