@@ -10,8 +10,11 @@ import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
+import jakarta.mail.Session;
 import jakarta.mail.Store;
+import jakarta.mail.internet.MimeMessage;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -105,6 +108,40 @@ class GreenMailDemoEnvironmentTest {
         assertTrue(all.stream().map(MaildirManifest.Entry::folder).distinct().count() > 3);
     }
 
+    @Test
+    void targetKeepsTheBytesOfAppendedMessages() throws Exception {
+        // What a migration does to the target: APPEND each source message, then read it back unchanged.
+        DemoEnvironmentServer target = demo.target();
+        DemoEnvironmentUser bob = demo.users().get(1);
+        CorpusGenerator corpus = new CorpusGenerator(
+                CorpusSpec.small(8 + 1, 150).withOwner(bob.emailAddress(), "Bob Example"));
+        List<SampleMessage> messages = corpus.messages().toList();
+        assertEquals(bob.sourceManifest().entries().stream().map(MaildirManifest.Entry::sha256).sorted().toList(),
+                messages.stream().map(SampleMessage::sha256).sorted().toList(), "the test regenerates bob's corpus");
+        CorpusTestSupport.withMail(() -> {
+            try (Store store = CorpusTestSupport.connect(target.host(), target.imapPort(), bob.targetUserName(),
+                    bob.targetPassword())) {
+                Folder copies = store.getFolder("Copies");
+                assertTrue(copies.create(Folder.HOLDS_MESSAGES));
+                Session session = CorpusTestSupport.session();
+                Message[] appended = new Message[messages.size()];
+                for (int i = 0; i < appended.length; i++) {
+                    appended[i] = new MimeMessage(session, new ByteArrayInputStream(messages.get(i).raw()));
+                }
+                copies.appendMessages(appended);
+                copies.open(Folder.READ_ONLY);
+                assertEquals(messages.size(), copies.getMessageCount());
+                for (int i = 0; i < appended.length; i++) {
+                    SampleMessage expected = messages.get(i);
+                    assertEquals(expected.sha256(), MaildirManifest.sha256Hex(CorpusTestSupport.rawBytes(copies.getMessage(i + 1))),
+                            expected.toString());
+                }
+                copies.close(false);
+            }
+            return null;
+        });
+    }
+
     private static void assertStored(MaildirManifest.Entry expected, Message message) throws Exception {
         byte[] raw = CorpusTestSupport.rawBytes(message);
         String where = expected.folder() + " UID " + expected.fileName();
@@ -194,6 +231,40 @@ class GreenMailDemoEnvironmentTest {
                 socket.startHandshake();
             }
         });
+    }
+
+    @Test
+    void answersMultiLineResponsesWithoutNagleStalls() throws Exception {
+        DemoEnvironmentServer source = demo.source();
+        DemoEnvironmentUser alice = demo.users().get(0);
+        try (Socket socket = new Socket(source.host(), source.imapPort())) {
+            socket.setSoTimeout(10_000);
+            BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            assertTrue(reader.readLine().startsWith("* OK"));
+            assertTrue(command(socket, reader, "LOGIN " + alice.sourceUserName() + " " + alice.sourcePassword())
+                    .startsWith("OK"));
+            assertTrue(command(socket, reader, "SELECT INBOX").startsWith("OK"));
+            long started = System.nanoTime();
+            for (int i = 0; i < 100; i++) {
+                assertTrue(command(socket, reader, "FETCH 1 (FLAGS)").startsWith("OK"));
+            }
+            // An untagged plus a tagged line each: with Nagle on, each waited ~40 ms for the client's delayed ACK (4 s).
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(millis < 2000, "100 FETCH round trips took " + millis + " ms");
+        }
+    }
+
+    /** Sends one tagged command and returns the tagged result ("OK ...", "NO ..." or "BAD ..."). */
+    private static String command(Socket socket, BufferedReader reader, String command) throws IOException {
+        socket.getOutputStream().write(("t " + command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (line.startsWith("t ")) {
+                return line.substring(2);
+            }
+        }
+        throw new IOException("Connection closed after " + command);
     }
 
     @Test
