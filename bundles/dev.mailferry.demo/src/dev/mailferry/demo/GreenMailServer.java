@@ -101,16 +101,20 @@ public final class GreenMailServer implements DemoImapServer {
     private synchronized void start() throws IOException {
         Files.createDirectories(directory);
         certificate = serverCertificate(directory);
-        Files.writeString(certificatePemFile(), SelfSignedCertificate.pem(certificate),
-                StandardCharsets.UTF_8);
+        Files.writeString(certificatePemFile(), SelfSignedCertificate.pem(certificate), StandardCharsets.UTF_8);
         ServerSetup[] setups = { new ServerSetup(0, LOOPBACK, ServerSetup.PROTOCOL_IMAP),
                 new ServerSetup(0, LOOPBACK, ServerSetup.PROTOCOL_IMAPS) };
-        GreenMailImapService.TunedGreenMail started = new GreenMailImapService.TunedGreenMail(setups);
-        // GreenMail's server and connection threads inherit this context class loader; Jakarta Mail finds its
-        // providers through it when they parse APPENDed messages.
-        withMailClassLoader(() -> {
-            started.start();
-            return null;
+        // GreenMail's listener threads (made in its constructor and again in start()) and their connection threads
+        // inherit this context class loader; Jakarta Mail finds its providers through it when they parse APPENDs.
+        GreenMailImapService.TunedGreenMail started = withMailClassLoader(() -> {
+            GreenMailImapService.TunedGreenMail created = new GreenMailImapService.TunedGreenMail(setups);
+            try {
+                created.start();
+            } catch (RuntimeException e) {
+                created.stop();
+                throw e;
+            }
+            return created;
         });
         greenMail = started;
         imapPort = started.service(ServerSetup.PROTOCOL_IMAP).getPort();
