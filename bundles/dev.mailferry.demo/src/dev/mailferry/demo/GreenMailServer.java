@@ -16,7 +16,6 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,28 +217,18 @@ public final class GreenMailServer implements DemoImapServer {
         properties.setProperty("mail.mime.allowutf8", "false");
         Session session = Session.getInstance(properties);
         List<MaildirManifest.Entry> entries = new ArrayList<>();
-        try {
-            corpus.messages().forEach(message -> {
-                MailFolder folder = folders.computeIfAbsent(message.folder(), path -> {
-                    folderOrder.add(path);
-                    try {
-                        return folder(mailboxes, user, path);
-                    } catch (FolderException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                try {
-                    MimeMessage mime = new MimeMessage(session, new ByteArrayInputStream(message.raw()));
-                    long uid = folder.appendMessage(mime, flagsOf(message), Date.from(message.internalDate()));
-                    entries.add(new MaildirManifest.Entry(message.folder(), Long.toString(uid), message.sha256(),
-                            message.size(), message.internalDate(), message.flags(), message.deleted(),
-                            message.messageId(), message.oddity()));
-                } catch (MessagingException e) {
-                    throw new UncheckedIOException(new IOException("Could not store " + message + ": " + e.getMessage(), e));
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw new MessagingException(e.getCause().getMessage(), e.getCause());
+        for (Iterator<SampleMessage> it = corpus.messages().iterator(); it.hasNext();) {
+            SampleMessage message = it.next();
+            MailFolder folder = folders.get(message.folder());
+            if (folder == null) {
+                folder = folder(mailboxes, user, message.folder());
+                folders.put(message.folder(), folder);
+                folderOrder.add(message.folder());
+            }
+            MimeMessage mime = new MimeMessage(session, new ByteArrayInputStream(message.raw()));
+            long uid = folder.appendMessage(mime, flagsOf(message), Date.from(message.internalDate()));
+            entries.add(new MaildirManifest.Entry(message.folder(), Long.toString(uid), message.sha256(), message.size(),
+                    message.internalDate(), message.flags(), message.deleted(), message.messageId(), message.oddity()));
         }
         return new MaildirManifest(folderOrder, entries);
     }
