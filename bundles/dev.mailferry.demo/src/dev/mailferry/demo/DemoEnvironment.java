@@ -4,14 +4,20 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * A ready-made migration scenario on loopback for the {@code mailferry demo} command, the tests and the benchmark: a
- * source Dovecot whose users have generated mailboxes (with a master user), and a target Dovecot with the same users
- * and empty mailboxes. The two use different hierarchy delimiters (by default '.' on the source, '/' on the target),
- * so folder mapping is exercised.
+ * source IMAP server whose users have generated mailboxes, and a target IMAP server with the same users and empty
+ * mailboxes.
+ * <p>
+ * The servers are Dovecot when it is installed, else GreenMail embedded in this JVM ({@link Builder#server}, and
+ * {@link DemoServerKind#AUTO} for how the choice is made). With Dovecot the source has a master user and the two use
+ * different hierarchy delimiters (by default '.' on the source, '/' on the target), so folder mapping is exercised;
+ * GreenMail has neither master users nor another delimiter than '.', nor STARTTLS.
  *
  * <pre>{@code
  * try (DemoEnvironment demo = DemoEnvironment.builder(dir).users(3).corpus(CorpusSpec.small(1, 200)).start()) {
@@ -25,13 +31,13 @@ public final class DemoEnvironment implements AutoCloseable {
     private static final List<String> FIRST_NAMES = List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace",
             "heidi", "ivan", "judy", "mallory", "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter");
 
-    private final DovecotServer sourceServer;
-    private final DovecotServer targetServer;
+    private final DemoImapServer sourceServer;
+    private final DemoImapServer targetServer;
     private final List<DemoEnvironmentUser> users;
     private final String masterUserName;
     private final String masterPassword;
 
-    private DemoEnvironment(DovecotServer sourceServer, DovecotServer targetServer, List<DemoEnvironmentUser> users,
+    private DemoEnvironment(DemoImapServer sourceServer, DemoImapServer targetServer, List<DemoEnvironmentUser> users,
             String masterUserName, String masterPassword) {
         this.sourceServer = sourceServer;
         this.targetServer = targetServer;
@@ -54,6 +60,7 @@ public final class DemoEnvironment implements AutoCloseable {
         private String domain = "example.org";
         private String masterUserName = "admin";
         private String masterPassword;
+        private DemoServerKind serverKind = DemoServerKind.AUTO;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -74,7 +81,13 @@ public final class DemoEnvironment implements AutoCloseable {
             return this;
         }
 
-        /** Hierarchy delimiters of source and target, each '.' or '/'. */
+        /** Which IMAP server to run (default {@link DemoServerKind#AUTO}). */
+        public Builder server(DemoServerKind kind) {
+            this.serverKind = Objects.requireNonNull(kind, "kind");
+            return this;
+        }
+
+        /** Hierarchy delimiters of source and target, each '.' or '/'; GreenMail always uses '.'. */
         public Builder delimiters(char source, char target) {
             this.sourceDelimiter = source;
             this.targetDelimiter = target;
@@ -86,15 +99,20 @@ public final class DemoEnvironment implements AutoCloseable {
             return this;
         }
 
-        /** The source's master user (default "admin" with a random password). */
+        /** The source's master user (default "admin" with a random password); Dovecot only. */
         public Builder masterUser(String name, String password) {
             this.masterUserName = Objects.requireNonNull(name, "name");
             this.masterPassword = password;
             return this;
         }
 
-        /** Starts both servers and fills the source mailboxes; stops what it started if anything fails. */
+        /**
+         * Starts both servers and fills the source mailboxes; stops what it started if anything fails.
+         *
+         * @throws IllegalStateException when Dovecot is asked for but not installed
+         */
         public DemoEnvironment start() throws IOException {
+            DemoServerKind kind = serverKind.resolve();
             String master = masterPassword != null ? masterPassword : randomPassword();
             List<String> names = new ArrayList<>();
             List<String> passwords = new ArrayList<>();
@@ -102,32 +120,27 @@ public final class DemoEnvironment implements AutoCloseable {
                 names.add(i < FIRST_NAMES.size() ? FIRST_NAMES.get(i) : String.format("user%03d", i + 1));
                 passwords.add(randomPassword());
             }
-            DovecotServer.Builder source = DovecotServer.builder(directory.resolve("source"))
-                    .hierarchyDelimiter(sourceDelimiter).masterUser(masterUserName, master);
-            DovecotServer.Builder target = DovecotServer.builder(directory.resolve("target"))
-                    .hierarchyDelimiter(targetDelimiter).masterUser(masterUserName, master);
+            Map<String, String> sourceUsers = new LinkedHashMap<>();
+            Map<String, String> targetUsers = new LinkedHashMap<>();
             for (int i = 0; i < userCount; i++) {
-                source.user(names.get(i), passwords.get(i));
-                target.user(names.get(i) + "@" + domain, passwords.get(i));
+                sourceUsers.put(names.get(i), passwords.get(i));
+                targetUsers.put(names.get(i) + "@" + domain, passwords.get(i));
             }
-            DovecotServer sourceServer = null;
-            DovecotServer targetServer = null;
+            DemoImapServer sourceServer = null;
+            DemoImapServer targetServer = null;
             try {
-                sourceServer = source.start();
-                targetServer = target.start();
+                sourceServer = startServer(kind, "source", sourceDelimiter, sourceUsers, master);
+                targetServer = startServer(kind, "target", targetDelimiter, targetUsers, master);
                 List<DemoEnvironmentUser> users = new ArrayList<>();
-                MaildirLayout layout = MaildirLayout.forDelimiter(sourceDelimiter);
                 for (int i = 0; i < userCount; i++) {
                     String address = names.get(i) + "@" + domain;
                     String displayName = Character.toUpperCase(names.get(i).charAt(0)) + names.get(i).substring(1)
                             + " Example";
                     CorpusSpec spec = corpus.withSeed(corpus.seed() + i).withOwner(address, displayName);
-                    MaildirManifest manifest = new MaildirWriter(sourceServer.mailDir(names.get(i)), layout)
-                            .write(new CorpusGenerator(spec));
+                    MaildirManifest manifest = sourceServer.fillMailbox(names.get(i), new CorpusGenerator(spec));
                     users.add(new DemoEnvironmentUser(address, names.get(i), passwords.get(i), address, passwords.get(i),
                             manifest));
                 }
-                sourceServer.fixMailOwnership();
                 return new DemoEnvironment(sourceServer, targetServer, users, masterUserName, master);
             } catch (IOException | RuntimeException e) {
                 if (targetServer != null) {
@@ -139,6 +152,26 @@ public final class DemoEnvironment implements AutoCloseable {
                 throw e;
             }
         }
+
+        /** Users go in before the start: a running Dovecot takes a second to see each one added later. */
+        private DemoImapServer startServer(DemoServerKind kind, String role, char delimiter, Map<String, String> users,
+                String master) throws IOException {
+            Path serverDirectory = directory.resolve(role);
+            if (kind == DemoServerKind.GREENMAIL) {
+                GreenMailServer.Builder greenMail = GreenMailServer.builder(serverDirectory);
+                users.forEach(greenMail::user);
+                return greenMail.start();
+            }
+            DovecotServer.Builder dovecot = DovecotServer.builder(serverDirectory).hierarchyDelimiter(delimiter)
+                    .masterUser(masterUserName, master);
+            users.forEach(dovecot::user);
+            return dovecot.start();
+        }
+    }
+
+    /** Which server runs: DOVECOT or GREENMAIL, never AUTO. */
+    public DemoServerKind serverKind() {
+        return sourceServer.kind();
     }
 
     public DemoEnvironmentServer source() {
@@ -149,12 +182,12 @@ public final class DemoEnvironment implements AutoCloseable {
         return DemoEnvironmentServer.of(targetServer);
     }
 
-    /** The running source server, for tests that look at its files or log. */
-    public DovecotServer sourceServer() {
+    /** The running source server; a {@link DovecotServer} gives access to its files and log. */
+    public DemoImapServer sourceServer() {
         return sourceServer;
     }
 
-    public DovecotServer targetServer() {
+    public DemoImapServer targetServer() {
         return targetServer;
     }
 
@@ -162,7 +195,12 @@ public final class DemoEnvironment implements AutoCloseable {
         return users;
     }
 
-    /** The master user, valid on both servers: {@code alice*admin} logs in as alice. */
+    /** Whether {@link #masterCsv()} and the master user work (Dovecot only). */
+    public boolean supportsMasterUsers() {
+        return sourceServer.supportsMasterUsers();
+    }
+
+    /** The master user, valid on both servers when {@link #supportsMasterUsers()}: {@code alice*admin} logs in as alice. */
     public String masterUserName() {
         return masterUserName;
     }
@@ -195,8 +233,15 @@ public final class DemoEnvironment implements AutoCloseable {
         return csv.toString();
     }
 
-    /** The same list with master-user logins ({@code alice*admin} and the master password), as admins migrate. */
+    /**
+     * The same list with master-user logins ({@code alice*admin} and the master password), as admins migrate.
+     *
+     * @throws UnsupportedOperationException on GreenMail, which has no master users
+     */
     public String masterCsv() {
+        if (!supportsMasterUsers()) {
+            throw new UnsupportedOperationException(serverKind().displayName() + " has no master users");
+        }
         StringBuilder csv = new StringBuilder("EmailAddress,UserName,Password\r\n");
         for (DemoEnvironmentUser user : users) {
             csv.append(user.emailAddress()).append(',').append(user.sourceUserName())

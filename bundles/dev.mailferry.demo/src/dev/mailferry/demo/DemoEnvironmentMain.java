@@ -23,8 +23,10 @@ public final class DemoEnvironmentMain {
     private static final String USAGE = String.join("\n",
             "Usage: DemoEnvironmentMain --dir DIR [--env-file FILE] [--users N] [--preset small|benchmark]",
             "         [--messages N] [--seed S] [--near-limit] [--over-limit] [--delimiters ./]",
-            "Starts a source Dovecot with generated mailboxes and an empty target Dovecot on loopback, writes",
-            "MF_* shell variables to FILE (default DIR/env.sh), prints READY and runs until terminated.");
+            "         [--server auto|dovecot|greenmail]",
+            "Starts a source IMAP server with generated mailboxes and an empty target on loopback (Dovecot if",
+            "installed, else GreenMail; see MAILFERRY_DEMO_SERVER), writes MF_* shell variables to FILE",
+            "(default DIR/env.sh), prints READY and runs until terminated.");
 
     private DemoEnvironmentMain() {
     }
@@ -47,6 +49,7 @@ public final class DemoEnvironmentMain {
         boolean nearLimit = false;
         boolean overLimit = false;
         String delimiters = "./";
+        DemoServerKind server = DemoServerKind.AUTO;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -59,6 +62,7 @@ public final class DemoEnvironmentMain {
                 case "--near-limit" -> nearLimit = true;
                 case "--over-limit" -> overLimit = true;
                 case "--delimiters" -> delimiters = args[++i];
+                case "--server" -> server = DemoServerKind.parse(args[++i]);
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]);
                 }
             }
@@ -78,15 +82,15 @@ public final class DemoEnvironmentMain {
         Files.createDirectories(dir);
         long started = System.nanoTime();
         DemoEnvironment environment = DemoEnvironment.builder(dir).users(users).corpus(spec)
-                .delimiters(delimiters.charAt(0), delimiters.charAt(1)).start();
+                .delimiters(delimiters.charAt(0), delimiters.charAt(1)).server(server).start();
         Thread stopper = new Thread(environment::stop, "stop demo environment");
         Runtime.getRuntime().addShutdownHook(stopper);
         Path env = envFile != null ? envFile : dir.resolve("env.sh");
         writeEnvFile(environment, dir, env);
         long messagesWritten = environment.users().stream().mapToLong(u -> u.sourceManifest().messageCount()).sum();
         long bytesWritten = environment.users().stream().mapToLong(u -> u.sourceManifest().totalBytes()).sum();
-        out.printf("Source %s:%d (delimiter %s), target %s:%d (delimiter %s); %d messages, %d bytes in %.1f s%n",
-                environment.source().host(), environment.source().imapPort(), environment.source().delimiter(),
+        out.printf("%s: source %s:%d (delimiter %s), target %s:%d (delimiter %s); %d messages, %d bytes in %.1f s%n",
+                environment.serverKind().displayName(), environment.source().host(), environment.source().imapPort(), environment.source().delimiter(),
                 environment.target().host(), environment.target().imapPort(), environment.target().delimiter(),
                 messagesWritten, bytesWritten, (System.nanoTime() - started) / 1e9);
         out.println("READY " + env);
@@ -107,26 +111,32 @@ public final class DemoEnvironmentMain {
         lines.add("MF_PID=" + ProcessHandle.current().pid());
         for (String side : List.of("SOURCE", "TARGET")) {
             DemoEnvironmentServer server = side.equals("SOURCE") ? environment.source() : environment.target();
-            DovecotServer dovecot = side.equals("SOURCE") ? environment.sourceServer() : environment.targetServer();
+            DemoImapServer running = side.equals("SOURCE") ? environment.sourceServer() : environment.targetServer();
             lines.add("MF_" + side + "_HOST=" + server.host());
             lines.add("MF_" + side + "_PORT=" + server.imapPort());
             lines.add("MF_" + side + "_IMAPS_PORT=" + server.imapsPort());
             lines.add("MF_" + side + "_DELIMITER=" + quote(String.valueOf(server.delimiter())));
             lines.add("MF_" + side + "_CERT_PEM=" + quote(server.certificatePemFile().toString()));
             lines.add("MF_" + side + "_CERT_SHA256=" + quote(server.certificateSha256()));
-            lines.add("MF_" + side + "_LOG=" + quote(dovecot.logFile().toString()));
+            lines.add("MF_" + side + "_STARTTLS=" + server.offersStartTls());
+            if (running instanceof DovecotServer dovecot) {
+                lines.add("MF_" + side + "_LOG=" + quote(dovecot.logFile().toString()));
+            }
         }
-        lines.add("MF_MASTER_USER=" + quote(environment.masterUserName()));
-        lines.add("MF_MASTER_PASSWORD=" + quote(environment.masterPassword()));
+        lines.add("MF_SERVER=" + environment.serverKind().name().toLowerCase(java.util.Locale.ROOT));
         Path csv = dir.resolve("mailboxes.csv");
-        Path masterCsv = dir.resolve("mailboxes-master.csv");
         Files.writeString(csv, environment.csv(), StandardCharsets.UTF_8);
-        Files.writeString(masterCsv, environment.masterCsv(), StandardCharsets.UTF_8);
+        if (environment.supportsMasterUsers()) {
+            lines.add("MF_MASTER_USER=" + quote(environment.masterUserName()));
+            lines.add("MF_MASTER_PASSWORD=" + quote(environment.masterPassword()));
+            Path masterCsv = dir.resolve("mailboxes-master.csv");
+            Files.writeString(masterCsv, environment.masterCsv(), StandardCharsets.UTF_8);
+            lines.add("MF_MASTER_CSV=" + quote(masterCsv.toString()));
+        }
         Path targetCsv = dir.resolve("mailboxes-with-targets.csv");
         Files.writeString(targetCsv, environment.csvWithTargetLogins(), StandardCharsets.UTF_8);
         lines.add("MF_TARGET_CSV=" + quote(targetCsv.toString()));
         lines.add("MF_CSV=" + quote(csv.toString()));
-        lines.add("MF_MASTER_CSV=" + quote(masterCsv.toString()));
         lines.add("MF_USER_COUNT=" + environment.users().size());
         long messages = 0;
         long bytes = 0;
@@ -140,8 +150,11 @@ public final class DemoEnvironmentMain {
             lines.add(prefix + "SOURCE_PASSWORD=" + quote(user.sourcePassword()));
             lines.add(prefix + "TARGET_USER=" + quote(user.targetUserName()));
             lines.add(prefix + "TARGET_PASSWORD=" + quote(user.targetPassword()));
-            lines.add(prefix + "SOURCE_MAILDIR=" + quote(environment.sourceServer().mailDir(user.sourceUserName()).toString()));
-            lines.add(prefix + "TARGET_MAILDIR=" + quote(environment.targetServer().mailDir(user.targetUserName()).toString()));
+            if (environment.sourceServer() instanceof DovecotServer source
+                    && environment.targetServer() instanceof DovecotServer target) {
+                lines.add(prefix + "SOURCE_MAILDIR=" + quote(source.mailDir(user.sourceUserName()).toString()));
+                lines.add(prefix + "TARGET_MAILDIR=" + quote(target.mailDir(user.targetUserName()).toString()));
+            }
             lines.add(prefix + "MANIFEST=" + quote(manifest.toString()));
             lines.add(prefix + "MESSAGES=" + user.sourceManifest().messageCount());
             lines.add(prefix + "BYTES=" + user.sourceManifest().totalBytes());

@@ -20,17 +20,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * logins are answered without Dovecot's growing penalty delays (a ~0.5 s answer delay remains, Dovecot's timer
  * granularity).
  */
-public final class DovecotServer implements AutoCloseable {
+public final class DovecotServer implements DemoImapServer {
 
     /** Maildir++ layout: folders are {@code Maildir/.Parent.Child}, the IMAP hierarchy delimiter is '.'. */
     public static final char MAILDIR_PLUS_PLUS_DELIMITER = '.';
@@ -193,34 +185,74 @@ public final class DovecotServer implements AutoCloseable {
         }
     }
 
+    @Override
+    public DemoServerKind kind() {
+        return DemoServerKind.DOVECOT;
+    }
+
+    @Override
+    public boolean offersStartTls() {
+        return true;
+    }
+
+    @Override
+    public boolean supportsMasterUsers() {
+        return true;
+    }
+
+    /** Writes the mailbox straight into the user's Maildir (see {@link MaildirWriter}), then fixes its ownership. */
+    @Override
+    public MaildirManifest fillMailbox(String user, CorpusGenerator corpus) throws IOException {
+        MaildirManifest manifest = new MaildirWriter(mailDir(user), MaildirLayout.forDelimiter(delimiter)).write(corpus);
+        fixMailOwnership();
+        return manifest;
+    }
+
+    /** Whether a {@code dovecot} binary is where {@link Builder#start()} looks for it. */
+    public static boolean isInstalled() {
+        try {
+            findDovecot();
+            return true;
+        } catch (IllegalStateException notInstalled) {
+            return false;
+        }
+    }
+
+    @Override
     public String host() {
         return "127.0.0.1";
     }
 
     /** Plain IMAP port (STARTTLS is offered). */
+    @Override
     public int imapPort() {
         return imapPort;
     }
 
     /** Implicit-TLS IMAP port. */
+    @Override
     public int imapsPort() {
         return imapsPort;
     }
 
+    @Override
     public char hierarchyDelimiter() {
         return delimiter;
     }
 
     /** The self-signed certificate the server presents (CN=localhost, SAN localhost and 127.0.0.1). */
+    @Override
     public X509Certificate certificate() {
         return certificate;
     }
 
     /** SHA-256 of the certificate's DER encoding, upper-case hex pairs separated by ':' (as browsers show it). */
+    @Override
     public String certificateSha256() {
         return sha256Fingerprint(certificate);
     }
 
+    @Override
     public Path certificatePemFile() {
         return directory.resolve("cert.pem");
     }
@@ -248,6 +280,7 @@ public final class DovecotServer implements AutoCloseable {
         return homeDir(user).resolve("Maildir");
     }
 
+    @Override
     public boolean isRunning() {
         return process != null && process.isAlive();
     }
@@ -256,6 +289,7 @@ public final class DovecotServer implements AutoCloseable {
      * Adds or replaces a user, also while running. Dovecot looks at a changed passwd file at most once a second, so on
      * a running server this returns only after that second has passed and the user can log in.
      */
+    @Override
     public synchronized void addUser(String name, String password) throws IOException {
         users.put(checkName(name), checkPassword(password));
         prepareHome(name);
@@ -301,6 +335,7 @@ public final class DovecotServer implements AutoCloseable {
     }
 
     /** Stops Dovecot and waits until its processes are gone. Safe to call more than once. */
+    @Override
     public synchronized void stop() {
         if (shutdownHook != null) {
             try {
@@ -530,70 +565,20 @@ public final class DovecotServer implements AutoCloseable {
 
     private void generateCertificate() throws IOException {
         Path keystore = directory.resolve("keystore.p12");
-        Files.deleteIfExists(keystore);
-        char[] storePassword = randomPassword();
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        if (!Files.isExecutable(Path.of(keytool))) {
-            keytool = "keytool";
-        }
-        List<String> command = List.of(keytool, "-genkeypair", "-alias", "dovecot", "-keyalg", "EC", "-groupname",
-                "secp256r1", "-sigalg", "SHA256withECDSA", "-dname", "CN=localhost", "-ext",
-                "SAN=dns:localhost,ip:127.0.0.1", "-validity", "3650", "-keystore", keystore.toString(),
-                "-storetype", "PKCS12", "-storepass", new String(storePassword), "-keypass",
-                new String(storePassword));
-        Path keytoolLog = directory.resolve("keytool.log");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(keytoolLog.toFile());
-        Process keytoolProcess = pb.start();
         try {
-            if (!keytoolProcess.waitFor(60, TimeUnit.SECONDS) || keytoolProcess.exitValue() != 0) {
-                keytoolProcess.destroyForcibly();
-                throw new IOException("keytool could not create a certificate: " + Files.readString(keytoolLog));
-            }
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(keystore)) {
-                store.load(in, storePassword);
-            }
-            PrivateKey key = (PrivateKey) store.getKey("dovecot", storePassword);
-            certificate = (X509Certificate) store.getCertificate("dovecot");
-            writeAtomically(certificatePemFile(), pem("CERTIFICATE", certificate.getEncoded()), "rw-r--r--");
+            SelfSignedCertificate generated = SelfSignedCertificate.create(keystore);
+            certificate = generated.certificate();
+            writeAtomically(certificatePemFile(), generated.certificatePem(), "rw-r--r--");
             // Dovecot reads the key as root before dropping privileges, so it can stay private.
-            writeAtomically(directory.resolve("key.pem"), pem("PRIVATE KEY", key.getEncoded()), "rw-------");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while creating the certificate", e);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("Could not read the certificate made by keytool", e);
+            writeAtomically(directory.resolve("key.pem"), generated.privateKeyPem(), "rw-------");
         } finally {
             Files.deleteIfExists(keystore);
-            Files.deleteIfExists(keytoolLog);
         }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 
     /** Upper-case hex pairs separated by ':' of the SHA-256 of the certificate's DER encoding. */
     public static String sha256Fingerprint(X509Certificate certificate) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
-            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-    }
-
-    private static char[] randomPassword() {
-        SecureRandom random = new SecureRandom();
-        char[] chars = new char[24];
-        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        for (int i = 0; i < chars.length; i++) {
-            chars[i] = alphabet.charAt(random.nextInt(alphabet.length()));
-        }
-        return chars;
+        return SelfSignedCertificate.sha256Fingerprint(certificate);
     }
 
     // ---------------------------------------------------------------------------------------------- helpers

@@ -23,15 +23,16 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * What {@link MaildirWriter} stored, message by message: enough to check a migrated copy (same bytes, flags, internal
- * date, folder) without the source. Folders are in creation order, messages in write order.
+ * What {@link MaildirWriter} (or {@link GreenMailServer#fillMailbox}) stored, message by message: enough to check a
+ * migrated copy (same bytes, flags, internal date, folder) without the source. Folders are in creation order, messages
+ * in write order.
  */
 public final class MaildirManifest {
 
     /**
      * One stored message.
      *
-     * @param fileName  the Maildir file name (in cur/)
+     * @param fileName  the Maildir file name (in cur/); on GreenMail, which has no files, the message's IMAP UID
      * @param sha256    hex SHA-256 of the raw message bytes
      * @param messageId Message-ID header value, null when absent
      * @param oddity    the defect built into the message, null when none

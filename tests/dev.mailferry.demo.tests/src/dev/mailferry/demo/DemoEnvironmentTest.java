@@ -25,7 +25,8 @@ class DemoEnvironmentTest {
 
     @BeforeAll
     static void start() throws IOException {
-        demo = DemoEnvironment.builder(tempDir).users(2).corpus(CorpusSpec.small(8, 40)).start();
+        demo = DemoEnvironment.builder(tempDir).users(2).corpus(CorpusSpec.small(8, 40)).server(DemoServerKind.DOVECOT)
+                .start();
     }
 
     @AfterAll
@@ -33,6 +34,14 @@ class DemoEnvironmentTest {
         if (demo != null) {
             demo.stop();
         }
+    }
+
+    @Test
+    void runsDovecotWhenAskedTo() {
+        assertEquals(DemoServerKind.DOVECOT, demo.serverKind());
+        assertTrue(demo.source().offersStartTls());
+        assertTrue(demo.supportsMasterUsers());
+        assertTrue(demo.sourceServer() instanceof DovecotServer);
     }
 
     @Test
@@ -109,7 +118,7 @@ class DemoEnvironmentTest {
     @Test
     void stopClosesBothServers() throws Exception {
         DemoEnvironment other = DemoEnvironment.builder(tempDir.resolve("other")).users(1).corpus(CorpusSpec.small(1, 5))
-                .start();
+                .server(DemoServerKind.DOVECOT).start();
         List<DemoEnvironmentServer> servers = List.of(other.source(), other.target());
         other.stop();
         for (DemoEnvironmentServer server : servers) {

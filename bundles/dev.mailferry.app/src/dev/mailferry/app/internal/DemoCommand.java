@@ -8,6 +8,7 @@ import dev.mailferry.demo.CorpusSpec;
 import dev.mailferry.demo.DemoEnvironment;
 import dev.mailferry.demo.DemoEnvironmentServer;
 import dev.mailferry.demo.DemoEnvironmentUser;
+import dev.mailferry.demo.DemoServerKind;
 import dev.mailferry.engine.BatchOptions;
 import dev.mailferry.engine.MailboxImport;
 import dev.mailferry.engine.MigrationException;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Option;
  * endpoints (TLS with the demo's self-signed certificate pinned), CSV import, batch, sync, an incremental sync, report.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = { "Migrate sample mailboxes between two local IMAP servers started for the demo (Dovecot).",
+        description = { "Migrate sample mailboxes between two local IMAP servers started for the demo (Dovecot if installed,",
+                "else embedded GreenMail; MAILFERRY_DEMO_SERVER=dovecot|greenmail chooses).",
                 "Shows every step of a real migration; the servers stop at the end unless --keep is given." })
 final class DemoCommand implements Callable<Integer> {
 
@@ -49,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path dir = directory != null ? Files.createDirectories(directory) : Files.createTempDirectory("mailferry-demo-");
         System.out.println("Demo folder: " + dir);
-        System.out.println("Starting source and target IMAP servers (Dovecot) on loopback and generating "
+        System.out.println("Starting source and target IMAP servers on loopback and generating "
                 + mailboxes + " sample mailboxes of " + messages + " messages ...");
         DemoEnvironment demo;
         try {
@@ -61,9 +63,15 @@ final class DemoCommand implements Callable<Integer> {
         try (demo) {
             DemoEnvironmentServer source = demo.source();
             DemoEnvironmentServer target = demo.target();
+            System.out.println("  servers: " + demo.serverKind().displayName() + (demo.serverKind() == DemoServerKind.GREENMAIL
+                    ? " (embedded in this JVM, as Dovecot is not installed or not chosen)" : ""));
+            // GreenMail's IMAP has no STARTTLS: the target then gets implicit TLS too.
+            boolean targetStartTls = target.offersStartTls();
+            int targetPort = targetStartTls ? target.imapPort() : target.imapsPort();
+            String targetSecurity = targetStartTls ? ImapSettings.SECURITY_STARTTLS : ImapSettings.SECURITY_SSL;
             System.out.println("  source: imaps://" + source.host() + ":" + source.imapsPort() + " (delimiter '" + source.delimiter() + "')");
-            System.out.println("  target: imap://" + target.host() + ":" + target.imapPort() + " with STARTTLS (delimiter '"
-                    + target.delimiter() + "')");
+            System.out.println("  target: " + (targetStartTls ? "imap://" : "imaps://") + target.host() + ":" + targetPort
+                    + (targetStartTls ? " with STARTTLS" : "") + " (delimiter '" + target.delimiter() + "')");
             Path projectDir = dir.resolve("project");
             try (MigrationProject project = MigrationProject.create(projectDir, "Mailferry demo")) {
                 System.out.println();
@@ -74,10 +82,10 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("$ mailferry source set --host " + source.host() + " --port " + source.imapsPort()
                         + " --security ssl --trust-cert " + source.certificateSha256());
                 project.setTargetEndpoint(new Endpoint(ImapSettings.CONNECTOR_ID, Map.of(ImapSettings.HOST, target.host(),
-                        ImapSettings.PORT, String.valueOf(target.imapPort()), ImapSettings.SECURITY,
-                        ImapSettings.SECURITY_STARTTLS, ImapSettings.TLS_TRUST, target.certificateSha256())));
-                System.out.println("$ mailferry target set --host " + target.host() + " --port " + target.imapPort()
-                        + " --security starttls --trust-cert " + target.certificateSha256());
+                        ImapSettings.PORT, String.valueOf(targetPort), ImapSettings.SECURITY, targetSecurity,
+                        ImapSettings.TLS_TRUST, target.certificateSha256())));
+                System.out.println("$ mailferry target set --host " + target.host() + " --port " + targetPort
+                        + " --security " + targetSecurity + " --trust-cert " + target.certificateSha256());
 
                 Path csv = projectDir.resolve("mailboxes.csv");
                 Files.writeString(csv, csvWithTargetLogins(demo.users()));
