@@ -5,34 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.FolderPath;
-import dev.mailferry.core.model.MailboxEntry;
 import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.core.secret.Secret;
 import dev.mailferry.demo.CorpusSpec;
-import dev.mailferry.demo.DemoEnvironment;
-import dev.mailferry.demo.DemoEnvironmentServer;
 import dev.mailferry.demo.DemoEnvironmentUser;
 import dev.mailferry.engine.internal.PipelineHook;
 import jakarta.mail.Flags;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The engine, found as a Declarative Services component with the IMAP connector, migrating between two real Dovecot
