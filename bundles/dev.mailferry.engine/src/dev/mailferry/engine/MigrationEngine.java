@@ -3,7 +3,6 @@ package dev.mailferry.engine;
 import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.MailboxEntry;
-import dev.mailferry.core.secret.Secret;
 import dev.mailferry.core.secret.SecretStore;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.SourceConnector;
@@ -188,7 +187,11 @@ public class MigrationEngine {
             store(() -> store.batchPassStarted(batchName, finalPass ? BatchState.COMPLETING : BatchState.SYNCING, start));
             listener.batchStarted(batchName, batch.mailboxes().size(), finalPass);
             BatchOptions options = batch.options();
-            int threads = Math.max(1, Math.min(options.maxParallelMailboxes(), batch.mailboxes().size()));
+            int sourceCap = connectionCap(sourceEndpoint);
+            int targetCap = connectionCap(targetEndpoint);
+            int lanes = Math.min(connectionsPerMailbox, Math.min(sourceCap, targetCap));
+            int threads = Math.max(1, Math.min(Math.min(options.maxParallelMailboxes(), batch.mailboxes().size()),
+                    Math.min(sourceCap, targetCap) / lanes));
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "mailferry-mailbox");
                 t.setDaemon(true);
@@ -199,7 +202,7 @@ public class MigrationEngine {
                 List<Future<MailboxState>> futures = new ArrayList<>();
                 for (String email : batch.mailboxes()) {
                     futures.add(pool.submit(() -> runMailbox(project, batch, email, secrets, source, sourceEndpoint,
-                            target, targetEndpoint, listener, stopRequested)));
+                            target, targetEndpoint, lanes, listener, stopRequested)));
                 }
                 for (Future<MailboxState> f : futures) {
                     try {
@@ -238,7 +241,7 @@ public class MigrationEngine {
     }
 
     private MailboxState runMailbox(MigrationProject project, BatchInfo batch, String email, SecretStore secrets,
-            SourceConnector source, Endpoint sourceEndpoint, TargetConnector target, Endpoint targetEndpoint,
+            SourceConnector source, Endpoint sourceEndpoint, TargetConnector target, Endpoint targetEndpoint, int lanes,
             MigrationListener listener, BooleanSupplier stopRequested) throws StoreException {
         StateStore store = project.store();
         if (stopRequested.getAsBoolean()) {
@@ -253,15 +256,13 @@ public class MigrationEngine {
         try {
             MailboxEntry entry = store.mailbox(email)
                     .orElseThrow(() -> new MigrationException(email + " is no longer in the project's mailbox list"));
-            Credentials sourceCredentials = new Credentials(entry.sourceUserName(), secret(secrets,
-                    SecretKeys.mailboxSource(project.id(), email), SecretKeys.sourceEndpoint(project.id())));
-            Credentials targetCredentials = new Credentials(entry.effectiveTargetUserName(), secret(secrets,
-                    SecretKeys.mailboxTarget(project.id(), email), SecretKeys.targetEndpoint(project.id())));
+            Credentials sourceCredentials = project.sourceCredentials(entry, secrets);
+            Credentials targetCredentials = project.targetCredentials(entry, secrets);
             Endpoint mailboxSource = entry.userRoot() == null || entry.userRoot().isBlank() ? sourceEndpoint
                     : sourceEndpoint.with(USER_ROOT_SETTING, entry.userRoot());
             for (int attempt = 1;; attempt++) {
                 MailboxSync sync = new MailboxSync(store, source, mailboxSource, sourceCredentials, target, targetEndpoint,
-                        targetCredentials, email, batch.options(), listener, stopRequested, hook, BYTE_BUDGET_PER_MAILBOX, connectionsPerMailbox);
+                        targetCredentials, email, batch.options(), listener, stopRequested, hook, BYTE_BUDGET_PER_MAILBOX, lanes);
                 try {
                     sync.run();
                     copied += sync.copied();
@@ -320,15 +321,12 @@ public class MigrationEngine {
         return kind + ": " + e.getMessage();
     }
 
-    private static Secret secret(SecretStore secrets, String mailboxKey, String endpointKey) throws MigrationException {
+    /** The endpoint's {@link Endpoint#MAX_CONNECTIONS} setting, at least 1; no cap when absent. */
+    private static int connectionCap(Endpoint endpoint) throws MigrationException {
         try {
-            Optional<Secret> own = secrets.get(mailboxKey);
-            if (own.isPresent() && !own.get().isEmpty()) {
-                return own.get();
-            }
-            return secrets.get(endpointKey).orElse(Secret.empty());
-        } catch (IOException e) {
-            throw new MigrationException("Cannot read the secret store: " + e.getMessage(), e);
+            return Math.max(1, endpoint.getInt(Endpoint.MAX_CONNECTIONS, Integer.MAX_VALUE));
+        } catch (IllegalArgumentException e) {
+            throw new MigrationException(endpoint.connectorId() + " endpoint: " + e.getMessage(), e);
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.mailferry.engine;
 
+import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.MailboxEntry;
+import dev.mailferry.core.secret.Secret;
 import dev.mailferry.core.secret.SecretStore;
 import dev.mailferry.engine.internal.JdbcStateStore;
 import dev.mailferry.engine.internal.ProjectFile;
@@ -254,6 +256,37 @@ public final class MigrationProject implements AutoCloseable {
             return call.run();
         } catch (StoreException e) {
             throw new MigrationException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * How the source connector logs in to one mailbox: the mailbox's source login with the endpoint's own secret (an
+     * admin or master password) when the endpoint has one, else the mailbox's password from the CSV.
+     */
+    public Credentials sourceCredentials(MailboxEntry entry, SecretStore secrets) throws MigrationException {
+        return new Credentials(entry.sourceUserName(), secret(secrets, SecretKeys.sourceEndpoint(id()),
+                SecretKeys.mailboxSource(id(), entry.emailAddress())));
+    }
+
+    /**
+     * How the target connector logs in to one mailbox: the mailbox's target login with the endpoint's own secret (an
+     * admin password, an app's client secret) when the endpoint has one, else the mailbox's target password.
+     */
+    public Credentials targetCredentials(MailboxEntry entry, SecretStore secrets) throws MigrationException {
+        return new Credentials(entry.effectiveTargetUserName(), secret(secrets, SecretKeys.targetEndpoint(id()),
+                SecretKeys.mailboxTarget(id(), entry.emailAddress())));
+    }
+
+    /** An endpoint-wide secret wins: with admin credentials set, the CSV's per-user passwords are not the admin's. */
+    private static Secret secret(SecretStore secrets, String endpointKey, String mailboxKey) throws MigrationException {
+        try {
+            Optional<Secret> endpointSecret = secrets.get(endpointKey);
+            if (endpointSecret.isPresent() && !endpointSecret.get().isEmpty()) {
+                return endpointSecret.get();
+            }
+            return secrets.get(mailboxKey).orElse(Secret.empty());
+        } catch (IOException e) {
+            throw new MigrationException("Cannot read the secret store: " + e.getMessage(), e);
         }
     }
 

@@ -109,6 +109,40 @@ class FakeEngineTest {
     }
 
     @Test
+    void connectionsPerEndpointStayWithinTheEndpointsCap() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            FakeMail.Mailbox src = sourceUser("user" + i + "@example.com", "user" + i, "pw" + i);
+            fill(src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX), "in", 30, 1);
+            fill(src.folder(FolderPath.of("Archive"), SpecialUse.ARCHIVE), "ar", 30, 2);
+        }
+        project.setSourceEndpoint(project.sourceEndpoint().orElseThrow().with(Endpoint.MAX_CONNECTIONS, "3"));
+        project.createBatch("capped", List.of(), BatchOptions.defaults().withMaxParallelMailboxes(6));
+
+        BatchRunResult result = engine.sync(project, "capped", secrets, events);
+
+        assertEquals(BatchState.SYNCED, result.state());
+        assertEquals(6 * 60, result.mailboxes().stream().mapToLong(MailboxStatus::copied).sum());
+        assertTrue(source.peakSessions.get() <= 3, "source sessions at once: " + source.peakSessions.get());
+        assertTrue(target.peakSessions.get() <= 3, "target sessions at once: " + target.peakSessions.get());
+        assertEquals(0, source.openSessions.get());
+    }
+
+    @Test
+    void endpointAdminSecretWinsOverTheCsvPassword() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "csv-password-of-alice");
+        fill(src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX), "in", 5, 1);
+        source.passwords.put("alice", "master-secret"); // the server now only takes the admin's password
+        secrets.put(SecretKeys.sourceEndpoint(project.id()), Secret.of("master-secret"));
+        project.createBatch("admin", List.of(), BatchOptions.defaults());
+
+        BatchRunResult result = engine.sync(project, "admin", secrets, events);
+
+        assertEquals(BatchState.SYNCED, result.state(), String.valueOf(result.mailboxes()));
+        assertEquals(5, result.mailboxes().get(0).copied());
+        assertEquals("master-secret", project.sourceCredentials(project.mailbox(ALICE).orElseThrow(), secrets).password().reveal());
+    }
+
+    @Test
     void copiesEveryFolderWithRolesHierarchyFlagsAndDates() throws Exception {
         FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
         fill(src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX), "in", 40, 1);

@@ -134,6 +134,13 @@ final class FakeMail {
         /** The target refuses messages larger than this (like Exchange's size limit). */
         volatile long maxAppendSize = Long.MAX_VALUE;
         final AtomicInteger appends = new AtomicInteger();
+        /** Sessions open now, and the most ever open at once. */
+        final AtomicInteger openSessions = new AtomicInteger();
+        final AtomicInteger peakSessions = new AtomicInteger();
+
+        void sessionOpened() {
+            peakSessions.accumulateAndGet(openSessions.incrementAndGet(), Math::max);
+        }
 
         Mailbox user(String name, String password) {
             passwords.put(name, password);
@@ -167,6 +174,7 @@ final class FakeMail {
         @Override
         public SourceSession open(Endpoint endpoint, Credentials credentials) throws ConnectorException {
             Mailbox mailbox = login(credentials);
+            sessionOpened();
             return new SourceSession() {
                 @Override
                 public List<SourceFolder> listFolders() {
@@ -188,6 +196,7 @@ final class FakeMail {
 
                 @Override
                 public void close() {
+                    openSessions.decrementAndGet();
                 }
             };
         }
@@ -263,6 +272,7 @@ final class FakeMail {
         @Override
         public TargetSession open(Endpoint endpoint, Credentials credentials) throws ConnectorException {
             Mailbox mailbox = login(credentials);
+            sessionOpened();
             return new TargetSession() {
                 @Override
                 public List<TargetFolder> listFolders() {
@@ -288,6 +298,7 @@ final class FakeMail {
 
                 @Override
                 public void close() {
+                    openSessions.decrementAndGet();
                 }
             };
         }

@@ -105,6 +105,10 @@ abstract class EndpointCommand {
                 description = "Trust this server certificate (SHA-256 fingerprint, as 'test' prints it); '' to remove.")
         String trustCertificate;
 
+        @Option(names = "--max-connections", paramLabel = "N",
+                description = "Most connections to this endpoint at once, all mailboxes together (default: no cap).")
+        Integer maxConnections;
+
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other connector setting; repeatable.")
         Map<String, String> extra = new LinkedHashMap<>();
 
@@ -122,6 +126,7 @@ abstract class EndpointCommand {
                 endpoint = put(endpoint, ImapSettings.ADMIN_MODE, lower(adminMode, "admin-mode", "master", "authzid"));
                 endpoint = put(endpoint, ImapSettings.ADMIN_SEPARATOR, adminSeparator);
                 endpoint = put(endpoint, ImapSettings.TLS_TRUST, trustCertificate);
+                endpoint = put(endpoint, Endpoint.MAX_CONNECTIONS, maxConnections == null ? null : maxConnections.toString());
                 for (Map.Entry<String, String> e : extra.entrySet()) {
                     endpoint = put(endpoint, e.getKey(), e.getValue());
                 }
@@ -132,6 +137,9 @@ abstract class EndpointCommand {
                     p.setSourceEndpoint(endpoint);
                 } else {
                     p.setTargetEndpoint(endpoint);
+                }
+                if ("".equals(adminUser) && adminPassword == null) {
+                    services().secrets().remove(parent.endpointSecretKey(p)); // no admin, no admin password
                 }
                 if (adminPassword != null) {
                     Secret secret = adminPassword.secret();
@@ -214,7 +222,7 @@ abstract class EndpointCommand {
         public Integer call() throws IOException {
             try (MigrationProject p = project.open()) {
                 Endpoint endpoint = parent.requireEndpoint(p);
-                Credentials credentials = credentials(p, endpoint);
+                Credentials credentials = credentials(p);
                 PrintStream out = System.out;
                 out.println("Testing " + parent.role() + " " + describe(endpoint) + " as " + credentials.userName() + " ...");
                 ConnectionTestResult result = parent.isSource()
@@ -239,7 +247,7 @@ abstract class EndpointCommand {
             }
         }
 
-        private Credentials credentials(MigrationProject p, Endpoint endpoint) throws IOException, MigrationException {
+        private Credentials credentials(MigrationProject p) throws IOException, MigrationException {
             if (user != null) {
                 Secret secret = password == null ? Secret.empty() : password.secret();
                 if (secret.isEmpty()) {
@@ -251,16 +259,9 @@ abstract class EndpointCommand {
                     ? p.mailbox(mailbox).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION, "no mailbox " + mailbox + " in the project"))
                     : p.mailboxes().stream().findFirst().orElseThrow(() -> new CommandFailure(ExitCodes.USAGE,
                             "the project has no mailboxes yet: give --user, or import a CSV first"));
-            String userName = parent.isSource() ? entry.sourceUserName() : entry.effectiveTargetUserName();
-            String mailboxKey = parent.isSource() ? SecretKeys.mailboxSource(p.id(), entry.emailAddress())
-                    : SecretKeys.mailboxTarget(p.id(), entry.emailAddress());
-            boolean admin = endpoint.get(ImapSettings.ADMIN_USER) != null;
-            Optional<Secret> secret = admin ? services().secrets().get(parent.endpointSecretKey(p))
-                    : services().secrets().get(mailboxKey);
-            if (secret.isEmpty() && !admin) {
-                secret = services().secrets().get(parent.endpointSecretKey(p));
-            }
-            return new Credentials(userName, secret.orElse(Secret.empty()));
+            // the same credentials the engine uses for this mailbox
+            return parent.isSource() ? p.sourceCredentials(entry, services().secrets())
+                    : p.targetCredentials(entry, services().secrets());
         }
     }
 

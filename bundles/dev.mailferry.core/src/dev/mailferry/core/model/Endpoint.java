@@ -12,6 +12,12 @@ import java.util.TreeMap;
  */
 public record Endpoint(String connectorId, Map<String, String> settings) {
 
+    /**
+     * Setting understood by the engine for every connector: the most connections Mailferry opens to this endpoint at
+     * once, all mailboxes of a batch together (servers and Office 365 throttle per client). Absent means no cap.
+     */
+    public static final String MAX_CONNECTIONS = "connections.max";
+
     public Endpoint {
         Objects.requireNonNull(connectorId, "connectorId");
         settings = Collections.unmodifiableMap(new TreeMap<>(settings));
