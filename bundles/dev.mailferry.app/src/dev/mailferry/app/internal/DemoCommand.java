@@ -4,6 +4,7 @@ import dev.mailferry.connector.imap.ImapSettings;
 import dev.mailferry.core.csv.CsvImportResult;
 import dev.mailferry.core.csv.MailboxCsvImporter;
 import dev.mailferry.core.model.Endpoint;
+import dev.mailferry.core.secret.EncryptedFileSecretStore;
 import dev.mailferry.demo.CorpusSpec;
 import dev.mailferry.demo.DemoEnvironment;
 import dev.mailferry.demo.DemoEnvironmentServer;
@@ -50,6 +51,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path dir = directory != null ? Files.createDirectories(directory) : Files.createTempDirectory("mailferry-demo-");
+        // the demo's passwords are throwaway: keep them in the demo folder, not in the user's secret store
+        EndpointCommand.services().useSecrets(new EncryptedFileSecretStore(dir.resolve("secrets")));
         System.out.println("Demo folder: " + dir);
         System.out.println("Starting source and target IMAP servers on loopback and generating "
                 + mailboxes + " sample mailboxes of " + messages + " messages ...");
@@ -61,60 +64,79 @@ final class DemoCommand implements Callable<Integer> {
             throw new CommandFailure(ExitCodes.CONNECTION, "cannot start the demo servers: " + e.getMessage());
         }
         try (demo) {
-            DemoEnvironmentServer source = demo.source();
-            DemoEnvironmentServer target = demo.target();
-            System.out.println("  servers: " + demo.serverKind().displayName() + (demo.serverKind() == DemoServerKind.GREENMAIL
-                    ? " (embedded in this JVM, as Dovecot is not installed or not chosen)" : ""));
-            // GreenMail's IMAP has no STARTTLS: the target then gets implicit TLS too.
-            boolean targetStartTls = target.offersStartTls();
-            int targetPort = targetStartTls ? target.imapPort() : target.imapsPort();
-            String targetSecurity = targetStartTls ? ImapSettings.SECURITY_STARTTLS : ImapSettings.SECURITY_SSL;
-            System.out.println("  source: imaps://" + source.host() + ":" + source.imapsPort() + " (delimiter '" + source.delimiter() + "')");
-            System.out.println("  target: " + (targetStartTls ? "imap://" : "imaps://") + target.host() + ":" + targetPort
-                    + (targetStartTls ? " with STARTTLS" : "") + " (delimiter '" + target.delimiter() + "')");
-            Path projectDir = dir.resolve("project");
-            try (MigrationProject project = MigrationProject.create(projectDir, "Mailferry demo")) {
-                System.out.println();
-                System.out.println("$ mailferry project create " + projectDir + " --name \"Mailferry demo\"");
-                project.setSourceEndpoint(new Endpoint(ImapSettings.CONNECTOR_ID, Map.of(ImapSettings.HOST, source.host(),
-                        ImapSettings.PORT, String.valueOf(source.imapsPort()), ImapSettings.SECURITY, ImapSettings.SECURITY_SSL,
-                        ImapSettings.TLS_TRUST, source.certificateSha256())));
-                System.out.println("$ mailferry source set --host " + source.host() + " --port " + source.imapsPort()
-                        + " --security ssl --trust-cert " + source.certificateSha256());
-                project.setTargetEndpoint(new Endpoint(ImapSettings.CONNECTOR_ID, Map.of(ImapSettings.HOST, target.host(),
-                        ImapSettings.PORT, String.valueOf(targetPort), ImapSettings.SECURITY, targetSecurity,
-                        ImapSettings.TLS_TRUST, target.certificateSha256())));
-                System.out.println("$ mailferry target set --host " + target.host() + " --port " + targetPort
-                        + " --security " + targetSecurity + " --trust-cert " + target.certificateSha256());
+            return migrate(dir, demo);
+        } finally {
+            deleteTree(dir.resolve("servers")); // the servers' mailboxes; the project folder stays for a look
+        }
+    }
 
-                Path csv = projectDir.resolve("mailboxes.csv");
-                Files.writeString(csv, csvWithTargetLogins(demo.users()));
-                CsvImportResult imported = new MailboxCsvImporter().read(csv);
-                project.putMailboxes(imported.mailboxes().stream()
-                        .map(m -> new MailboxImport(m.entry(), m.sourcePassword(), m.targetPassword())).toList(),
-                        EndpointCommand.services().secrets());
-                Files.delete(csv); // it holds passwords; they are in the secret store now
-                System.out.println("$ mailferry mailboxes import mailboxes.csv");
-                System.out.println("Imported " + imported.mailboxes().size() + " mailboxes.");
-                project.createBatch("demo", List.of(), BatchOptions.defaults());
-                System.out.println("$ mailferry batch create demo");
-            } catch (MigrationException e) {
-                throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
-            }
-            ProjectOption projectOption = new ProjectOption();
-            projectOption.folder = projectDir;
-            System.out.println("$ mailferry batch start demo");
-            int first = BatchCommand.run(projectOption, "demo", false, false);
+    private int migrate(Path dir, DemoEnvironment demo) throws IOException {
+        DemoEnvironmentServer source = demo.source();
+        DemoEnvironmentServer target = demo.target();
+        System.out.println("  servers: " + demo.serverKind().displayName() + (demo.serverKind() == DemoServerKind.GREENMAIL
+                ? " (embedded in this JVM, as Dovecot is not installed or not chosen)" : ""));
+        // GreenMail's IMAP has no STARTTLS: the target then gets implicit TLS too.
+        boolean targetStartTls = target.offersStartTls();
+        int targetPort = targetStartTls ? target.imapPort() : target.imapsPort();
+        String targetSecurity = targetStartTls ? ImapSettings.SECURITY_STARTTLS : ImapSettings.SECURITY_SSL;
+        System.out.println("  source: imaps://" + source.host() + ":" + source.imapsPort() + " (delimiter '" + source.delimiter() + "')");
+        System.out.println("  target: " + (targetStartTls ? "imap://" : "imaps://") + target.host() + ":" + targetPort
+                + (targetStartTls ? " with STARTTLS" : "") + " (delimiter '" + target.delimiter() + "')");
+        Path projectDir = dir.resolve("project");
+        try (MigrationProject project = MigrationProject.create(projectDir, "Mailferry demo")) {
             System.out.println();
-            System.out.println("$ mailferry batch start demo      (incremental: only what is new since the last pass)");
-            int second = BatchCommand.run(projectOption, "demo", false, false);
-            System.out.println();
-            System.out.println("The project stays in " + projectDir + " (try: mailferry batch status -p " + projectDir + " demo --folders)");
-            if (keep) {
-                System.out.println("Servers keep running; press Enter to stop them.");
-                System.in.read();
+            System.out.println("$ mailferry project create " + projectDir + " --name \"Mailferry demo\"");
+            project.setSourceEndpoint(new Endpoint(ImapSettings.CONNECTOR_ID, Map.of(ImapSettings.HOST, source.host(),
+                    ImapSettings.PORT, String.valueOf(source.imapsPort()), ImapSettings.SECURITY, ImapSettings.SECURITY_SSL,
+                    ImapSettings.TLS_TRUST, source.certificateSha256())));
+            System.out.println("$ mailferry source set --host " + source.host() + " --port " + source.imapsPort()
+                    + " --security ssl --trust-cert " + source.certificateSha256());
+            project.setTargetEndpoint(new Endpoint(ImapSettings.CONNECTOR_ID, Map.of(ImapSettings.HOST, target.host(),
+                    ImapSettings.PORT, String.valueOf(targetPort), ImapSettings.SECURITY, targetSecurity,
+                    ImapSettings.TLS_TRUST, target.certificateSha256())));
+            System.out.println("$ mailferry target set --host " + target.host() + " --port " + targetPort
+                    + " --security " + targetSecurity + " --trust-cert " + target.certificateSha256());
+
+            Path csv = projectDir.resolve("mailboxes.csv");
+            Files.writeString(csv, csvWithTargetLogins(demo.users()));
+            CsvImportResult imported = new MailboxCsvImporter().read(csv);
+            project.putMailboxes(imported.mailboxes().stream()
+                    .map(m -> new MailboxImport(m.entry(), m.sourcePassword(), m.targetPassword())).toList(),
+                    EndpointCommand.services().secrets());
+            Files.delete(csv); // it holds passwords; they are in the secret store now
+            System.out.println("$ mailferry mailboxes import mailboxes.csv");
+            System.out.println("Imported " + imported.mailboxes().size() + " mailboxes.");
+            project.createBatch("demo", List.of(), BatchOptions.defaults());
+            System.out.println("$ mailferry batch create demo");
+        } catch (MigrationException e) {
+            throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+        }
+        ProjectOption projectOption = new ProjectOption();
+        projectOption.folder = projectDir;
+        System.out.println("$ mailferry batch start demo");
+        int first = BatchCommand.run(projectOption, "demo", false, false);
+        System.out.println();
+        System.out.println("$ mailferry batch start demo      (incremental: only what is new since the last pass)");
+        int second = BatchCommand.run(projectOption, "demo", false, false);
+        System.out.println();
+        System.out.println("The project stays in " + projectDir + " (try: mailferry batch status -p " + projectDir + " demo --folders)");
+        if (keep) {
+            System.out.println("Servers keep running; press Enter to stop them.");
+            System.in.read();
+        }
+        return first != ExitCodes.OK ? first : second;
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
-            return first != ExitCodes.OK ? first : second;
+        } catch (IOException e) {
+            System.err.println("demo: could not remove " + root + ": " + e.getMessage());
         }
     }
 

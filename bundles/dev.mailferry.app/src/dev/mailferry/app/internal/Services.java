@@ -58,6 +58,11 @@ final class Services {
                         + engine().targetConnectors().stream().map(TargetConnector::id).toList()));
     }
 
+    /** Uses {@code store} instead of the user's secret store from now on (the demo keeps its throwaway secrets apart). */
+    synchronized void useSecrets(SecretStore store) {
+        secrets = store;
+    }
+
     synchronized SecretStore secrets() {
         if (secrets == null) {
             secrets = EncryptedFileSecretStore.forCurrentUser();
