@@ -10,6 +10,8 @@
 #   BENCH_SEED      corpus seed (default 42; same seed = same bytes)
 #   BENCH_WORK      scratch directory (default bench/work; wiped per tool)
 #   BENCH_TLS       1 = the tools connect with implicit TLS (IMAPS) instead of plain IMAP
+#   BENCH_FSYNC     1 (default) = the Dovecots fsync saved mail as Dovecot does out of the box (mail_fsync=optimized);
+#                   0 = never fsync (a throwaway server: the target's disk stops being what limits the copy)
 #   BENCH_LIMIT_MESSAGES  1 = add one message just below and one just above 35 MB (to INBOX)
 #   BENCH_BUILD     1 = build the core and demo jars first if missing
 #   MAILFERRY_CMD   shell command that migrates the mailbox with Mailferry (timed); MAILFERRY_SETUP_CMD runs before
@@ -25,6 +27,7 @@ MESSAGES="${BENCH_MESSAGES:-5000}"
 SEED="${BENCH_SEED:-42}"
 WORK="${BENCH_WORK:-$ROOT/bench/work}"
 TLS="${BENCH_TLS:-0}"
+FSYNC="${BENCH_FSYNC:-1}"
 TOOLS=("$@")
 [ ${#TOOLS[@]} -eq 0 ] && TOOLS=(mbsync mailferry)
 RESULTS=()
@@ -70,7 +73,8 @@ start_environment() {
     mkdir -p "$dir"
     java -cp "$CP" dev.mailferry.demo.DemoEnvironmentMain --dir "$dir" --users 1 --preset benchmark \
         --messages "$MESSAGES" --seed "$SEED" --env-file "$dir/env.sh" \
-        $( [ "${BENCH_LIMIT_MESSAGES:-0}" = 1 ] && echo --near-limit --over-limit ) >"$dir/environment.log" 2>&1 &
+        $( [ "${BENCH_LIMIT_MESSAGES:-0}" = 1 ] && echo --near-limit --over-limit ) \
+        $( [ "$FSYNC" = 1 ] && echo --fsync ) >"$dir/environment.log" 2>&1 &
     ENV_PID=$!
     for _ in $(seq 1 600); do
         grep -q '^READY' "$dir/environment.log" 2>/dev/null && break
@@ -259,7 +263,7 @@ for tool in "${TOOLS[@]}"; do
 done
 
 echo
-echo "Dovecot -> Dovecot on loopback, $( [ "$TLS" = 1 ] && echo IMAPS || echo 'plain IMAP'), seed $SEED, $(nproc) cores"
+echo "Dovecot -> Dovecot on loopback, $( [ "$TLS" = 1 ] && echo IMAPS || echo 'plain IMAP'), fsync $( [ "$FSYNC" = 1 ] && echo 'on (Dovecot default)' || echo off), seed $SEED, $(nproc) cores"
 printf '%-10s %8s %9s %9s %9s %8s %7s %11s %6s  %s\n' tool messages MB seconds msg/s MB/s 'CPU s' 'peak RSS MB' load verify
 for line in "${RESULTS[@]}"; do echo "$line"; done
 echo "(CPU s: the tool's own user+system time; load: 1-minute load average when it started. Other processes"

@@ -50,6 +50,7 @@ public final class DemoEnvironmentMain {
         boolean overLimit = false;
         String delimiters = "./";
         DemoServerKind server = DemoServerKind.AUTO;
+        boolean fsync = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -63,6 +64,7 @@ public final class DemoEnvironmentMain {
                 case "--over-limit" -> overLimit = true;
                 case "--delimiters" -> delimiters = args[++i];
                 case "--server" -> server = DemoServerKind.parse(args[++i]);
+                case "--fsync" -> fsync = true;
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]);
                 }
             }
@@ -82,7 +84,7 @@ public final class DemoEnvironmentMain {
         Files.createDirectories(dir);
         long started = System.nanoTime();
         DemoEnvironment environment = DemoEnvironment.builder(dir).users(users).corpus(spec)
-                .delimiters(delimiters.charAt(0), delimiters.charAt(1)).server(server).start();
+                .delimiters(delimiters.charAt(0), delimiters.charAt(1)).server(server).fsync(fsync).start();
         Thread stopper = new Thread(environment::stop, "stop demo environment");
         Runtime.getRuntime().addShutdownHook(stopper);
         Path env = envFile != null ? envFile : dir.resolve("env.sh");
