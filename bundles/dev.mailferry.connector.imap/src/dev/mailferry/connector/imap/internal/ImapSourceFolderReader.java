@@ -475,6 +475,12 @@ final class ImapSourceFolderReader implements SourceFolderReader {
                     ready.add(new Batch(Map.of(), size, connection.translate(e, "read messages of '"
                             + folder.path() + "'")));
                     return;
+                } catch (Error e) {
+                    // e.g. OutOfMemoryError: the caller waits for this batch and must learn that it will never come.
+                    // The connection may be mid-response; the failure ends the session.
+                    ready.add(new Batch(Map.of(), size, new ConnectorException(Kind.CONNECTION, "Could not read messages"
+                            + " of '" + folder.path() + "' on " + connection.where() + ": " + e, e)));
+                    throw e;
                 }
             }
         }
