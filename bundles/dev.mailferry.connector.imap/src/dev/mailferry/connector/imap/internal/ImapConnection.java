@@ -270,6 +270,11 @@ final class ImapConnection implements AutoCloseable {
         }
     }
 
+    /** Closes the socket at once, without LOGOUT: for a connection whose command stream can no longer be trusted. */
+    void drop() {
+        disconnectQuietly(protocol);
+    }
+
     private static void disconnectQuietly(IMAPProtocol protocol) {
         if (protocol != null) {
             try {

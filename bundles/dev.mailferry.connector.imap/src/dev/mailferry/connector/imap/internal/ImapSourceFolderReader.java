@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.regex.Matcher;
@@ -32,6 +33,11 @@ import org.eclipse.angus.mail.imap.protocol.UID;
  * <p>Bodies are fetched several at a time ({@code UID FETCH 7,9:12 BODY.PEEK[]}) by a read-ahead thread while the
  * caller handles the previous batch; all fetched-but-unhandled bodies together stay below {@link #READ_AHEAD_BYTES},
  * except that a single message larger than that is fetched on its own.
+ *
+ * <p>A message larger than {@link #STREAM_THRESHOLD} is not fetched whole: the caller gets a {@link ChunkedBody} that
+ * fetches {@code BODY.PEEK[]<offset.length>} one {@link #CHUNK_BYTES} chunk at a time, when the previous chunk has been
+ * consumed, so memory does not grow with the message. Meanwhile the read-ahead thread waits, since both use the one
+ * connection.
  */
 final class ImapSourceFolderReader implements SourceFolderReader {
 
@@ -39,6 +45,8 @@ final class ImapSourceFolderReader implements SourceFolderReader {
     static final long READ_AHEAD_BYTES = 8L << 20;
     static final long BATCH_BYTES = 2L << 20;
     static final int BATCH_MESSAGES = 250;
+    static final long STREAM_THRESHOLD = 1L << 20;
+    static final int CHUNK_BYTES = 1 << 20;
 
     private static final Pattern ESEARCH_MIN = Pattern.compile("\\bMIN (\\d+)", Pattern.CASE_INSENSITIVE);
 
@@ -172,6 +180,14 @@ final class ImapSourceFolderReader implements SourceFolderReader {
         try {
             for (List<MessageInfo> batch : batches) {
                 Batch fetched = readAhead.next();
+                if (fetched.streamed()) {
+                    try {
+                        streamLarge(batch.get(0), handler);
+                    } finally {
+                        readAhead.handBackConnection();
+                    }
+                    continue;
+                }
                 try {
                     for (MessageInfo message : batch) {
                         ByteArray body = fetched.bodies.get(message.uid());
@@ -209,6 +225,15 @@ final class ImapSourceFolderReader implements SourceFolderReader {
         List<MessageInfo> current = new ArrayList<>();
         long bytes = 0;
         for (MessageInfo message : messages) {
+            if (isStreamed(message)) {
+                if (!current.isEmpty()) {
+                    batches.add(current);
+                    current = new ArrayList<>();
+                    bytes = 0;
+                }
+                batches.add(List.of(message));
+                continue;
+            }
             if (!current.isEmpty() && (bytes + message.size() > BATCH_BYTES || current.size() >= BATCH_MESSAGES)) {
                 batches.add(current);
                 current = new ArrayList<>();
@@ -217,8 +242,168 @@ final class ImapSourceFolderReader implements SourceFolderReader {
             current.add(message);
             bytes += message.size();
         }
-        batches.add(current);
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
         return batches;
+    }
+
+    private static boolean isStreamed(MessageInfo message) {
+        return message.size() > STREAM_THRESHOLD;
+    }
+
+    /** Hands one large message over chunk by chunk; the caller owns the connection meanwhile. */
+    private void streamLarge(MessageInfo message, MessageBodyHandler handler) throws ConnectorException {
+        long size = message.size();
+        // Also fetch the last byte and the one after it: when RFC822.SIZE is not the exact length of BODY[] (some
+        // servers), the target must not get a literal of the wrong size, so such a message is fetched whole instead.
+        Map<Long, ByteArray> sections = fetchSections(message.uid(),
+                "BODY.PEEK[]<0." + CHUNK_BYTES + "> BODY.PEEK[]<" + (size - 1) + ".2>");
+        ByteArray first = sections.get(0L);
+        if (first == null || first.getCount() == 0) {
+            handler.vanished(message);
+            return;
+        }
+        ByteArray last = sections.get(size - 1);
+        if (first.getCount() != Math.min(CHUNK_BYTES, size) || last == null || last.getCount() != 1) {
+            handOverWhole(message, handler);
+            return;
+        }
+        ChunkedBody body = new ChunkedBody(message, first);
+        try {
+            handler.body(message, body);
+        } catch (IOException e) {
+            if (body.vanished) {
+                // The handler gave up on the broken stream, so nothing of this message was stored.
+                handler.vanished(message);
+                return;
+            }
+            throw handOverFailed(message, e);
+        }
+    }
+
+    private void handOverWhole(MessageInfo message, MessageBodyHandler handler) throws ConnectorException {
+        ByteArray body = fetch(List.of(message)).bodies().get(message.uid());
+        if (body == null) {
+            handler.vanished(message);
+            return;
+        }
+        MessageInfo exact = new MessageInfo(message.uid(), body.getCount(), message.internalDate(), message.flags(),
+                message.messageId(), message.deleted());
+        try (InputStream in = body.toByteArrayInputStream()) {
+            handler.body(exact, in);
+        } catch (IOException e) {
+            throw handOverFailed(message, e);
+        }
+    }
+
+    private ConnectorException handOverFailed(MessageInfo message, IOException e) {
+        return new ConnectorException(Kind.PROTOCOL, "Could not hand over message UID " + message.uid() + " of '"
+                + folder.path() + "': " + e.getMessage(), e);
+    }
+
+    /** {@code UID FETCH uid (UID items)}: the BODY sections returned, by origin (NIL as empty). */
+    private Map<Long, ByteArray> fetchSections(long uid, String items) throws ConnectorException {
+        Response[] responses = connection.command("read message UID " + uid + " of '" + folder.path() + "'",
+                "UID FETCH " + uid + " (UID " + items + ")");
+        Map<Long, ByteArray> sections = new HashMap<>();
+        for (Response response : responses) {
+            if (response instanceof FetchResponse fetch) {
+                UID fetchedUid = fetch.getItem(UID.class);
+                if (fetchedUid == null || fetchedUid.uid != uid) {
+                    continue;
+                }
+                for (int i = 0; i < fetch.getItemCount(); i++) {
+                    if (fetch.getItem(i) instanceof BODY body) {
+                        ByteArray bytes = body.getByteArray();
+                        sections.put((long) body.getOrigin(), bytes != null ? bytes : new ByteArray(0));
+                    }
+                }
+            } else if (response instanceof IMAPResponse untagged && untagged.keyEquals("EXISTS")) {
+                exists = untagged.getNumber();
+            }
+        }
+        return sections;
+    }
+
+    /**
+     * The body of one large message, fetched one chunk at a time when the previous one has been read (by whichever
+     * thread reads it: the caller's handler may pass it to another thread while it waits). A message expunged meanwhile
+     * makes it fail with an IOException and sets {@link #vanished}.
+     */
+    private final class ChunkedBody extends InputStream {
+        private final MessageInfo message;
+        private ByteArray chunk;
+        private int chunkPos;
+        /** Bytes of the message before the current chunk. */
+        private long chunkOffset;
+        volatile boolean vanished;
+
+        ChunkedBody(MessageInfo message, ByteArray first) {
+            this.message = message;
+            this.chunk = first;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (!ensureAvailable()) {
+                return -1;
+            }
+            return chunk.getBytes()[chunk.getStart() + chunkPos++] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            if (!ensureAvailable()) {
+                return -1;
+            }
+            int n = Math.min(len, chunk.getCount() - chunkPos);
+            System.arraycopy(chunk.getBytes(), chunk.getStart() + chunkPos, b, off, n);
+            chunkPos += n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return chunk == null ? 0 : chunk.getCount() - chunkPos;
+        }
+
+        private boolean ensureAvailable() throws IOException {
+            if (chunk != null && chunkPos < chunk.getCount()) {
+                return true;
+            }
+            long offset = chunk == null ? chunkOffset : chunkOffset + chunk.getCount();
+            chunk = null; // let the consumed chunk go before the next one arrives
+            chunkPos = 0;
+            chunkOffset = offset;
+            if (offset >= message.size()) {
+                return false;
+            }
+            int length = (int) Math.min(CHUNK_BYTES, message.size() - offset);
+            ByteArray next;
+            try {
+                next = fetchSections(message.uid(), "BODY.PEEK[]<" + offset + "." + length + ">").get(offset);
+            } catch (ConnectorException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            // Gone: no FETCH answer, or (Dovecot, for a message expunged by another session) an empty section. The
+            // size was checked against the last byte before the first chunk, so a short chunk cannot be a size error.
+            if (next == null || next.getCount() == 0) {
+                vanished = true;
+                throw new IOException("Message UID " + message.uid() + " of '" + folder.path()
+                        + "' was expunged from the source after " + offset + " of its " + message.size() + " bytes");
+            }
+            if (next.getCount() != length) {
+                throw new IOException("Message UID " + message.uid() + " of '" + folder.path() + "' gave "
+                        + next.getCount() + " bytes at offset " + offset + " instead of " + length);
+            }
+            chunk = next;
+            return true;
+        }
     }
 
     private Batch fetch(List<MessageInfo> batch) throws ConnectorException {
@@ -246,7 +431,11 @@ final class ImapSourceFolderReader implements SourceFolderReader {
         return new Batch(bodies, bytes, null);
     }
 
-    private record Batch(Map<Long, ByteArray> bodies, long reserved, ConnectorException failure) {
+    /** {@code streamed}: the batch is one large message, which the caller fetches itself with the connection. */
+    private record Batch(Map<Long, ByteArray> bodies, long reserved, ConnectorException failure, boolean streamed) {
+        Batch(Map<Long, ByteArray> bodies, long reserved, ConnectorException failure) {
+            this(bodies, reserved, failure, false);
+        }
     }
 
     /** Fetches batches ahead of the caller within a byte budget. */
@@ -255,6 +444,7 @@ final class ImapSourceFolderReader implements SourceFolderReader {
         private final BlockingQueue<Batch> ready = new LinkedBlockingQueue<>();
         private long reserved;
         private boolean cancelled;
+        private boolean connectionLent;
 
         ReadAhead(List<List<MessageInfo>> batches) {
             this.batches = batches;
@@ -263,6 +453,14 @@ final class ImapSourceFolderReader implements SourceFolderReader {
         @Override
         public void run() {
             for (List<MessageInfo> batch : batches) {
+                if (isStreamed(batch.get(0))) {
+                    lendConnection(); // before the caller can see the batch, so that its hand-back is not missed
+                    ready.add(new Batch(Map.of(), 0, null, true));
+                    if (!awaitConnection()) {
+                        return;
+                    }
+                    continue;
+                }
                 long size = batch.stream().mapToLong(MessageInfo::size).sum();
                 if (!reserve(size)) {
                     return;
@@ -277,6 +475,12 @@ final class ImapSourceFolderReader implements SourceFolderReader {
                     ready.add(new Batch(Map.of(), size, connection.translate(e, "read messages of '"
                             + folder.path() + "'")));
                     return;
+                } catch (Error e) {
+                    // e.g. OutOfMemoryError: the caller waits for this batch and must learn that it will never come.
+                    // The connection may be mid-response; the failure ends the session.
+                    ready.add(new Batch(Map.of(), size, new ConnectorException(Kind.CONNECTION, "Could not read messages"
+                            + " of '" + folder.path() + "' on " + connection.where() + ": " + e, e)));
+                    throw e;
                 }
             }
         }
@@ -299,6 +503,28 @@ final class ImapSourceFolderReader implements SourceFolderReader {
 
         synchronized void release(Batch batch) {
             reserved -= batch.reserved();
+            notifyAll();
+        }
+
+        /** Waits while the caller streams a large message over the connection; false when cancelled. */
+        private synchronized void lendConnection() {
+            connectionLent = true;
+        }
+
+        private synchronized boolean awaitConnection() {
+            while (connectionLent && !cancelled) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return !cancelled;
+        }
+
+        synchronized void handBackConnection() {
+            connectionLent = false;
             notifyAll();
         }
 

@@ -194,7 +194,12 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
             }
         } catch (IOException | ProtocolException e) {
             broken = true;
-            throw connection.translate(e, doing + " (" + unconfirmed() + " appends unconfirmed)");
+            // A literal may have been cut short (e.g. the source stream failed): with LITERAL+ the server still waits
+            // for the promised bytes, and would take whatever is sent next as part of the message. Dropping the
+            // connection makes it discard the incomplete APPEND.
+            connection.drop();
+            throw connection.translate(e, doing + " (" + unconfirmed() + " appends unconfirmed; the connection was"
+                    + " closed so that no incomplete message is stored)");
         }
     }
 
@@ -406,7 +411,13 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
             byte[] buffer = new byte[64 * 1024];
             int remaining = size;
             while (remaining > 0) {
-                int n = in.read(buffer, 0, Math.min(buffer.length, remaining));
+                int n;
+                try {
+                    n = in.read(buffer, 0, Math.min(buffer.length, remaining));
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException("The source failed after " + (size - remaining) + " of " + size
+                            + " bytes of the message: " + e.getMessage(), e);
+                }
                 if (n < 0) {
                     throw new EOFException("The message ended " + remaining + " bytes before its announced size "
                             + size);
