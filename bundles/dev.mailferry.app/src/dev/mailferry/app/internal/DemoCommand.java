@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
  * endpoints (TLS with the demo's self-signed certificate pinned), CSV import, batch, sync, an incremental sync, report.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = { "Migrate sample mailboxes between two local IMAP servers started for the demo (Dovecot if installed,",
-                "else embedded GreenMail; MAILFERRY_DEMO_SERVER=dovecot|greenmail chooses).",
+        description = { "Migrate sample mailboxes between two local IMAP servers started for the demo.",
+                "The servers are Dovecot if installed, else GreenMail embedded in this JVM",
+                "(MAILFERRY_DEMO_SERVER=dovecot|greenmail chooses).",
                 "Shows every step of a real migration; the servers stop at the end unless --keep is given." })
 final class DemoCommand implements Callable<Integer> {
 
