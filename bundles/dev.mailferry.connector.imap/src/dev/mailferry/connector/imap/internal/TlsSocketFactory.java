@@ -128,51 +128,47 @@ final class TlsSocketFactory extends SSLSocketFactory {
             this.trustedFingerprint = trustedFingerprint;
         }
 
-        private boolean pinned(X509Certificate[] chain) throws CertificateException {
+        /** The JDK's own verification, in whichever of its three forms the TLS stack called. */
+        private interface JdkVerification {
+            void run() throws CertificateException;
+        }
+
+        /**
+         * A certificate the user pinned is trusted as it is; any other goes through the JDK's verification, and a
+         * refusal is remembered so the connector can report the fingerprint the user may choose to trust.
+         */
+        private void verify(X509Certificate[] chain, JdkVerification jdkVerification) throws CertificateException {
             if (chain == null || chain.length == 0) {
                 throw new CertificateException("The server presented no certificate");
             }
             presentedFingerprint = Fingerprints.sha256(chain[0]);
             rejected = false;
-            return trustedFingerprint != null && trustedFingerprint.equals(Fingerprints.normalize(presentedFingerprint));
+            if (trustedFingerprint != null && trustedFingerprint.equals(Fingerprints.normalize(presentedFingerprint))) {
+                return;
+            }
+            try {
+                jdkVerification.run();
+            } catch (CertificateException e) {
+                rejected = true;
+                throw e;
+            }
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
                 throws CertificateException {
-            if (!pinned(chain)) {
-                try {
-                    jdkTrust.checkServerTrusted(chain, authType, socket);
-                } catch (CertificateException e) {
-                    rejected = true;
-                    throw e;
-                }
-            }
+            verify(chain, () -> jdkTrust.checkServerTrusted(chain, authType, socket));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
                 throws CertificateException {
-            if (!pinned(chain)) {
-                try {
-                    jdkTrust.checkServerTrusted(chain, authType, engine);
-                } catch (CertificateException e) {
-                    rejected = true;
-                    throw e;
-                }
-            }
+            verify(chain, () -> jdkTrust.checkServerTrusted(chain, authType, engine));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            if (!pinned(chain)) {
-                try {
-                    jdkTrust.checkServerTrusted(chain, authType);
-                } catch (CertificateException e) {
-                    rejected = true;
-                    throw e;
-                }
-            }
+            verify(chain, () -> jdkTrust.checkServerTrusted(chain, authType));
         }
 
         @Override
