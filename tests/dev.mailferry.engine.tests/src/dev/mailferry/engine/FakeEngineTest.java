@@ -312,6 +312,51 @@ class FakeEngineTest {
         assertEquals(appends + 2, target.appends.get());
     }
 
+    @Test
+    void mailboxWithinTheItemLimitIsPlannedFolderByFolder() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 30, 1);
+        inbox.add(FakeMail.message("big@example.com", "big", 5000), BASE, MessageFlags.NONE, false);
+        FakeMail.Folder old = src.folder(FolderPath.of("Old"), SpecialUse.NONE);
+        fill(old, "old", 20, 1);
+        old.add(FakeMail.message("gone@example.com", "deleted", 300), BASE, MessageFlags.NONE, true);
+        old.add(FakeMail.message("big2@example.com", "big", 6000), BASE, MessageFlags.NONE, false);
+        for (int i = 0; i < 6; i++) {
+            fill(src.folder(FolderPath.of("Folder " + i), SpecialUse.NONE), "f" + i, 5 + i, 1);
+        }
+        project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults().withMaxMessageSize(4000));
+        BatchRunResult result = engine.sync(project, "wave1", secrets, events);
+
+        MailboxStatus status = result.mailboxes().get(0);
+        assertEquals(MailboxState.SYNCED, status.state(), status.toString());
+        assertEquals(30, target.mailboxes.get(ALICE).folder("INBOX").snapshot().size()); // not the big one
+        for (int i = 0; i < 6; i++) {
+            assertSameMessages(src.folder("Folder " + i), target.mailboxes.get(ALICE).folder("Folder " + i));
+        }
+        long copiedBytes = 0;
+        for (FakeMail.Folder f : target.mailboxes.get(ALICE).list()) {
+            for (FakeMail.Message m : f.snapshot()) {
+                copiedBytes += m.bytes().length;
+            }
+        }
+        // every lane planned its folders; the mailbox's totals are announced once, with the messages copied
+        assertEquals(List.of(ALICE + " " + status.copied() + " " + copiedBytes), events.planned);
+        assertEquals(30 + 20 + 5 + 6 + 7 + 8 + 9 + 10, status.copied());
+        assertEquals(3, status.skipped());
+        assertEquals(3, events.skipped.size(), events.skipped.toString());
+
+        // excluding a folder later forgets its skips: the report lists what this batch skips, and nothing else
+        project.createBatch("wave2", List.of(ALICE),
+                BatchOptions.defaults().withMaxMessageSize(4000).withExcludedFolders(List.of(FolderPath.of("Old"))));
+        MailboxStatus second = engine.sync(project, "wave2", secrets, events).mailboxes().get(0);
+        assertEquals(1, second.skipped(), second.toString());
+        String details = Files.readString(project.writeReport("wave2").details(), StandardCharsets.UTF_8);
+        assertTrue(details.contains("<big@example.com>"), details);
+        assertFalse(details.contains("<big2@example.com>"), details);
+        assertFalse(details.contains("<gone@example.com>"), details);
+    }
+
     static int count(String text, String part) {
         int n = 0;
         for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
@@ -481,6 +526,12 @@ class FakeEngineTest {
         final List<String> failed = new CopyOnWriteArrayList<>();
         final List<String> notices = new CopyOnWriteArrayList<>();
         final List<String> retries = new CopyOnWriteArrayList<>();
+        final List<String> planned = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void mailboxPlanned(String email, long messages, long bytes) {
+            planned.add(email + " " + messages + " " + bytes);
+        }
 
         @Override
         public void messageCopied(String email, FolderPath source, MessageInfo message) {

@@ -11,6 +11,16 @@ public interface SourceSession extends AutoCloseable {
     /** Opens a folder read-only (IMAP EXAMINE). At most one folder reader per session is open at a time. */
     SourceFolderReader openFolder(SourceFolder folder) throws ConnectorException;
 
+    /**
+     * The number of messages in a selectable folder now, for planning (the engine sizes its work with it before it
+     * scans). Connectors override this when they can count without opening the folder (IMAP STATUS).
+     */
+    default int messageCount(SourceFolder folder) throws ConnectorException {
+        try (SourceFolderReader reader = openFolder(folder)) {
+            return reader.messageCount();
+        }
+    }
+
     @Override
     void close();
 }

@@ -564,43 +564,67 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public void planSkips(String email, long maxMessageSize, long maxItems) throws StoreException {
-        String mailbox = key(email);
+        planSkips(MAILBOX_FOLDERS, key(email), maxMessageSize, maxItems, "plan the copy of " + email);
+    }
+
+    @Override
+    public void planFolderSkips(long folderId, long maxMessageSize) throws StoreException {
+        planSkips("?", folderId, maxMessageSize, Long.MAX_VALUE, "plan the copy of a folder");
+    }
+
+    @Override
+    public void retainSkips(String email, Collection<Long> folderIds) throws StoreException {
+        update("forget the skips of folders not copied any more", "DELETE FROM message_map WHERE status = 'S'"
+                + " AND folder_id IN (" + MAILBOX_FOLDERS + ") AND NOT (folder_id = ANY(?))", key(email),
+                folderIds.toArray(new Long[0]));
+    }
+
+    /**
+     * Plans the skips of the folders {@code folder_id IN (folders)} ({@code folders} is a query or a single parameter,
+     * with {@code arg} as its parameter) and replaces their previous skip records.
+     */
+    private void planSkips(String folders, Object arg, long maxMessageSize, long maxItems, String what)
+            throws StoreException {
+        String inFolders = "folder_id IN (" + folders + ")";
         try (Connection c = connect()) {
-            exec(c, "UPDATE scan SET skip_reason = NULL WHERE folder_id IN (" + MAILBOX_FOLDERS + ")", mailbox);
+            exec(c, "UPDATE scan SET skip_reason = NULL WHERE " + inFolders, arg);
             exec(c, "UPDATE scan SET skip_reason = 'deleted on the source (flagged \\Deleted, awaiting expunge)'"
-                    + " WHERE folder_id IN (" + MAILBOX_FOLDERS + ") AND deleted", mailbox);
-            exec(c, "UPDATE scan SET skip_reason = ? WHERE folder_id IN (" + MAILBOX_FOLDERS + ") AND skip_reason IS NULL"
-                    + " AND size > ?", "larger than the maximum message size of " + Sizes.human(maxMessageSize), mailbox,
-                    maxMessageSize);
-            long eligible;
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM scan WHERE folder_id IN ("
-                    + MAILBOX_FOLDERS + ") AND skip_reason IS NULL")) {
-                ps.setString(1, mailbox);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    eligible = rs.getLong(1);
-                }
-            }
-            if (eligible > maxItems) {
+                    + " WHERE " + inFolders + " AND deleted", arg);
+            exec(c, "UPDATE scan SET skip_reason = ? WHERE " + inFolders + " AND skip_reason IS NULL AND size > ?",
+                    "larger than the maximum message size of " + Sizes.human(maxMessageSize), arg, maxMessageSize);
+            if (maxItems != Long.MAX_VALUE && count(c, "SELECT COUNT(*) FROM scan WHERE " + inFolders
+                    + " AND skip_reason IS NULL", arg) > maxItems) {
                 // newest first: rank every eligible message of the mailbox by internal date, copied ones included, and
                 // skip the uncopied ones beyond the limit (copied ones stay on the target)
                 exec(c, "UPDATE scan SET skip_reason = ? WHERE (folder_id, uid) IN (SELECT folder_id, uid FROM"
                         + " (SELECT folder_id, uid, ROW_NUMBER() OVER (ORDER BY internal_date DESC, folder_id, uid DESC) rn"
-                        + " FROM scan WHERE folder_id IN (" + MAILBOX_FOLDERS + ") AND skip_reason IS NULL) r WHERE rn > ?)",
-                        "beyond the maximum of " + maxItems + " items per mailbox (the newest are copied)", mailbox,
+                        + " FROM scan WHERE " + inFolders + " AND skip_reason IS NULL) r WHERE rn > ?)",
+                        "beyond the maximum of " + maxItems + " items per mailbox (the newest are copied)", arg,
                         maxItems);
             }
             // the skips of this pass replace those of the previous one; already copied messages are never "skipped"
-            exec(c, "DELETE FROM message_map WHERE status = 'S' AND folder_id IN (" + MAILBOX_FOLDERS + ")", mailbox);
+            exec(c, "DELETE FROM message_map WHERE status = 'S' AND " + inFolders, arg);
             exec(c, "INSERT INTO message_map (folder_id, uidvalidity, uid, status, target_id, size, internal_date,"
                     + " message_id, flags, epoch, reason) SELECT s.folder_id, f.uidvalidity, s.uid, 'S', NULL, s.size,"
                     + " s.internal_date, s.message_id, s.flags, 0, s.skip_reason FROM scan s JOIN folder_state f"
-                    + " ON f.id = s.folder_id WHERE f.email = ? AND s.skip_reason IS NOT NULL AND NOT EXISTS (SELECT 1"
-                    + " FROM message_map m WHERE m.folder_id = s.folder_id AND m.uidvalidity = f.uidvalidity"
-                    + " AND m.uid = s.uid AND m.status IN ('C', 'F'))", mailbox);
+                    + " ON f.id = s.folder_id WHERE s." + inFolders + " AND s.skip_reason IS NOT NULL AND NOT EXISTS"
+                    + " (SELECT 1 FROM message_map m WHERE m.folder_id = s.folder_id AND m.uidvalidity = f.uidvalidity"
+                    + " AND m.uid = s.uid AND m.status IN ('C', 'F'))", arg);
             c.commit();
         } catch (SQLException e) {
-            throw fail("plan the copy of " + email, e);
+            throw fail(what, e);
+        }
+    }
+
+    private static long count(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
@@ -631,17 +655,22 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public long pendingCount(long folderId, long uidValidity) throws StoreException {
-        String sql = "SELECT COUNT(*) FROM scan s WHERE s.folder_id = ? AND s.skip_reason IS NULL AND NOT EXISTS (SELECT 1"
-                + " FROM message_map m WHERE m.folder_id = s.folder_id AND m.uidvalidity = ? AND m.uid = s.uid"
-                + " AND m.status = 'C')";
+        return pendingTotals(folderId, uidValidity)[0];
+    }
+
+    @Override
+    public long[] pendingTotals(long folderId, long uidValidity) throws StoreException {
+        String sql = "SELECT COUNT(*), COALESCE(SUM(s.size), 0) FROM scan s WHERE s.folder_id = ? AND s.skip_reason IS NULL"
+                + " AND NOT EXISTS (SELECT 1 FROM message_map m WHERE m.folder_id = s.folder_id AND m.uidvalidity = ?"
+                + " AND m.uid = s.uid AND m.status = 'C')";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, folderId);
             ps.setLong(2, uidValidity);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                long n = rs.getLong(1);
+                long[] totals = {rs.getLong(1), rs.getLong(2)};
                 c.commit();
-                return n;
+                return totals;
             }
         } catch (SQLException e) {
             throw fail("count messages to copy", e);

@@ -119,16 +119,78 @@ public final class MailboxSync {
             }
             recover(target, targetFolders);
             store.clearScan(email);
-            for (int i = 0; i < work.size(); i++) {
-                if (stop()) {
+            // A mailbox within the item limit needs no mailbox-wide ranking: each folder is planned on its own, so its
+            // lane copies it as soon as it is scanned while the other lanes still scan theirs.
+            Map<Work, Long> counts = new HashMap<>();
+            long messages = 0;
+            for (Work w : work) {
+                long n = source.messageCount(w.source());
+                counts.put(w, n);
+                messages += n;
+            }
+            Planning planning;
+            if (messages <= options.maxItemsPerMailbox()) {
+                List<Long> folderIds = new ArrayList<>();
+                for (Work w : work) {
+                    folderIds.add(w.record().id());
+                }
+                store.retainSkips(email, folderIds);
+                if (work.isEmpty()) {
+                    listener.mailboxPlanned(email, 0, 0);
                     return;
                 }
-                work.set(i, scan(source, work.get(i)));
+                planning = new Planning(true, counts, work.size());
+            } else {
+                for (int i = 0; i < work.size(); i++) {
+                    if (stop()) {
+                        return;
+                    }
+                    work.set(i, scan(source, work.get(i)));
+                }
+                store.planSkips(email, options.maxMessageSize(), options.maxItemsPerMailbox());
+                planning = new Planning(false, null, 0);
+                long[] totals = store.pendingTotals(email);
+                listener.mailboxPlanned(email, totals[0], totals[1]);
             }
-            store.planSkips(email, options.maxMessageSize(), options.maxItemsPerMailbox());
-            long[] totals = store.pendingTotals(email);
-            listener.mailboxPlanned(email, totals[0], totals[1]);
-            copy(source, target, work);
+            copy(source, target, work, planning);
+        }
+    }
+
+    /**
+     * How this pass plans: {@code perFolder} = each lane scans and plans its folders just before copying them
+     * ({@code messageCounts} balance the lanes); otherwise the whole mailbox was scanned and planned first. Per folder,
+     * the mailbox's totals are announced once the last folder is planned.
+     */
+    private final class Planning {
+        final boolean perFolder;
+        final Map<Work, Long> messageCounts;
+        private int foldersLeft;
+        private long messages;
+        private long bytes;
+
+        Planning(boolean perFolder, Map<Work, Long> messageCounts, int folders) {
+            this.perFolder = perFolder;
+            this.messageCounts = messageCounts;
+            this.foldersLeft = folders;
+        }
+
+        /** Scans and plans {@code w} if this pass plans per folder; returns the folder as scanned. */
+        Work prepare(SourceSession source, Work w) throws ConnectorException, StoreException {
+            if (!perFolder) {
+                return w;
+            }
+            Work scanned = scan(source, w);
+            store.planFolderSkips(scanned.record().id(), options.maxMessageSize());
+            long[] totals = store.pendingTotals(scanned.record().id(), scanned.record().uidValidity());
+            synchronized (this) {
+                messages += totals[0];
+                bytes += totals[1];
+                if (--foldersLeft > 0) {
+                    return scanned;
+                }
+            }
+            listener.mailboxPlanned(email, messages, bytes);
+            return scanned;
         }
     }
 
@@ -267,16 +329,16 @@ public final class MailboxSync {
      * source folders that go to the same target folder share a lane, so that a target folder's checkpoint only ever
      * covers appends journaled for it by that lane.
      */
-    private void copy(SourceSession source, TargetSession target, List<Work> work)
+    private void copy(SourceSession source, TargetSession target, List<Work> work, Planning planning)
             throws ConnectorException, StoreException, InterruptedException {
-        List<List<Work>> lanes = partition(work);
+        List<List<Work>> lanes = partition(work, planning);
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         for (int i = 1; i < lanes.size(); i++) {
             List<Work> lane = lanes.get(i);
             Thread t = new Thread(() -> {
                 try (SourceSession s = openSource(); TargetSession tg = openTarget()) {
-                    copyLane(s, tg, lane);
+                    copyLane(s, tg, lane, planning);
                 } catch (Throwable e) {
                     failures.add(e);
                 }
@@ -286,7 +348,7 @@ public final class MailboxSync {
             threads.add(t);
         }
         try {
-            copyLane(source, target, lanes.get(0));
+            copyLane(source, target, lanes.get(0), planning);
         } catch (Throwable e) {
             failures.add(0, e);
         }
@@ -299,13 +361,18 @@ public final class MailboxSync {
         }
     }
 
-    /** Groups folders by target folder and spreads the groups over the lanes, biggest first. */
-    private List<List<Work>> partition(List<Work> work) throws StoreException {
+    /**
+     * Groups folders by target folder and spreads the groups over the lanes, biggest first: by messages to copy when
+     * the mailbox is planned, by messages to scan when each folder is planned in its lane.
+     */
+    private List<List<Work>> partition(List<Work> work, Planning planning) throws StoreException {
         Map<FolderPath, List<Work>> byTarget = new java.util.LinkedHashMap<>();
         Map<FolderPath, Long> load = new HashMap<>();
         for (Work w : work) {
             byTarget.computeIfAbsent(w.record().target(), t -> new ArrayList<>()).add(w);
-            load.merge(w.record().target(), 1 + store.pendingCount(w.record().id(), w.record().uidValidity()), Long::sum);
+            long size = planning.perFolder ? planning.messageCounts.get(w)
+                    : store.pendingCount(w.record().id(), w.record().uidValidity());
+            load.merge(w.record().target(), 1 + size, Long::sum);
         }
         int laneCount = (int) Math.max(1, Math.min(lanes, byTarget.size()));
         List<List<Work>> result = new ArrayList<>();
@@ -332,7 +399,7 @@ public final class MailboxSync {
         return result;
     }
 
-    private void copyLane(SourceSession source, TargetSession target, List<Work> work)
+    private void copyLane(SourceSession source, TargetSession target, List<Work> work, Planning planning)
             throws ConnectorException, StoreException, InterruptedException {
         // bounded in items as well as bytes, so that a long run of flag updates cannot pile up either
         BlockingQueue<Item> queue = new LinkedBlockingQueue<>(QUEUE_ITEMS);
@@ -348,7 +415,7 @@ public final class MailboxSync {
                 if (stop() || writer.failure != null) {
                     break;
                 }
-                copyFolder(source, w, queue, writer, budget);
+                copyFolder(source, planning.prepare(source, w), queue, writer, budget);
             }
         } catch (ConnectorException | StoreException | InterruptedException | RuntimeException | Error e) {
             readerFailure = e;

@@ -79,11 +79,23 @@ public interface StateStore extends AutoCloseable {
      */
     void planSkips(String email, long maxMessageSize, long maxItems) throws StoreException;
 
+    /**
+     * {@link #planSkips} for one folder, without the item limit: for a mailbox whose message count is within the limit,
+     * so that each folder can be copied as soon as it is scanned.
+     */
+    void planFolderSkips(long folderId, long maxMessageSize) throws StoreException;
+
+    /** Forgets the skip records of the mailbox's folders other than {@code folderIds} (excluded or gone since). */
+    void retainSkips(String email, Collection<Long> folderIds) throws StoreException;
+
     /** Messages scanned and neither copied nor skipped, with UID above {@code afterUid}, in UID order. */
     List<MessageInfo> pendingCopies(long folderId, long uidValidity, long afterUid, int limit) throws StoreException;
 
     /** Number of messages {@link #pendingCopies} will return for one folder. */
     long pendingCount(long folderId, long uidValidity) throws StoreException;
+
+    /** Count and bytes of the messages {@link #pendingCopies} will return for one folder. */
+    long[] pendingTotals(long folderId, long uidValidity) throws StoreException;
 
     /** Count and bytes of the messages {@link #pendingCopies} will return, for the whole mailbox. */
     long[] pendingTotals(String email) throws StoreException;

@@ -45,6 +45,19 @@ final class ImapSourceSession implements SourceSession {
         return openReader;
     }
 
+    /** STATUS (MESSAGES): one round trip, the folder stays unselected. */
+    @Override
+    public int messageCount(SourceFolder folder) throws ConnectorException {
+        if (!folder.selectable()) {
+            return 0;
+        }
+        String decoded = FolderNames.decode(folder.nativeName());
+        return connection.call("count the messages of '" + folder.path() + "'",
+                () -> connection.protocol().status(decoded, MESSAGES)).total;
+    }
+
+    private static final String[] MESSAGES = {"MESSAGES"};
+
     void readerClosed(ImapSourceFolderReader reader) {
         if (openReader == reader) {
             openReader = null;
