@@ -43,11 +43,7 @@ public final class DemoEnvironmentMain {
         Path dir = null;
         Path envFile = null;
         int users = 1;
-        String preset = "small";
-        Integer messages = null;
-        long seed = 1;
-        boolean nearLimit = false;
-        boolean overLimit = false;
+        CorpusOptions corpus = new CorpusOptions();
         String delimiters = "./";
         DemoServerKind server = DemoServerKind.AUTO;
         boolean fsync = false;
@@ -57,18 +53,13 @@ public final class DemoEnvironmentMain {
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--env-file" -> envFile = Path.of(args[++i]);
                 case "--users" -> users = Integer.parseInt(args[++i]);
-                case "--preset" -> preset = args[++i];
-                case "--messages" -> messages = Integer.parseInt(args[++i]);
-                case "--seed" -> seed = Long.parseLong(args[++i]);
-                case "--near-limit" -> nearLimit = true;
-                case "--over-limit" -> overLimit = true;
                 case "--delimiters" -> delimiters = args[++i];
                 case "--server" -> server = DemoServerKind.parse(args[++i]);
                 case "--fsync" -> fsync = true;
-                default -> throw new IllegalArgumentException("Unknown option " + args[i]);
+                default -> i = corpus.parse(args, i);
                 }
             }
-            if (dir == null || delimiters.length() != 2 || !(preset.equals("small") || preset.equals("benchmark"))) {
+            if (dir == null || delimiters.length() != 2 || !corpus.hasKnownPreset()) {
                 throw new IllegalArgumentException("--dir is required; --preset is small or benchmark; --delimiters two chars");
             }
         } catch (RuntimeException e) {
@@ -76,11 +67,7 @@ public final class DemoEnvironmentMain {
             err.println(USAGE);
             return 2;
         }
-        CorpusSpec spec = preset.equals("benchmark") ? CorpusSpec.benchmark(seed) : CorpusSpec.small(seed, 200);
-        if (messages != null) {
-            spec = spec.withMessageCount(messages);
-        }
-        spec = spec.withLimitMessages(nearLimit, overLimit);
+        CorpusSpec spec = corpus.spec();
         Files.createDirectories(dir);
         long started = System.nanoTime();
         DemoEnvironment environment = DemoEnvironment.builder(dir).users(users).corpus(spec)

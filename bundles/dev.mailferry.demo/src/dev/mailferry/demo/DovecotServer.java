@@ -163,13 +163,13 @@ public final class DovecotServer implements DemoImapServer {
         }
 
         public Builder user(String name, String password) {
-            users.put(checkName(name), checkPassword(password));
+            users.put(DemoUserNames.check(name), checkPassword(password));
             return this;
         }
 
         /** A master user who may log in as any user: {@code user*master} or SASL PLAIN with an authorization id. */
         public Builder masterUser(String name, String password) {
-            masterUsers.put(checkName(name), checkPassword(password));
+            masterUsers.put(DemoUserNames.check(name), checkPassword(password));
             return this;
         }
 
@@ -269,7 +269,7 @@ public final class DovecotServer implements DemoImapServer {
 
     /** The user's home directory; the mailbox lives in {@link #mailDir(String)} below it. */
     public Path homeDir(String user) {
-        return directory.resolve("mail").resolve(checkName(user));
+        return directory.resolve("mail").resolve(DemoUserNames.check(user));
     }
 
     /**
@@ -291,7 +291,7 @@ public final class DovecotServer implements DemoImapServer {
      */
     @Override
     public synchronized void addUser(String name, String password) throws IOException {
-        users.put(checkName(name), checkPassword(password));
+        users.put(DemoUserNames.check(name), checkPassword(password));
         prepareHome(name);
         writePasswdFiles();
         awaitPasswdReload();
@@ -299,7 +299,7 @@ public final class DovecotServer implements DemoImapServer {
 
     /** Adds or replaces a master user, like {@link #addUser}. */
     public synchronized void addMasterUser(String name, String password) throws IOException {
-        masterUsers.put(checkName(name), checkPassword(password));
+        masterUsers.put(DemoUserNames.check(name), checkPassword(password));
         writePasswdFiles();
         awaitPasswdReload();
     }
@@ -737,13 +737,6 @@ public final class DovecotServer implements DemoImapServer {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while waiting for Dovecot", e);
         }
-    }
-
-    private static String checkName(String name) {
-        if (name == null || name.isEmpty() || !name.matches("[A-Za-z0-9._@+-]+")) {
-            throw new IllegalArgumentException("User names may use letters, digits and ._@+- only: '" + name + "'");
-        }
-        return name;
     }
 
     private static String checkPassword(String password) {

@@ -86,7 +86,7 @@ public final class GreenMailServer implements DemoImapServer {
         }
 
         public Builder user(String name, String password) {
-            users.put(checkName(name), checkPassword(password));
+            users.put(DemoUserNames.check(name), checkPassword(password));
             return this;
         }
 
@@ -177,7 +177,7 @@ public final class GreenMailServer implements DemoImapServer {
     /** The login is also GreenMail's e-mail address for the user (it must be unique, nothing else). */
     @Override
     public synchronized void addUser(String name, String password) {
-        requireRunning().setUser(checkName(name), name, checkPassword(password));
+        requireRunning().setUser(DemoUserNames.check(name), name, checkPassword(password));
     }
 
     /**
@@ -353,13 +353,6 @@ public final class GreenMailServer implements DemoImapServer {
         } finally {
             thread.setContextClassLoader(previous);
         }
-    }
-
-    private static String checkName(String name) {
-        if (name == null || name.isEmpty() || !name.matches("[A-Za-z0-9._@+-]+")) {
-            throw new IllegalArgumentException("User names may use letters, digits and ._@+- only: '" + name + "'");
-        }
-        return name;
     }
 
     private static String checkPassword(String password) {

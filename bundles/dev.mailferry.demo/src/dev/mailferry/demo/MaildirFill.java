@@ -33,11 +33,7 @@ public final class MaildirFill {
         Path maildir = null;
         Path manifestFile = null;
         MaildirLayout layout = MaildirLayout.MAILDIR_PLUS_PLUS;
-        String preset = "small";
-        Integer messages = null;
-        long seed = 1;
-        boolean nearLimit = false;
-        boolean overLimit = false;
+        CorpusOptions corpus = new CorpusOptions();
         int uid = -1;
         int gid = -1;
         try {
@@ -50,20 +46,15 @@ public final class MaildirFill {
                     case "fs" -> MaildirLayout.FS;
                     default -> throw new IllegalArgumentException("--layout is maildir++ or fs");
                     };
-                case "--preset" -> preset = args[++i];
-                case "--messages" -> messages = Integer.parseInt(args[++i]);
-                case "--seed" -> seed = Long.parseLong(args[++i]);
-                case "--near-limit" -> nearLimit = true;
-                case "--over-limit" -> overLimit = true;
                 case "--owner" -> {
                     String[] ids = args[++i].split(":");
                     uid = Integer.parseInt(ids[0]);
                     gid = Integer.parseInt(ids[ids.length - 1]);
                 }
-                default -> throw new IllegalArgumentException("Unknown option " + args[i]);
+                default -> i = corpus.parse(args, i);
                 }
             }
-            if (maildir == null || !(preset.equals("small") || preset.equals("benchmark"))) {
+            if (maildir == null || !corpus.hasKnownPreset()) {
                 throw new IllegalArgumentException("--maildir is required; --preset is small or benchmark");
             }
         } catch (RuntimeException e) {
@@ -71,11 +62,7 @@ public final class MaildirFill {
             err.println(USAGE);
             return 2;
         }
-        CorpusSpec spec = preset.equals("benchmark") ? CorpusSpec.benchmark(seed) : CorpusSpec.small(seed, 200);
-        if (messages != null) {
-            spec = spec.withMessageCount(messages);
-        }
-        spec = spec.withLimitMessages(nearLimit, overLimit);
+        CorpusSpec spec = corpus.spec();
         long started = System.nanoTime();
         Files.createDirectories(maildir);
         MaildirWriter writer = new MaildirWriter(maildir, layout);

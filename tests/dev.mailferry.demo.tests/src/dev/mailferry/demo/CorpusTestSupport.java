@@ -1,5 +1,7 @@
 package dev.mailferry.demo;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MessageFlags;
 import jakarta.mail.Flags;
@@ -11,9 +13,12 @@ import jakarta.mail.Store;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.eclipse.angus.mail.imap.IMAPStore;
 
 /** Jakarta Mail access for the tests, with the class loader OSGi needs. */
@@ -54,6 +59,25 @@ final class CorpusTestSupport {
     /** The decoded path of an IMAP folder, independent of the server's delimiter. */
     static FolderPath pathOf(Folder folder) throws MessagingException {
         return FolderPath.parse(folder.getFullName(), folder.getSeparator());
+    }
+
+    /**
+     * Asserts that {@code store} lists exactly the corpus's standard folders and has exactly the subscribed ones
+     * subscribed, whatever the server's delimiter.
+     */
+    static void assertStandardFoldersListedAndSubscribed(Store store) throws MessagingException {
+        assertEquals(CorpusSpec.standardFolders().stream().map(CorpusFolder::path).collect(Collectors.toSet()),
+                pathsOf(store.getDefaultFolder().list("*")));
+        assertEquals(CorpusSpec.standardFolders().stream().filter(CorpusFolder::subscribed).map(CorpusFolder::path)
+                .collect(Collectors.toSet()), pathsOf(store.getDefaultFolder().listSubscribed("*")));
+    }
+
+    private static Set<FolderPath> pathsOf(Folder[] folders) throws MessagingException {
+        Set<FolderPath> paths = new HashSet<>();
+        for (Folder folder : folders) {
+            paths.add(pathOf(folder));
+        }
+        return paths;
     }
 
     static Folder folder(Store store, FolderPath path, char delimiter) throws MessagingException {

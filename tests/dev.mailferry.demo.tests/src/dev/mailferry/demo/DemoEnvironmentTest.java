@@ -9,31 +9,15 @@ import jakarta.mail.Store;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class DemoEnvironmentTest {
-
-    @TempDir
-    static Path tempDir;
-
-    static DemoEnvironment demo;
+class DemoEnvironmentTest extends DemoEnvironmentTestBase {
 
     @BeforeAll
     static void start() throws IOException {
-        demo = DemoEnvironment.builder(tempDir).users(2).corpus(CorpusSpec.small(8, 40)).server(DemoServerKind.DOVECOT)
-                .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (demo != null) {
-            demo.stop();
-        }
+        startDemo(DemoServerKind.DOVECOT, 40);
     }
 
     @Test
@@ -99,20 +83,8 @@ class DemoEnvironmentTest {
 
     @Test
     void targetMailboxesExistEmptyWithTheOtherDelimiter() throws Exception {
-        DemoEnvironmentServer target = demo.target();
-        assertEquals('/', target.delimiter());
-        CorpusTestSupport.withMail(() -> {
-            for (DemoEnvironmentUser user : demo.users()) {
-                try (Store store = CorpusTestSupport.connect(target.host(), target.imapPort(), user.targetUserName(),
-                        user.targetPassword())) {
-                    Folder[] folders = store.getDefaultFolder().list("*");
-                    assertEquals(1, folders.length);
-                    assertEquals("INBOX", folders[0].getFullName());
-                    assertEquals(0, folders[0].getMessageCount());
-                }
-            }
-            return null;
-        });
+        assertEquals('/', demo.target().delimiter());
+        assertTargetMailboxesAreEmptyInboxes();
     }
 
     @Test

@@ -15,7 +15,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,7 +22,6 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,7 +102,7 @@ class DovecotServerTest {
         assertEquals(DovecotServer.sha256Fingerprint(certificate), dovecot.certificateSha256());
         assertTrue(dovecot.certificateSha256().matches("([0-9A-F]{2}:){31}[0-9A-F]{2}"), dovecot.certificateSha256());
         assertTrue(Files.readString(dovecot.certificatePemFile()).startsWith("-----BEGIN CERTIFICATE-----"));
-        try (RawImap imap = RawImap.tls(dovecot, trustOnly(certificate))) {
+        try (RawImap imap = RawImap.tls(dovecot, TlsTestSupport.trustOnly(certificate))) {
             X509Certificate presented = (X509Certificate) ((SSLSocket) imap.socket).getSession()
                     .getPeerCertificates()[0];
             assertEquals(dovecot.certificateSha256(), DovecotServer.sha256Fingerprint(presented));
@@ -144,17 +142,6 @@ class DovecotServerTest {
         assertFalse(fs.isRunning());
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
         fs.stop(); // idempotent
-    }
-
-    private static SSLContext trustOnly(X509Certificate certificate) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("dovecot", certificate);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 
     /** One IMAP command's untagged lines plus its tagged answer. */

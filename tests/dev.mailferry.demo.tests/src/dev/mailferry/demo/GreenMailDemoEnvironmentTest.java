@@ -23,42 +23,21 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A {@link DemoEnvironment} on embedded GreenMail, checked from the outside through IMAP as a migration sees it. */
-class GreenMailDemoEnvironmentTest {
-
-    @TempDir
-    static Path tempDir;
-
-    static DemoEnvironment demo;
+class GreenMailDemoEnvironmentTest extends DemoEnvironmentTestBase {
 
     @BeforeAll
     static void start() throws IOException {
-        demo = DemoEnvironment.builder(tempDir).users(2).corpus(CorpusSpec.small(8, 150)).server(DemoServerKind.GREENMAIL)
-                .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (demo != null) {
-            demo.stop();
-        }
+        startDemo(DemoServerKind.GREENMAIL, 150);
     }
 
     @Test
@@ -159,19 +138,7 @@ class GreenMailDemoEnvironmentTest {
         CorpusTestSupport.withMail(() -> {
             try (Store store = CorpusTestSupport.connect(source.host(), source.imapPort(), alice.sourceUserName(),
                     alice.sourcePassword())) {
-                Set<FolderPath> listed = new HashSet<>();
-                for (Folder folder : store.getDefaultFolder().list("*")) {
-                    listed.add(CorpusTestSupport.pathOf(folder));
-                }
-                Set<FolderPath> expected = CorpusSpec.standardFolders().stream().map(CorpusFolder::path)
-                        .collect(Collectors.toSet());
-                assertEquals(expected, listed);
-                Set<FolderPath> subscribed = new HashSet<>();
-                for (Folder folder : store.getDefaultFolder().listSubscribed("*")) {
-                    subscribed.add(CorpusTestSupport.pathOf(folder));
-                }
-                assertEquals(CorpusSpec.standardFolders().stream().filter(CorpusFolder::subscribed).map(CorpusFolder::path)
-                        .collect(Collectors.toSet()), subscribed);
+                CorpusTestSupport.assertStandardFoldersListedAndSubscribed(store);
             }
             return null;
         });
@@ -179,17 +146,9 @@ class GreenMailDemoEnvironmentTest {
 
     @Test
     void targetMailboxesExistEmptyAndWrongPasswordsAreRefused() throws Exception {
+        assertTargetMailboxesAreEmptyInboxes();
         DemoEnvironmentServer target = demo.target();
         CorpusTestSupport.withMail(() -> {
-            for (DemoEnvironmentUser user : demo.users()) {
-                try (Store store = CorpusTestSupport.connect(target.host(), target.imapPort(), user.targetUserName(),
-                        user.targetPassword())) {
-                    Folder[] folders = store.getDefaultFolder().list("*");
-                    assertEquals(1, folders.length);
-                    assertEquals("INBOX", folders[0].getFullName());
-                    assertEquals(0, folders[0].getMessageCount());
-                }
-            }
             DemoEnvironmentUser alice = demo.users().get(0);
             assertThrows(AuthenticationFailedException.class, () -> CorpusTestSupport.connect(target.host(),
                     target.imapPort(), alice.targetUserName(), alice.targetPassword() + "x").close());
@@ -208,8 +167,8 @@ class GreenMailDemoEnvironmentTest {
         assertTrue(source.certificateSha256().matches("([0-9A-F]{2}:){31}[0-9A-F]{2}"), source.certificateSha256());
         assertEquals(SelfSignedCertificate.pem(certificate), Files.readString(source.certificatePemFile()));
         DemoEnvironmentUser bob = demo.users().get(1);
-        try (SSLSocket socket = (SSLSocket) trustOnly(certificate).getSocketFactory().createSocket(source.host(),
-                source.imapsPort())) {
+        try (SSLSocket socket = (SSLSocket) TlsTestSupport.trustOnly(certificate).getSocketFactory()
+                .createSocket(source.host(), source.imapsPort())) {
             socket.setSoTimeout(10_000);
             BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
             assertTrue(reader.readLine().startsWith("* OK"));
@@ -314,16 +273,5 @@ class GreenMailDemoEnvironmentTest {
                 System.setProperty(DemoServerKind.CONFIGURATION_PROPERTY, previous);
             }
         }
-    }
-
-    private static SSLContext trustOnly(X509Certificate certificate) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("demo", certificate);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 }

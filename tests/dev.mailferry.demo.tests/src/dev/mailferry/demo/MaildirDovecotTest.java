@@ -10,9 +10,7 @@ import jakarta.mail.Message;
 import jakarta.mail.Store;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.eclipse.angus.mail.imap.IMAPMessage;
@@ -59,21 +57,10 @@ class MaildirDovecotTest {
         DovecotServer server = server(delimiter);
         CorpusTestSupport.withMail(() -> {
             try (Store store = CorpusTestSupport.connect(server.host(), server.imapPort(), USER, PASSWORD)) {
-                Set<FolderPath> listed = new HashSet<>();
                 for (Folder folder : store.getDefaultFolder().list("*")) {
                     assertEquals(delimiter, folder.getSeparator());
-                    listed.add(CorpusTestSupport.pathOf(folder));
                 }
-                Set<FolderPath> expected = CorpusSpec.standardFolders().stream().map(CorpusFolder::path)
-                        .collect(Collectors.toSet());
-                assertEquals(expected, listed);
-                Set<FolderPath> subscribed = new HashSet<>();
-                for (Folder folder : store.getDefaultFolder().listSubscribed("*")) {
-                    subscribed.add(CorpusTestSupport.pathOf(folder));
-                }
-                Set<FolderPath> expectedSubscribed = CorpusSpec.standardFolders().stream().filter(CorpusFolder::subscribed)
-                        .map(CorpusFolder::path).collect(Collectors.toSet());
-                assertEquals(expectedSubscribed, subscribed);
+                CorpusTestSupport.assertStandardFoldersListedAndSubscribed(store);
             }
             return null;
         });

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -62,15 +63,20 @@ abstract class EndpointCommand {
         }
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true,
-            description = "Set the endpoint; options not given keep their current value.")
-    static final class SetCommand implements Callable<Integer> {
+    /** What {@code set}, {@code show} and {@code test} share: the endpoint they work on and the project it is in. */
+    abstract static class Subcommand implements Callable<Integer> {
 
+        /** {@code source} or {@code target}. */
         @ParentCommand
         EndpointCommand parent;
 
         @Mixin
         ProjectOption project;
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Set the endpoint; options not given keep their current value.")
+    static final class SetCommand extends Subcommand {
 
         @Option(names = "--connector", paramLabel = "ID", description = "Connector id (default: the current one, else imap).")
         String connector;
@@ -119,14 +125,14 @@ abstract class EndpointCommand {
                 String id = connector != null ? connector : current != null ? current.connectorId() : ImapSettings.CONNECTOR_ID;
                 Endpoint endpoint = current != null && current.connectorId().equals(id) ? current : new Endpoint(id, Map.of());
                 endpoint = put(endpoint, ImapSettings.HOST, host);
-                endpoint = put(endpoint, ImapSettings.PORT, port == null ? null : port.toString());
+                endpoint = put(endpoint, ImapSettings.PORT, Objects.toString(port, null));
                 endpoint = put(endpoint, ImapSettings.SECURITY, lower(security, "security", "none", "ssl", "starttls"));
                 endpoint = put(endpoint, ImapSettings.AUTH, lower(auth, "auth", "plain", "login"));
                 endpoint = put(endpoint, ImapSettings.ADMIN_USER, adminUser);
                 endpoint = put(endpoint, ImapSettings.ADMIN_MODE, lower(adminMode, "admin-mode", "master", "authzid"));
                 endpoint = put(endpoint, ImapSettings.ADMIN_SEPARATOR, adminSeparator);
                 endpoint = put(endpoint, ImapSettings.TLS_TRUST, trustCertificate);
-                endpoint = put(endpoint, Endpoint.MAX_CONNECTIONS, maxConnections == null ? null : maxConnections.toString());
+                endpoint = put(endpoint, Endpoint.MAX_CONNECTIONS, Objects.toString(maxConnections, null));
                 for (Map.Entry<String, String> e : extra.entrySet()) {
                     endpoint = put(endpoint, e.getKey(), e.getValue());
                 }
@@ -178,13 +184,7 @@ abstract class EndpointCommand {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show the endpoint's settings (no secrets).")
-    static final class ShowCommand implements Callable<Integer> {
-
-        @ParentCommand
-        EndpointCommand parent;
-
-        @Mixin
-        ProjectOption project;
+    static final class ShowCommand extends Subcommand {
 
         @Override
         public Integer call() throws IOException {
@@ -200,13 +200,7 @@ abstract class EndpointCommand {
 
     @Command(name = "test", mixinStandardHelpOptions = true,
             description = "Connect and log in, then report capabilities, namespaces and folder count. Changes nothing.")
-    static final class TestCommand implements Callable<Integer> {
-
-        @ParentCommand
-        EndpointCommand parent;
-
-        @Mixin
-        ProjectOption project;
+    static final class TestCommand extends Subcommand {
 
         @Option(names = "--mailbox", paramLabel = "EMAIL",
                 description = "Log in as this imported mailbox (default: the first mailbox of the project).")

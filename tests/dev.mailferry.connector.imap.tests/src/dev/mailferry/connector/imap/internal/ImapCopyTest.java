@@ -37,38 +37,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Source and target against real Dovecot instances with different delimiters: bytes, flags, dates, recovery. */
-class ImapCopyTest {
+class ImapCopyTest extends ImapConnectorTestBase {
 
-    @TempDir
-    static Path tempDir;
     /** '.' delimiter, SPECIAL-USE, messages above 350 kB refused. */
     static DovecotServer dots;
     /** '/' delimiter, no SPECIAL-USE. */
     static DovecotServer slashes;
 
-    final ImapSourceConnector source = new ImapSourceConnector();
-    final ImapTargetConnector target = new ImapTargetConnector();
-
     @BeforeAll
     static void startServers() throws IOException {
-        dots = ImapTestSupport.start(tempDir.resolve("dots"), '.', true, 350_000);
-        slashes = ImapTestSupport.start(tempDir.resolve("slashes"), '/', false, 0);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (dots != null) {
-            dots.stop();
-        }
-        if (slashes != null) {
-            slashes.stop();
-        }
+        dots = startDovecot("dots", '.', true, 350_000);
+        slashes = startDovecot("slashes", '/', false, 0);
     }
 
     /** Collects append outcomes. */

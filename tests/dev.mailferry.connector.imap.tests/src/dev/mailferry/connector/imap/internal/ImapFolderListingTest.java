@@ -18,41 +18,23 @@ import dev.mailferry.core.spi.TargetFolder;
 import dev.mailferry.core.spi.TargetSession;
 import dev.mailferry.demo.DovecotServer;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Folder hierarchies with '.' and '/' delimiters, modified UTF-7 names, SPECIAL-USE, user roots, folder creation. */
-class ImapFolderListingTest {
+class ImapFolderListingTest extends ImapConnectorTestBase {
 
-    @TempDir
-    static Path tempDir;
     static DovecotServer dots;
     static DovecotServer slashes;
 
-    final ImapSourceConnector source = new ImapSourceConnector();
-    final ImapTargetConnector target = new ImapTargetConnector();
-
     @BeforeAll
     static void start() throws IOException {
-        dots = ImapTestSupport.start(tempDir.resolve("dots"), '.', true, 0);
-        slashes = ImapTestSupport.start(tempDir.resolve("slashes"), '/', false, 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (dots != null) {
-            dots.stop();
-        }
-        if (slashes != null) {
-            slashes.stop();
-        }
+        dots = startDovecot("dots", '.', true, 0);
+        slashes = startDovecot("slashes", '/', false, 0);
     }
 
     private static Map<FolderPath, SourceFolder> byPath(List<SourceFolder> folders) {

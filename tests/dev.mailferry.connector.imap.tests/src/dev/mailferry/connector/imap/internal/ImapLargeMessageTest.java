@@ -21,46 +21,28 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Messages above the streaming threshold: fetched in chunks, copied byte for byte, and never appended truncated. */
-class ImapLargeMessageTest {
+class ImapLargeMessageTest extends ImapConnectorTestBase {
 
     private static final int MB = 1 << 20;
 
-    @TempDir
-    static Path tempDir;
     static DovecotServer sourceServer;
     static DovecotServer targetServer;
 
-    final ImapSourceConnector source = new ImapSourceConnector();
-    final ImapTargetConnector target = new ImapTargetConnector();
-
     @BeforeAll
     static void startServers() throws IOException {
-        sourceServer = ImapTestSupport.start(tempDir.resolve("source"), '/', false, 0);
-        targetServer = ImapTestSupport.start(tempDir.resolve("target"), '.', true, 0);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (sourceServer != null) {
-            sourceServer.stop();
-        }
-        if (targetServer != null) {
-            targetServer.stop();
-        }
+        sourceServer = startDovecot("source", '/', false, 0);
+        targetServer = startDovecot("target", '.', true, 0);
     }
 
     /** A message of exactly {@code size} bytes with CRLF lines of pseudo-random 8-bit text. */

@@ -28,35 +28,20 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Logins (own password, master user, SASL authorization identity), TLS trust, STARTTLS and "test connection". */
-class ImapLoginTest {
+class ImapLoginTest extends ImapConnectorTestBase {
 
-    @TempDir
-    static Path tempDir;
     static DovecotServer dovecot;
-
-    final ImapSourceConnector source = new ImapSourceConnector();
-    final ImapTargetConnector target = new ImapTargetConnector();
 
     @BeforeAll
     static void start() throws IOException {
-        dovecot = ImapTestSupport.start(tempDir.resolve("dovecot"), '.', true, 0);
+        dovecot = startDovecot("dovecot", '.', true, 0);
         try (TestImapClient seed = client(dovecot, "bob")) {
             seed.command("CREATE BobsOwnFolder");
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (dovecot != null) {
-            dovecot.stop();
         }
     }
 
