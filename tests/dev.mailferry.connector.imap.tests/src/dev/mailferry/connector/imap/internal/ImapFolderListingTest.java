@@ -79,6 +79,7 @@ class ImapFolderListingTest extends ImapConnectorTestBase {
             SourceFolder umlaut = map.get(FolderPath.of("Projekte", "\u00dcbersicht"));
             assertEquals("Projekte.&ANw-bersicht", umlaut.nativeName());
             assertTrue(umlaut.selectable());
+            assertEquals(0, session.messageCount(umlaut)); // STATUS on a modified UTF-7 name
             assertTrue(map.containsKey(FolderPath.of("\u65e5\u672c\u8a9e")), map.keySet().toString());
             try (SourceFolderReader reader = session.openFolder(umlaut)) {
                 assertEquals(0, reader.messageCount());
@@ -132,6 +133,9 @@ class ImapFolderListingTest extends ImapConnectorTestBase {
                     folders.stream().map(SourceFolder::path).toList());
             assertEquals(SpecialUse.SENT, folders.get(0).specialUse());
             assertEquals("Users.dave.Work.Q1", folders.get(2).nativeName());
+            // counted with STATUS, through the UserRoot prefix
+            assertEquals(1, session.messageCount(folders.get(2)));
+            assertEquals(0, session.messageCount(folders.get(0)));
             try (SourceFolderReader reader = session.openFolder(folders.get(2))) {
                 assertEquals(1, reader.messageCount());
             }
