@@ -7,6 +7,7 @@ import dev.mailferry.core.model.MessageFingerprint;
 import dev.mailferry.core.model.MessageFlags;
 import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.core.spi.ConnectorException;
+import dev.mailferry.core.spi.InMemoryMessage;
 import dev.mailferry.core.spi.SourceConnector;
 import dev.mailferry.core.spi.SourceFolder;
 import dev.mailferry.core.spi.SourceFolderReader;
@@ -18,7 +19,6 @@ import dev.mailferry.core.spi.TargetSession;
 import dev.mailferry.engine.BatchOptions;
 import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.internal.FolderPlanner.PlannedFolder;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
@@ -653,7 +653,7 @@ public final class MailboxSync {
                 }
             } else if (item instanceof Buffered b) {
                 try {
-                    out.append(b.message(), b.message().flags(), new ByteArrayInputStream(b.bytes()), this);
+                    out.append(b.message(), b.message().flags(), new InMemoryMessage(b.bytes()), this);
                 } finally {
                     budget.release(b.message().size());
                 }

@@ -5,6 +5,7 @@ import dev.mailferry.core.model.MessageFlags;
 import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.ConnectorException.Kind;
+import dev.mailferry.core.spi.InMemoryMessage;
 import dev.mailferry.core.spi.TargetFolder;
 import dev.mailferry.core.spi.TargetFolderWriter;
 import jakarta.mail.Flags;
@@ -204,6 +205,12 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
     }
 
     private byte[] readFully(InputStream rawMessage, MessageInfo message) throws ConnectorException {
+        if (rawMessage instanceof InMemoryMessage inMemory) {
+            byte[] all = inMemory.takeAll();
+            if (all != null) {
+                return all; // the engine's copy: no second one
+            }
+        }
         try {
             return rawMessage.readNBytes((int) message.size());
         } catch (IOException e) {
