@@ -19,13 +19,17 @@ public interface MigrationListener {
     }
 
     /**
-     * The mailbox's folders were scanned: this pass will copy {@code messages} messages totalling {@code bytes} bytes
-     * (the base for an ETA).
+     * The mailbox's folders were scanned: this pass copies {@code messages} messages totalling {@code bytes} bytes (the
+     * base for an ETA). A mailbox within the item limit is copied while it is scanned, so this comes once its last folder
+     * is scanned, and the messages copied by then are part of the totals.
      */
     default void mailboxPlanned(String emailAddress, long messages, long bytes) {
     }
 
-    /** Copying of one source folder into {@code target} begins; {@code messages} are to be copied. */
+    /**
+     * Copying of one source folder into {@code target} begins; {@code messages} are to be copied, or -1 when the folder
+     * is copied while it is scanned (its count comes with {@link #folderFinished}).
+     */
     default void folderStarted(String emailAddress, FolderPath source, FolderPath target, long messages) {
     }
 

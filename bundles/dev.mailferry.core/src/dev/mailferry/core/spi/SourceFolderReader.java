@@ -24,6 +24,36 @@ public interface SourceFolderReader extends AutoCloseable {
     void scanMessages(long fromUid, long toUid, MessageConsumer consumer) throws ConnectorException;
 
     /**
+     * Streams the metadata of at most {@code limit} messages with UID at least {@code fromUid}, in increasing UID
+     * order, and returns how many it delivered; 0 when there are none. Lets the engine scan a large folder in steps and
+     * copy each step before it scans the next. Connectors override this to fetch no more than asked.
+     */
+    default int scanSome(long fromUid, int limit, MessageConsumer consumer) throws ConnectorException {
+        final class Enough extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            Enough() {
+                super(null, null, false, false);
+            }
+        }
+        int[] delivered = {0};
+        if (limit <= 0) {
+            return 0;
+        }
+        try {
+            scanMessages(fromUid, Long.MAX_VALUE, message -> {
+                consumer.accept(message);
+                if (++delivered[0] == limit) {
+                    throw new Enough();
+                }
+            });
+        } catch (Enough enough) {
+            // the step is full
+        }
+        return delivered[0];
+    }
+
+    /**
      * Reads the raw bytes of {@code messages} (in the given order) and hands each to {@code handler}. The stream given
      * to the handler holds exactly the message's RFC 822 bytes, unchanged; it is valid only during the call. A message
      * that vanished from the source since it was listed is reported to {@link MessageBodyHandler#vanished}. The

@@ -71,7 +71,8 @@ public final class BatchLog implements MigrationListener, AutoCloseable {
 
     @Override
     public void folderStarted(String email, FolderPath source, FolderPath target, long messages) {
-        line(email + ": folder " + source + " -> " + target + ": " + messages + " messages to copy", false);
+        line(email + ": folder " + source + " -> " + target + ": " + (messages < 0 ? "copying while scanning"
+                : messages + " messages to copy"), false);
     }
 
     @Override

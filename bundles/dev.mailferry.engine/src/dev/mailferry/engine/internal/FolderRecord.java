@@ -15,4 +15,8 @@ import dev.mailferry.core.model.FolderPath;
  */
 public record FolderRecord(long id, String email, FolderPath source, FolderPath target, long uidValidity,
         String checkpoint, int epoch) {
+
+    public FolderRecord withUidValidity(long newUidValidity) {
+        return new FolderRecord(id, email, source, target, newUidValidity, checkpoint, epoch);
+    }
 }

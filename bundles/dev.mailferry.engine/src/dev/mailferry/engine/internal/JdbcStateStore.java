@@ -511,12 +511,12 @@ public final class JdbcStateStore implements StateStore {
                 del.executeUpdate();
             }
             PreparedStatement ins = c.prepareStatement("INSERT INTO scan (folder_id, uid, size, internal_date, message_id,"
-                    + " flags, deleted) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                    + " flags, deleted, skip_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
             return new ScanWriter() {
                 int batched;
 
                 @Override
-                public void add(MessageInfo m) throws StoreException {
+                public void add(MessageInfo m, String skipReason) throws StoreException {
                     try {
                         ins.setLong(1, folderId);
                         ins.setLong(2, m.uid());
@@ -525,11 +525,25 @@ public final class JdbcStateStore implements StateStore {
                         ins.setString(5, truncate(m.messageId(), 2000));
                         ins.setString(6, m.flags().toString());
                         ins.setBoolean(7, m.deleted());
+                        ins.setString(8, skipReason);
                         ins.addBatch();
                         if (++batched == 1000) {
                             ins.executeBatch();
                             batched = 0;
                         }
+                    } catch (SQLException e) {
+                        throw fail("record scanned messages", e);
+                    }
+                }
+
+                @Override
+                public void commit() throws StoreException {
+                    try {
+                        if (batched > 0) {
+                            ins.executeBatch();
+                            batched = 0;
+                        }
+                        c.commit();
                     } catch (SQLException e) {
                         throw fail("record scanned messages", e);
                     }
@@ -568,8 +582,13 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
-    public void planFolderSkips(long folderId, long maxMessageSize) throws StoreException {
-        planSkips("?", folderId, maxMessageSize, Long.MAX_VALUE, "plan the copy of a folder");
+    public void recordFolderSkips(long folderId) throws StoreException {
+        try (Connection c = connect()) {
+            recordSkips(c, "folder_id IN (?)", folderId);
+            c.commit();
+        } catch (SQLException e) {
+            throw fail("record the skips of a folder", e);
+        }
     }
 
     @Override
@@ -588,10 +607,9 @@ public final class JdbcStateStore implements StateStore {
         String inFolders = "folder_id IN (" + folders + ")";
         try (Connection c = connect()) {
             exec(c, "UPDATE scan SET skip_reason = NULL WHERE " + inFolders, arg);
-            exec(c, "UPDATE scan SET skip_reason = 'deleted on the source (flagged \\Deleted, awaiting expunge)'"
-                    + " WHERE " + inFolders + " AND deleted", arg);
+            exec(c, "UPDATE scan SET skip_reason = ? WHERE " + inFolders + " AND deleted", SkipRules.DELETED, arg);
             exec(c, "UPDATE scan SET skip_reason = ? WHERE " + inFolders + " AND skip_reason IS NULL AND size > ?",
-                    "larger than the maximum message size of " + Sizes.human(maxMessageSize), arg, maxMessageSize);
+                    SkipRules.tooLarge(maxMessageSize), arg, maxMessageSize);
             if (maxItems != Long.MAX_VALUE && count(c, "SELECT COUNT(*) FROM scan WHERE " + inFolders
                     + " AND skip_reason IS NULL", arg) > maxItems) {
                 // newest first: rank every eligible message of the mailbox by internal date, copied ones included, and
@@ -602,18 +620,22 @@ public final class JdbcStateStore implements StateStore {
                         "beyond the maximum of " + maxItems + " items per mailbox (the newest are copied)", arg,
                         maxItems);
             }
-            // the skips of this pass replace those of the previous one; already copied messages are never "skipped"
-            exec(c, "DELETE FROM message_map WHERE status = 'S' AND " + inFolders, arg);
-            exec(c, "INSERT INTO message_map (folder_id, uidvalidity, uid, status, target_id, size, internal_date,"
-                    + " message_id, flags, epoch, reason) SELECT s.folder_id, f.uidvalidity, s.uid, 'S', NULL, s.size,"
-                    + " s.internal_date, s.message_id, s.flags, 0, s.skip_reason FROM scan s JOIN folder_state f"
-                    + " ON f.id = s.folder_id WHERE s." + inFolders + " AND s.skip_reason IS NOT NULL AND NOT EXISTS"
-                    + " (SELECT 1 FROM message_map m WHERE m.folder_id = s.folder_id AND m.uidvalidity = f.uidvalidity"
-                    + " AND m.uid = s.uid AND m.status IN ('C', 'F'))", arg);
+            recordSkips(c, inFolders, arg);
             c.commit();
         } catch (SQLException e) {
             throw fail(what, e);
         }
+    }
+
+    /** The skips of this pass replace those of the previous one; already copied messages are never "skipped". */
+    private static void recordSkips(Connection c, String inFolders, Object arg) throws SQLException {
+        exec(c, "DELETE FROM message_map WHERE status = 'S' AND " + inFolders, arg);
+        exec(c, "INSERT INTO message_map (folder_id, uidvalidity, uid, status, target_id, size, internal_date,"
+                + " message_id, flags, epoch, reason) SELECT s.folder_id, f.uidvalidity, s.uid, 'S', NULL, s.size,"
+                + " s.internal_date, s.message_id, s.flags, 0, s.skip_reason FROM scan s JOIN folder_state f"
+                + " ON f.id = s.folder_id WHERE s." + inFolders + " AND s.skip_reason IS NOT NULL AND NOT EXISTS"
+                + " (SELECT 1 FROM message_map m WHERE m.folder_id = s.folder_id AND m.uidvalidity = f.uidvalidity"
+                + " AND m.uid = s.uid AND m.status IN ('C', 'F'))", arg);
     }
 
     private static long count(Connection c, String sql, Object... args) throws SQLException {

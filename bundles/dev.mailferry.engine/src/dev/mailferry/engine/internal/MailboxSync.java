@@ -157,9 +157,9 @@ public final class MailboxSync {
     }
 
     /**
-     * How this pass plans: {@code perFolder} = each lane scans and plans its folders just before copying them
-     * ({@code messageCounts} balance the lanes); otherwise the whole mailbox was scanned and planned first. Per folder,
-     * the mailbox's totals are announced once the last folder is planned.
+     * How this pass plans: {@code perFolder} = each lane scans its folders step by step and copies each step before it
+     * scans the next ({@code messageCounts} balance the lanes); otherwise the whole mailbox was scanned and planned
+     * first. Per folder, the mailbox's totals are announced once the last folder is scanned.
      */
     private final class Planning {
         final boolean perFolder;
@@ -174,23 +174,16 @@ public final class MailboxSync {
             this.foldersLeft = folders;
         }
 
-        /** Scans and plans {@code w} if this pass plans per folder; returns the folder as scanned. */
-        Work prepare(SourceSession source, Work w) throws ConnectorException, StoreException {
-            if (!perFolder) {
-                return w;
-            }
-            Work scanned = scan(source, w);
-            store.planFolderSkips(scanned.record().id(), options.maxMessageSize());
-            long[] totals = store.pendingTotals(scanned.record().id(), scanned.record().uidValidity());
+        /** One folder is planned (in a lane): counts its messages to copy, announces the mailbox's after the last. */
+        void folderPlanned(long folderMessages, long folderBytes) {
             synchronized (this) {
-                messages += totals[0];
-                bytes += totals[1];
+                messages += folderMessages;
+                bytes += folderBytes;
                 if (--foldersLeft > 0) {
-                    return scanned;
+                    return;
                 }
             }
             listener.mailboxPlanned(email, messages, bytes);
-            return scanned;
         }
     }
 
@@ -295,7 +288,7 @@ public final class MailboxSync {
             try (StateStore.ScanWriter scan = store.scanWriter(r.id())) {
                 reader.scanMessages(1, Long.MAX_VALUE, m -> {
                     try {
-                        scan.add(m);
+                        scan.add(m, SkipRules.reason(m, options.maxMessageSize()));
                     } catch (StoreException e) {
                         throw new RecordingFailed(e);
                     }
@@ -312,13 +305,16 @@ public final class MailboxSync {
                         + " fingerprint and are not copied again");
             }
         }
+        markVanished(r, uidValidity);
+        return new Work(w.source(), r.withUidValidity(uidValidity));
+    }
+
+    private void markVanished(FolderRecord r, long uidValidity) throws StoreException {
         long vanished = store.markVanished(r.id(), uidValidity);
         if (vanished > 0) {
             listener.notice(email, vanished + " messages copied earlier from " + r.source()
                     + " are no longer on the source; they stay on the target");
         }
-        return new Work(w.source(), new FolderRecord(r.id(), r.email(), r.source(), r.target(), uidValidity,
-                r.checkpoint(), r.epoch()));
     }
 
     // ------------------------------------------------------------------ copy
@@ -415,7 +411,11 @@ public final class MailboxSync {
                 if (stop() || writer.failure != null) {
                     break;
                 }
-                copyFolder(source, planning.prepare(source, w), queue, writer, budget);
+                if (planning.perFolder) {
+                    copyFolderWhileScanning(source, w, queue, writer, budget, planning);
+                } else {
+                    copyFolder(source, w, queue, writer, budget);
+                }
             }
         } catch (ConnectorException | StoreException | InterruptedException | RuntimeException | Error e) {
             readerFailure = e;
@@ -451,10 +451,88 @@ public final class MailboxSync {
         throw new IllegalStateException(t);
     }
 
-    private void copyFolder(SourceSession source, Work w, BlockingQueue<Item> queue, Writer writer, ByteBudget budget)
-            throws ConnectorException, StoreException, InterruptedException {
+    /**
+     * Scans the folder {@link #PAGE} messages at a time and copies each step before scanning the next, so that the
+     * first appends of a large folder do not wait for its whole scan. A renumbered folder (UIDVALIDITY changed) is
+     * scanned whole first: pairing its messages with those copied before needs all of them.
+     */
+    private void copyFolderWhileScanning(SourceSession source, Work w, BlockingQueue<Item> queue, Writer writer,
+            ByteBudget budget, Planning planning) throws ConnectorException, StoreException, InterruptedException {
         FolderRecord r = w.record();
-        long uidValidity = r.uidValidity();
+        SourceFolderReader reader = source.openFolder(w.source());
+        try {
+            long uidValidity = reader.uidValidity();
+            if (r.uidValidity() != 0 && r.uidValidity() != uidValidity) {
+                reader.close();
+                Work scanned = scan(source, w);
+                store.recordFolderSkips(r.id());
+                long[] totals = store.pendingTotals(r.id(), uidValidity);
+                planning.folderPlanned(totals[0], totals[1]);
+                copyFolder(source, scanned, queue, writer, budget);
+                return;
+            }
+            if (r.uidValidity() == 0) {
+                store.changeUidValidity(r.id(), 0, uidValidity); // first pass: nothing to pair, only remembered
+                r = r.withUidValidity(uidValidity);
+            }
+            listener.folderStarted(email, r.source(), r.target(), -1);
+            queue.put(new OpenFolder(r, false));
+            boolean appending = false;
+            long plannedMessages = 0;
+            long plannedBytes = 0;
+            boolean scannedWhole = false;
+            try (StateStore.ScanWriter scan = store.scanWriter(r.id())) {
+                long after = 0;
+                List<MessageInfo> step = new ArrayList<>(PAGE);
+                while (!stop() && writer.failure == null) {
+                    step.clear();
+                    if (reader.scanSome(after + 1, PAGE, step::add) == 0) {
+                        scannedWhole = true;
+                        break;
+                    }
+                    for (MessageInfo m : step) {
+                        scan.add(m, SkipRules.reason(m, options.maxMessageSize()));
+                    }
+                    scan.commit();
+                    // the scan goes no further than this step, so neither do the pending copies
+                    List<MessageInfo> page = store.pendingCopies(r.id(), uidValidity, after, PAGE);
+                    after = step.get(step.size() - 1).uid();
+                    if (page.isEmpty()) {
+                        continue;
+                    }
+                    for (MessageInfo m : page) {
+                        plannedMessages++;
+                        plannedBytes += m.size();
+                    }
+                    if (!appending) {
+                        queue.put(Item.PREPARE_APPENDS);
+                        appending = true;
+                    }
+                    store.journal(r.id(), uidValidity, page);
+                    reader.readMessages(page, new BodyHandler(queue, writer, budget));
+                }
+            }
+            if (!scannedWhole) {
+                // stopped or failed: what vanished, skips and flag changes are decided by a pass that sees it all
+                queue.put(new CloseFolder(r));
+                return;
+            }
+            markVanished(r, uidValidity);
+            store.recordFolderSkips(r.id());
+            planning.folderPlanned(plannedMessages, plannedBytes);
+            reportSkips(r, uidValidity);
+            List<StateStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
+            if (!flags.isEmpty() && !appending) {
+                queue.put(Item.PREPARE_APPENDS);
+            }
+            queueFlagChanges(r, uidValidity, flags, queue, writer);
+            queue.put(new CloseFolder(r));
+        } finally {
+            reader.close();
+        }
+    }
+
+    private void reportSkips(FolderRecord r, long uidValidity) throws StoreException {
         List<StateStore.SkipRecord> skips = store.skips(r.id(), uidValidity, 0, PAGE);
         while (!skips.isEmpty()) {
             for (StateStore.SkipRecord skip : skips) {
@@ -462,6 +540,23 @@ public final class MailboxSync {
             }
             skips = store.skips(r.id(), uidValidity, skips.get(skips.size() - 1).message().uid(), PAGE);
         }
+    }
+
+    private void queueFlagChanges(FolderRecord r, long uidValidity, List<StateStore.FlagChange> flags,
+            BlockingQueue<Item> queue, Writer writer) throws StoreException, InterruptedException {
+        while (!flags.isEmpty() && !stopped && writer.failure == null) {
+            for (StateStore.FlagChange f : flags) {
+                queue.put(new UpdateFlags(f));
+            }
+            flags = store.flagChanges(r.id(), uidValidity, flags.get(flags.size() - 1).uid(), PAGE);
+        }
+    }
+
+    private void copyFolder(SourceSession source, Work w, BlockingQueue<Item> queue, Writer writer, ByteBudget budget)
+            throws ConnectorException, StoreException, InterruptedException {
+        FolderRecord r = w.record();
+        long uidValidity = r.uidValidity();
+        reportSkips(r, uidValidity);
         List<MessageInfo> page = store.pendingCopies(r.id(), uidValidity, 0, PAGE);
         List<StateStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
         boolean work = !page.isEmpty() || !flags.isEmpty();
@@ -481,12 +576,7 @@ public final class MailboxSync {
                 }
             }
         }
-        while (!flags.isEmpty() && !stopped && writer.failure == null) {
-            for (StateStore.FlagChange f : flags) {
-                queue.put(new UpdateFlags(f));
-            }
-            flags = store.flagChanges(r.id(), uidValidity, flags.get(flags.size() - 1).uid(), PAGE);
-        }
+        queueFlagChanges(r, uidValidity, flags, queue, writer);
         queue.put(new CloseFolder(r));
     }
 
@@ -554,8 +644,14 @@ public final class MailboxSync {
 
     // ------------------------------------------------------------------ writer thread
 
-    private sealed interface Item permits OpenFolder, Buffered, Stream, Vanished, UpdateFlags, CloseFolder, End {
+    private sealed interface Item permits OpenFolder, PrepareAppends, Buffered, Stream, Vanished, UpdateFlags, CloseFolder,
+            End {
         Item END = new End();
+        /** Messages or flag changes follow for the open folder (one opened without work). */
+        Item PREPARE_APPENDS = new PrepareAppends();
+    }
+
+    private record PrepareAppends() implements Item {
     }
 
     private record OpenFolder(FolderRecord record, boolean work) implements Item {
@@ -587,6 +683,7 @@ public final class MailboxSync {
         volatile Throwable failure;
         private StateStore.Recorder recorder;
         private FolderRecord folder;
+        private TargetFolder targetFolder;
         private TargetFolderWriter out;
         private int epoch;
         private long lastCommit = System.nanoTime();
@@ -645,12 +742,12 @@ public final class MailboxSync {
             if (item instanceof OpenFolder o) {
                 closeFolder();
                 folder = o.record();
-                TargetFolder created = target.createFolder(folder.target());
+                targetFolder = target.createFolder(folder.target());
                 if (o.work()) {
-                    out = target.openFolder(created);
-                    // the checkpoint is durable before the first append, so recovery can always ask "what came since"
-                    epoch = store.newCheckpoint(folder.id(), out.checkpoint());
+                    prepareAppends();
                 }
+            } else if (item instanceof PrepareAppends) {
+                prepareAppends();
             } else if (item instanceof Buffered b) {
                 try {
                     out.append(b.message(), b.message().flags(), new InMemoryMessage(b.bytes()), this);
@@ -683,6 +780,14 @@ public final class MailboxSync {
                 }
             } else if (item instanceof CloseFolder) {
                 closeFolder();
+            }
+        }
+
+        private void prepareAppends() throws ConnectorException, StoreException {
+            if (out == null) {
+                out = target.openFolder(targetFolder);
+                // the checkpoint is durable before the first append, so recovery can always ask "what came since"
+                epoch = store.newCheckpoint(folder.id(), out.checkpoint());
             }
         }
 

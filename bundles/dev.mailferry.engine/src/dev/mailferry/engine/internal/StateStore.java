@@ -80,10 +80,10 @@ public interface StateStore extends AutoCloseable {
     void planSkips(String email, long maxMessageSize, long maxItems) throws StoreException;
 
     /**
-     * {@link #planSkips} for one folder, without the item limit: for a mailbox whose message count is within the limit,
-     * so that each folder can be copied as soon as it is scanned.
+     * Records the skips of one folder as its scan decided them (the reasons given to {@link ScanWriter#add}), replacing
+     * its previous skip records: for a mailbox within the item limit, whose folders are planned one by one.
      */
-    void planFolderSkips(long folderId, long maxMessageSize) throws StoreException;
+    void recordFolderSkips(long folderId) throws StoreException;
 
     /** Forgets the skip records of the mailbox's folders other than {@code folderIds} (excluded or gone since). */
     void retainSkips(String email, Collection<Long> folderIds) throws StoreException;
@@ -142,7 +142,11 @@ public interface StateStore extends AutoCloseable {
 
     /** Bulk insert of scanned message metadata; commits on close. */
     interface ScanWriter extends AutoCloseable {
-        void add(MessageInfo message) throws StoreException;
+        /** Adds a scanned message; {@code skipReason} is null for a message to copy. */
+        void add(MessageInfo message, String skipReason) throws StoreException;
+
+        /** Makes what was added so far visible to the other queries (pending copies). */
+        void commit() throws StoreException;
 
         @Override
         void close() throws StoreException;

@@ -94,30 +94,42 @@ final class ImapSourceFolderReader implements SourceFolderReader {
 
     @Override
     public void scanMessages(long fromUid, long toUid, MessageConsumer consumer) throws ConnectorException {
+        scan(fromUid, toUid, Integer.MAX_VALUE, consumer);
+    }
+
+    @Override
+    public int scanSome(long fromUid, int limit, MessageConsumer consumer) throws ConnectorException {
+        return scan(fromUid, Long.MAX_VALUE, limit, consumer);
+    }
+
+    /** FETCHes metadata page by page from the first message at or above {@code fromUid}; returns the count delivered. */
+    private int scan(long fromUid, long toUid, int limit, MessageConsumer consumer) throws ConnectorException {
         long from = Math.max(1, fromUid);
-        if (toUid < from || exists == 0) {
-            return;
+        if (toUid < from || exists == 0 || limit <= 0) {
+            return 0;
         }
+        int delivered = 0;
         long lastDelivered = from - 1;
         int seq = locate(from);
-        while (seq >= 1 && seq <= exists) {
-            int end = (int) Math.min(exists, (long) seq + SCAN_PAGE - 1);
+        while (seq >= 1 && seq <= exists && delivered < limit) {
+            int end = (int) Math.min(exists, (long) seq + Math.min(SCAN_PAGE, limit - delivered) - 1);
             Response[] responses = connection.command("list messages of '" + folder.path() + "'",
                     "FETCH " + seq + ":" + end + " " + MessageItems.METADATA_ITEMS);
             boolean expunged = false;
-            boolean beyondRange = false;
+            boolean done = false;
             for (Response response : responses) {
                 if (response instanceof FetchResponse fetch) {
                     MessageInfo message = MessageItems.toMessageInfo(fetch);
                     if (message == null || message.uid() <= lastDelivered) {
                         continue;
                     }
-                    if (message.uid() > toUid) {
-                        beyondRange = true;
+                    if (message.uid() > toUid || delivered == limit) {
+                        done = true;
                         continue;
                     }
                     consumer.accept(message);
                     lastDelivered = message.uid();
+                    delivered++;
                 } else if (response instanceof IMAPResponse untagged && untagged.isUnTagged()) {
                     if (untagged.keyEquals("EXISTS")) {
                         exists = untagged.getNumber();
@@ -126,12 +138,13 @@ final class ImapSourceFolderReader implements SourceFolderReader {
                     }
                 }
             }
-            if (beyondRange) {
-                return;
+            if (done) {
+                return delivered;
             }
             // Sequence numbers shift when messages are expunged meanwhile: find the next one by UID again.
             seq = expunged ? locate(lastDelivered + 1) : end + 1;
         }
+        return delivered;
     }
 
     /** The sequence number of the first message whose UID is at least {@code uid}; {@code exists + 1} if none. */

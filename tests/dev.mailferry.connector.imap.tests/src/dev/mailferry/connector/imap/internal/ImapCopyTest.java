@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MessageFlags;
@@ -387,6 +388,18 @@ class ImapCopyTest extends ImapConnectorTestBase {
             List<MessageInfo> none = new ArrayList<>();
             reader.scanMessages(all.get(count - 1).uid() + 1, Long.MAX_VALUE, none::add);
             assertEquals(List.of(), none, "past the last UID nothing is listed, not the last message");
+
+            // in steps, as the engine copies a folder while it scans it; a step may cross SCAN_PAGE
+            List<Long> stepped = new ArrayList<>();
+            long after = 0;
+            int steps = 0;
+            for (int n; (n = reader.scanSome(after + 1, 1999, m -> stepped.add(m.uid()))) > 0; steps++) {
+                assertTrue(n <= 1999, "at most the limit: " + n);
+                after = stepped.get(stepped.size() - 1);
+            }
+            assertEquals(all.stream().map(MessageInfo::uid).toList(), stepped);
+            assertEquals((count + 1998) / 1999, steps);
+            assertEquals(0, reader.scanSome(all.get(count - 1).uid() + 1, 10, m -> fail("past the end: " + m)));
         }
     }
 }
