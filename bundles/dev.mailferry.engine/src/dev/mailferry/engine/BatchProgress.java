@@ -16,6 +16,7 @@ public final class BatchProgress implements MigrationListener {
     private final AtomicInteger mailboxesTotal = new AtomicInteger();
     private final AtomicInteger mailboxesDone = new AtomicInteger();
     private final AtomicInteger mailboxesFailed = new AtomicInteger();
+    private final AtomicInteger mailboxesPlanned = new AtomicInteger();
     private final AtomicLong plannedMessages = new AtomicLong();
     private final AtomicLong plannedBytes = new AtomicLong();
     private final AtomicLong copiedMessages = new AtomicLong();
@@ -27,10 +28,13 @@ public final class BatchProgress implements MigrationListener {
     /**
      * Totals at one moment.
      *
+     * @param mailboxesPlanned mailboxes whose totals are in {@code plannedMessages}/{@code plannedBytes}: the others
+     *                         (not started, or copied while scanned) add to them later
      * @param bytesPerSecond average rate since the pass started
      * @param remaining      estimated time left from bytes still to copy and the rate; null while unknown
      */
-    public record Snapshot(int mailboxesTotal, int mailboxesDone, int mailboxesFailed, long plannedMessages,
+    public record Snapshot(int mailboxesTotal, int mailboxesDone, int mailboxesFailed, int mailboxesPlanned,
+            long plannedMessages,
             long plannedBytes, long copiedMessages, long copiedBytes, long skipped, long failed, Duration elapsed,
             double messagesPerSecond, double bytesPerSecond, Duration remaining) {
     }
@@ -42,7 +46,8 @@ public final class BatchProgress implements MigrationListener {
         double rate = bytes / seconds;
         long left = Math.max(0, plannedBytes.get() - bytes);
         Duration remaining = rate > 0 && plannedBytes.get() > 0 ? Duration.ofSeconds((long) Math.ceil(left / rate)) : null;
-        return new Snapshot(mailboxesTotal.get(), mailboxesDone.get(), mailboxesFailed.get(), plannedMessages.get(),
+        return new Snapshot(mailboxesTotal.get(), mailboxesDone.get(), mailboxesFailed.get(), mailboxesPlanned.get(),
+                plannedMessages.get(),
                 plannedBytes.get(), copiedMessages.get(), bytes, skipped.get(), failed.get(), elapsed,
                 copiedMessages.get() / seconds, rate, remaining);
     }
@@ -55,6 +60,7 @@ public final class BatchProgress implements MigrationListener {
 
     @Override
     public void mailboxPlanned(String emailAddress, long messages, long bytes) {
+        mailboxesPlanned.incrementAndGet();
         plannedMessages.addAndGet(messages);
         plannedBytes.addAndGet(bytes);
     }
