@@ -3,25 +3,44 @@ package dev.mailferry.core.spi;
 import java.io.ByteArrayInputStream;
 
 /**
- * A raw message the engine already holds in memory, handed to {@link TargetFolderWriter#append} as a stream. A target
- * that needs the whole message in memory anyway (to group appends) takes the array with {@link #takeAll()} instead of
- * reading a second copy. Nobody changes the array once it is wrapped.
+ * A raw message already in memory, as a stream over part of an array. Whoever receives one may keep its bytes with
+ * {@link #takeAll()} instead of reading a copy: a source hands its fetched bytes to the engine this way, and the engine
+ * hands them to a target that holds messages in memory anyway (to group appends). Nobody changes the array once it is
+ * wrapped, and the giver does not reuse it.
  */
 public final class InMemoryMessage extends ByteArrayInputStream {
 
-    public InMemoryMessage(byte[] bytes) {
-        super(bytes);
+    /** {@code length} bytes of {@code array} from {@code offset}: the message, not a copy of it. */
+    public record Bytes(byte[] array, int offset, int length) {
+
+        public Bytes {
+            if (offset < 0 || length < 0 || offset + length > array.length) {
+                throw new IndexOutOfBoundsException("offset " + offset + ", length " + length + " of " + array.length);
+            }
+        }
+
+        public static Bytes of(byte[] array) {
+            return new Bytes(array, 0, array.length);
+        }
+
+        public InMemoryMessage stream() {
+            return new InMemoryMessage(this);
+        }
     }
 
-    /**
-     * The whole message, and the stream is then at its end; null when part of it was read already (read the rest
-     * instead).
-     */
-    public synchronized byte[] takeAll() {
-        if (pos != 0 || count != buf.length) {
+    private final Bytes bytes;
+
+    public InMemoryMessage(Bytes bytes) {
+        super(bytes.array(), bytes.offset(), bytes.length());
+        this.bytes = bytes;
+    }
+
+    /** The whole message, and the stream is then at its end; null when part of it was read already (read the rest). */
+    public synchronized Bytes takeAll() {
+        if (pos != bytes.offset() || count != bytes.offset() + bytes.length()) {
             return null;
         }
         pos = count;
-        return buf;
+        return bytes;
     }
 }

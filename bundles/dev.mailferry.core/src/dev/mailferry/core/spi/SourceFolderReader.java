@@ -55,7 +55,8 @@ public interface SourceFolderReader extends AutoCloseable {
 
     /**
      * Reads the raw bytes of {@code messages} (in the given order) and hands each to {@code handler}. The stream given
-     * to the handler holds exactly the message's RFC 822 bytes, unchanged; it is valid only during the call. A message
+     * to the handler holds exactly the message's RFC 822 bytes, unchanged; it is valid only during the call, except
+     * that the bytes of an {@link InMemoryMessage} may be kept. A message
      * that vanished from the source since it was listed is reported to {@link MessageBodyHandler#vanished}. The
      * connector keeps at most a bounded number of bytes in memory (a read-ahead window), whatever the message sizes.
      */

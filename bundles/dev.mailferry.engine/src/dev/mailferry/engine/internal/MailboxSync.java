@@ -608,16 +608,16 @@ public final class MailboxSync {
                         throw new ConnectorException(ConnectorException.Kind.CONNECTION,
                                 "Stopped reading: the target failed");
                     }
-                    byte[] bytes;
+                    InMemoryMessage.Bytes bytes;
                     try {
-                        bytes = raw.readAllBytes();
+                        bytes = keepOrRead(raw);
                     } catch (IOException | RuntimeException e) {
                         budget.release(message.size());
                         throw e;
                     }
-                    if (bytes.length != message.size()) {
+                    if (bytes.length() != message.size()) {
                         budget.release(message.size());
-                        throw new IOException("The source delivered " + bytes.length + " bytes for UID " + message.uid()
+                        throw new IOException("The source delivered " + bytes.length() + " bytes for UID " + message.uid()
                                 + " instead of the announced " + message.size());
                     }
                     queue.put(new Buffered(message, bytes));
@@ -629,6 +629,17 @@ public final class MailboxSync {
                 throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Stopped reading: the target failed",
                         e.getCause());
             }
+        }
+
+        /** The source's own bytes when it gives them away (no copy), else a copy read from the stream. */
+        private static InMemoryMessage.Bytes keepOrRead(InputStream raw) throws IOException {
+            if (raw instanceof InMemoryMessage inMemory) {
+                InMemoryMessage.Bytes bytes = inMemory.takeAll();
+                if (bytes != null) {
+                    return bytes;
+                }
+            }
+            return InMemoryMessage.Bytes.of(raw.readAllBytes());
         }
 
         @Override
@@ -657,7 +668,7 @@ public final class MailboxSync {
     private record OpenFolder(FolderRecord record, boolean work) implements Item {
     }
 
-    private record Buffered(MessageInfo message, byte[] bytes) implements Item {
+    private record Buffered(MessageInfo message, InMemoryMessage.Bytes bytes) implements Item {
     }
 
     private record Stream(MessageInfo message, InputStream raw, CompletableFuture<Void> done) implements Item {
@@ -750,7 +761,7 @@ public final class MailboxSync {
                 prepareAppends();
             } else if (item instanceof Buffered b) {
                 try {
-                    out.append(b.message(), b.message().flags(), new InMemoryMessage(b.bytes()), this);
+                    out.append(b.message(), b.message().flags(), b.bytes().stream(), this);
                 } finally {
                     budget.release(b.message().size());
                 }

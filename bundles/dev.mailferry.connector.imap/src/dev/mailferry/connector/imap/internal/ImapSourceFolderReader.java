@@ -3,6 +3,7 @@ package dev.mailferry.connector.imap.internal;
 import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.ConnectorException.Kind;
+import dev.mailferry.core.spi.InMemoryMessage;
 import dev.mailferry.core.spi.SourceFolder;
 import dev.mailferry.core.spi.SourceFolderReader;
 import java.io.IOException;
@@ -211,7 +212,7 @@ final class ImapSourceFolderReader implements SourceFolderReader {
                         MessageInfo exact = body.getCount() == message.size() ? message
                                 : new MessageInfo(message.uid(), body.getCount(), message.internalDate(),
                                         message.flags(), message.messageId(), message.deleted());
-                        try (InputStream in = body.toByteArrayInputStream()) {
+                        try (InputStream in = handOver(body)) {
                             handler.body(exact, in);
                         } catch (IOException e) {
                             throw new ConnectorException(Kind.PROTOCOL, "Could not hand over message UID "
@@ -295,6 +296,11 @@ final class ImapSourceFolderReader implements SourceFolderReader {
         }
     }
 
+    /** The fetched bytes themselves, which the handler may keep: this reader never reuses a response's buffer. */
+    private static InMemoryMessage handOver(ByteArray body) {
+        return new InMemoryMessage.Bytes(body.getBytes(), body.getStart(), body.getCount()).stream();
+    }
+
     private void handOverWhole(MessageInfo message, MessageBodyHandler handler) throws ConnectorException {
         ByteArray body = fetch(List.of(message)).bodies().get(message.uid());
         if (body == null) {
@@ -303,7 +309,7 @@ final class ImapSourceFolderReader implements SourceFolderReader {
         }
         MessageInfo exact = new MessageInfo(message.uid(), body.getCount(), message.internalDate(), message.flags(),
                 message.messageId(), message.deleted());
-        try (InputStream in = body.toByteArrayInputStream()) {
+        try (InputStream in = handOver(body)) {
             handler.body(exact, in);
         } catch (IOException e) {
             throw handOverFailed(message, e);

@@ -75,9 +75,24 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
 
     /** One message of an APPEND; {@code raw} is null when it was streamed and cannot be sent again. */
     private record Queued(MessageInfo message, MessageFlags stored, MessageFlags dropped, AppendListener listener,
-            byte[] raw) {
+            InMemoryMessage.Bytes raw) {
         long heldBytes() {
-            return raw == null ? 0 : raw.length;
+            return raw == null ? 0 : raw.length();
+        }
+
+        /** As an APPEND literal; written again if a refused group is retried one by one. */
+        Literal literal() {
+            return new Literal() {
+                @Override
+                public int size() {
+                    return raw.length();
+                }
+
+                @Override
+                public void writeTo(OutputStream out) throws IOException {
+                    out.write(raw.array(), raw.offset(), raw.length());
+                }
+            };
         }
     }
 
@@ -172,13 +187,13 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
         String doing = "append message UID " + message.uid() + " to '" + folder.path() + "'";
         try {
             if (multiAppend && message.size() <= GROUPED_MESSAGE_LIMIT) {
-                byte[] raw = readFully(rawMessage, message);
-                if (raw.length != message.size()) {
-                    throw new ConnectorException(Kind.PROTOCOL, "Message UID " + message.uid() + " has " + raw.length
+                InMemoryMessage.Bytes raw = readFully(rawMessage, message);
+                if (raw.length() != message.size()) {
+                    throw new ConnectorException(Kind.PROTOCOL, "Message UID " + message.uid() + " has " + raw.length()
                             + " bytes, not the " + message.size() + " announced; nothing appended.");
                 }
                 group.add(new Queued(message, stored, droppedFlags, listener, raw));
-                groupBytes += raw.length;
+                groupBytes += raw.length();
                 if (group.size() >= GROUP_MESSAGES || groupBytes >= GROUP_BYTES) {
                     sendGroup();
                 }
@@ -204,15 +219,15 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
         }
     }
 
-    private byte[] readFully(InputStream rawMessage, MessageInfo message) throws ConnectorException {
+    private InMemoryMessage.Bytes readFully(InputStream rawMessage, MessageInfo message) throws ConnectorException {
         if (rawMessage instanceof InMemoryMessage inMemory) {
-            byte[] all = inMemory.takeAll();
+            InMemoryMessage.Bytes all = inMemory.takeAll();
             if (all != null) {
-                return all; // the engine's copy: no second one
+                return all; // the engine's bytes: no copy
             }
         }
         try {
-            return rawMessage.readNBytes((int) message.size());
+            return InMemoryMessage.Bytes.of(rawMessage.readNBytes((int) message.size()));
         } catch (IOException e) {
             // the source failed; nothing was written, so the target connection is still in step
             throw new ConnectorException(Kind.CONNECTION, "Could not read message UID " + message.uid()
@@ -231,7 +246,7 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
             }
             args.writeString(MessageItems.formatInternalDate(q.message().internalDate()));
             if (i < messages.size() - 1) {
-                args.writeBytes(q.raw());
+                args.writeBytes(q.literal());
             }
         }
         return args;
@@ -249,7 +264,7 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
 
     private void send(List<Queued> messages) throws IOException, ProtocolException {
         Argument args = appendArguments(messages);
-        args.writeBytes(messages.get(messages.size() - 1).raw());
+        args.writeBytes(messages.get(messages.size() - 1).literal());
         pending.put(protocol.writeCommand("APPEND", args), messages);
         for (Queued q : messages) {
             inFlightBytes += q.heldBytes();
