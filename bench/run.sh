@@ -112,7 +112,8 @@ verify_copy() {
     python3 - "$MF_USER_1_MANIFEST" "$dir/target-status.txt" "$MF_TARGET_DELIMITER" <<'PY'
 import sys, urllib.parse, collections
 manifest, status, delimiter = sys.argv[1], sys.argv[2], sys.argv[3]
-expected, deleted = collections.Counter(), collections.Counter()
+MAX_SIZE = 35 * 1024 * 1024  # Mailferry's default maximum message size; mbsync has none
+expected, deleted, too_large = collections.Counter(), collections.Counter(), collections.Counter()
 for line in open(manifest, encoding="utf-8").read().splitlines()[1:]:
     f = line.split("\t")
     if f[0] == "#folder":
@@ -121,6 +122,7 @@ for line in open(manifest, encoding="utf-8").read().splitlines()[1:]:
     name = delimiter.join(urllib.parse.unquote_plus(s) for s in f[0].split("/"))
     expected[name] += 1
     deleted[name] += f[6] == "1"
+    too_large[name] += f[6] != "1" and int(f[3]) > MAX_SIZE
 actual = {}
 for line in open(status, encoding="utf-8"):
     name, _, value = line.rstrip("\n").rpartition(" messages=")
@@ -130,10 +132,11 @@ total = sum(actual.get(n, 0) for n in expected)
 if not missing:
     print(f"OK: all {sum(expected.values())} messages in {len(expected)} folders")
 else:
-    exp_without_deleted = {n: c - deleted[n] for n, c in expected.items()}
-    if all(actual.get(n) == c for n, c in exp_without_deleted.items()):
-        print(f"OK except \\Deleted: {total} of {sum(expected.values())} copied; "
-              f"the {sum(deleted.values())} source messages flagged \\Deleted were not copied")
+    without_skips = {n: c - deleted[n] - too_large[n] for n, c in expected.items()}
+    if all(actual.get(n) == c for n, c in without_skips.items()):
+        over = sum(too_large.values())
+        print(f"OK except skips: {total} of {sum(expected.values())} copied; the {sum(deleted.values())} source messages"
+              f" flagged \\Deleted were not copied" + (f", nor the {over} above 35 MB" if over else ""))
     else:
         print(f"MISMATCH: {total} of {sum(expected.values())} copied; folder (expected, actual): {missing}")
 PY
