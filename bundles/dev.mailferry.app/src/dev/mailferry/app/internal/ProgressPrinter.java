@@ -99,11 +99,11 @@ final class ProgressPrinter implements MigrationListener, AutoCloseable {
             return;
         }
         BatchProgress.Snapshot s = totals.snapshot();
-        // "+": mailboxes not planned yet (not started, or copied while scanned) will add to the total
+        // "+": mailboxes still running and not planned yet (not started, or copied while scanned) will add to the total
         String line = String.format(
                 "%d/%d mailboxes | %,d/%,d%s messages | %.1f MB | %.1f MB/s | %.0f msg/s | ETA %s | %d skipped | %d failed",
                 s.mailboxesDone(), s.mailboxesTotal(), s.copiedMessages(), s.plannedMessages(),
-                s.mailboxesPlanned() < s.mailboxesTotal() ? "+" : "", s.copiedBytes() / 1e6,
+                s.mailboxesPlanned() < s.mailboxesTotal() && s.mailboxesDone() < s.mailboxesTotal() ? "+" : "", s.copiedBytes() / 1e6,
                 s.bytesPerSecond() / 1e6, s.messagesPerSecond(), s.remaining() == null ? "-" : duration(s.remaining()),
                 s.skipped(), s.failed());
         if (terminal) {

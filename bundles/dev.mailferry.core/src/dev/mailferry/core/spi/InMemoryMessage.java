@@ -1,6 +1,8 @@
 package dev.mailferry.core.spi;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * A raw message already in memory, as a stream over part of an array. Whoever receives one may keep its bytes with
@@ -33,6 +35,20 @@ public final class InMemoryMessage extends ByteArrayInputStream {
     public InMemoryMessage(Bytes bytes) {
         super(bytes.array(), bytes.offset(), bytes.length());
         this.bytes = bytes;
+    }
+
+    /**
+     * The rest of {@code raw}: taken without a copy when it is a whole {@code InMemoryMessage}, read into a new array
+     * otherwise.
+     */
+    public static Bytes keepOrRead(InputStream raw) throws IOException {
+        if (raw instanceof InMemoryMessage inMemory) {
+            Bytes bytes = inMemory.takeAll();
+            if (bytes != null) {
+                return bytes;
+            }
+        }
+        return Bytes.of(raw.readAllBytes());
     }
 
     /** The whole message, and the stream is then at its end; null when part of it was read already (read the rest). */

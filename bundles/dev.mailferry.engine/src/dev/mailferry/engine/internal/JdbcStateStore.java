@@ -577,8 +577,24 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
-    public void planSkips(String email, long maxMessageSize, long maxItems) throws StoreException {
-        planSkips(MAILBOX_FOLDERS, key(email), maxMessageSize, maxItems, "plan the copy of " + email);
+    public void planItemLimit(String email, long maxItems) throws StoreException {
+        String mailbox = key(email);
+        String inFolders = "folder_id IN (" + MAILBOX_FOLDERS + ")";
+        try (Connection c = connect()) {
+            if (count(c, "SELECT COUNT(*) FROM scan WHERE " + inFolders + " AND skip_reason IS NULL", mailbox) > maxItems) {
+                // newest first: rank every eligible message of the mailbox by internal date, copied ones included, and
+                // skip the uncopied ones beyond the limit (copied ones stay on the target)
+                exec(c, "UPDATE scan SET skip_reason = ? WHERE (folder_id, uid) IN (SELECT folder_id, uid FROM"
+                        + " (SELECT folder_id, uid, ROW_NUMBER() OVER (ORDER BY internal_date DESC, folder_id, uid DESC) rn"
+                        + " FROM scan WHERE " + inFolders + " AND skip_reason IS NULL) r WHERE rn > ?)",
+                        "beyond the maximum of " + maxItems + " items per mailbox (the newest are copied)", mailbox,
+                        maxItems);
+            }
+            recordSkips(c, inFolders, mailbox);
+            c.commit();
+        } catch (SQLException e) {
+            throw fail("plan the copy of " + email, e);
+        }
     }
 
     @Override
@@ -596,35 +612,6 @@ public final class JdbcStateStore implements StateStore {
         update("forget the skips of folders not copied any more", "DELETE FROM message_map WHERE status = 'S'"
                 + " AND folder_id IN (" + MAILBOX_FOLDERS + ") AND NOT (folder_id = ANY(?))", key(email),
                 folderIds.toArray(new Long[0]));
-    }
-
-    /**
-     * Plans the skips of the folders {@code folder_id IN (folders)} ({@code folders} is a query or a single parameter,
-     * with {@code arg} as its parameter) and replaces their previous skip records.
-     */
-    private void planSkips(String folders, Object arg, long maxMessageSize, long maxItems, String what)
-            throws StoreException {
-        String inFolders = "folder_id IN (" + folders + ")";
-        try (Connection c = connect()) {
-            exec(c, "UPDATE scan SET skip_reason = NULL WHERE " + inFolders, arg);
-            exec(c, "UPDATE scan SET skip_reason = ? WHERE " + inFolders + " AND deleted", SkipRules.DELETED, arg);
-            exec(c, "UPDATE scan SET skip_reason = ? WHERE " + inFolders + " AND skip_reason IS NULL AND size > ?",
-                    SkipRules.tooLarge(maxMessageSize), arg, maxMessageSize);
-            if (maxItems != Long.MAX_VALUE && count(c, "SELECT COUNT(*) FROM scan WHERE " + inFolders
-                    + " AND skip_reason IS NULL", arg) > maxItems) {
-                // newest first: rank every eligible message of the mailbox by internal date, copied ones included, and
-                // skip the uncopied ones beyond the limit (copied ones stay on the target)
-                exec(c, "UPDATE scan SET skip_reason = ? WHERE (folder_id, uid) IN (SELECT folder_id, uid FROM"
-                        + " (SELECT folder_id, uid, ROW_NUMBER() OVER (ORDER BY internal_date DESC, folder_id, uid DESC) rn"
-                        + " FROM scan WHERE " + inFolders + " AND skip_reason IS NULL) r WHERE rn > ?)",
-                        "beyond the maximum of " + maxItems + " items per mailbox (the newest are copied)", arg,
-                        maxItems);
-            }
-            recordSkips(c, inFolders, arg);
-            c.commit();
-        } catch (SQLException e) {
-            throw fail(what, e);
-        }
     }
 
     /** The skips of this pass replace those of the previous one; already copied messages are never "skipped". */

@@ -147,7 +147,7 @@ public final class MailboxSync {
                     }
                     work.set(i, scan(source, work.get(i)));
                 }
-                store.planSkips(email, options.maxMessageSize(), options.maxItemsPerMailbox());
+                store.planItemLimit(email, options.maxItemsPerMailbox());
                 planning = new Planning(false, null, 0);
                 long[] totals = store.pendingTotals(email);
                 listener.mailboxPlanned(email, totals[0], totals[1]);
@@ -610,7 +610,7 @@ public final class MailboxSync {
                     }
                     InMemoryMessage.Bytes bytes;
                     try {
-                        bytes = keepOrRead(raw);
+                        bytes = InMemoryMessage.keepOrRead(raw); // the source's own bytes when it gives them away
                     } catch (IOException | RuntimeException e) {
                         budget.release(message.size());
                         throw e;
@@ -629,17 +629,6 @@ public final class MailboxSync {
                 throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Stopped reading: the target failed",
                         e.getCause());
             }
-        }
-
-        /** The source's own bytes when it gives them away (no copy), else a copy read from the stream. */
-        private static InMemoryMessage.Bytes keepOrRead(InputStream raw) throws IOException {
-            if (raw instanceof InMemoryMessage inMemory) {
-                InMemoryMessage.Bytes bytes = inMemory.takeAll();
-                if (bytes != null) {
-                    return bytes;
-                }
-            }
-            return InMemoryMessage.Bytes.of(raw.readAllBytes());
         }
 
         @Override

@@ -5,12 +5,12 @@ import dev.mailferry.core.model.MessageInfo;
 /** The per-message skip rules and their reasons, as the report shows them (the item limit is decided per mailbox). */
 final class SkipRules {
 
-    static final String DELETED = "deleted on the source (flagged \\Deleted, awaiting expunge)";
+    private static final String DELETED = "deleted on the source (flagged \\Deleted, awaiting expunge)";
 
     private SkipRules() {
     }
 
-    static String tooLarge(long maxMessageSize) {
+    private static String tooLarge(long maxMessageSize) {
         return "larger than the maximum message size of " + Sizes.human(maxMessageSize);
     }
 

@@ -74,10 +74,10 @@ public interface StateStore extends AutoCloseable {
     ScanWriter scanWriter(long folderId) throws StoreException;
 
     /**
-     * Decides the skips of one mailbox from its scanned messages: deleted on the source, larger than
-     * {@code maxMessageSize}, beyond the {@code maxItems} newest. Previous skip records of the mailbox are replaced.
+     * Applies the item limit to a whole scanned mailbox (beyond the {@code maxItems} newest, messages are skipped) and
+     * records its skips, those the scan decided included, replacing the previous skip records of the mailbox.
      */
-    void planSkips(String email, long maxMessageSize, long maxItems) throws StoreException;
+    void planItemLimit(String email, long maxItems) throws StoreException;
 
     /**
      * Records the skips of one folder as its scan decided them (the reasons given to {@link ScanWriter#add}), replacing

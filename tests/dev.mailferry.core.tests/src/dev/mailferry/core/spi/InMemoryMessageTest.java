@@ -40,6 +40,15 @@ class InMemoryMessageTest {
     }
 
     @Test
+    void keepsAWholeInMemoryMessageAndReadsAnyOtherStream() throws Exception {
+        InMemoryMessage.Bytes slice = new InMemoryMessage.Bytes(RESPONSE, 24, 20);
+        assertSame(slice, InMemoryMessage.keepOrRead(slice.stream()));
+        InMemoryMessage.Bytes read = InMemoryMessage.keepOrRead(new java.io.ByteArrayInputStream(RESPONSE, 24, 20));
+        assertEquals(0, read.offset());
+        assertEquals("Subject: x\r\n\r\nbody\r\n", new String(read.array(), StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void aSliceMustLieInsideItsArray() {
         assertThrows(IndexOutOfBoundsException.class, () -> new InMemoryMessage.Bytes(RESPONSE, 40, 20));
     }

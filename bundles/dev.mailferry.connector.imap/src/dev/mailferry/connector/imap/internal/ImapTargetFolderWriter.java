@@ -220,14 +220,8 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
     }
 
     private InMemoryMessage.Bytes readFully(InputStream rawMessage, MessageInfo message) throws ConnectorException {
-        if (rawMessage instanceof InMemoryMessage inMemory) {
-            InMemoryMessage.Bytes all = inMemory.takeAll();
-            if (all != null) {
-                return all; // the engine's bytes: no copy
-            }
-        }
         try {
-            return InMemoryMessage.Bytes.of(rawMessage.readNBytes((int) message.size()));
+            return InMemoryMessage.keepOrRead(rawMessage); // the engine's bytes are taken without a copy
         } catch (IOException e) {
             // the source failed; nothing was written, so the target connection is still in step
             throw new ConnectorException(Kind.CONNECTION, "Could not read message UID " + message.uid()
