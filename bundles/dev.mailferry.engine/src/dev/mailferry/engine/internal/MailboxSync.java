@@ -517,6 +517,9 @@ public final class MailboxSync {
                 queue.put(new CloseFolder(r));
                 return;
             }
+            // the folder's outcomes must be committed before its records are updated as a whole (else the writer's
+            // uncommitted rows and these updates wait for each other's locks)
+            awaitRecorded(queue);
             markVanished(r, uidValidity);
             store.recordFolderSkips(r.id());
             planning.folderPlanned(plannedMessages, plannedBytes);
@@ -529,6 +532,17 @@ public final class MailboxSync {
             queue.put(new CloseFolder(r));
         } finally {
             reader.close();
+        }
+    }
+
+    private static void awaitRecorded(BlockingQueue<Item> queue) throws ConnectorException, InterruptedException {
+        Recorded recorded = new Recorded(new CompletableFuture<>());
+        queue.put(recorded);
+        try {
+            recorded.done().get();
+        } catch (ExecutionException e) {
+            throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Stopped reading: the target failed",
+                    e.getCause());
         }
     }
 
@@ -644,14 +658,18 @@ public final class MailboxSync {
 
     // ------------------------------------------------------------------ writer thread
 
-    private sealed interface Item permits OpenFolder, PrepareAppends, Buffered, Stream, Vanished, UpdateFlags, CloseFolder,
-            End {
+    private sealed interface Item permits OpenFolder, PrepareAppends, Buffered, Stream, Vanished, UpdateFlags, Recorded,
+            CloseFolder, End {
         Item END = new End();
         /** Messages or flag changes follow for the open folder (one opened without work). */
         Item PREPARE_APPENDS = new PrepareAppends();
     }
 
     private record PrepareAppends() implements Item {
+    }
+
+    /** Completed once every message queued before it is appended and its outcome committed. */
+    private record Recorded(CompletableFuture<Void> done) implements Item {
     }
 
     private record OpenFolder(FolderRecord record, boolean work) implements Item {
@@ -732,6 +750,8 @@ public final class MailboxSync {
                 }
                 if (item instanceof Stream s) {
                     s.done().completeExceptionally(t);
+                } else if (item instanceof Recorded r) {
+                    r.done().completeExceptionally(t);
                 } else if (item instanceof End) {
                     return;
                 }
@@ -748,6 +768,17 @@ public final class MailboxSync {
                 }
             } else if (item instanceof PrepareAppends) {
                 prepareAppends();
+            } else if (item instanceof Recorded r) {
+                try {
+                    if (out != null) {
+                        out.flush();
+                    }
+                    commit();
+                    r.done().complete(null);
+                } catch (Throwable t) {
+                    r.done().completeExceptionally(t);
+                    throw t;
+                }
             } else if (item instanceof Buffered b) {
                 try {
                     out.append(b.message(), b.message().flags(), b.bytes().stream(), this);
