@@ -89,17 +89,32 @@ start_environment() {
         MF_MASTER_USER MF_MASTER_PASSWORD MF_CSV MF_MASTER_CSV MF_MESSAGES MF_BYTES \
         MF_USER_1_EMAIL MF_USER_1_SOURCE_USER MF_USER_1_SOURCE_PASSWORD MF_USER_1_TARGET_USER MF_USER_1_TARGET_PASSWORD
     sed -n '1p' "$dir/environment.log"
+    MF_DIR="$dir"
     sync    # the 400 MB just written must not be flushed to disk while the tool is being timed
 }
 
-# Runs "$@" under /usr/bin/time -v; sets ELAPSED (s) and PEAK_RSS_KB.
+# CPU clock ticks used so far by the processes of both Dovecots: each master's own time plus that of its exited
+# children (the imap processes end when the tool logs out).
+dovecot_ticks() {
+    local total=0 conf pid
+    for conf in "$MF_DIR/source/run/master.pid" "$MF_DIR/target/run/master.pid"; do
+        pid="$(cat "$conf" 2>/dev/null)" || continue
+        total=$(( total + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
+    done
+    echo "$total"
+}
+
+# Runs "$@" under /usr/bin/time -v; sets ELAPSED (s), PEAK_RSS_KB, CPU_SECONDS and DOVECOT_CPU_SECONDS.
 measure() {
     local timing="$1"; shift
-    local start end
+    local start end ticks_before
     LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
+    ticks_before="$(dovecot_ticks)"
     start=$(date +%s.%N)
     /usr/bin/time -v -o "$timing" "$@"
     end=$(date +%s.%N)
+    sleep 0.2   # lets the imap processes of the last logout exit and be counted
+    DOVECOT_CPU_SECONDS=$(python3 -c "print(f'{($(dovecot_ticks) - $ticks_before) / $(getconf CLK_TCK):.1f}')")
     ELAPSED=$(python3 -c "print(f'{$end - $start:.2f}')")
     PEAK_RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$timing")
     CPU_SECONDS=$(awk -F': ' '/User time|System time/ {sum += $2} END {printf "%.1f", sum}' "$timing")
@@ -148,8 +163,8 @@ record() { # tool seconds rss_kb verdict
     mb=$(python3 -c "print(f'{$MF_BYTES / 1e6:.1f}')")
     msgs_s=$(python3 -c "print(f'{$MF_MESSAGES / $2:.0f}')")
     mb_s=$(python3 -c "print(f'{$MF_BYTES / 1e6 / $2:.1f}')")
-    RESULTS+=("$(printf '%-10s %8s %9s %9s %9s %8s %7s %11s %6s  %s' "$1" "$MF_MESSAGES" "$mb" "$2" "$msgs_s" "$mb_s" \
-        "$CPU_SECONDS" "$(( $3 / 1024 ))" "$LOAD_BEFORE" "$4")")
+    RESULTS+=("$(printf '%-10s %8s %9s %9s %9s %8s %7s %9s %11s %6s  %s' "$1" "$MF_MESSAGES" "$mb" "$2" "$msgs_s" "$mb_s" \
+        "$CPU_SECONDS" "$DOVECOT_CPU_SECONDS" "$(( $3 / 1024 ))" "$LOAD_BEFORE" "$4")")
 }
 
 run_mbsync() {
@@ -267,8 +282,8 @@ done
 
 echo
 echo "Dovecot -> Dovecot on loopback, $( [ "$TLS" = 1 ] && echo IMAPS || echo 'plain IMAP'), fsync $( [ "$FSYNC" = 1 ] && echo 'on (Dovecot default)' || echo off), seed $SEED, $(nproc) cores"
-printf '%-10s %8s %9s %9s %9s %8s %7s %11s %6s  %s\n' tool messages MB seconds msg/s MB/s 'CPU s' 'peak RSS MB' load verify
+printf '%-10s %8s %9s %9s %9s %8s %7s %9s %11s %6s  %s\n' tool messages MB seconds msg/s MB/s 'CPU s' 'Dovecot s' 'peak RSS MB' load verify
 for line in "${RESULTS[@]}"; do echo "$line"; done
-echo "(CPU s: the tool's own user+system time; load: 1-minute load average when it started. Other processes"
+echo "(CPU s: the tool's own user+system time; Dovecot s: that of both Dovecots while it ran; load: 1-minute load average when it started. Other processes"
 echo " on the machine slow the tools down: compare runs made under similar load.)"
 exit "$FAILED"
