@@ -57,17 +57,21 @@ final class ImapConnection implements AutoCloseable {
     static ImapConnection open(ImapEndpoint endpoint, Credentials credentials) throws ConnectorException {
         String who = endpoint.describeLogin(credentials);
         String secret = credentials.password().reveal();
-        TlsSocketFactory tls;
-        try {
-            tls = new TlsSocketFactory(endpoint.trustedFingerprint());
-        } catch (GeneralSecurityException e) {
-            throw new ConnectorException(Kind.CONFIGURATION, "TLS is not available in this Java runtime: " + e.getMessage(), e);
-        }
+        // A plain-text connection skips the TLS set-up (loading the JDK trust store costs tens of milliseconds).
+        TlsSocketFactory tls = null;
         Properties props = new Properties();
+        if (endpoint.security() != ImapEndpoint.Security.NONE) {
+            try {
+                tls = new TlsSocketFactory(endpoint.trustedFingerprint());
+            } catch (GeneralSecurityException e) {
+                throw new ConnectorException(Kind.CONFIGURATION, "TLS is not available in this Java runtime: "
+                        + e.getMessage(), e);
+            }
+            props.put("mail.imap.ssl.socketFactory", tls);
+        }
         props.put("mail.imap.connectiontimeout", Integer.toString(endpoint.connectTimeoutMillis()));
         props.put("mail.imap.timeout", Integer.toString(endpoint.readTimeoutMillis()));
         props.put("mail.imap.socketFactory", new NoDelaySocketFactory());
-        props.put("mail.imap.ssl.socketFactory", tls);
         // Host names are verified by the JDK during the handshake (see TlsSocketFactory), not again by Angus.
         props.put("mail.imap.ssl.checkserveridentity", "false");
         boolean ssl = endpoint.security() == ImapEndpoint.Security.SSL;
@@ -139,8 +143,8 @@ final class ImapConnection implements AutoCloseable {
 
     /** Describes the transport for "test connection". */
     String describeSecurity() {
-        String session = tls.describeSession();
-        return endpoint.security() == ImapEndpoint.Security.NONE || session == null ? "none (plain text)"
+        String session = tls == null ? null : tls.describeSession();
+        return session == null ? "none (plain text)"
                 : (endpoint.security() == ImapEndpoint.Security.STARTTLS ? "STARTTLS " : "SSL/TLS ") + session;
     }
 
