@@ -104,7 +104,9 @@ public final class MailboxSync {
     }
 
     public void run() throws ConnectorException, StoreException, InterruptedException {
-        try (SourceSession source = openSource(); TargetSession target = openTarget()) {
+        try (Sessions sessions = openSessions()) {
+            SourceSession source = sessions.source();
+            TargetSession target = sessions.target();
             List<SourceFolder> sourceFolders = source.listFolders();
             List<TargetFolder> targetFolders = target.listFolders();
             List<PlannedFolder> plan = FolderPlanner.plan(sourceFolders, targetFolders, options);
@@ -192,6 +194,62 @@ public final class MailboxSync {
             stopped = true;
         }
         return stopped;
+    }
+
+    /** A source and a target session, closed together. */
+    private record Sessions(SourceSession source, TargetSession target) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                target.close();
+            } finally {
+                source.close();
+            }
+        }
+    }
+
+    /**
+     * Opens the source and the target session at the same time: each is a connection and a login of a few round trips.
+     * When both fail, the source's failure is the one reported, as when they were opened one after the other.
+     */
+    private Sessions openSessions() throws ConnectorException, InterruptedException {
+        CompletableFuture<TargetSession> target = new CompletableFuture<>();
+        Thread opener = new Thread(() -> {
+            try {
+                target.complete(openTarget());
+            } catch (Throwable t) {
+                target.completeExceptionally(t);
+            }
+        }, "mailferry-connect-" + email);
+        opener.setDaemon(true);
+        opener.start();
+        SourceSession source;
+        try {
+            source = openSource();
+        } catch (ConnectorException | RuntimeException | Error e) {
+            target.thenAccept(TargetSession::close); // a target that does open is not left logged in
+            throw e;
+        }
+        try {
+            return new Sessions(source, target.get());
+        } catch (ExecutionException e) {
+            source.close();
+            Throwable cause = e.getCause();
+            if (cause instanceof ConnectorException c) {
+                throw c;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+            source.close();
+            target.thenAccept(TargetSession::close);
+            throw e;
+        }
     }
 
     private SourceSession openSource() throws ConnectorException {
@@ -333,8 +391,8 @@ public final class MailboxSync {
         for (int i = 1; i < lanes.size(); i++) {
             List<Work> lane = lanes.get(i);
             Thread t = new Thread(() -> {
-                try (SourceSession s = openSource(); TargetSession tg = openTarget()) {
-                    copyLane(s, tg, lane, planning);
+                try (Sessions sessions = openSessions()) {
+                    copyLane(sessions.source(), sessions.target(), lane, planning);
                 } catch (Throwable e) {
                     failures.add(e);
                 }
