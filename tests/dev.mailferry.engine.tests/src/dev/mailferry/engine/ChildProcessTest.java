@@ -95,7 +95,8 @@ class ChildProcessTest extends DovecotTestBase {
 
     @Test
     void killedProcessResumesWithoutDuplicatesOrGaps() throws Exception {
-        start(1, CorpusSpec.small(21, 600));
+        // 1,600 messages: the INBOX (a third) is large enough to be copied by two lanes side by side
+        start(1, CorpusSpec.small(21, 1600));
         project.createBatch("all", List.of(), BatchOptions.defaults());
         MigrationEngine engine = engineService();
         // the second kill comes early in the resumed run: the first run appended more than it reported (outcomes are

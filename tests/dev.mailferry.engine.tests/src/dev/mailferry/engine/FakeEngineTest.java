@@ -357,6 +357,60 @@ class FakeEngineTest {
         assertFalse(details.contains("<gone@example.com>"), details);
     }
 
+    @Test
+    void largeFolderIsCopiedBySeveralLanesSideBySide() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 1100, 0);
+        // skips in both halves: each is reported once, by whichever part finishes the folder
+        inbox.add(FakeMail.message("gone@example.com", "deleted", 300), BASE, MessageFlags.NONE, true);
+        fill(inbox, "more", 400, 0);
+        inbox.add(FakeMail.message("big@example.com", "big", 30000), BASE, MessageFlags.NONE, false);
+        fill(src.folder(FolderPath.of("Sent"), SpecialUse.SENT), "sent", 60, 1);
+        project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults().withMaxMessageSize(20000));
+        BatchRunResult result = engine.sync(project, "wave1", secrets, events);
+
+        MailboxStatus status = result.mailboxes().get(0);
+        assertEquals(MailboxState.SYNCED, status.state(), status.toString());
+        assertTrue(source.bodyReaders.get(FolderPath.of("INBOX")).size() >= 2, source.bodyReaders.toString());
+        FakeMail.Folder copied = target.mailboxes.get(ALICE).folder("INBOX");
+        assertEquals(1500, copied.snapshot().size());
+        assertEquals(1560, status.copied());
+        assertEquals(List.of("INBOX 1101 deleted on the source (flagged \\Deleted, awaiting expunge)",
+                "INBOX 1502 larger than the maximum message size"), events.skipped.stream()
+                .map(s -> s.replaceAll("(larger than the maximum message size).*", "$1")).sorted().toList());
+        assertEquals(1, events.planned.size(), events.planned.toString());
+        assertTrue(events.planned.get(0).startsWith(ALICE + " 1560 "), events.planned.toString());
+        FolderStatus inboxStatus = project.folderStatus(ALICE).stream()
+                .filter(f -> f.source().equals(FolderPath.of("INBOX"))).findFirst().orElseThrow();
+        assertEquals(1500, inboxStatus.copied(), inboxStatus.toString());
+        assertEquals(2, inboxStatus.skipped(), inboxStatus.toString());
+
+        // the next pass copies only what is new, in either half, and brings changed flags over
+        MessageFlags answered = MessageFlags.of(EnumSet.of(SystemFlag.SEEN, SystemFlag.ANSWERED), List.of("Work"));
+        inbox.setFlags(3, answered);
+        inbox.setFlags(1400, answered);
+        inbox.add(FakeMail.message("new@example.com", "new", 500), BASE, MessageFlags.NONE, false);
+        int appends = target.appends.get();
+        BatchRunResult second = engine.sync(project, "wave1", secrets, events);
+        assertEquals(MailboxState.SYNCED, second.mailboxes().get(0).state(), second.toString());
+        assertEquals(appends + 1, target.appends.get());
+        List<String> expected = new ArrayList<>();
+        for (FakeMail.Message m : inbox.snapshot()) {
+            if (!m.deleted() && m.bytes().length <= 20000) {
+                expected.add(describe(m));
+            }
+        }
+        List<String> actual = new ArrayList<>();
+        for (FakeMail.Message m : copied.snapshot()) {
+            actual.add(describe(m));
+        }
+        Collections.sort(expected);
+        Collections.sort(actual);
+        assertEquals(1501, actual.size());
+        assertEquals(expected, actual);
+    }
+
     static int count(String text, String part) {
         int n = 0;
         for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {

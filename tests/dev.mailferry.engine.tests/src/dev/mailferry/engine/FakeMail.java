@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -171,6 +172,11 @@ final class FakeMail {
             return "Fake source";
         }
 
+        /** Whether readers tell where to split a large folder (as the IMAP connector does). */
+        volatile boolean splitFolders = true;
+        /** The threads that read message bodies, by folder. */
+        final Map<FolderPath, Set<String>> bodyReaders = new ConcurrentHashMap<>();
+
         @Override
         public SourceSession open(Endpoint endpoint, Credentials credentials) throws ConnectorException {
             Mailbox mailbox = login(credentials);
@@ -224,7 +230,22 @@ final class FakeMail {
                 }
 
                 @Override
+                public long[] splitPoints(int parts) {
+                    List<Message> messages = f.snapshot();
+                    if (!splitFolders || parts < 2 || messages.size() < parts) {
+                        return new long[0];
+                    }
+                    long[] points = new long[parts - 1];
+                    for (int i = 1; i < parts; i++) {
+                        points[i - 1] = messages.get(messages.size() * i / parts).uid();
+                    }
+                    return points;
+                }
+
+                @Override
                 public void readMessages(List<MessageInfo> messages, MessageBodyHandler handler) throws ConnectorException {
+                    bodyReaders.computeIfAbsent(f.path, p -> ConcurrentHashMap.newKeySet()).add(Thread.currentThread()
+                            .getName());
                     Map<Long, Message> byUid = new LinkedHashMap<>();
                     for (Message m : f.snapshot()) {
                         byUid.put(m.uid(), m);

@@ -54,6 +54,30 @@ public interface SourceFolderReader extends AutoCloseable {
     }
 
     /**
+     * As {@link #scanSome(long, int, MessageConsumer)}, but only messages whose UID is at most {@code toUid}: one of
+     * several UID ranges of a folder scanned side by side (see {@link #splitPoints}).
+     */
+    default int scanSome(long fromUid, long toUid, int limit, MessageConsumer consumer) throws ConnectorException {
+        int[] delivered = {0};
+        scanSome(fromUid, limit, message -> {
+            if (message.uid() <= toUid) {
+                consumer.accept(message);
+                delivered[0]++;
+            }
+        });
+        return delivered[0];
+    }
+
+    /**
+     * UIDs that cut the folder into {@code parts} runs of about as many messages each, so that several connections can
+     * copy one large folder side by side: ascending, each the first UID of a run after the first one. Empty when the
+     * connector cannot tell cheaply (the folder is then copied by one connection).
+     */
+    default long[] splitPoints(int parts) throws ConnectorException {
+        return new long[0];
+    }
+
+    /**
      * Reads the raw bytes of {@code messages} (in the given order) and hands each to {@code handler}. The stream given
      * to the handler holds exactly the message's RFC 822 bytes, unchanged; it is valid only during the call, except
      * that the bytes of an {@link InMemoryMessage} may be kept. A message

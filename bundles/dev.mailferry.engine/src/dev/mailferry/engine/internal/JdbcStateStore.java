@@ -503,11 +503,13 @@ public final class JdbcStateStore implements StateStore {
     // ---------------------------------------------------------------- scan and plan
 
     @Override
-    public ScanWriter scanWriter(long folderId) throws StoreException {
+    public ScanWriter scanWriter(long folderId, long fromUid, long toUid) throws StoreException {
         try {
             Connection c = connect();
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM scan WHERE folder_id = ?")) {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM scan WHERE folder_id = ? AND uid BETWEEN ? AND ?")) {
                 del.setLong(1, folderId);
+                del.setLong(2, fromUid);
+                del.setLong(3, toUid);
                 del.executeUpdate();
             }
             PreparedStatement ins = c.prepareStatement("INSERT INTO scan (folder_id, uid, size, internal_date, message_id,"
@@ -638,16 +640,18 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
-    public List<MessageInfo> pendingCopies(long folderId, long uidValidity, long afterUid, int limit) throws StoreException {
+    public List<MessageInfo> pendingCopies(long folderId, long uidValidity, long afterUid, long toUid, int limit)
+            throws StoreException {
         String sql = "SELECT s.uid, s.size, s.internal_date, s.message_id, s.flags FROM scan s WHERE s.folder_id = ?"
-                + " AND s.uid > ? AND s.skip_reason IS NULL AND NOT EXISTS (SELECT 1 FROM message_map m"
+                + " AND s.uid > ? AND s.uid <= ? AND s.skip_reason IS NULL AND NOT EXISTS (SELECT 1 FROM message_map m"
                 + " WHERE m.folder_id = s.folder_id AND m.uidvalidity = ? AND m.uid = s.uid AND m.status = 'C')"
                 + " ORDER BY s.uid FETCH FIRST ? ROWS ONLY";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, folderId);
             ps.setLong(2, afterUid);
-            ps.setLong(3, uidValidity);
-            ps.setInt(4, limit);
+            ps.setLong(3, toUid);
+            ps.setLong(4, uidValidity);
+            ps.setInt(5, limit);
             List<MessageInfo> list = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

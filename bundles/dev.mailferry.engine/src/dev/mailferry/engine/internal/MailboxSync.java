@@ -31,6 +31,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -141,6 +142,7 @@ public final class MailboxSync {
                     listener.mailboxPlanned(email, 0, 0);
                     return;
                 }
+                work = splitLargeFolders(source, target, work, counts, messages);
                 planning = new Planning(true, counts, work.size());
             } else {
                 for (int i = 0; i < work.size(); i++) {
@@ -269,7 +271,51 @@ public final class MailboxSync {
     }
 
     /** A source folder with its record; {@code uidValidity} as scanned in this pass. */
-    private record Work(SourceFolder source, FolderRecord record) {
+    private record Work(SourceFolder source, FolderRecord record, Part part) {
+        Work(SourceFolder source, FolderRecord record) {
+            this(source, record, null);
+        }
+    }
+
+    /**
+     * One UID range {@code [fromUid, toUid]} of a large folder that several lanes copy side by side. The parts share
+     * one target checkpoint, taken before any of them appends, so that recovery sees every part's appends.
+     */
+    private static final class Part {
+        final int index;
+        final long fromUid;
+        final long toUid;
+        final SplitFolder folder;
+
+        Part(int index, long fromUid, long toUid, SplitFolder folder) {
+            this.index = index;
+            this.fromUid = fromUid;
+            this.toUid = toUid;
+            this.folder = folder;
+        }
+    }
+
+    /** What the parts of one split folder share: its checkpoint's epoch, and who finishes the folder as a whole. */
+    private static final class SplitFolder {
+        final int epoch;
+        private final AtomicInteger unfinished;
+        private volatile boolean incomplete;
+
+        SplitFolder(int epoch, int parts) {
+            this.epoch = epoch;
+            this.unfinished = new AtomicInteger(parts);
+        }
+
+        /**
+         * Called once by each part when it ends ({@code whole} = scanned to its end); true for the last one to end when
+         * every part was scanned whole: that one finishes the folder (vanished messages, skips, flag changes).
+         */
+        boolean partEnded(boolean whole) {
+            if (!whole) {
+                incomplete = true;
+            }
+            return unfinished.decrementAndGet() == 0 && !incomplete;
+        }
     }
 
     // ------------------------------------------------------------------ crash recovery
@@ -419,14 +465,70 @@ public final class MailboxSync {
      * Groups folders by target folder and spreads the groups over the lanes, biggest first: by messages to copy when
      * the mailbox is planned, by messages to scan when each folder is planned in its lane.
      */
-    private List<List<Work>> partition(List<Work> work, Planning planning) throws StoreException {
-        Map<FolderPath, List<Work>> byTarget = new java.util.LinkedHashMap<>();
-        Map<FolderPath, Long> load = new HashMap<>();
+    /**
+     * Splits each folder holding more than a lane's share of the mailbox into UID ranges copied by several lanes side
+     * by side (a mailbox is often mostly its INBOX): first takes the folder's target checkpoint, which all its parts
+     * share. A renumbered folder is not split (its messages are paired with those copied before as a whole).
+     */
+    private List<Work> splitLargeFolders(SourceSession source, TargetSession target, List<Work> work,
+            Map<Work, Long> counts, long messages) throws ConnectorException, StoreException {
+        if (lanes < 2 || messages == 0) {
+            return work;
+        }
+        List<Work> result = new ArrayList<>();
         for (Work w : work) {
-            byTarget.computeIfAbsent(w.record().target(), t -> new ArrayList<>()).add(w);
+            long count = counts.get(w);
+            int parts = (int) Math.min(Math.min(lanes, count / PAGE),
+                    Math.max(2, Math.round((double) count * lanes / messages)));
+            if (parts < 2 || count * lanes <= messages) {
+                result.add(w);
+                continue;
+            }
+            FolderRecord r = w.record();
+            long[] splits;
+            try (SourceFolderReader reader = source.openFolder(w.source())) {
+                long uidValidity = reader.uidValidity();
+                if (r.uidValidity() != 0 && r.uidValidity() != uidValidity) {
+                    result.add(w);
+                    continue;
+                }
+                splits = reader.splitPoints(parts);
+                if (splits.length == 0) {
+                    result.add(w);
+                    continue;
+                }
+                if (r.uidValidity() == 0) {
+                    store.changeUidValidity(r.id(), 0, uidValidity); // first pass: nothing to pair, only remembered
+                    r = r.withUidValidity(uidValidity);
+                }
+            }
+            int epoch;
+            try (TargetFolderWriter out = target.openFolder(target.createFolder(r.target()))) {
+                epoch = store.newCheckpoint(r.id(), out.checkpoint());
+            }
+            SplitFolder split = new SplitFolder(epoch, splits.length + 1);
+            long from = 1;
+            for (int i = 0; i <= splits.length; i++) {
+                long to = i < splits.length ? splits[i] - 1 : Long.MAX_VALUE;
+                Work part = new Work(w.source(), r, new Part(i, from, to, split));
+                result.add(part);
+                counts.put(part, count / (splits.length + 1));
+                from = to + 1;
+            }
+        }
+        return result;
+    }
+
+    private List<List<Work>> partition(List<Work> work, Planning planning) throws StoreException {
+        // the parts of a split folder share a checkpoint taken for them all, so each can have a lane of its own
+        Map<Object, List<Work>> byTarget = new java.util.LinkedHashMap<>();
+        Map<Object, Long> load = new HashMap<>();
+        for (Work w : work) {
+            Object group = w.part() != null ? w.part() : w.record().target();
+            byTarget.computeIfAbsent(group, t -> new ArrayList<>()).add(w);
             long size = planning.perFolder ? planning.messageCounts.get(w)
                     : store.pendingCount(w.record().id(), w.record().uidValidity());
-            load.merge(w.record().target(), 1 + size, Long::sum);
+            load.merge(group, 1 + size, Long::sum);
         }
         int laneCount = (int) Math.max(1, Math.min(lanes, byTarget.size()));
         List<List<Work>> result = new ArrayList<>();
@@ -434,9 +536,9 @@ public final class MailboxSync {
         for (int i = 0; i < laneCount; i++) {
             result.add(new ArrayList<>());
         }
-        List<FolderPath> targets = new ArrayList<>(byTarget.keySet());
+        List<Object> targets = new ArrayList<>(byTarget.keySet());
         targets.sort((a, b) -> Long.compare(load.get(b), load.get(a)));
-        for (FolderPath t : targets) {
+        for (Object t : targets) {
             int lightest = 0;
             for (int i = 1; i < laneCount; i++) {
                 if (laneLoad[i] < laneLoad[lightest]) {
@@ -517,9 +619,18 @@ public final class MailboxSync {
     private void copyFolderWhileScanning(SourceSession source, Work w, BlockingQueue<Item> queue, Writer writer,
             ByteBudget budget, Planning planning) throws ConnectorException, StoreException, InterruptedException {
         FolderRecord r = w.record();
+        Part part = w.part();
+        long fromUid = part == null ? 1 : part.fromUid;
+        long toUid = part == null ? Long.MAX_VALUE : part.toUid;
         SourceFolderReader reader = source.openFolder(w.source());
         try {
             long uidValidity = reader.uidValidity();
+            if (part != null && r.uidValidity() != uidValidity) {
+                // renumbered since it was split: the next pass pairs it as a whole
+                part.folder.partEnded(false);
+                throw new ConnectorException(ConnectorException.Kind.PROTOCOL, "The source folder " + r.source()
+                        + " was renumbered (UIDVALIDITY changed) during the copy; it is scanned again");
+            }
             if (r.uidValidity() != 0 && r.uidValidity() != uidValidity) {
                 reader.close();
                 Work scanned = scan(source, w);
@@ -533,18 +644,20 @@ public final class MailboxSync {
                 store.changeUidValidity(r.id(), 0, uidValidity); // first pass: nothing to pair, only remembered
                 r = r.withUidValidity(uidValidity);
             }
-            listener.folderStarted(email, r.source(), r.target(), -1);
-            queue.put(new OpenFolder(r, false));
+            if (part == null || part.index == 0) {
+                listener.folderStarted(email, r.source(), r.target(), -1);
+            }
+            queue.put(part == null ? new OpenFolder(r, false) : new OpenFolder(r, false, part.folder.epoch, false));
             boolean appending = false;
             long plannedMessages = 0;
             long plannedBytes = 0;
             boolean scannedWhole = false;
-            try (StateStore.ScanWriter scan = store.scanWriter(r.id())) {
-                long after = 0;
+            try (StateStore.ScanWriter scan = store.scanWriter(r.id(), fromUid, toUid)) {
+                long after = fromUid - 1;
                 List<MessageInfo> step = new ArrayList<>(PAGE);
                 while (!stop() && writer.failure == null) {
                     step.clear();
-                    if (reader.scanSome(after + 1, PAGE, step::add) == 0) {
+                    if (reader.scanSome(after + 1, toUid, PAGE, step::add) == 0) {
                         scannedWhole = true;
                         break;
                     }
@@ -553,8 +666,9 @@ public final class MailboxSync {
                     }
                     scan.commit();
                     // the scan goes no further than this step, so neither do the pending copies
-                    List<MessageInfo> page = store.pendingCopies(r.id(), uidValidity, after, PAGE);
-                    after = step.get(step.size() - 1).uid();
+                    long last = step.get(step.size() - 1).uid();
+                    List<MessageInfo> page = store.pendingCopies(r.id(), uidValidity, after, last, PAGE);
+                    after = last;
                     if (page.isEmpty()) {
                         continue;
                     }
@@ -572,22 +686,29 @@ public final class MailboxSync {
             }
             if (!scannedWhole) {
                 // stopped or failed: what vanished, skips and flag changes are decided by a pass that sees it all
-                queue.put(new CloseFolder(r));
+                if (part != null) {
+                    part.folder.partEnded(false);
+                }
+                queue.put(new CloseFolder(r, part == null));
                 return;
             }
             // the folder's outcomes must be committed before its records are updated as a whole (else the writer's
             // uncommitted rows and these updates wait for each other's locks)
             awaitRecorded(queue);
+            planning.folderPlanned(plannedMessages, plannedBytes);
+            if (part != null && !part.folder.partEnded(true)) {
+                queue.put(new CloseFolder(r, false)); // another part finishes the folder
+                return;
+            }
             markVanished(r, uidValidity);
             store.recordFolderSkips(r.id());
-            planning.folderPlanned(plannedMessages, plannedBytes);
             reportSkips(r, uidValidity);
             List<StateStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
             if (!flags.isEmpty() && !appending) {
                 queue.put(Item.PREPARE_APPENDS);
             }
             queueFlagChanges(r, uidValidity, flags, queue, writer);
-            queue.put(new CloseFolder(r));
+            queue.put(new CloseFolder(r, true));
         } finally {
             reader.close();
         }
@@ -649,7 +770,7 @@ public final class MailboxSync {
             }
         }
         queueFlagChanges(r, uidValidity, flags, queue, writer);
-        queue.put(new CloseFolder(r));
+        queue.put(new CloseFolder(r, true));
     }
 
     /** Hands bodies to the writer: buffered within the budget, or streamed for large messages. */
@@ -730,7 +851,15 @@ public final class MailboxSync {
     private record Recorded(CompletableFuture<Void> done) implements Item {
     }
 
-    private record OpenFolder(FolderRecord record, boolean work) implements Item {
+    /**
+     * {@code epoch}: the checkpoint already taken for this folder (a part of a split folder), else null and the writer
+     * takes one before its first append. {@code announce}: whether closing the folder reports it finished (the parts of
+     * a split folder leave that to the one that finishes the folder).
+     */
+    private record OpenFolder(FolderRecord record, boolean work, Integer epoch, boolean announce) implements Item {
+        OpenFolder(FolderRecord record, boolean work) {
+            this(record, work, null, true);
+        }
     }
 
     private record Buffered(MessageInfo message, InMemoryMessage.Bytes bytes) implements Item {
@@ -745,7 +874,7 @@ public final class MailboxSync {
     private record UpdateFlags(StateStore.FlagChange change) implements Item {
     }
 
-    private record CloseFolder(FolderRecord record) implements Item {
+    private record CloseFolder(FolderRecord record, boolean announce) implements Item {
     }
 
     private record End() implements Item {
@@ -762,6 +891,8 @@ public final class MailboxSync {
         private TargetFolder targetFolder;
         private TargetFolderWriter out;
         private int epoch;
+        private Integer presetEpoch;
+        private boolean announce;
         private long lastCommit = System.nanoTime();
         private final List<Runnable> events = new ArrayList<>();
         private long droppedFlagMessages;
@@ -820,6 +951,8 @@ public final class MailboxSync {
             if (item instanceof OpenFolder o) {
                 closeFolder();
                 folder = o.record();
+                presetEpoch = o.epoch();
+                announce = o.announce();
                 targetFolder = target.createFolder(folder.target());
                 if (o.work()) {
                     prepareAppends();
@@ -867,7 +1000,8 @@ public final class MailboxSync {
                     recorder.flagsSynced(folder.id(), folder.uidValidity(), f.uid(), f.flags());
                     maybeCommit();
                 }
-            } else if (item instanceof CloseFolder) {
+            } else if (item instanceof CloseFolder c) {
+                announce = c.announce();
                 closeFolder();
             }
         }
@@ -876,7 +1010,7 @@ public final class MailboxSync {
             if (out == null) {
                 out = target.openFolder(targetFolder);
                 // the checkpoint is durable before the first append, so recovery can always ask "what came since"
-                epoch = store.newCheckpoint(folder.id(), out.checkpoint());
+                epoch = presetEpoch != null ? presetEpoch : store.newCheckpoint(folder.id(), out.checkpoint());
             }
         }
 
@@ -898,7 +1032,9 @@ public final class MailboxSync {
             }
             FolderRecord done = folder;
             folder = null;
-            listener.folderFinished(email, store.folderStatus(done.id()));
+            if (announce) {
+                listener.folderFinished(email, store.folderStatus(done.id()));
+            }
         }
 
         private void maybeCommit() throws StoreException {

@@ -71,7 +71,16 @@ public interface StateStore extends AutoCloseable {
     long changeUidValidity(long folderId, long oldUidValidity, long newUidValidity) throws StoreException;
 
     // scan
-    ScanWriter scanWriter(long folderId) throws StoreException;
+    /** Records a new scan of the folder, replacing the previous one. */
+    default ScanWriter scanWriter(long folderId) throws StoreException {
+        return scanWriter(folderId, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * Records a new scan of the UIDs {@code [fromUid, toUid]} of the folder, replacing the previous one of that range
+     * only: a folder split into UID ranges is scanned by several lanes at once.
+     */
+    ScanWriter scanWriter(long folderId, long fromUid, long toUid) throws StoreException;
 
     /**
      * Applies the item limit to a whole scanned mailbox (beyond the {@code maxItems} newest, messages are skipped) and
@@ -89,7 +98,14 @@ public interface StateStore extends AutoCloseable {
     void retainSkips(String email, Collection<Long> folderIds) throws StoreException;
 
     /** Messages scanned and neither copied nor skipped, with UID above {@code afterUid}, in UID order. */
-    List<MessageInfo> pendingCopies(long folderId, long uidValidity, long afterUid, int limit) throws StoreException;
+    default List<MessageInfo> pendingCopies(long folderId, long uidValidity, long afterUid, int limit)
+            throws StoreException {
+        return pendingCopies(folderId, uidValidity, afterUid, Long.MAX_VALUE, limit);
+    }
+
+    /** As {@link #pendingCopies(long, long, long, int)}, with UID at most {@code toUid}. */
+    List<MessageInfo> pendingCopies(long folderId, long uidValidity, long afterUid, long toUid, int limit)
+            throws StoreException;
 
     /** Number of messages {@link #pendingCopies} will return for one folder. */
     long pendingCount(long folderId, long uidValidity) throws StoreException;

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.regex.Matcher;
@@ -101,6 +102,35 @@ final class ImapSourceFolderReader implements SourceFolderReader {
     @Override
     public int scanSome(long fromUid, int limit, MessageConsumer consumer) throws ConnectorException {
         return scan(fromUid, Long.MAX_VALUE, limit, consumer);
+    }
+
+    @Override
+    public int scanSome(long fromUid, long toUid, int limit, MessageConsumer consumer) throws ConnectorException {
+        return scan(fromUid, toUid, limit, consumer);
+    }
+
+    /** {@code FETCH n,m,... (UID)} at the message positions that cut the folder into {@code parts} equal runs. */
+    @Override
+    public long[] splitPoints(int parts) throws ConnectorException {
+        if (parts < 2 || exists < parts) {
+            return new long[0];
+        }
+        StringBuilder positions = new StringBuilder();
+        for (int i = 1; i < parts; i++) {
+            positions.append(i > 1 ? "," : "").append((long) exists * i / parts + 1);
+        }
+        Response[] responses = connection.command("split '" + folder.path() + "'", "FETCH " + positions + " (UID)");
+        TreeSet<Long> uids = new TreeSet<>();
+        for (Response response : responses) {
+            if (response instanceof FetchResponse fetch) {
+                UID uid = fetch.getItem(UID.class);
+                if (uid != null) {
+                    uids.add(uid.uid);
+                }
+            }
+        }
+        // a position expunged meanwhile gives no answer: fewer, still ascending, runs
+        return uids.stream().mapToLong(Long::longValue).filter(u -> u > 1).toArray();
     }
 
     /** FETCHes metadata page by page from the first message at or above {@code fromUid}; returns the count delivered. */

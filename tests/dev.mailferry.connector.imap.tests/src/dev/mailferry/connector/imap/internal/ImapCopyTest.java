@@ -400,6 +400,29 @@ class ImapCopyTest extends ImapConnectorTestBase {
             assertEquals(all.stream().map(MessageInfo::uid).toList(), stepped);
             assertEquals((count + 1998) / 1999, steps);
             assertEquals(0, reader.scanSome(all.get(count - 1).uid() + 1, 10, m -> fail("past the end: " + m)));
+
+            // split into three runs of about equal size, each scanned up to the next run's first UID
+            long[] splits = reader.splitPoints(3);
+            assertEquals(2, splits.length);
+            assertEquals(all.get(count / 3).uid(), splits[0]);
+            assertEquals(all.get(count * 2 / 3).uid(), splits[1]);
+            List<Long> parts = new ArrayList<>();
+            long partFrom = 1;
+            for (int i = 0; i <= splits.length; i++) {
+                long partTo = i < splits.length ? splits[i] - 1 : Long.MAX_VALUE;
+                for (long at = partFrom - 1;;) {
+                    List<Long> step = new ArrayList<>();
+                    if (reader.scanSome(at + 1, partTo, 700, m -> step.add(m.uid())) == 0) {
+                        break;
+                    }
+                    assertTrue(step.get(step.size() - 1) <= partTo, "within the run: " + step);
+                    parts.addAll(step);
+                    at = step.get(step.size() - 1);
+                }
+                partFrom = partTo + 1;
+            }
+            assertEquals(all.stream().map(MessageInfo::uid).toList(), parts);
+            assertEquals(0, reader.splitPoints(count + 1).length, "more runs than messages: not split");
         }
     }
 }
