@@ -266,6 +266,44 @@ class FakeEngineTest {
         assertEquals(73, target.appends.get(), "every message appended exactly once over both runs");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {3, 260, 640})
+    void crashWhileTwoLanesCopyOneFolderResumesWithoutGapsOrDuplicates(int crashAfter) throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 700, 0);
+        byte[] twin = FakeMail.message("twin@example.com", "twin", 300);
+        inbox.add(twin, BASE, MessageFlags.NONE, false);
+        inbox.add(twin, BASE, MessageFlags.NONE, false);
+        FakeMail.Folder archive = src.folder(FolderPath.of("Archive"), SpecialUse.NONE);
+        fill(archive, "ar", 20, 2);
+        project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults());
+        engine.setConnectionsPerMailbox(2);
+        AtomicInteger accepted = new AtomicInteger();
+        engine.setPipelineHook(new dev.mailferry.engine.internal.PipelineHook() {
+            @Override
+            public void accepted(String email, FolderPath folder, MessageInfo message) {
+                if (accepted.incrementAndGet() == crashAfter) {
+                    throw new SimulatedCrash();
+                }
+            }
+        });
+        assertThrows(SimulatedCrash.class, () -> engine.sync(project, "wave1", secrets, events));
+        assertTrue(source.bodyReaders.get(FolderPath.of("INBOX")).size() >= 2, source.bodyReaders.toString());
+
+        project.close();
+        project = MigrationProject.open(dir.resolve("project"));
+        engine.setPipelineHook(null);
+        BatchRunResult resumed = engine.sync(project, "wave1", secrets, events);
+
+        assertEquals(BatchState.SYNCED, resumed.state());
+        FakeMail.Mailbox tgt = target.mailboxes.get(ALICE);
+        assertSameMessages(inbox, tgt.folder("INBOX"));
+        assertSameMessages(archive, tgt.folder("Archive"));
+        assertEquals(722, resumed.mailboxes().get(0).copied());
+        assertEquals(722, target.appends.get(), "every message appended exactly once over both runs");
+    }
+
     static final class SimulatedCrash extends Error {
         private static final long serialVersionUID = 1L;
     }

@@ -427,7 +427,9 @@ public final class MailboxSync {
      * Copies the folders over {@code lanes} parallel pipelines (each its own source and target connection, reader and
      * writer thread): one pipeline is bound by the target's round trips, several keep the target server busier. All
      * source folders that go to the same target folder share a lane, so that a target folder's checkpoint only ever
-     * covers appends journaled for it by that lane.
+     * covers appends journaled for it by that lane (recovery pairs arrivals with journal entries by fingerprint, and
+     * without target UIDs two source folders could claim the same arrival). The parts of a split folder are the one
+     * exception: they are one source folder with one checkpoint, so recovery sees them as one.
      */
     private void copy(SourceSession source, TargetSession target, List<Work> work, Planning planning)
             throws ConnectorException, StoreException, InterruptedException {
@@ -475,12 +477,17 @@ public final class MailboxSync {
         if (lanes < 2 || messages == 0) {
             return work;
         }
+        Map<FolderPath, Integer> sourcesPerTarget = new HashMap<>();
+        for (Work w : work) {
+            sourcesPerTarget.merge(w.record().target(), 1, Integer::sum);
+        }
         List<Work> result = new ArrayList<>();
         for (Work w : work) {
             long count = counts.get(w);
             int parts = (int) Math.min(Math.min(lanes, count / PAGE),
                     Math.max(2, Math.round((double) count * lanes / messages)));
-            if (parts < 2 || count * lanes <= messages) {
+            // source folders merged into one target folder keep to one lane (see copy): those are not split
+            if (parts < 2 || count * lanes <= messages || sourcesPerTarget.get(w.record().target()) > 1) {
                 result.add(w);
                 continue;
             }
