@@ -124,7 +124,7 @@ public final class MailboxSync {
             store.clearScan(email);
             // A mailbox within the item limit needs no mailbox-wide ranking: each folder is planned on its own, so its
             // lane copies it as soon as it is scanned while the other lanes still scan theirs.
-            Map<Work, Long> counts = new HashMap<>();
+            Map<Work, Long> counts = new java.util.IdentityHashMap<>(); // each Work is its own key
             long messages = 0;
             for (Work w : work) {
                 long n = source.messageCount(w.source());
