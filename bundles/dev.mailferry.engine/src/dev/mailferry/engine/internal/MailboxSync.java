@@ -214,7 +214,7 @@ public final class MailboxSync {
      * Opens the source and the target session at the same time: each is a connection and a login of a few round trips.
      * When both fail, the source's failure is the one reported, as when they were opened one after the other.
      */
-    private Sessions openSessions() throws ConnectorException, InterruptedException {
+    private Sessions openSessions() throws ConnectorException, StoreException, InterruptedException {
         CompletableFuture<TargetSession> target = new CompletableFuture<>();
         Thread opener = new Thread(() -> {
             try {
@@ -236,17 +236,7 @@ public final class MailboxSync {
             return new Sessions(source, target.get());
         } catch (ExecutionException e) {
             source.close();
-            Throwable cause = e.getCause();
-            if (cause instanceof ConnectorException c) {
-                throw c;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
+            throw rethrow(e.getCause());
         } catch (InterruptedException e) {
             source.close();
             target.thenAccept(TargetSession::close);
@@ -599,7 +589,8 @@ public final class MailboxSync {
         }
     }
 
-    private static void rethrow(Throwable t) throws ConnectorException, StoreException, InterruptedException {
+    /** Throws {@code t} as what it is (declared so that callers can write {@code throw rethrow(t)}). */
+    private static RuntimeException rethrow(Throwable t) throws ConnectorException, StoreException, InterruptedException {
         if (t instanceof ConnectorException e) {
             throw e;
         }
