@@ -297,14 +297,18 @@ public final class MailboxSync {
         }
 
         /**
-         * Called once by each part when it ends ({@code whole} = scanned to its end); true for the last one to end when
-         * every part was scanned whole: that one finishes the folder (vanished messages, skips, flag changes).
+         * Called once by each part when it ends ({@code whole} = scanned to its end); true for the last one to end. When
+         * every part was scanned whole, that one finishes the folder (vanished messages, skips, flag changes).
          */
         boolean partEnded(boolean whole) {
             if (!whole) {
                 incomplete = true;
             }
-            return unfinished.decrementAndGet() == 0 && !incomplete;
+            return unfinished.decrementAndGet() == 0;
+        }
+
+        boolean scannedWhole() {
+            return !incomplete;
         }
     }
 
@@ -684,19 +688,20 @@ public final class MailboxSync {
             }
             if (!scannedWhole) {
                 // stopped or failed: what vanished, skips and flag changes are decided by a pass that sees it all
-                if (part != null) {
-                    part.folder.partEnded(false);
-                }
-                queue.put(new CloseFolder(r, part == null));
+                queue.put(new CloseFolder(r, part == null || part.folder.partEnded(false)));
                 return;
             }
             // the folder's outcomes must be committed before its records are updated as a whole (else the writer's
             // uncommitted rows and these updates wait for each other's locks)
             awaitRecorded(queue);
             planning.folderPlanned(plannedMessages, plannedBytes);
-            if (part != null && !part.folder.partEnded(true)) {
-                queue.put(new CloseFolder(r, false)); // another part finishes the folder
-                return;
+            if (part != null) {
+                boolean last = part.folder.partEnded(true);
+                if (!last || !part.folder.scannedWhole()) {
+                    // the folder as a whole is finished by another part, or (a part stopped early) by the next pass
+                    queue.put(new CloseFolder(r, last));
+                    return;
+                }
             }
             markVanished(r, uidValidity);
             store.recordFolderSkips(r.id());
