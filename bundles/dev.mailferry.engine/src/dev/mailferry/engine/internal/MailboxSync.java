@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -124,7 +125,7 @@ public final class MailboxSync {
             store.clearScan(email);
             // A mailbox within the item limit needs no mailbox-wide ranking: each folder is planned on its own, so its
             // lane copies it as soon as it is scanned while the other lanes still scan theirs.
-            Map<Work, Long> counts = new java.util.IdentityHashMap<>(); // each Work is its own key
+            Map<Work, Long> counts = new IdentityHashMap<>(); // each Work is its own key
             long messages = 0;
             for (Work w : work) {
                 long n = source.messageCount(w.source());
@@ -458,10 +459,6 @@ public final class MailboxSync {
     }
 
     /**
-     * Groups folders by target folder and spreads the groups over the lanes, biggest first: by messages to copy when
-     * the mailbox is planned, by messages to scan when each folder is planned in its lane.
-     */
-    /**
      * Splits each folder holding more than a lane's share of the mailbox into UID ranges copied by several lanes side
      * by side (a mailbox is often mostly its INBOX): first takes the folder's target checkpoint, which all its parts
      * share. A renumbered folder is not split (its messages are paired with those copied before as a whole).
@@ -520,8 +517,12 @@ public final class MailboxSync {
         return result;
     }
 
+    /**
+     * Groups folders by target folder and spreads the groups over the lanes, biggest first: by messages to copy when
+     * the mailbox is planned, by messages to scan when each folder is planned in its lane. Each part of a split folder
+     * is a group of its own: the parts share a checkpoint taken for them all.
+     */
     private List<List<Work>> partition(List<Work> work, Planning planning) throws StoreException {
-        // the parts of a split folder share a checkpoint taken for them all, so each can have a lane of its own
         Map<Object, List<Work>> byTarget = new java.util.LinkedHashMap<>();
         Map<Object, Long> load = new HashMap<>();
         for (Work w : work) {
