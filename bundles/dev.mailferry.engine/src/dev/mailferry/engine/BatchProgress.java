@@ -34,9 +34,8 @@ public final class BatchProgress implements MigrationListener {
      * @param remaining      estimated time left from bytes still to copy and the rate; null while unknown
      */
     public record Snapshot(int mailboxesTotal, int mailboxesDone, int mailboxesFailed, int mailboxesPlanned,
-            long plannedMessages,
-            long plannedBytes, long copiedMessages, long copiedBytes, long skipped, long failed, Duration elapsed,
-            double messagesPerSecond, double bytesPerSecond, Duration remaining) {
+            long plannedMessages, long plannedBytes, long copiedMessages, long copiedBytes, long skipped, long failed,
+            Duration elapsed, double messagesPerSecond, double bytesPerSecond, Duration remaining) {
     }
 
     public Snapshot snapshot() {
@@ -47,9 +46,8 @@ public final class BatchProgress implements MigrationListener {
         long left = Math.max(0, plannedBytes.get() - bytes);
         Duration remaining = rate > 0 && plannedBytes.get() > 0 ? Duration.ofSeconds((long) Math.ceil(left / rate)) : null;
         return new Snapshot(mailboxesTotal.get(), mailboxesDone.get(), mailboxesFailed.get(), mailboxesPlanned.get(),
-                plannedMessages.get(),
-                plannedBytes.get(), copiedMessages.get(), bytes, skipped.get(), failed.get(), elapsed,
-                copiedMessages.get() / seconds, rate, remaining);
+                plannedMessages.get(), plannedBytes.get(), copiedMessages.get(), bytes, skipped.get(), failed.get(),
+                elapsed, copiedMessages.get() / seconds, rate, remaining);
     }
 
     @Override

@@ -100,11 +100,11 @@ final class ProgressPrinter implements MigrationListener, AutoCloseable {
         }
         BatchProgress.Snapshot s = totals.snapshot();
         // "+": mailboxes still running and not planned yet (not started, or copied while scanned) will add to the total
+        boolean totalGrows = s.mailboxesPlanned() < s.mailboxesTotal() && s.mailboxesDone() < s.mailboxesTotal();
         String line = String.format(
                 "%d/%d mailboxes | %,d/%,d%s messages | %.1f MB | %.1f MB/s | %.0f msg/s | ETA %s | %d skipped | %d failed",
-                s.mailboxesDone(), s.mailboxesTotal(), s.copiedMessages(), s.plannedMessages(),
-                s.mailboxesPlanned() < s.mailboxesTotal() && s.mailboxesDone() < s.mailboxesTotal() ? "+" : "", s.copiedBytes() / 1e6,
-                s.bytesPerSecond() / 1e6, s.messagesPerSecond(), s.remaining() == null ? "-" : duration(s.remaining()),
+                s.mailboxesDone(), s.mailboxesTotal(), s.copiedMessages(), s.plannedMessages(), totalGrows ? "+" : "",
+                s.copiedBytes() / 1e6, s.bytesPerSecond() / 1e6, s.messagesPerSecond(), s.remaining() == null ? "-" : duration(s.remaining()),
                 s.skipped(), s.failed());
         if (terminal) {
             out.print("\r" + line + " ".repeat(Math.max(0, lastLineLength - line.length())));

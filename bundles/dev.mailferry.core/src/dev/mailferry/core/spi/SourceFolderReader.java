@@ -24,11 +24,12 @@ public interface SourceFolderReader extends AutoCloseable {
     void scanMessages(long fromUid, long toUid, MessageConsumer consumer) throws ConnectorException;
 
     /**
-     * Streams the metadata of at most {@code limit} messages with UID at least {@code fromUid}, in increasing UID
-     * order, and returns how many it delivered; 0 when there are none. Lets the engine scan a large folder in steps and
-     * copy each step before it scans the next. Connectors override this to fetch no more than asked.
+     * Streams the metadata of at most {@code limit} messages whose UID lies in {@code [fromUid, toUid]}, in increasing
+     * UID order, and returns how many it delivered; 0 when there are none. Lets the engine scan a large folder in steps
+     * and copy each step before it scans the next, and scan the UID ranges of a split folder (see {@link #splitPoints})
+     * side by side. Connectors override this to fetch no more than asked.
      */
-    default int scanSome(long fromUid, int limit, MessageConsumer consumer) throws ConnectorException {
+    default int scanSome(long fromUid, long toUid, int limit, MessageConsumer consumer) throws ConnectorException {
         final class Enough extends RuntimeException {
             private static final long serialVersionUID = 1L;
 
@@ -41,7 +42,7 @@ public interface SourceFolderReader extends AutoCloseable {
             return 0;
         }
         try {
-            scanMessages(fromUid, Long.MAX_VALUE, message -> {
+            scanMessages(fromUid, toUid, message -> {
                 consumer.accept(message);
                 if (++delivered[0] == limit) {
                     throw new Enough();
@@ -50,21 +51,6 @@ public interface SourceFolderReader extends AutoCloseable {
         } catch (Enough enough) {
             // the step is full
         }
-        return delivered[0];
-    }
-
-    /**
-     * As {@link #scanSome(long, int, MessageConsumer)}, but only messages whose UID is at most {@code toUid}: one of
-     * several UID ranges of a folder scanned side by side (see {@link #splitPoints}).
-     */
-    default int scanSome(long fromUid, long toUid, int limit, MessageConsumer consumer) throws ConnectorException {
-        int[] delivered = {0};
-        scanSome(fromUid, limit, message -> {
-            if (message.uid() <= toUid) {
-                consumer.accept(message);
-                delivered[0]++;
-            }
-        });
         return delivered[0];
     }
 

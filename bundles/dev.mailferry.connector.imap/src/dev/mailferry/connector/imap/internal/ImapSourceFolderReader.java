@@ -100,11 +100,6 @@ final class ImapSourceFolderReader implements SourceFolderReader {
     }
 
     @Override
-    public int scanSome(long fromUid, int limit, MessageConsumer consumer) throws ConnectorException {
-        return scan(fromUid, Long.MAX_VALUE, limit, consumer);
-    }
-
-    @Override
     public int scanSome(long fromUid, long toUid, int limit, MessageConsumer consumer) throws ConnectorException {
         return scan(fromUid, toUid, limit, consumer);
     }

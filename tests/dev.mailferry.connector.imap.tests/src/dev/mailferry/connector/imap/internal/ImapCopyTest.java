@@ -393,13 +393,14 @@ class ImapCopyTest extends ImapConnectorTestBase {
             List<Long> stepped = new ArrayList<>();
             long after = 0;
             int steps = 0;
-            for (int n; (n = reader.scanSome(after + 1, 1999, m -> stepped.add(m.uid()))) > 0; steps++) {
+            for (int n; (n = reader.scanSome(after + 1, Long.MAX_VALUE, 1999, m -> stepped.add(m.uid()))) > 0; steps++) {
                 assertTrue(n <= 1999, "at most the limit: " + n);
                 after = stepped.get(stepped.size() - 1);
             }
             assertEquals(all.stream().map(MessageInfo::uid).toList(), stepped);
             assertEquals((count + 1998) / 1999, steps);
-            assertEquals(0, reader.scanSome(all.get(count - 1).uid() + 1, 10, m -> fail("past the end: " + m)));
+            assertEquals(0, reader.scanSome(all.get(count - 1).uid() + 1, Long.MAX_VALUE, 10,
+                    m -> fail("past the end: " + m)));
 
             // split into three runs of about equal size, each scanned up to the next run's first UID
             long[] splits = reader.splitPoints(3);
