@@ -35,7 +35,7 @@ import java.util.UUID;
 public final class MigrationProject implements AutoCloseable {
 
     public static final String PROJECT_FILE = "mailferry-project.properties";
-    public static final String STATE_DB = "state.mv.db";
+    public static final String STATE_DB = JdbcStateStore.FILE_NAME;
 
     private final Path folder;
     private final StateStore store;

@@ -11,7 +11,16 @@ import dev.mailferry.engine.BatchState;
 import dev.mailferry.engine.FolderStatus;
 import dev.mailferry.engine.MailboxState;
 import dev.mailferry.engine.MailboxStatus;
+import java.io.IOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,60 +32,174 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcConnectionPool;
+import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /**
- * {@link StateStore} over JDBC. The SQL is kept to what H2 and PostgreSQL share (MERGE excepted, isolated in
- * {@link #upsertMessage}); the schema is versioned in {@code schema_version}.
+ * {@link StateStore} over JDBC on an embedded SQLite database ({@value #FILE_NAME} in the project folder). The SQL is
+ * kept to what SQLite and PostgreSQL share (upserts are {@code INSERT ... ON CONFLICT ... DO UPDATE}, pages are
+ * {@code LIMIT}); only the schema's id column is SQLite's. The schema is versioned in {@code schema_version}.
+ *
+ * <p>One connection per database and process, used under a lock: SQLite has one writer at a time anyway, and each
+ * statement takes microseconds, so threads queue for the lock instead of for SQLite's file lock (whose busy handler
+ * does not run for a read transaction that wants to write). Work that spans calls (a scan, a recorder) is gathered in
+ * memory and written in one transaction when committed, as it was invisible to other connections until then anyway.
+ * A file lock on {@value #LOCK_FILE_NAME} keeps a second process from opening the project.
  */
 public final class JdbcStateStore implements StateStore {
 
     static final int SCHEMA_VERSION = 1;
 
-    private final DataSource dataSource;
-    private final JdbcConnectionPool pool;
+    /** The database file in the project folder. */
+    public static final String FILE_NAME = "state.db";
 
-    private JdbcStateStore(JdbcConnectionPool pool) {
-        this.pool = pool;
-        this.dataSource = pool;
+    static final String LOCK_FILE_NAME = "state.lock";
+
+    /** Databases open in this process, by folder: stores opened twice on one folder share one. */
+    private static final Map<Path, Database> OPEN = new HashMap<>();
+
+    private final Database db;
+    private boolean closed;
+
+    private JdbcStateStore(Database db) {
+        this.db = db;
+    }
+
+    /** One open database file: its connection, the lock that serialises its use, and the process lock. */
+    private static final class Database {
+        final Path folder;
+        final Connection connection;
+        final ReentrantLock lock = new ReentrantLock();
+        final FileChannel lockChannel;
+        final FileLock fileLock;
+        int users = 1;
+
+        Database(Path folder, Connection connection, FileChannel lockChannel, FileLock fileLock) {
+            this.folder = folder;
+            this.connection = connection;
+            this.lockChannel = lockChannel;
+            this.fileLock = fileLock;
+        }
+
+        void close() {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // every commit is already in the file; closing only lets SQLite fold its write-ahead log back in
+            }
+            closeQuietly(fileLock, lockChannel);
+        }
     }
 
     /**
-     * Opens (creating when missing) the embedded database {@code <folder>/state.mv.db}.
+     * Opens (creating when missing) the embedded database {@code <folder>/state.db}.
      *
-     * <p>H2 writes committed transactions to the file in the background (within its write delay) and in commit order,
-     * so a killed process loses at most the newest commits, never an older one. Only two writes must reach the file
-     * before the engine goes on: the journal entries and the target checkpoint, both before the appends they cover;
-     * those are followed by a {@code CHECKPOINT} ({@link #makeDurable}). Every other write may be lost in a crash
-     * without harm: a lost outcome takes its journal entry's removal with it (same transaction), so recovery finds the
-     * message on the target; scans and plans are redone by every pass.
+     * <p>The database runs in write-ahead-log mode: a commit is in the log file (written, not yet synced) when
+     * {@code commit()} returns, so a killed process loses nothing it committed. Only two writes must survive a crash of
+     * the machine itself before the engine goes on: the journal entries and the target checkpoint, both before the
+     * appends they cover; those are followed by a sync of the log ({@link #makeDurable}). Every other write may be lost
+     * in such a crash without harm: a lost outcome takes its journal entry's removal with it (same transaction), so
+     * recovery finds the message on the target; scans and plans are redone by every pass.
      */
     public static JdbcStateStore openEmbedded(Path folder) throws StoreException {
-        String url = "jdbc:h2:file:" + folder.toAbsolutePath().resolve("state") + ";DB_CLOSE_ON_EXIT=FALSE";
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "mailferry", "");
-        pool.setMaxConnections(64);
-        JdbcStateStore store = new JdbcStateStore(pool);
-        try {
-            store.migrate();
-        } catch (StoreException e) {
-            pool.dispose();
-            if (e.getCause() instanceof SQLException sql && sql.getErrorCode() == org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1) {
-                throw new StoreException("The project in " + folder + " is open in another Mailferry process (its"
-                        + " state database is locked); wait for that process to finish", sql);
+        Path key = folder.toAbsolutePath().normalize();
+        synchronized (OPEN) {
+            Database open = OPEN.get(key);
+            if (open != null) {
+                open.users++;
+                return new JdbcStateStore(open);
             }
-            throw e;
+            Database db = openDatabase(key);
+            JdbcStateStore store = new JdbcStateStore(db);
+            try {
+                store.migrate();
+            } catch (StoreException e) {
+                db.close();
+                throw e;
+            }
+            OPEN.put(key, db);
+            return store;
         }
-        return store;
     }
 
+    private static Database openDatabase(Path folder) throws StoreException {
+        FileChannel lockChannel = null;
+        try {
+            lockChannel = FileChannel.open(folder.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock fileLock;
+            try {
+                fileLock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                fileLock = null;
+            }
+            if (fileLock == null) {
+                throw new StoreException("The project in " + folder + " is open in another Mailferry process (its"
+                        + " state database is locked); wait for that process to finish", null);
+            }
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            config.setBusyTimeout(10_000);
+            SQLiteDataSource source = new SQLiteDataSource(config);
+            source.setUrl("jdbc:sqlite:" + folder.resolve(FILE_NAME));
+            Connection connection = source.getConnection();
+            connection.setAutoCommit(false);
+            return new Database(folder, connection, lockChannel, fileLock);
+        } catch (IOException | SQLException e) {
+            closeQuietly(lockChannel);
+            throw new StoreException("Could not open the project's state database in " + folder + ": " + e.getMessage(),
+                    e);
+        } catch (StoreException e) {
+            closeQuietly(lockChannel);
+            throw e;
+        }
+    }
+
+    /**
+     * The database's connection, for this thread alone until closed: closing rolls back what was not committed and
+     * lets the next thread in.
+     */
     private Connection connect() throws SQLException {
-        Connection c = dataSource.getConnection();
-        c.setAutoCommit(false);
-        return c;
+        if (closed) {
+            throw new SQLException("The state store is closed");
+        }
+        db.lock.lock();
+        Connection real = db.connection;
+        InvocationHandler handler = new InvocationHandler() {
+            private boolean released;
+
+            @Override
+            public Object invoke(Object proxy, java.lang.reflect.Method method, Object[] args) throws Throwable {
+                if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                    if (!released) {
+                        released = true;
+                        try {
+                            real.rollback();
+                        } finally {
+                            db.lock.unlock();
+                        }
+                    }
+                    return null;
+                }
+                if (released) {
+                    throw new SQLException("The connection was given back");
+                }
+                try {
+                    return method.invoke(real, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            }
+        };
+        return (Connection) Proxy.newProxyInstance(JdbcStateStore.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, handler);
     }
 
     private void migrate() throws StoreException {
@@ -112,7 +235,7 @@ public final class JdbcStateStore implements StateStore {
         "CREATE TABLE batch_mailbox (batch VARCHAR(200) NOT NULL, email VARCHAR(320) NOT NULL, state VARCHAR(20) NOT NULL,"
                 + " last_pass_copied BIGINT NOT NULL, last_pass_ms BIGINT NOT NULL, last_error VARCHAR(4000),"
                 + " last_sync_end TIMESTAMP, PRIMARY KEY (batch, email))",
-        "CREATE TABLE folder_state (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, email VARCHAR(320) NOT NULL,"
+        "CREATE TABLE folder_state (id INTEGER PRIMARY KEY, email VARCHAR(320) NOT NULL,"
                 + " source_path VARCHAR(4000) NOT NULL, target_path VARCHAR(4000) NOT NULL, uidvalidity BIGINT NOT NULL,"
                 + " checkpoint VARCHAR(400), epoch INT NOT NULL, note VARCHAR(4000), UNIQUE (email, source_path))",
         // status: C copied, S skipped, F failed, V copied but since vanished from the source
@@ -131,10 +254,18 @@ public final class JdbcStateStore implements StateStore {
         "CREATE INDEX scan_date ON scan (internal_date)",
     };
 
-    /** Writes every commit so far to the file (see {@link #openEmbedded}). */
-    private static void makeDurable(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("CHECKPOINT");
+    /**
+     * Syncs every commit so far to the disk (see {@link #openEmbedded}): they are all in the write-ahead log, which SQLite
+     * itself syncs only when it folds the log back into the database.
+     */
+    private void makeDurable() throws SQLException {
+        Path log = db.folder.resolve(FILE_NAME + "-wal");
+        try (FileChannel channel = FileChannel.open(log, StandardOpenOption.READ)) {
+            channel.force(false);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no log: every commit is already in the database file, which SQLite synced when it folded the log in
+        } catch (IOException e) {
+            throw new SQLException("Could not sync " + log + ": " + e.getMessage(), e);
         }
     }
 
@@ -172,7 +303,7 @@ public final class JdbcStateStore implements StateStore {
                 ins.executeUpdate();
             }
             c.commit();
-            makeDurable(c);
+            makeDurable();
         } catch (SQLException e) {
             throw fail("store mailboxes", e);
         }
@@ -228,7 +359,7 @@ public final class JdbcStateStore implements StateStore {
                 m.executeUpdate();
             }
             c.commit();
-            makeDurable(c);
+            makeDurable();
         } catch (SQLException e) {
             throw fail("create batch " + name, e);
         }
@@ -287,7 +418,7 @@ public final class JdbcStateStore implements StateStore {
             exec(c, "UPDATE batch SET state = ?, last_sync_end = ?, passes = passes + 1 WHERE name = ?", state.name(),
                     ts(end), name);
             c.commit();
-            makeDurable(c);
+            makeDurable();
         } catch (SQLException e) {
             throw fail("record the end of batch " + name, e);
         }
@@ -430,7 +561,7 @@ public final class JdbcStateStore implements StateStore {
                 epoch = rs.getInt(1);
             }
             c.commit();
-            makeDurable(c);
+            makeDurable();
             return epoch;
         } catch (SQLException e) {
             throw fail("record a target checkpoint", e);
@@ -503,72 +634,61 @@ public final class JdbcStateStore implements StateStore {
     // ---------------------------------------------------------------- scan and plan
 
     @Override
-    public ScanWriter scanWriter(long folderId, long fromUid, long toUid) throws StoreException {
-        try {
-            Connection c = connect();
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM scan WHERE folder_id = ? AND uid BETWEEN ? AND ?")) {
-                del.setLong(1, folderId);
-                del.setLong(2, fromUid);
-                del.setLong(3, toUid);
-                del.executeUpdate();
+    public ScanWriter scanWriter(long folderId, long fromUid, long toUid) {
+        return new ScanWriter() {
+            /** Scanned rows not yet written: at most {@link #SCAN_ROWS_PER_WRITE}. */
+            private final List<Object[]> rows = new ArrayList<>();
+            private boolean previousScanDeleted;
+
+            @Override
+            public void add(MessageInfo m, String skipReason) throws StoreException {
+                rows.add(new Object[] {m, skipReason});
+                if (rows.size() >= SCAN_ROWS_PER_WRITE) {
+                    commit();
+                }
             }
-            PreparedStatement ins = c.prepareStatement("INSERT INTO scan (folder_id, uid, size, internal_date, message_id,"
-                    + " flags, deleted, skip_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-            return new ScanWriter() {
-                int batched;
 
-                @Override
-                public void add(MessageInfo m, String skipReason) throws StoreException {
-                    try {
-                        ins.setLong(1, folderId);
-                        ins.setLong(2, m.uid());
-                        ins.setLong(3, m.size());
-                        ins.setLong(4, m.internalDate().getEpochSecond());
-                        ins.setString(5, truncate(m.messageId(), 2000));
-                        ins.setString(6, m.flags().toString());
-                        ins.setBoolean(7, m.deleted());
-                        ins.setString(8, skipReason);
-                        ins.addBatch();
-                        if (++batched == 1000) {
-                            ins.executeBatch();
-                            batched = 0;
-                        }
-                    } catch (SQLException e) {
-                        throw fail("record scanned messages", e);
-                    }
+            @Override
+            public void commit() throws StoreException {
+                if (previousScanDeleted && rows.isEmpty()) {
+                    return;
                 }
+                try (Connection c = connect()) {
+                    if (!previousScanDeleted) {
+                        exec(c, "DELETE FROM scan WHERE folder_id = ? AND uid BETWEEN ? AND ?", folderId, fromUid, toUid);
+                    }
+                    try (PreparedStatement ins = c.prepareStatement("INSERT INTO scan (folder_id, uid, size,"
+                            + " internal_date, message_id, flags, deleted, skip_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        for (Object[] row : rows) {
+                            MessageInfo m = (MessageInfo) row[0];
+                            ins.setLong(1, folderId);
+                            ins.setLong(2, m.uid());
+                            ins.setLong(3, m.size());
+                            ins.setLong(4, m.internalDate().getEpochSecond());
+                            ins.setString(5, truncate(m.messageId(), 2000));
+                            ins.setString(6, m.flags().toString());
+                            ins.setBoolean(7, m.deleted());
+                            ins.setString(8, (String) row[1]);
+                            ins.executeUpdate();
+                        }
+                    }
+                    c.commit();
+                    previousScanDeleted = true;
+                    rows.clear();
+                } catch (SQLException e) {
+                    throw fail("record scanned messages", e);
+                }
+            }
 
-                @Override
-                public void commit() throws StoreException {
-                    try {
-                        if (batched > 0) {
-                            ins.executeBatch();
-                            batched = 0;
-                        }
-                        c.commit();
-                    } catch (SQLException e) {
-                        throw fail("record scanned messages", e);
-                    }
-                }
-
-                @Override
-                public void close() throws StoreException {
-                    try {
-                        if (batched > 0) {
-                            ins.executeBatch();
-                        }
-                        c.commit();
-                    } catch (SQLException e) {
-                        throw fail("record scanned messages", e);
-                    } finally {
-                        closeQuietly(ins, c);
-                    }
-                }
-            };
-        } catch (SQLException e) {
-            throw fail("prepare the folder scan", e);
-        }
+            @Override
+            public void close() throws StoreException {
+                commit();
+            }
+        };
     }
+
+    /** Scanned rows gathered before they are written (a bound on memory, whatever the folder's size). */
+    static final int SCAN_ROWS_PER_WRITE = 1000;
 
     private static final String MAILBOX_FOLDERS = "SELECT id FROM folder_state WHERE email = ?";
 
@@ -611,9 +731,12 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public void retainSkips(String email, Collection<Long> folderIds) throws StoreException {
+        List<Object> args = new ArrayList<>();
+        args.add(key(email));
+        args.addAll(folderIds);
+        String kept = folderIds.isEmpty() ? "" : " AND folder_id NOT IN (" + "?, ".repeat(folderIds.size() - 1) + "?)";
         update("forget the skips of folders not copied any more", "DELETE FROM message_map WHERE status = 'S'"
-                + " AND folder_id IN (" + MAILBOX_FOLDERS + ") AND NOT (folder_id = ANY(?))", key(email),
-                folderIds.toArray(new Long[0]));
+                + " AND folder_id IN (" + MAILBOX_FOLDERS + ")" + kept, args.toArray());
     }
 
     /** The skips of this pass replace those of the previous one; already copied messages are never "skipped". */
@@ -645,7 +768,7 @@ public final class JdbcStateStore implements StateStore {
         String sql = "SELECT s.uid, s.size, s.internal_date, s.message_id, s.flags FROM scan s WHERE s.folder_id = ?"
                 + " AND s.uid > ? AND s.uid <= ? AND s.skip_reason IS NULL AND NOT EXISTS (SELECT 1 FROM message_map m"
                 + " WHERE m.folder_id = s.folder_id AND m.uidvalidity = ? AND m.uid = s.uid AND m.status = 'C')"
-                + " ORDER BY s.uid FETCH FIRST ? ROWS ONLY";
+                + " ORDER BY s.uid LIMIT ?";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, folderId);
             ps.setLong(2, afterUid);
@@ -712,7 +835,7 @@ public final class JdbcStateStore implements StateStore {
     public List<FlagChange> flagChanges(long folderId, long uidValidity, long afterUid, int limit) throws StoreException {
         String sql = "SELECT s.uid, m.target_id, s.flags FROM scan s JOIN message_map m ON m.folder_id = s.folder_id"
                 + " AND m.uidvalidity = ? AND m.uid = s.uid WHERE s.folder_id = ? AND s.uid > ? AND m.status = 'C'"
-                + " AND m.flags <> s.flags ORDER BY s.uid FETCH FIRST ? ROWS ONLY";
+                + " AND m.flags <> s.flags ORDER BY s.uid LIMIT ?";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, uidValidity);
             ps.setLong(2, folderId);
@@ -734,12 +857,12 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public long markVanished(long folderId, long uidValidity) throws StoreException {
         try (Connection c = connect()) {
-            long n = exec(c, "UPDATE message_map m SET status = 'V' WHERE folder_id = ? AND uidvalidity = ?"
-                    + " AND status = 'C' AND NOT EXISTS (SELECT 1 FROM scan s WHERE s.folder_id = m.folder_id"
-                    + " AND s.uid = m.uid)", folderId, uidValidity);
+            long n = exec(c, "UPDATE message_map SET status = 'V' WHERE folder_id = ? AND uidvalidity = ?"
+                    + " AND status = 'C' AND NOT EXISTS (SELECT 1 FROM scan s WHERE s.folder_id = message_map.folder_id"
+                    + " AND s.uid = message_map.uid)", folderId, uidValidity);
             // failures of messages no longer on the source are moot
-            exec(c, "DELETE FROM message_map m WHERE folder_id = ? AND uidvalidity = ? AND status = 'F' AND NOT EXISTS"
-                    + " (SELECT 1 FROM scan s WHERE s.folder_id = m.folder_id AND s.uid = m.uid)", folderId, uidValidity);
+            exec(c, "DELETE FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status = 'F' AND NOT EXISTS"
+                    + " (SELECT 1 FROM scan s WHERE s.folder_id = message_map.folder_id AND s.uid = message_map.uid)", folderId, uidValidity);
             c.commit();
             return n;
         } catch (SQLException e) {
@@ -750,7 +873,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public List<SkipRecord> skips(long folderId, long uidValidity, long afterUid, int limit) throws StoreException {
         String sql = "SELECT uid, size, internal_date, message_id, flags, reason FROM message_map WHERE folder_id = ?"
-                + " AND uidvalidity = ? AND status = 'S' AND uid > ? ORDER BY uid FETCH FIRST ? ROWS ONLY";
+                + " AND uidvalidity = ? AND status = 'S' AND uid > ? ORDER BY uid LIMIT ?";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, folderId);
             ps.setLong(2, uidValidity);
@@ -775,9 +898,10 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public void journal(long folderId, long uidValidity, List<MessageInfo> messages) throws StoreException {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("MERGE INTO journal (folder_id,"
-                + " uidvalidity, uid, size, internal_date, message_id, flags) KEY (folder_id, uidvalidity, uid)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO journal (folder_id,"
+                + " uidvalidity, uid, size, internal_date, message_id, flags) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (folder_id, uidvalidity, uid) DO UPDATE SET size = excluded.size,"
+                + " internal_date = excluded.internal_date, message_id = excluded.message_id, flags = excluded.flags")) {
             for (MessageInfo m : messages) {
                 ps.setLong(1, folderId);
                 ps.setLong(2, uidValidity);
@@ -790,7 +914,7 @@ public final class JdbcStateStore implements StateStore {
             }
             ps.executeBatch();
             c.commit();
-            makeDurable(c);
+            makeDurable();
         } catch (SQLException e) {
             throw fail("journal messages before appending them", e);
         }
@@ -871,34 +995,28 @@ public final class JdbcStateStore implements StateStore {
     // ---------------------------------------------------------------- recording
 
     @Override
-    public Recorder recorder() throws StoreException {
-        try {
-            return new JdbcRecorder(connect());
-        } catch (SQLException e) {
-            throw fail("open a recorder", e);
-        }
+    public Recorder recorder() {
+        return new JdbcRecorder();
     }
 
-    private static final class JdbcRecorder implements Recorder {
-        private final Connection c;
-        private final PreparedStatement upsert;
-        private final PreparedStatement unjournal;
-        private final PreparedStatement flags;
-        private int pending;
+    /** One outcome waiting for the recorder's commit, written with the recorder's statements. */
+    @FunctionalInterface
+    private interface PendingWrite {
+        void write(RecorderStatements statements) throws SQLException;
+    }
 
-        JdbcRecorder(Connection c) throws SQLException {
-            this.c = c;
-            this.upsert = c.prepareStatement("MERGE INTO message_map (folder_id, uidvalidity, uid, status, target_id, size,"
-                    + " internal_date, message_id, flags, epoch, reason) KEY (folder_id, uidvalidity, uid)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            this.unjournal = c.prepareStatement("DELETE FROM journal WHERE folder_id = ? AND uidvalidity = ? AND uid = ?");
-            this.flags = c.prepareStatement("UPDATE message_map SET flags = ? WHERE folder_id = ? AND uidvalidity = ?"
-                    + " AND uid = ?");
-        }
+    /** The statements a recorder's commit writes with, prepared once per commit. */
+    private record RecorderStatements(PreparedStatement upsert, PreparedStatement unjournal, PreparedStatement flags) {
+    }
+
+    /** Gathers outcomes in memory and writes them in one transaction on {@link #commit()}. */
+    private final class JdbcRecorder implements Recorder {
+        private final List<PendingWrite> pending = new ArrayList<>();
 
         private void upsertMessage(long folderId, long uidValidity, MessageInfo m, String status, String targetId,
-                int epoch, String reason) throws StoreException {
-            try {
+                int epoch, String reason) {
+            pending.add(s -> {
+                PreparedStatement upsert = s.upsert();
                 upsert.setLong(1, folderId);
                 upsert.setLong(2, uidValidity);
                 upsert.setLong(3, m.uid());
@@ -915,65 +1033,76 @@ public final class JdbcStateStore implements StateStore {
                 upsert.setInt(10, epoch);
                 upsert.setString(11, truncate(reason, 4000));
                 upsert.executeUpdate();
-                unjournal(folderId, uidValidity, m.uid());
-            } catch (SQLException e) {
-                throw fail("record a message", e);
-            }
+                deleteJournalEntry(s, folderId, uidValidity, m.uid());
+            });
         }
 
         @Override
-        public void copied(long folderId, long uidValidity, MessageInfo message, String targetId, int epoch)
-                throws StoreException {
+        public void copied(long folderId, long uidValidity, MessageInfo message, String targetId, int epoch) {
             upsertMessage(folderId, uidValidity, message, COPIED, targetId, epoch, null);
         }
 
         @Override
-        public void failed(long folderId, long uidValidity, MessageInfo message, String reason) throws StoreException {
+        public void failed(long folderId, long uidValidity, MessageInfo message, String reason) {
             upsertMessage(folderId, uidValidity, message, FAILED, null, 0, reason);
         }
 
         @Override
-        public void skipped(long folderId, long uidValidity, MessageInfo message, String reason) throws StoreException {
+        public void skipped(long folderId, long uidValidity, MessageInfo message, String reason) {
             upsertMessage(folderId, uidValidity, message, SKIPPED, null, 0, reason);
         }
 
         @Override
-        public void flagsSynced(long folderId, long uidValidity, long uid, String newFlags) throws StoreException {
-            try {
-                flags.setString(1, newFlags);
-                flags.setLong(2, folderId);
-                flags.setLong(3, uidValidity);
-                flags.setLong(4, uid);
-                flags.executeUpdate();
-                pending++;
-            } catch (SQLException e) {
-                throw fail("record synced flags", e);
-            }
+        public void flagsSynced(long folderId, long uidValidity, long uid, String newFlags) {
+            pending.add(s -> {
+                s.flags().setString(1, newFlags);
+                s.flags().setLong(2, folderId);
+                s.flags().setLong(3, uidValidity);
+                s.flags().setLong(4, uid);
+                s.flags().executeUpdate();
+            });
         }
 
         @Override
-        public void unjournal(long folderId, long uidValidity, long uid) throws StoreException {
-            try {
-                unjournal.setLong(1, folderId);
-                unjournal.setLong(2, uidValidity);
-                unjournal.setLong(3, uid);
-                unjournal.executeUpdate();
-                pending++;
-            } catch (SQLException e) {
-                throw fail("clear a journal entry", e);
-            }
+        public void unjournal(long folderId, long uidValidity, long uid) {
+            pending.add(s -> deleteJournalEntry(s, folderId, uidValidity, uid));
+        }
+
+        private static void deleteJournalEntry(RecorderStatements s, long folderId, long uidValidity, long uid)
+                throws SQLException {
+            s.unjournal().setLong(1, folderId);
+            s.unjournal().setLong(2, uidValidity);
+            s.unjournal().setLong(3, uid);
+            s.unjournal().executeUpdate();
         }
 
         @Override
         public int pending() {
-            return pending;
+            return pending.size();
         }
 
         @Override
         public void commit() throws StoreException {
-            try {
+            if (pending.isEmpty()) {
+                return;
+            }
+            try (Connection c = connect();
+                    PreparedStatement upsert = c.prepareStatement("INSERT INTO message_map (folder_id, uidvalidity, uid,"
+                            + " status, target_id, size, internal_date, message_id, flags, epoch, reason)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (folder_id, uidvalidity, uid) DO UPDATE"
+                            + " SET status = excluded.status, target_id = excluded.target_id, size = excluded.size,"
+                            + " internal_date = excluded.internal_date, message_id = excluded.message_id,"
+                            + " flags = excluded.flags, epoch = excluded.epoch, reason = excluded.reason");
+                    PreparedStatement unjournal = c.prepareStatement(
+                            "DELETE FROM journal WHERE folder_id = ? AND uidvalidity = ? AND uid = ?");
+                    PreparedStatement flags = c.prepareStatement("UPDATE message_map SET flags = ? WHERE folder_id = ?"
+                            + " AND uidvalidity = ? AND uid = ?")) {
+                RecorderStatements statements = new RecorderStatements(upsert, unjournal, flags);
+                for (PendingWrite write : pending) {
+                    write.write(statements);
+                }
                 c.commit();
-                pending = 0;
+                pending.clear();
             } catch (SQLException e) {
                 throw fail("commit recorded messages", e);
             }
@@ -981,18 +1110,12 @@ public final class JdbcStateStore implements StateStore {
 
         @Override
         public void rollback() {
-            try {
-                c.rollback();
-            } catch (SQLException e) {
-                // the connection is going away anyway; uncommitted work is lost either way
-            }
-            pending = 0;
+            pending.clear();
         }
 
         @Override
         public void close() {
             rollback();
-            closeQuietly(upsert, unjournal, flags, c);
         }
     }
 
@@ -1070,7 +1193,7 @@ public final class JdbcStateStore implements StateStore {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
-            return ps.executeLargeUpdate();
+            return ps.executeUpdate();
         }
     }
 
@@ -1090,6 +1213,20 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public void close() {
-        pool.dispose();
+        synchronized (OPEN) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (--db.users == 0) {
+                OPEN.remove(db.folder);
+                db.lock.lock();
+                try {
+                    db.close();
+                } finally {
+                    db.lock.unlock();
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,173 @@
+package dev.mailferry.engine.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.model.MessageFlags;
+import dev.mailferry.core.model.MessageInfo;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded state store's own contract, beyond what the engine tests reach: work that spans calls (scans,
+ * recorders) is invisible until committed and gone when rolled back, scans larger than one write stay whole, threads
+ * sharing the one connection lose nothing, and a project opened twice in one process shares its database.
+ */
+class JdbcStateStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private static MessageInfo message(long uid) {
+        return new MessageInfo(uid, 1000 + uid, Instant.ofEpochSecond(1_600_000_000L + uid), MessageFlags.parse("\\Seen"),
+                "<m" + uid + "@example.org>", false);
+    }
+
+    private static void scan(StateStore store, long folderId, long fromUid, long toUid) throws StoreException {
+        try (StateStore.ScanWriter scan = store.scanWriter(folderId)) {
+            for (long uid = fromUid; uid <= toUid; uid++) {
+                scan.add(message(uid), null);
+            }
+        }
+    }
+
+    @Test
+    void recordedOutcomesAreInvisibleUntilCommittedAndGoneWhenRolledBack() throws Exception {
+        try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
+            FolderRecord folder = store.folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("INBOX"));
+            store.changeUidValidity(folder.id(), 0, 7);
+            scan(store, folder.id(), 1, 3);
+            store.journal(folder.id(), 7, List.of(message(1), message(2), message(3)));
+            try (StateStore.Recorder recorder = store.recorder()) {
+                recorder.copied(folder.id(), 7, message(1), "9:1", 1);
+                assertEquals(3, store.pendingCount(folder.id(), 7), "an uncommitted outcome is not visible");
+                assertEquals(3, store.journalEntries(folder.id()).size());
+                recorder.commit();
+                assertEquals(2, store.pendingCount(folder.id(), 7));
+                assertEquals(List.of(2L, 3L), store.journalEntries(folder.id()).stream().map(JournalEntry::uid).toList());
+
+                recorder.copied(folder.id(), 7, message(2), "9:2", 1);
+                recorder.rollback();
+                recorder.failed(folder.id(), 7, message(3), "refused by the target");
+                recorder.commit();
+            }
+            // 2: its outcome was rolled back; 3: failed, so still to copy in the next pass
+            assertEquals(List.of(2L, 3L), store.pendingCopies(folder.id(), 7, 0, 10).stream().map(MessageInfo::uid)
+                    .toList(), "the rolled back outcome was not written");
+            assertEquals(List.of(2L), store.journalEntries(folder.id()).stream().map(JournalEntry::uid).toList());
+            assertTrue(store.isTargetIdRecorded("A@example.org", "9:1"));
+            var status = store.folderStatus(folder.id());
+            assertEquals(1, status.copied());
+            assertEquals(1, status.failed());
+            assertEquals(1001, status.bytes());
+        }
+    }
+
+    @Test
+    void scanLargerThanOneWriteStaysWholeAndANewScanReplacesOnlyItsRange() throws Exception {
+        int uids = JdbcStateStore.SCAN_ROWS_PER_WRITE * 2 + 500;
+        try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
+            FolderRecord folder = store.folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("INBOX"));
+            scan(store, folder.id(), 1, uids);
+            assertEquals(uids, store.pendingCount(folder.id(), 7));
+            List<MessageInfo> page = store.pendingCopies(folder.id(), 7, 1000, 1250, 500);
+            assertEquals(250, page.size());
+            assertEquals(1001, page.get(0).uid());
+            assertEquals(message(1001), page.get(0));
+
+            try (StateStore.ScanWriter part = store.scanWriter(folder.id(), 1, 1000)) {
+                part.add(message(5), null);
+                part.add(message(6), "larger than the maximum message size");
+            }
+            assertEquals(uids - 1000 + 1, store.pendingCount(folder.id(), 7));
+            try (StateStore.ScanWriter empty = store.scanWriter(folder.id(), 1001, Long.MAX_VALUE)) {
+                // an empty range still replaces that range's previous scan
+            }
+            assertEquals(1, store.pendingCount(folder.id(), 7));
+        }
+    }
+
+    @Test
+    void threadsSharingTheDatabaseLoseNothing() throws Exception {
+        int folders = 4;
+        int perFolder = 600;
+        try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
+            List<FolderRecord> records = new ArrayList<>();
+            for (int f = 0; f < folders; f++) {
+                FolderRecord r = store.folder("a@example.org", FolderPath.of("F" + f), FolderPath.of("F" + f));
+                store.changeUidValidity(r.id(), 0, 7);
+                scan(store, r.id(), 1, perFolder);
+                records.add(r);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(folders + 1);
+            try {
+                List<Future<?>> work = new ArrayList<>();
+                for (FolderRecord r : records) {
+                    work.add(pool.submit(() -> {
+                        try (StateStore.Recorder recorder = store.recorder()) {
+                            for (long uid = 1; uid <= perFolder; uid++) {
+                                if (uid % 50 == 1) {
+                                    List<MessageInfo> page = new ArrayList<>();
+                                    for (long u = uid; u < uid + 50; u++) {
+                                        page.add(message(u));
+                                    }
+                                    store.journal(r.id(), 7, page);
+                                }
+                                recorder.copied(r.id(), 7, message(uid), "7:" + uid, 1);
+                                if (recorder.pending() >= 37) {
+                                    recorder.commit();
+                                }
+                            }
+                            recorder.commit();
+                        }
+                        return null;
+                    }));
+                }
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        long[] totals = store.pendingTotals("a@example.org");
+                        assertTrue(totals[0] >= 0 && totals[0] <= folders * perFolder);
+                    }
+                    return null;
+                }));
+                for (Future<?> f : work) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            for (FolderRecord r : records) {
+                assertEquals(perFolder, store.folderStatus(r.id()).copied(), r.source().toString());
+                assertEquals(List.of(), store.journalEntries(r.id()));
+            }
+            assertEquals(0, store.pendingTotals("a@example.org")[0]);
+        }
+    }
+
+    @Test
+    void aProjectOpenedTwiceInOneProcessSharesItsDatabase() throws Exception {
+        JdbcStateStore first = JdbcStateStore.openEmbedded(dir);
+        FolderRecord folder;
+        try (JdbcStateStore second = JdbcStateStore.openEmbedded(dir.resolve(".").resolve("sub").resolve(".."))) {
+            folder = first.folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("Inbox"));
+            assertEquals(List.of(folder), second.folders("a@example.org"));
+            first.close();
+            assertThrows(StoreException.class, () -> first.folders("a@example.org"), "a closed store refuses work");
+            assertEquals(1, second.newCheckpoint(folder.id(), "9:100"), "the other store still works");
+        }
+        try (JdbcStateStore again = JdbcStateStore.openEmbedded(dir)) {
+            FolderRecord reopened = again.folders("a@example.org").get(0);
+            assertEquals("9:100", reopened.checkpoint());
+            assertEquals(1, reopened.epoch());
+        }
+    }
+}
