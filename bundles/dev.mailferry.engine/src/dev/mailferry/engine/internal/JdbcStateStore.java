@@ -18,7 +18,6 @@ import java.lang.reflect.Proxy;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -143,6 +142,7 @@ public final class JdbcStateStore implements StateStore {
                 throw new StoreException("The project in " + folder + " is open in another Mailferry process (its"
                         + " state database is locked); wait for that process to finish", null);
             }
+            SqliteNativeLibrary.prepare();
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);

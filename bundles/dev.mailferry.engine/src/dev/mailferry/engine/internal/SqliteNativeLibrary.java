@@ -1,0 +1,85 @@
+package dev.mailferry.engine.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.sqlite.SQLiteJDBCLoader;
+import org.sqlite.util.LibraryLoaderUtil;
+
+/**
+ * Points sqlite-jdbc at a copy of its native library kept in the user's cache folder. Left to itself, sqlite-jdbc
+ * unpacks the library (1 MB) into the temporary folder and compares it byte by byte at every start, which costs
+ * ~0.1 s of every command, and a killed process leaves its copy behind. The copy is named by the driver's version and
+ * written under a temporary name then moved into place, so a half-written library is never loaded. When anything
+ * fails, nothing is set and sqlite-jdbc unpacks the library itself as usual.
+ */
+final class SqliteNativeLibrary {
+
+    private static final String PATH_PROPERTY = "org.sqlite.lib.path";
+    private static final String NAME_PROPERTY = "org.sqlite.lib.name";
+
+    private static boolean prepared;
+
+    private SqliteNativeLibrary() {
+    }
+
+    /** Sets sqlite-jdbc's library path and name to the cached copy, unpacking it first when missing. */
+    static synchronized void prepare() {
+        if (prepared) {
+            return;
+        }
+        prepared = true;
+        if (System.getProperty(PATH_PROPERTY) != null || System.getProperty(NAME_PROPERTY) != null) {
+            return; // chosen by whoever started the JVM
+        }
+        Path cache = cacheFolder();
+        if (cache == null) {
+            return;
+        }
+        String folder = LibraryLoaderUtil.getNativeLibResourcePath(); // e.g. /org/sqlite/native/Linux/x86_64
+        String name = LibraryLoaderUtil.getNativeLibName();
+        Path dir = cache.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + folder.replace("/org/sqlite/native", ""));
+        Path library = dir.resolve(name);
+        try {
+            if (!Files.isRegularFile(library)) {
+                try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(folder + "/" + name)) {
+                    if (in == null) {
+                        return; // no library for this platform in the jar: sqlite-jdbc reports it
+                    }
+                    Files.createDirectories(dir);
+                    Path partial = Files.createTempFile(dir, name, ".part");
+                    try {
+                        Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                        Files.move(partial, library, StandardCopyOption.ATOMIC_MOVE);
+                    } finally {
+                        Files.deleteIfExists(partial);
+                    }
+                }
+            }
+            System.setProperty(PATH_PROPERTY, dir.toString());
+            System.setProperty(NAME_PROPERTY, name);
+        } catch (IOException | RuntimeException e) {
+            // a read-only or full cache folder: sqlite-jdbc's own unpacking still works
+        }
+    }
+
+    /** The per-user cache folder of Mailferry, or null when the platform has none known. */
+    private static Path cacheFolder() {
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String home = System.getProperty("user.home");
+        if (os.startsWith("windows")) {
+            String local = System.getenv("LOCALAPPDATA");
+            return local == null ? null : Path.of(local, "Mailferry", "cache");
+        }
+        if (os.startsWith("mac")) {
+            return home == null ? null : Path.of(home, "Library", "Caches", "Mailferry");
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "mailferry");
+        }
+        return home == null ? null : Path.of(home, ".cache", "mailferry");
+    }
+}
