@@ -663,10 +663,7 @@ public final class JdbcStateStore implements StateStore {
                             MessageInfo m = (MessageInfo) row[0];
                             ins.setLong(1, folderId);
                             ins.setLong(2, m.uid());
-                            ins.setLong(3, m.size());
-                            ins.setLong(4, m.internalDate().getEpochSecond());
-                            ins.setString(5, truncate(m.messageId(), 2000));
-                            ins.setString(6, m.flags().toString());
+                            bindMessage(ins, 3, m);
                             ins.setBoolean(7, m.deleted());
                             ins.setString(8, (String) row[1]);
                             ins.executeUpdate();
@@ -906,10 +903,7 @@ public final class JdbcStateStore implements StateStore {
                 ps.setLong(1, folderId);
                 ps.setLong(2, uidValidity);
                 ps.setLong(3, m.uid());
-                ps.setLong(4, m.size());
-                ps.setLong(5, m.internalDate().getEpochSecond());
-                ps.setString(6, truncate(m.messageId(), 2000));
-                ps.setString(7, m.flags().toString());
+                bindMessage(ps, 4, m);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -1026,10 +1020,7 @@ public final class JdbcStateStore implements StateStore {
                 } else {
                     upsert.setString(5, targetId);
                 }
-                upsert.setLong(6, m.size());
-                upsert.setLong(7, m.internalDate().getEpochSecond());
-                upsert.setString(8, truncate(m.messageId(), 2000));
-                upsert.setString(9, m.flags().toString());
+                bindMessage(upsert, 6, m);
                 upsert.setInt(10, epoch);
                 upsert.setString(11, truncate(reason, 4000));
                 upsert.executeUpdate();
@@ -1195,6 +1186,14 @@ public final class JdbcStateStore implements StateStore {
             }
             return ps.executeUpdate();
         }
+    }
+
+    /** Binds a message's size, internal date, Message-ID and flags, the columns every message table has, from {@code first}. */
+    private static void bindMessage(PreparedStatement ps, int first, MessageInfo m) throws SQLException {
+        ps.setLong(first, m.size());
+        ps.setLong(first + 1, m.internalDate().getEpochSecond());
+        ps.setString(first + 2, truncate(m.messageId(), 2000));
+        ps.setString(first + 3, m.flags().toString());
     }
 
     static String truncate(String s, int max) {
