@@ -38,13 +38,16 @@ final class SqliteNativeLibrary {
         if (cache == null) {
             return;
         }
-        String folder = LibraryLoaderUtil.getNativeLibResourcePath(); // e.g. /org/sqlite/native/Linux/x86_64
-        String name = LibraryLoaderUtil.getNativeLibName();
-        Path dir = cache.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + folder.replace("/org/sqlite/native", ""));
+        // named by the JVM's platform so that a copy already there is used without asking sqlite-jdbc which of its
+        // libraries fits (it runs "uname" to tell Android from Linux)
+        String name = System.mapLibraryName("sqlitejdbc");
+        Path dir = cache.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion()).resolve(
+                (System.getProperty("os.name") + "-" + System.getProperty("os.arch")).replaceAll("[^A-Za-z0-9._-]", "_"));
         Path library = dir.resolve(name);
         try {
             if (!Files.isRegularFile(library)) {
-                try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(folder + "/" + name)) {
+                String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
+                try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
                     if (in == null) {
                         return; // no library for this platform in the jar: sqlite-jdbc reports it
                     }
