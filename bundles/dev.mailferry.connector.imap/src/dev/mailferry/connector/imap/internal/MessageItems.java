@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ final class MessageItems {
     /** The FETCH items of a metadata scan; BODY.PEEK never sets \Seen. */
     static final String METADATA_ITEMS = "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])";
 
+    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+        "Dec"};
     private static final DateTimeFormatter INTERNALDATE_FORMAT = DateTimeFormatter
             .ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     /** RFC 3501 atom: no specials, controls, spaces, or non-ASCII. */
@@ -85,10 +88,15 @@ final class MessageItems {
         if (header == null || header.getCount() == 0) {
             return null;
         }
+        // Hand-written rather than regular expressions: this runs once per message of every scan.
         String text = decodeLeniently(header.getBytes(), header.getStart(), header.getCount());
-        String unfolded = text.replaceAll("\r?\n[ \t]+", " ");
-        for (String line : unfolded.split("\r?\n")) {
-            int colon = line.indexOf(':');
+        int length = text.length();
+        int position = 0;
+        StringBuilder line = new StringBuilder();
+        while (position < length) {
+            line.setLength(0);
+            position = readUnfoldedLine(text, position, line);
+            int colon = line.indexOf(":");
             if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Message-ID")) {
                 String value = line.substring(colon + 1).trim();
                 int open = value.indexOf('<');
@@ -105,6 +113,37 @@ final class MessageItems {
         return null;
     }
 
+    /**
+     * Appends the header line starting at {@code start} to {@code line}, its continuation lines joined by one space
+     * each (RFC 5322 unfolding), without the line break; returns where the next line starts.
+     */
+    private static int readUnfoldedLine(String text, int start, StringBuilder line) {
+        int length = text.length();
+        int position = start;
+        while (true) {
+            int newline = text.indexOf('\n', position);
+            if (newline < 0) {
+                line.append(text, position, length);
+                return length;
+            }
+            int end = newline > position && text.charAt(newline - 1) == '\r' ? newline - 1 : newline;
+            line.append(text, position, end);
+            int next = newline + 1;
+            if (next == length || !isFoldingSpace(text.charAt(next))) {
+                return next;
+            }
+            while (next < length && isFoldingSpace(text.charAt(next))) {
+                next++;
+            }
+            line.append(' ');
+            position = next;
+        }
+    }
+
+    private static boolean isFoldingSpace(char c) {
+        return c == ' ' || c == '\t';
+    }
+
     private static String decodeLeniently(byte[] bytes, int start, int count) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -117,7 +156,33 @@ final class MessageItems {
 
     /** {@code "05-Mar-2024 14:03:09 +0000"} (quoted by the caller's Argument). */
     static String formatInternalDate(Instant instant) {
-        return INTERNALDATE_FORMAT.format(instant);
+        LocalDateTime utc = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+        int year = utc.getYear();
+        if (year < 1 || year > 9999) {
+            return INTERNALDATE_FORMAT.format(instant);
+        }
+        // Written by hand: DateTimeFormatter took ~10 µs a message, once for each APPEND.
+        char[] date = new char[26];
+        twoDigits(date, 0, utc.getDayOfMonth());
+        date[2] = '-';
+        String month = MONTHS[utc.getMonthValue() - 1];
+        month.getChars(0, 3, date, 3);
+        date[6] = '-';
+        twoDigits(date, 7, year / 100);
+        twoDigits(date, 9, year % 100);
+        date[11] = ' ';
+        twoDigits(date, 12, utc.getHour());
+        date[14] = ':';
+        twoDigits(date, 15, utc.getMinute());
+        date[17] = ':';
+        twoDigits(date, 18, utc.getSecond());
+        " +0000".getChars(0, 6, date, 20);
+        return new String(date);
+    }
+
+    private static void twoDigits(char[] into, int at, int value) {
+        into[at] = (char) ('0' + value / 10);
+        into[at + 1] = (char) ('0' + value % 10);
     }
 
     /** True when {@code keyword} can be written as an IMAP flag atom. */
