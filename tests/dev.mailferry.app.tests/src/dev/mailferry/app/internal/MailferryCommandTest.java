@@ -170,6 +170,26 @@ class MailferryCommandTest {
         assertEquals(ExitCodes.USAGE, mailferry("batch", "frobnicate").exitCode());
     }
 
+    @Test
+    void helpListsEveryCommandHoweverItIsAskedFor() {
+        List<String> commands = List.of("project", "source", "target", "mailboxes", "batch", "demo");
+        for (String[] args : List.of(new String[0], new String[] { "--help" }, new String[] { "help" })) {
+            Run run = mailferry(args);
+            assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+            for (String command : commands) {
+                assertTrue(run.out().contains("\n  " + command + " "), command + " missing from:\n" + run.out());
+            }
+        }
+        Run batchHelp = mailferry("help", "batch");
+        assertEquals(ExitCodes.OK, batchHelp.exitCode(), batchHelp.err());
+        assertTrue(batchHelp.out().contains("Usage: mailferry batch"), batchHelp.out());
+        Run startHelp = mailferry("batch", "sync", "--help");
+        assertTrue(startHelp.out().contains("Usage: mailferry batch start"), startHelp.out());
+        Run typo = mailferry("bach", "list");
+        assertEquals(ExitCodes.USAGE, typo.exitCode());
+        assertTrue(typo.err().contains("batch"), typo.err()); // picocli's "did you mean" needs the other commands
+    }
+
     private static void assertNoSecretIn(Path project) throws IOException {
         try (Stream<Path> files = Files.walk(project)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
