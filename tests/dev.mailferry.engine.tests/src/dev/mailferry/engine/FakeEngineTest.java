@@ -477,7 +477,10 @@ class FakeEngineTest {
     void wrongPasswordFailsThatMailboxOnly() throws Exception {
         FakeMail.Mailbox alice = sourceUser(ALICE, "alice", "pw");
         fill(alice.folder(FolderPath.of("INBOX"), SpecialUse.INBOX), "a", 5, 1);
-        sourceUser(BOB, "bob", "right");
+        FakeMail.Mailbox bob = sourceUser(BOB, "bob", "right");
+        for (String name : List.of("INBOX", "Sent", "Archive", "Projects")) {
+            fill(bob.folder(FolderPath.of(name), SpecialUse.NONE), name, 3, 1);
+        }
         source.passwords.put("bob", "changed-by-the-user");
         project.createBatch("wave1", List.of(), BatchOptions.defaults());
         BatchRunResult result = engine.sync(project, "wave1", secrets, events);
@@ -494,6 +497,32 @@ class FakeEngineTest {
         assertFalse(b.lastError().contains("right"), "no password in the error");
         assertFalse(Files.readString(result.log()).contains("changed-by-the-user"));
         assertTrue(events.retries.isEmpty(), "a refused login is not retried");
+        // the lanes log in only once the first login succeeded: one refusal, not one per lane
+        assertEquals(1, source.loginAttempts.get("bob").get());
+    }
+
+    @Test
+    void lanesLogInWhileThePassPlansAndSessionsNoLaneTakesAreClosed() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        fill(src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX), "in", 20, 1);
+        fill(src.folder(FolderPath.of("Old"), SpecialUse.NONE), "old", 20, 2);
+        fill(src.folder(FolderPath.of("Older"), SpecialUse.NONE), "older", 20, 3);
+        // three folders to copy, but all into INBOX: one target folder keeps to one lane
+        BatchOptions options = BatchOptions.defaults().withFolderMapping(
+                Map.of(FolderPath.of("Old"), FolderPath.of("INBOX"), FolderPath.of("Older"), FolderPath.of("INBOX")));
+        project.createBatch("wave1", List.of(), options);
+
+        BatchRunResult result = engine.sync(project, "wave1", secrets, events);
+
+        assertEquals(MailboxState.SYNCED, result.mailboxes().get(0).state());
+        assertEquals(60, result.mailboxes().get(0).copied());
+        assertEquals(60, target.mailboxes.get(ALICE).folder("INBOX").snapshot().size());
+        // sessions for two more lanes were opened as soon as the three folders were listed...
+        assertEquals(3, source.peakSessions.get());
+        assertEquals(3, target.peakSessions.get());
+        // ...and closed although no lane took them
+        assertEquals(0, source.openSessions.get());
+        assertEquals(0, target.openSessions.get());
     }
 
     @Test

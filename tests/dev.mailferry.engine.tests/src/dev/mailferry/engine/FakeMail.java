@@ -148,7 +148,11 @@ final class FakeMail {
             return mailboxes.computeIfAbsent(name, n -> new Mailbox());
         }
 
+        /** Login attempts by user name, refused ones included. */
+        final Map<String, AtomicInteger> loginAttempts = new ConcurrentHashMap<>();
+
         Mailbox login(Credentials c) throws ConnectorException {
+            loginAttempts.computeIfAbsent(c.userName(), n -> new AtomicInteger()).incrementAndGet();
             if (connectionFailures.get() > 0 && connectionFailures.getAndDecrement() > 0) {
                 throw new ConnectorException(ConnectorException.Kind.CONNECTION, "fake server: connection reset");
             }

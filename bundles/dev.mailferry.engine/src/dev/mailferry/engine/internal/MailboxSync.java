@@ -112,53 +112,61 @@ public final class MailboxSync {
             List<SourceFolder> sourceFolders = source.listFolders();
             List<TargetFolder> targetFolders = target.listFolders();
             List<PlannedFolder> plan = FolderPlanner.plan(sourceFolders, targetFolders, options);
+            try (LaneSessions laneSessions = new LaneSessions(plan)) {
+                planAndCopy(source, target, targetFolders, plan, laneSessions);
+            }
+        }
+    }
 
-            List<Work> work = new ArrayList<>();
-            for (PlannedFolder p : plan) {
-                FolderRecord record = store.folder(email, p.source().path(), p.target());
-                store.setFolderNote(record.id(), p.excludedReason());
-                if (p.copied()) {
-                    work.add(new Work(p.source(), record));
-                }
+    /** Plans the pass over the listed folders and copies; {@code laneSessions} serve the lanes after the first. */
+    private void planAndCopy(SourceSession source, TargetSession target, List<TargetFolder> targetFolders,
+            List<PlannedFolder> plan, LaneSessions laneSessions)
+            throws ConnectorException, StoreException, InterruptedException {
+        List<Work> work = new ArrayList<>();
+        for (PlannedFolder p : plan) {
+            FolderRecord record = store.folder(email, p.source().path(), p.target());
+            store.setFolderNote(record.id(), p.excludedReason());
+            if (p.copied()) {
+                work.add(new Work(p.source(), record));
             }
-            recover(target, targetFolders);
-            store.clearScan(email);
-            // A mailbox within the item limit needs no mailbox-wide ranking: each folder is planned on its own, so its
-            // lane copies it as soon as it is scanned while the other lanes still scan theirs.
-            Map<Work, Long> counts = new IdentityHashMap<>(); // each Work is its own key
-            long messages = 0;
+        }
+        recover(target, targetFolders);
+        store.clearScan(email);
+        // A mailbox within the item limit needs no mailbox-wide ranking: each folder is planned on its own, so its
+        // lane copies it as soon as it is scanned while the other lanes still scan theirs.
+        Map<Work, Long> counts = new IdentityHashMap<>(); // each Work is its own key
+        long messages = 0;
+        for (Work w : work) {
+            long n = source.messageCount(w.source());
+            counts.put(w, n);
+            messages += n;
+        }
+        Planning planning;
+        if (messages <= options.maxItemsPerMailbox()) {
+            List<Long> folderIds = new ArrayList<>();
             for (Work w : work) {
-                long n = source.messageCount(w.source());
-                counts.put(w, n);
-                messages += n;
+                folderIds.add(w.record().id());
             }
-            Planning planning;
-            if (messages <= options.maxItemsPerMailbox()) {
-                List<Long> folderIds = new ArrayList<>();
-                for (Work w : work) {
-                    folderIds.add(w.record().id());
-                }
-                store.retainSkips(email, folderIds);
-                if (work.isEmpty()) {
-                    listener.mailboxPlanned(email, 0, 0);
+            store.retainSkips(email, folderIds);
+            if (work.isEmpty()) {
+                listener.mailboxPlanned(email, 0, 0);
+                return;
+            }
+            work = splitLargeFolders(source, target, work, counts, messages);
+            planning = new Planning(true, counts, work.size());
+        } else {
+            for (int i = 0; i < work.size(); i++) {
+                if (stop()) {
                     return;
                 }
-                work = splitLargeFolders(source, target, work, counts, messages);
-                planning = new Planning(true, counts, work.size());
-            } else {
-                for (int i = 0; i < work.size(); i++) {
-                    if (stop()) {
-                        return;
-                    }
-                    work.set(i, scan(source, work.get(i)));
-                }
-                store.planItemLimit(email, options.maxItemsPerMailbox());
-                planning = new Planning(false, null, 0);
-                long[] totals = store.pendingTotals(email);
-                listener.mailboxPlanned(email, totals[0], totals[1]);
+                work.set(i, scan(source, work.get(i)));
             }
-            copy(source, target, work, planning);
+            store.planItemLimit(email, options.maxItemsPerMailbox());
+            planning = new Planning(false, null, 0);
+            long[] totals = store.pendingTotals(email);
+            listener.mailboxPlanned(email, totals[0], totals[1]);
         }
+        copy(source, target, work, planning, laneSessions);
     }
 
     /**
@@ -207,6 +215,69 @@ public final class MailboxSync {
                 target.close();
             } finally {
                 source.close();
+            }
+        }
+    }
+
+    /**
+     * The sessions of the lanes after the first. As many as the plan has folders to copy (up to the lanes) are opened in
+     * the background as soon as the folders are listed, so that the lanes' logins overlap the planning instead of
+     * delaying each lane's start while the first lane already keeps the machine busy. More are opened on demand (a large
+     * folder split over lanes); those not taken are closed. Logins start only after the first pair succeeded, so a
+     * wrong password costs one failed login per server, not one per lane.
+     */
+    private final class LaneSessions implements AutoCloseable {
+        private final List<CompletableFuture<Sessions>> opening = new ArrayList<>();
+        private int taken;
+
+        LaneSessions(List<PlannedFolder> plan) {
+            long folders = plan.stream().filter(PlannedFolder::copied).count();
+            long spare = Math.min(lanes, folders) - 1;
+            for (int i = 1; i <= spare; i++) {
+                CompletableFuture<Sessions> sessions = new CompletableFuture<>();
+                Thread opener = new Thread(() -> {
+                    try {
+                        sessions.complete(openSessions());
+                    } catch (Throwable t) {
+                        sessions.completeExceptionally(t);
+                    }
+                }, "mailferry-connect-lane-" + i + "-" + email);
+                opener.setDaemon(true);
+                opener.start();
+                opening.add(sessions);
+            }
+        }
+
+        /** The next lane's sessions: one opened in advance, or a new pair. */
+        Sessions take() throws ConnectorException, StoreException, InterruptedException {
+            CompletableFuture<Sessions> next;
+            synchronized (this) {
+                next = taken < opening.size() ? opening.get(taken++) : null;
+            }
+            if (next == null) {
+                return openSessions();
+            }
+            try {
+                return next.get();
+            } catch (ExecutionException e) {
+                throw rethrow(e.getCause());
+            }
+        }
+
+        /** Closes the sessions no lane took, waiting for those still logging in (a pass leaves no session open). */
+        @Override
+        public synchronized void close() {
+            List<CompletableFuture<Sessions>> unused = opening.subList(taken, opening.size());
+            taken = opening.size();
+            for (CompletableFuture<Sessions> sessions : unused) {
+                try {
+                    sessions.get().close();
+                } catch (ExecutionException e) {
+                    // not opened, so nothing to close; no lane needed it, so its failure is no failure of the pass
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    sessions.thenAccept(Sessions::close);
+                }
             }
         }
     }
@@ -426,15 +497,15 @@ public final class MailboxSync {
      * without target UIDs two source folders could claim the same arrival). The parts of a split folder are the one
      * exception: they are one source folder with one checkpoint, so recovery sees them as one.
      */
-    private void copy(SourceSession source, TargetSession target, List<Work> work, Planning planning)
-            throws ConnectorException, StoreException, InterruptedException {
+    private void copy(SourceSession source, TargetSession target, List<Work> work, Planning planning,
+            LaneSessions laneSessions) throws ConnectorException, StoreException, InterruptedException {
         List<List<Work>> lanes = partition(work, planning);
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         for (int i = 1; i < lanes.size(); i++) {
             List<Work> lane = lanes.get(i);
             Thread t = new Thread(() -> {
-                try (Sessions sessions = openSessions()) {
+                try (Sessions sessions = laneSessions.take()) {
                     copyLane(sessions.source(), sessions.target(), lane, planning);
                 } catch (Throwable e) {
                     failures.add(e);
