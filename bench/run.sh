@@ -5,7 +5,12 @@
 #
 # Usage: bench/run.sh [mbsync] [mailferry]          (default: both)
 #
+# The tools take turns for BENCH_RUNS rounds (mbsync, Mailferry, mbsync, Mailferry, ...). A shared 2-core machine can
+# run the same copy 20-40% slower from one minute to the next, so one pair of runs proves little: the summary gives
+# each round's ratio, the median and the lowest.
+#
 # Environment:
+#   BENCH_RUNS      rounds (default 3)
 #   BENCH_MESSAGES  messages in the mailbox (default 5000)
 #   BENCH_SEED      corpus seed (default 42; same seed = same bytes)
 #   BENCH_WORK      scratch directory (default bench/work; wiped per tool)
@@ -28,10 +33,13 @@ SEED="${BENCH_SEED:-42}"
 WORK="${BENCH_WORK:-$ROOT/bench/work}"
 TLS="${BENCH_TLS:-0}"
 FSYNC="${BENCH_FSYNC:-1}"
+RUNS="${BENCH_RUNS:-3}"
 TOOLS=("$@")
 [ ${#TOOLS[@]} -eq 0 ] && TOOLS=(mbsync mailferry)
 RESULTS=()
 FAILED=0
+ROUND=0
+declare -A ELAPSED_BY_RUN=()  # "<tool> <round>" -> seconds
 HEADLESS_PRODUCT="$ROOT/releng/dev.mailferry.repository/target/products/mailferry.headless/linux/gtk/x86_64"
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -163,8 +171,9 @@ record() { # tool seconds rss_kb verdict
     mb=$(python3 -c "print(f'{$MF_BYTES / 1e6:.1f}')")
     msgs_s=$(python3 -c "print(f'{$MF_MESSAGES / $2:.0f}')")
     mb_s=$(python3 -c "print(f'{$MF_BYTES / 1e6 / $2:.1f}')")
-    RESULTS+=("$(printf '%-10s %8s %9s %9s %9s %8s %7s %9s %11s %6s  %s' "$1" "$MF_MESSAGES" "$mb" "$2" "$msgs_s" "$mb_s" \
-        "$CPU_SECONDS" "$DOVECOT_CPU_SECONDS" "$(( $3 / 1024 ))" "$LOAD_BEFORE" "$4")")
+    ELAPSED_BY_RUN["$1 $ROUND"]="$2"
+    RESULTS+=("$(printf '%3s %-10s %8s %9s %9s %9s %8s %7s %9s %11s %6s  %s' "$ROUND" "$1" "$MF_MESSAGES" "$mb" "$2" \
+        "$msgs_s" "$mb_s" "$CPU_SECONDS" "$DOVECOT_CPU_SECONDS" "$(( $3 / 1024 ))" "$LOAD_BEFORE" "$4")")
 }
 
 run_mbsync() {
@@ -247,7 +256,7 @@ run_mailferry() {
     fi
     if [ -z "${MAILFERRY_CMD:-}" ]; then
         mailferry_help
-        RESULTS+=("$(printf '%-10s %s' mailferry 'skipped: MAILFERRY_CMD not set')")
+        RESULTS+=("$(printf '%3s %-10s %s' "$ROUND" mailferry 'skipped: MAILFERRY_CMD not set')")
         return
     fi
     local dir="$WORK/mailferry"
@@ -274,16 +283,46 @@ CP="$(classpath)"
 mkdir -p "$WORK"
 for tool in "${TOOLS[@]}"; do
     case "$tool" in
-    mbsync) run_mbsync ;;
-    mailferry) run_mailferry ;;
+    mbsync | mailferry) ;;
     *) die "unknown tool '$tool' (mbsync, mailferry)" ;;
     esac
 done
+for ROUND in $(seq 1 "$RUNS"); do
+    for tool in "${TOOLS[@]}"; do
+        "run_$tool"
+    done
+done
+
+# Per tool: the median of its runs; with both tools: Mailferry's speed as a multiple of mbsync's, round by round.
+summary() {
+    local args=() key
+    for key in "${!ELAPSED_BY_RUN[@]}"; do args+=("$key=${ELAPSED_BY_RUN[$key]}"); done
+    python3 - "$MF_MESSAGES" "$RUNS" "${args[@]}" <<'PY'
+import statistics, sys
+messages, runs = int(sys.argv[1]), int(sys.argv[2])
+elapsed = {}
+for arg in sys.argv[3:]:
+    key, value = arg.split("=")
+    tool, run = key.split()
+    elapsed.setdefault(tool, {})[int(run)] = float(value)
+for tool in ("mbsync", "mailferry"):
+    if tool in elapsed:
+        times = list(elapsed[tool].values())
+        print(f"{tool}: median {statistics.median(times):.2f} s = {messages / statistics.median(times):.0f} msg/s"
+              f" over {len(times)} runs ({min(times):.2f}-{max(times):.2f} s)")
+if "mbsync" in elapsed and "mailferry" in elapsed:
+    rounds = sorted(set(elapsed["mbsync"]) & set(elapsed["mailferry"]))
+    ratios = [elapsed["mbsync"][r] / elapsed["mailferry"][r] for r in rounds]
+    print("Mailferry msg/s as a multiple of mbsync's, round by round: "
+          + ", ".join(f"{x:.2f}" for x in ratios) + f"; median {statistics.median(ratios):.2f}, lowest {min(ratios):.2f}")
+PY
+}
 
 echo
 echo "Dovecot -> Dovecot on loopback, $( [ "$TLS" = 1 ] && echo IMAPS || echo 'plain IMAP'), fsync $( [ "$FSYNC" = 1 ] && echo 'on (Dovecot default)' || echo off), seed $SEED, $(nproc) cores"
-printf '%-10s %8s %9s %9s %9s %8s %7s %9s %11s %6s  %s\n' tool messages MB seconds msg/s MB/s 'CPU s' 'Dovecot s' 'peak RSS MB' load verify
+printf '%3s %-10s %8s %9s %9s %9s %8s %7s %9s %11s %6s  %s\n' run tool messages MB seconds msg/s MB/s 'CPU s' 'Dovecot s' 'peak RSS MB' load verify
 for line in "${RESULTS[@]}"; do echo "$line"; done
 echo "(CPU s: the tool's own user+system time; Dovecot s: that of both Dovecots while it ran; load: 1-minute load average when it started. Other processes"
 echo " on the machine slow the tools down: compare runs made under similar load.)"
+[ ${#ELAPSED_BY_RUN[@]} -gt 0 ] && summary
 exit "$FAILED"
