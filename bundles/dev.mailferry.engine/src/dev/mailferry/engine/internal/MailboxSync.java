@@ -622,8 +622,12 @@ public final class MailboxSync {
             laneLoad[lightest] += load.get(t);
         }
         // within a lane, keep the source's order (parents before children)
+        Map<Work, Integer> order = new IdentityHashMap<>();
+        for (int i = 0; i < work.size(); i++) {
+            order.put(work.get(i), i);
+        }
         for (List<Work> lane : result) {
-            lane.sort(java.util.Comparator.comparingInt(work::indexOf));
+            lane.sort(java.util.Comparator.comparingInt(order::get));
         }
         return result;
     }
