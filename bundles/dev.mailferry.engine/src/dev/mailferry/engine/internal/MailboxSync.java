@@ -29,6 +29,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -234,17 +235,7 @@ public final class MailboxSync {
             long folders = plan.stream().filter(PlannedFolder::copied).count();
             long spare = Math.min(lanes, folders) - 1;
             for (int i = 1; i <= spare; i++) {
-                CompletableFuture<Sessions> sessions = new CompletableFuture<>();
-                Thread opener = new Thread(() -> {
-                    try {
-                        sessions.complete(openSessions());
-                    } catch (Throwable t) {
-                        sessions.completeExceptionally(t);
-                    }
-                }, "mailferry-connect-lane-" + i + "-" + email);
-                opener.setDaemon(true);
-                opener.start();
-                opening.add(sessions);
+                opening.add(onOwnThread("mailferry-connect-lane-" + i + "-" + email, MailboxSync.this::openSessions));
             }
         }
 
@@ -287,16 +278,7 @@ public final class MailboxSync {
      * When both fail, the source's failure is the one reported, as when they were opened one after the other.
      */
     private Sessions openSessions() throws ConnectorException, StoreException, InterruptedException {
-        CompletableFuture<TargetSession> target = new CompletableFuture<>();
-        Thread opener = new Thread(() -> {
-            try {
-                target.complete(openTarget());
-            } catch (Throwable t) {
-                target.completeExceptionally(t);
-            }
-        }, "mailferry-connect-" + email);
-        opener.setDaemon(true);
-        opener.start();
+        CompletableFuture<TargetSession> target = onOwnThread("mailferry-connect-" + email, this::openTarget);
         SourceSession source;
         try {
             source = openSource();
@@ -314,6 +296,21 @@ public final class MailboxSync {
             target.thenAccept(TargetSession::close);
             throw e;
         }
+    }
+
+    /** Runs {@code task} on a daemon thread of its own; the future completes with its result or its failure. */
+    private static <T> CompletableFuture<T> onOwnThread(String threadName, Callable<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }, threadName);
+        thread.setDaemon(true);
+        thread.start();
+        return result;
     }
 
     private SourceSession openSource() throws ConnectorException {
