@@ -297,11 +297,11 @@ done
 summary() {
     local args=() key
     for key in "${!ELAPSED_BY_RUN[@]}"; do args+=("$key=${ELAPSED_BY_RUN[$key]}"); done
-    python3 - "$MF_MESSAGES" "$RUNS" "${args[@]}" <<'PY'
+    python3 - "$MF_MESSAGES" "${args[@]}" <<'PY'
 import statistics, sys
-messages, runs = int(sys.argv[1]), int(sys.argv[2])
+messages = int(sys.argv[1])
 elapsed = {}
-for arg in sys.argv[3:]:
+for arg in sys.argv[2:]:
     key, value = arg.split("=")
     tool, run = key.split()
     elapsed.setdefault(tool, {})[int(run)] = float(value)
