@@ -62,6 +62,8 @@ public final class DemoEnvironment implements AutoCloseable {
         private String masterPassword;
         private DemoServerKind serverKind = DemoServerKind.AUTO;
         private boolean fsync;
+        private long targetQuota;
+        private long targetMaxMessageSize;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -106,6 +108,18 @@ public final class DemoEnvironment implements AutoCloseable {
          */
         public Builder fsync(boolean value) {
             this.fsync = value;
+            return this;
+        }
+
+        /** A storage quota of {@code bytes} for every target user (0, the default: none); Dovecot only. */
+        public Builder targetQuota(long bytes) {
+            this.targetQuota = bytes;
+            return this;
+        }
+
+        /** Makes the target refuse messages larger than {@code bytes} (0, the default: no limit); Dovecot only. */
+        public Builder targetMaxMessageSize(long bytes) {
+            this.targetMaxMessageSize = bytes;
             return this;
         }
 
@@ -173,7 +187,8 @@ public final class DemoEnvironment implements AutoCloseable {
                 return greenMail.start();
             }
             DovecotServer.Builder dovecot = DovecotServer.builder(serverDirectory).hierarchyDelimiter(delimiter)
-                    .masterUser(masterUserName, master).fsync(fsync);
+                    .masterUser(masterUserName, master).fsync(fsync).storageQuota(role.equals("target") ? targetQuota : 0)
+                    .maxMessageSize(role.equals("target") ? targetMaxMessageSize : 0);
             users.forEach(dovecot::user);
             return dovecot.start();
         }

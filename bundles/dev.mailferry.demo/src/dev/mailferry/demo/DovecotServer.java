@@ -68,6 +68,7 @@ public final class DovecotServer implements DemoImapServer {
     private final char delimiter;
     private final boolean specialUseMailboxes;
     private final long maxMessageSize;
+    private final long storageQuota;
     private final boolean fsync;
     private final Map<String, String> users;
     private final Map<String, String> masterUsers;
@@ -88,6 +89,7 @@ public final class DovecotServer implements DemoImapServer {
         this.delimiter = builder.delimiter;
         this.specialUseMailboxes = builder.specialUseMailboxes;
         this.maxMessageSize = builder.maxMessageSize;
+        this.storageQuota = builder.storageQuota;
         this.fsync = builder.fsync;
         this.users = new LinkedHashMap<>(builder.users);
         this.masterUsers = new LinkedHashMap<>(builder.masterUsers);
@@ -120,6 +122,7 @@ public final class DovecotServer implements DemoImapServer {
         private char delimiter = MAILDIR_PLUS_PLUS_DELIMITER;
         private boolean specialUseMailboxes = true;
         private long maxMessageSize;
+        private long storageQuota;
         private boolean fsync;
         private final Map<String, String> users = new LinkedHashMap<>();
         private final Map<String, String> masterUsers = new LinkedHashMap<>();
@@ -149,6 +152,15 @@ public final class DovecotServer implements DemoImapServer {
         /** Makes APPEND of larger messages fail with NO (Dovecot's quota_max_mail_size); 0 means no limit. */
         public Builder maxMessageSize(long bytes) {
             this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /**
+         * Gives every user a storage quota of {@code bytes} (Dovecot's quota plugin): an APPEND beyond it fails with
+         * {@code NO [OVERQUOTA]}; 0 means no quota.
+         */
+        public Builder storageQuota(long bytes) {
+            this.storageQuota = bytes;
             return this;
         }
 
@@ -511,10 +523,14 @@ public final class DovecotServer implements DemoImapServer {
         c.append("first_valid_uid = 1\n");
         c.append("mail_location = ").append(mailLocation).append('\n');
         c.append("mail_fsync = ").append(fsync ? "optimized" : "never").append('\n');
-        if (maxMessageSize > 0) {
+        if (maxMessageSize > 0 || storageQuota > 0) {
             c.append("mail_plugins = $mail_plugins quota\n");
-            c.append("plugin {\n  quota = count:User quota\n  quota_vsizes = yes\n  quota_rule = *:storage=0\n");
-            c.append("  quota_max_mail_size = ").append(maxMessageSize).append("B\n}\n");
+            c.append("plugin {\n  quota = count:User quota\n  quota_vsizes = yes\n  quota_rule = *:storage=")
+                    .append(storageQuota > 0 ? storageQuota + "B" : "0").append('\n');
+            if (maxMessageSize > 0) {
+                c.append("  quota_max_mail_size = ").append(maxMessageSize).append("B\n");
+            }
+            c.append("}\n");
         }
         c.append("passdb {\n  driver = passwd-file\n  master = yes\n  pass = yes\n  args = ")
                 .append(directory.resolve("masters")).append("\n}\n");

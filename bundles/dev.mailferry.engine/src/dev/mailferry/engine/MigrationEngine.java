@@ -8,6 +8,8 @@ import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.SourceConnector;
 import dev.mailferry.core.spi.TargetConnector;
 import dev.mailferry.engine.internal.BatchLog;
+import dev.mailferry.engine.internal.EndpointRetries;
+import dev.mailferry.engine.internal.EndpointUnreachable;
 import dev.mailferry.engine.internal.ListenerFanout;
 import dev.mailferry.engine.internal.MailboxSync;
 import dev.mailferry.engine.internal.PipelineHook;
@@ -19,7 +21,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -139,7 +143,8 @@ public class MigrationEngine {
 
     /**
      * As {@link #sync(MigrationProject, String, SecretStore, MigrationListener)}, stopping early (resumably) once
-     * {@code stopRequested} answers true; mailboxes stopped early are reported FAILED with the reason "stopped".
+     * {@code stopRequested} answers true; mailboxes stopped early are {@link MailboxState#STOPPED}, the batch
+     * {@link BatchState#STOPPED}.
      */
     public BatchRunResult sync(MigrationProject project, String batch, SecretStore secrets, MigrationListener listener,
             BooleanSupplier stopRequested) throws MigrationException {
@@ -147,9 +152,9 @@ public class MigrationEngine {
     }
 
     /**
-     * Runs the final incremental pass, then marks the batch completed: it will not sync again. When a mailbox fails in
-     * this pass the batch is not completed (state {@link BatchState#SYNCED_WITH_ERRORS}); call it again after fixing
-     * the cause.
+     * Runs the final incremental pass, then marks the batch completed: it will not sync again. When a mailbox fails or
+     * has failed messages in this pass the batch is not completed (state {@link BatchState#SYNCED_WITH_ERRORS} or
+     * {@link BatchState#FAILED}); call it again after fixing the cause.
      */
     public BatchRunResult complete(MigrationProject project, String batch, SecretStore secrets, MigrationListener listener)
             throws MigrationException {
@@ -185,6 +190,7 @@ public class MigrationEngine {
             all.add(userListener);
         }
         MigrationListener listener = new ListenerFanout(all);
+        project.passStarted(batchName);
         try {
             store(() -> store.batchPassStarted(batchName, finalPass ? BatchState.COMPLETING : BatchState.SYNCING, start));
             listener.batchStarted(batchName, batch.mailboxes().size(), finalPass);
@@ -199,16 +205,21 @@ public class MigrationEngine {
                 t.setDaemon(true);
                 return t;
             });
-            boolean allSynced = true;
+            List<MailboxState> outcomes = new ArrayList<>();
+            // one retry schedule per endpoint for the whole pass: a server that is down is not retried per mailbox
+            EndpointRetries sourceRetries = new EndpointRetries(true, maxAttempts, firstRetryDelay);
+            EndpointRetries targetRetries = new EndpointRetries(false, maxAttempts, firstRetryDelay);
+            Map<String, EndpointUnreachable> unreachable = new ConcurrentHashMap<>();
             try {
                 List<Future<MailboxState>> futures = new ArrayList<>();
                 for (String email : batch.mailboxes()) {
                     futures.add(pool.submit(() -> runMailbox(project, batch, email, secrets, source, sourceEndpoint,
-                            target, targetEndpoint, lanes, listener, stopRequested)));
+                            target, targetEndpoint, lanes, listener, stopRequested, sourceRetries, targetRetries,
+                            unreachable)));
                 }
                 for (Future<MailboxState> f : futures) {
                     try {
-                        allSynced &= f.get() == MailboxState.SYNCED;
+                        outcomes.add(f.get());
                     } catch (ExecutionException e) {
                         // only Errors get here (a crash): let them end the run as they would end the process
                         if (e.getCause() instanceof Error error) {
@@ -223,8 +234,7 @@ public class MigrationEngine {
             } finally {
                 pool.shutdownNow();
             }
-            BatchState state = !allSynced ? BatchState.SYNCED_WITH_ERRORS
-                    : finalPass ? BatchState.COMPLETED : BatchState.SYNCED;
+            BatchState state = batchState(outcomes, stopRequested.getAsBoolean(), finalPass);
             if (state == BatchState.COMPLETED) {
                 for (String email : batch.mailboxes()) {
                     store(() -> store.markMailboxCompleted(batchName, email));
@@ -234,20 +244,53 @@ public class MigrationEngine {
             List<MailboxStatus> statuses = project.status(batchName);
             project.writeReport(batchName);
             BatchRunResult result = new BatchRunResult(batchName, state, statuses, Duration.between(start, Instant.now()),
-                    log.file());
+                    log.file(), unreachableEndpoint(unreachable, outcomes));
             listener.batchFinished(result);
             return result;
         } finally {
+            project.passEnded(batchName);
             log.close();
         }
     }
 
+    /**
+     * STOPPED when a stop was requested; FAILED when every mailbox failed; SYNCED_WITH_ERRORS when some failed or have
+     * failed messages; else SYNCED, or COMPLETED after the final pass.
+     */
+    private static BatchState batchState(List<MailboxState> outcomes, boolean stopRequested, boolean finalPass) {
+        if (stopRequested || outcomes.contains(MailboxState.STOPPED)) {
+            return BatchState.STOPPED;
+        }
+        if (!outcomes.isEmpty() && outcomes.stream().allMatch(o -> o == MailboxState.FAILED)) {
+            return BatchState.FAILED;
+        }
+        if (outcomes.stream().anyMatch(o -> o != MailboxState.SYNCED)) {
+            return BatchState.SYNCED_WITH_ERRORS;
+        }
+        return finalPass ? BatchState.COMPLETED : BatchState.SYNCED;
+    }
+
+    /** One sentence when every mailbox failed because the same endpoint could not be reached; else null. */
+    private static String unreachableEndpoint(Map<String, EndpointUnreachable> unreachable, List<MailboxState> outcomes) {
+        if (outcomes.isEmpty() || unreachable.size() != outcomes.size()) {
+            return null;
+        }
+        long sources = unreachable.values().stream().filter(EndpointUnreachable::source).count();
+        if (sources != 0 && sources != unreachable.size()) {
+            return null;
+        }
+        String reason = unreachable.values().iterator().next().getMessage().replaceFirst("^(Source|Target): ", "");
+        return "The " + (sources != 0 ? "source" : "target") + " server could not be reached, so no mailbox was synced: "
+                + reason;
+    }
+
     private MailboxState runMailbox(MigrationProject project, BatchInfo batch, String email, SecretStore secrets,
             SourceConnector source, Endpoint sourceEndpoint, TargetConnector target, Endpoint targetEndpoint, int lanes,
-            MigrationListener listener, BooleanSupplier stopRequested) throws StoreException {
+            MigrationListener listener, BooleanSupplier stopRequested, EndpointRetries sourceRetries,
+            EndpointRetries targetRetries, Map<String, EndpointUnreachable> unreachable) throws StoreException {
         StateStore store = project.store();
         if (stopRequested.getAsBoolean()) {
-            return MailboxState.FAILED;
+            return MailboxState.STOPPED; // not started: its state stays as the last pass left it
         }
         Instant start = Instant.now();
         store.mailboxPassStarted(batch.name(), email);
@@ -260,42 +303,99 @@ public class MigrationEngine {
                     .orElseThrow(() -> new MigrationException(email + " is no longer in the project's mailbox list"));
             Credentials sourceCredentials = project.sourceCredentials(entry, secrets);
             Credentials targetCredentials = project.targetCredentials(entry, secrets);
+            requirePasswords(sourceCredentials, targetCredentials);
             Endpoint mailboxSource = entry.userRoot() == null || entry.userRoot().isBlank() ? sourceEndpoint
                     : sourceEndpoint.with(USER_ROOT_SETTING, entry.userRoot());
+            int unreachableAttempts = 0;
             for (int attempt = 1;; attempt++) {
-                MailboxSync sync = new MailboxSync(store, source, mailboxSource, sourceCredentials, target, targetEndpoint,
-                        targetCredentials, email, batch.options(), listener, stopRequested, hook, BYTE_BUDGET_PER_MAILBOX, lanes);
+                EndpointRetries.Turn sourceTurn = null;
+                EndpointRetries.Turn targetTurn = null;
                 try {
-                    sync.run();
-                    copied += sync.copied();
-                    if (sync.stopped()) {
-                        state = MailboxState.FAILED;
-                        error = "Stopped on request before the end; the next run resumes";
+                    sourceTurn = sourceRetries.await(stopRequested);
+                    targetTurn = sourceTurn == null ? null : targetRetries.await(stopRequested);
+                    if (targetTurn == null) {
+                        state = MailboxState.STOPPED;
+                        error = STOPPED_REASON;
+                        break;
                     }
-                    break;
-                } catch (ConnectorException e) {
-                    copied += sync.copied();
-                    if (!e.kind().retryable() || attempt >= maxAttempts || stopRequested.getAsBoolean()) {
-                        throw e;
+                    MailboxSync sync = new MailboxSync(store, source, mailboxSource, sourceCredentials, target,
+                            targetEndpoint, targetCredentials, email, batch.options(), listener, stopRequested, hook,
+                            BYTE_BUDGET_PER_MAILBOX, lanes);
+                    sync.watchEndpoints(isSource -> (isSource ? sourceRetries : targetRetries).reached());
+                    try {
+                        sync.run();
+                        copied += sync.copied();
+                        if (sync.stopped()) {
+                            state = MailboxState.STOPPED;
+                            error = STOPPED_REASON;
+                        }
+                        break;
+                    } catch (EndpointUnreachable e) {
+                        copied += sync.copied();
+                        if (sync.copied() > 0) {
+                            // a lane's connection failed mid-copy: the next attempt plans again what is left
+                            listener.mailboxRetrying(email, attempt, e.getMessage(), Duration.ZERO);
+                        }
+                        // the endpoint's schedule decides when this mailbox tries again, or that it gives up
+                        EndpointRetries.Outcome counted = (e.source() ? sourceRetries : targetRetries)
+                                .unreachable(e, e.source() ? sourceTurn : targetTurn);
+                        if (counted != null && counted.nextTry() != null) {
+                            listener.notice(email, "The " + (e.source() ? "source" : "target") + " server could not be"
+                                    + " reached (attempt " + counted.failures() + " of " + counted.maxAttempts()
+                                    + "); the mailboxes wait " + counted.nextTry().toMillis() / 1000.0
+                                    + " s for the next try: " + e.getMessage());
+                        }
+                        attempt--;
+                        if (++unreachableAttempts >= 2 * maxAttempts) {
+                            throw e; // the endpoint comes and goes: this mailbox stops trying for this pass
+                        }
+                    } catch (ConnectorException e) {
+                        copied += sync.copied();
+                        if (!e.kind().retryable() || attempt >= maxAttempts || stopRequested.getAsBoolean()) {
+                            throw e;
+                        }
+                        Duration delay = firstRetryDelay.multipliedBy(1L << (attempt - 1));
+                        listener.mailboxRetrying(email, attempt, e.getMessage(), delay);
+                        if (!sleepUnlessStopped(delay, stopRequested)) {
+                            state = MailboxState.STOPPED;
+                            error = STOPPED_REASON;
+                            break;
+                        }
                     }
-                    Duration delay = firstRetryDelay.multipliedBy(1L << (attempt - 1));
-                    listener.mailboxRetrying(email, attempt, e.getMessage(), delay);
-                    Thread.sleep(delay.toMillis());
+                } finally {
+                    sourceRetries.turnEnded(sourceTurn);
+                    targetRetries.turnEnded(targetTurn);
                 }
             }
+        } catch (EndpointUnreachable e) {
+            state = MailboxState.FAILED;
+            error = describe(e);
+            unreachable.put(email, e);
         } catch (ConnectorException e) {
             state = MailboxState.FAILED;
             error = describe(e);
+            if (e.kind() == ConnectorException.Kind.TARGET_REFUSES) {
+                error += " (" + copied + " messages copied in this pass; the next pass tries again)";
+            }
         } catch (MigrationException | StoreException e) {
             state = MailboxState.FAILED;
             error = e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            state = MailboxState.FAILED;
+            state = MailboxState.STOPPED;
             error = "Interrupted; the next run resumes";
         } catch (RuntimeException e) {
             state = MailboxState.FAILED;
             error = "Internal error: " + e;
+        }
+        if (state == MailboxState.SYNCED) {
+            long failed = store.mailboxStatuses(batch.name()).stream().filter(s -> s.emailAddress().equals(email))
+                    .mapToLong(MailboxStatus::failed).sum();
+            if (failed > 0) {
+                state = MailboxState.SYNCED_WITH_ERRORS;
+                error = failed + (failed == 1 ? " message" : " messages") + " failed (see the report); the next pass"
+                        + " tries them again";
+            }
         }
         store.mailboxPassFinished(batch.name(), email, state, copied, Duration.between(start, Instant.now()), error,
                 Instant.now());
@@ -305,6 +405,35 @@ public class MigrationEngine {
             }
         }
         return state;
+    }
+
+    private static final String STOPPED_REASON = "Stopped on request before the end; the next run resumes";
+
+    /**
+     * A mailbox is not logged in to with a blank password: a secret store that was lost (deleted, a project folder
+     * copied to another computer) would otherwise cost one refused login per mailbox and pass, and may lock the
+     * accounts.
+     */
+    private static void requirePasswords(Credentials source, Credentials target) throws MigrationException {
+        boolean noSource = source.password().isEmpty();
+        boolean noTarget = target.password().isEmpty();
+        if (noSource || noTarget) {
+            String side = noSource && noTarget ? "Source and target" : noSource ? "Source" : "Target";
+            throw new MigrationException(side + ": no stored password: import the CSV again or set it");
+        }
+    }
+
+    /** Waits for {@code delay}; false when a stop was requested meanwhile. */
+    private static boolean sleepUnlessStopped(Duration delay, BooleanSupplier stopRequested) throws InterruptedException {
+        long end = System.nanoTime() + delay.toNanos();
+        while (!stopRequested.getAsBoolean()) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            Thread.sleep(Math.min(100, Math.max(1, left / 1_000_000)));
+        }
+        return false;
     }
 
     /** The endpoint setting through which a mailbox's UserRoot (from the CSV) reaches the source connector (IMAP: "user.root"). */
@@ -319,6 +448,7 @@ public class MigrationEngine {
             case PROTOCOL -> "Server error";
             case NOT_FOUND -> "Not found";
             case CONFIGURATION -> "Configuration error";
+            case TARGET_REFUSES -> "Refused by the target";
         };
         return kind + ": " + e.getMessage();
     }

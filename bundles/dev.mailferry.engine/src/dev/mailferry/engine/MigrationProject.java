@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A migration project: a folder holding a human-editable project file ({@value #PROJECT_FILE}: name, id, source and
@@ -30,21 +31,31 @@ import java.util.UUID;
  *
  * <p>Secrets go to the {@link SecretStore} handed in, under {@link SecretKeys} derived from {@link #id()}.
  *
- * <p>A project is opened by one process at a time (the database file is locked). Methods are thread safe.
+ * <p>A project is opened by one process at a time (the database file is locked); others may open it
+ * {@linkplain #openReadOnly read-only} meanwhile, to watch a pass. Methods are thread safe.
  */
 public final class MigrationProject implements AutoCloseable {
 
     public static final String PROJECT_FILE = "mailferry-project.properties";
     public static final String STATE_DB = JdbcStateStore.FILE_NAME;
 
+    /** Batches a pass runs over in this process, as "folder NUL batch". */
+    private static final Set<String> RUNNING_PASSES = ConcurrentHashMap.newKeySet();
+
     private final Path folder;
     private final StateStore store;
+    private final boolean readOnly;
     private ProjectFile file;
 
     private MigrationProject(Path folder, ProjectFile file, StateStore store) {
+        this(folder, file, store, false);
+    }
+
+    private MigrationProject(Path folder, ProjectFile file, StateStore store, boolean readOnly) {
         this.folder = folder;
         this.file = file;
         this.store = store;
+        this.readOnly = readOnly;
     }
 
     /** Creates a new project in {@code folder} (created if missing; must not already hold a project). */
@@ -82,6 +93,68 @@ public final class MigrationProject implements AutoCloseable {
             throw new MigrationException("Cannot read the project in " + folder + ": " + e.getMessage(), e);
         }
         return new MigrationProject(folder, file, openStore(folder));
+    }
+
+    /**
+     * Opens an existing project folder for reading only (status, lists, reports), also while another process works on
+     * it, e.g. runs a pass: never waits for that process and never writes to the state database. Methods that change
+     * the project fail.
+     */
+    public static MigrationProject openReadOnly(Path folder) throws MigrationException {
+        Path projectFile = folder.resolve(PROJECT_FILE);
+        if (!Files.isRegularFile(projectFile)) {
+            throw new MigrationException("No Mailferry project in " + folder + " (" + PROJECT_FILE + " is missing)");
+        }
+        ProjectFile file;
+        try {
+            file = ProjectFile.read(projectFile);
+        } catch (IOException e) {
+            throw new MigrationException("Cannot read the project in " + folder + ": " + e.getMessage(), e);
+        }
+        try {
+            return new MigrationProject(folder, file, JdbcStateStore.openReadOnly(folder), true);
+        } catch (StoreException e) {
+            throw new MigrationException(e.getMessage(), e);
+        }
+    }
+
+    /** True when opened with {@link #openReadOnly}. */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    void passStarted(String batch) {
+        RUNNING_PASSES.add(runningKey(batch));
+    }
+
+    void passEnded(String batch) {
+        RUNNING_PASSES.remove(runningKey(batch));
+    }
+
+    private String runningKey(String batch) {
+        return folder.toAbsolutePath().normalize() + "\0" + batch;
+    }
+
+    /**
+     * Whether a pass may be running over the batch: in this process, or in another one that has the project open. A
+     * stored SYNCING without one is what a killed process left behind.
+     */
+    private boolean passMayRun(String batch) {
+        return RUNNING_PASSES.contains(runningKey(batch)) || JdbcStateStore.isOpenInAnotherProcess(folder);
+    }
+
+    private BatchInfo shown(BatchInfo b) {
+        if ((b.state() == BatchState.SYNCING || b.state() == BatchState.COMPLETING) && !passMayRun(b.name())) {
+            return new BatchInfo(b.name(), BatchState.INTERRUPTED, b.options(), b.mailboxes(), b.created(),
+                    b.lastSyncStart(), b.lastSyncEnd(), b.passes());
+        }
+        return b;
+    }
+
+    private static MailboxStatus interrupted(MailboxStatus m) {
+        return m.state() != MailboxState.SYNCING ? m : new MailboxStatus(m.emailAddress(), MailboxState.INTERRUPTED,
+                m.copied(), m.skipped(), m.failed(), m.bytes(), m.vanished(), m.lastPassCopied(), m.lastPassDuration(),
+                m.lastError(), m.lastSyncEnd());
     }
 
     private static StateStore openStore(Path folder) throws MigrationException {
@@ -208,18 +281,26 @@ public final class MigrationProject implements AutoCloseable {
         return batch(name.trim()).orElseThrow();
     }
 
+    /**
+     * The project's batches. A batch whose pass was killed (no process runs it any more) is shown
+     * {@link BatchState#INTERRUPTED}, not as the SYNCING it was left in.
+     */
     public List<BatchInfo> batches() throws MigrationException {
-        return call(store::batches);
+        return call(store::batches).stream().map(this::shown).toList();
     }
 
     public Optional<BatchInfo> batch(String name) throws MigrationException {
-        return call(() -> store.batch(name));
+        return call(() -> store.batch(name)).map(this::shown);
     }
 
-    /** Status of every mailbox of the batch, ordered by e-mail address. */
+    /**
+     * Status of every mailbox of the batch, ordered by e-mail address; a mailbox left SYNCING by a killed pass is
+     * shown {@link MailboxState#INTERRUPTED}.
+     */
     public List<MailboxStatus> status(String batch) throws MigrationException {
         requireBatch(batch);
-        return call(() -> store.mailboxStatuses(batch));
+        List<MailboxStatus> status = call(() -> store.mailboxStatuses(batch));
+        return passMayRun(batch) ? status : status.stream().map(MigrationProject::interrupted).toList();
     }
 
     /** Status of every source folder of one mailbox, in the order they were first seen. */

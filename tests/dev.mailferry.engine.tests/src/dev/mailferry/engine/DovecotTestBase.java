@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
@@ -80,7 +81,12 @@ abstract class DovecotTestBase {
     }
 
     void start(int users, CorpusSpec corpus) throws Exception {
-        demo = DemoEnvironment.builder(dir.resolve("servers")).users(users).corpus(corpus).start();
+        start(users, corpus, UnaryOperator.identity());
+    }
+
+    /** As {@link #start(int, CorpusSpec)}, with more settings of the servers (a target quota...). */
+    void start(int users, CorpusSpec corpus, UnaryOperator<DemoEnvironment.Builder> servers) throws Exception {
+        demo = servers.apply(DemoEnvironment.builder(dir.resolve("servers")).users(users).corpus(corpus)).start();
         project = MigrationProject.create(dir.resolve("project"), "Dovecot test");
         project.setSourceEndpoint(endpoint(demo.source()));
         project.setTargetEndpoint(endpoint(demo.target()));

@@ -458,7 +458,8 @@ class FakeEngineTest {
         BatchRunResult result = engine.sync(project, "wave1", secrets, events);
 
         MailboxStatus status = result.mailboxes().get(0);
-        assertEquals(MailboxState.SYNCED, status.state());
+        assertEquals(MailboxState.SYNCED_WITH_ERRORS, status.state(), "a mailbox with a failed message is not synced");
+        assertEquals(BatchState.SYNCED_WITH_ERRORS, result.state());
         assertEquals(10, status.copied());
         assertEquals(1, status.failed());
         assertEquals(1, events.failed.size());
@@ -471,6 +472,8 @@ class FakeEngineTest {
         BatchRunResult second = engine.sync(project, "wave1", secrets, events);
         assertEquals(11, second.mailboxes().get(0).copied());
         assertEquals(0, second.mailboxes().get(0).failed());
+        assertEquals(MailboxState.SYNCED, second.mailboxes().get(0).state());
+        assertEquals(BatchState.SYNCED, second.state());
     }
 
     @Test
@@ -533,7 +536,9 @@ class FakeEngineTest {
         project.createBatch("wave1", List.of(), BatchOptions.defaults());
         BatchRunResult result = engine.sync(project, "wave1", secrets, events);
         assertEquals(MailboxState.SYNCED, result.mailboxes().get(0).state());
-        assertEquals(2, events.retries.size());
+        // failures to connect are the endpoint's: retried on the endpoint's schedule, which the notices announce
+        assertEquals(2, events.notices.stream().filter(n -> n.contains("source server could not be reached")).count(),
+                events.notices.toString());
 
         source.connectionFailures.set(5);
         BatchRunResult failed = engine.sync(project, "wave1", secrets, events);
@@ -622,7 +627,8 @@ class FakeEngineTest {
         AtomicInteger questions = new AtomicInteger();
         BatchRunResult stopped = engine.sync(project, "wave1", secrets, events, () -> questions.incrementAndGet() >= 5);
         MailboxStatus s = stopped.mailboxes().get(0);
-        assertEquals(MailboxState.FAILED, s.state());
+        assertEquals(MailboxState.STOPPED, s.state());
+        assertEquals(BatchState.STOPPED, stopped.state());
         assertTrue(s.lastError().startsWith("Stopped on request"), s.lastError());
         assertTrue(s.copied() > 0 && s.copied() < 600, "stopped early: " + s.copied());
         BatchRunResult finished = engine.sync(project, "wave1", secrets, events);

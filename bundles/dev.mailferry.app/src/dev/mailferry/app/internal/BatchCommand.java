@@ -4,6 +4,7 @@ import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.engine.BatchInfo;
 import dev.mailferry.engine.BatchOptions;
 import dev.mailferry.engine.BatchRunResult;
+import dev.mailferry.engine.BatchState;
 import dev.mailferry.engine.FolderStatus;
 import dev.mailferry.engine.MailboxStatus;
 import dev.mailferry.engine.MigrationException;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,7 +95,7 @@ final class BatchCommand {
 
         @Override
         public Integer call() {
-            try (MigrationProject p = project.open()) {
+            try (MigrationProject p = project.openForReading()) {
                 System.out.printf("%-24s %-20s %9s %6s  %s%n", "Batch", "State", "Mailboxes", "Passes", "Last sync");
                 for (BatchInfo b : p.batches()) {
                     System.out.printf("%-24s %-20s %9d %6d  %s%n", b.name(), b.state(), b.mailboxes().size(), b.passes(),
@@ -144,11 +147,26 @@ final class BatchCommand {
         }
     }
 
+    /**
+     * How long Ctrl-C (or a plain kill) waits for the pass to stop and record where it stands. Longer only when a
+     * message is on its way; a pass that is not done by then is shown INTERRUPTED, and resumes all the same.
+     */
+    static final long STOP_WAIT_MILLIS = 8_000;
+
     static int run(ProjectOption project, String name, boolean quiet, boolean complete) {
+        CountDownLatch recorded = new CountDownLatch(1);
         try (MigrationProject p = project.open()) {
             ProgressPrinter progress = new ProgressPrinter(System.out, quiet);
             AtomicBoolean stop = new AtomicBoolean();
-            Thread hook = new Thread(() -> stop.set(true), "mailferry-stop");
+            // the JVM ends once the hooks have run: this one waits until the engine has recorded the stop
+            Thread hook = new Thread(() -> {
+                stop.set(true);
+                try {
+                    recorded.await(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "mailferry-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             BatchRunResult result;
             try {
@@ -171,9 +189,16 @@ final class BatchCommand {
             if (stop.get()) {
                 return ExitCodes.INTERRUPTED;
             }
-            return result.failedMailboxes() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
+            if (result.unreachable() != null) {
+                System.err.println(result.unreachable());
+                return ExitCodes.CONNECTION;
+            }
+            return result.state() == BatchState.SYNCED || result.state() == BatchState.COMPLETED ? ExitCodes.OK
+                    : ExitCodes.PARTIAL;
         } catch (MigrationException e) {
             throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+        } finally {
+            recorded.countDown();
         }
     }
 
@@ -191,7 +216,7 @@ final class BatchCommand {
 
         @Override
         public Integer call() {
-            try (MigrationProject p = project.open()) {
+            try (MigrationProject p = project.openForReading()) {
                 BatchInfo batch = p.batch(name).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION,
                         "no batch '" + name + "' in the project"));
                 System.out.println("Batch '" + batch.name() + "': " + batch.state() + ", " + batch.passes() + " passes, last sync "
@@ -228,7 +253,7 @@ final class BatchCommand {
 
         @Override
         public Integer call() {
-            try (MigrationProject p = project.open()) {
+            try (MigrationProject p = project.openForReading()) {
                 ReportFiles files = p.writeReport(name);
                 System.out.println(files.summary());
                 System.out.println(files.details());
@@ -240,10 +265,10 @@ final class BatchCommand {
     }
 
     static void printStatus(List<MailboxStatus> status) {
-        System.out.printf("%-36s %-10s %9s %8s %7s %10s %9s  %s%n", "Mailbox", "State", "Copied", "Skipped", "Failed", "MB",
+        System.out.printf("%-36s %-18s %9s %8s %7s %10s %9s  %s%n", "Mailbox", "State", "Copied", "Skipped", "Failed", "MB",
                 "Duration", "Last error");
         for (MailboxStatus m : status) {
-            System.out.printf("%-36s %-10s %9d %8d %7d %10.1f %9s  %s%n", m.emailAddress(), m.state(), m.copied(), m.skipped(),
+            System.out.printf("%-36s %-18s %9d %8d %7d %10.1f %9s  %s%n", m.emailAddress(), m.state(), m.copied(), m.skipped(),
                     m.failed(), m.bytes() / 1e6, ProgressPrinter.duration(m.lastPassDuration()),
                     m.lastError() == null ? "" : m.lastError());
         }

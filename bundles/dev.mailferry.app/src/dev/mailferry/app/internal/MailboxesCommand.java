@@ -69,7 +69,7 @@ final class MailboxesCommand {
 
         @Override
         public Integer call() {
-            try (MigrationProject p = project.open()) {
+            try (MigrationProject p = project.openForReading()) {
                 System.out.printf("%-40s %-30s %s%n", "EmailAddress", "UserName", "UserRoot");
                 for (MailboxEntry m : p.mailboxes()) {
                     System.out.printf("%-40s %-30s %s%n", m.emailAddress(), m.sourceUserName(), m.userRoot() == null ? "" : m.userRoot());

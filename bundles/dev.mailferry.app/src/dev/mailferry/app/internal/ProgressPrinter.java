@@ -83,7 +83,8 @@ final class ProgressPrinter implements MigrationListener, AutoCloseable {
     @Override
     public void mailboxFinished(MailboxStatus status) {
         totals.mailboxFinished(status);
-        String outcome = status.state() == MailboxState.FAILED ? "FAILED: " + status.lastError()
+        String outcome = status.state() == MailboxState.FAILED || status.state() == MailboxState.STOPPED
+                ? status.state() + ": " + status.lastError()
                 : status.state() + ", " + status.lastPassCopied() + " copied, " + status.skipped() + " skipped, "
                         + status.failed() + " failed";
         println(status.emailAddress() + ": " + outcome);

@@ -45,7 +45,7 @@ final class ProjectCommand {
 
         @Override
         public Integer call() {
-            try (MigrationProject p = project.open()) {
+            try (MigrationProject p = project.openForReading()) {
                 System.out.println("project:   " + p.name() + " (" + p.folder() + ")");
                 System.out.println("source:    " + p.sourceEndpoint().map(EndpointCommand::describe).orElse("not set"));
                 System.out.println("target:    " + p.targetEndpoint().map(EndpointCommand::describe).orElse("not set"));

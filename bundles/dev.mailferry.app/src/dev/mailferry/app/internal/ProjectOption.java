@@ -22,16 +22,34 @@ final class ProjectOption {
     }
 
     MigrationProject open() {
+        Path path = existingProject();
+        try {
+            return MigrationProject.open(path);
+        } catch (MigrationException e) {
+            throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+        }
+    }
+
+    /**
+     * Opens the project for a command that only reads it (status, lists, reports): also while another process runs a
+     * pass over it, without waiting for that process and without writing.
+     */
+    MigrationProject openForReading() {
+        Path path = existingProject();
+        try {
+            return MigrationProject.openReadOnly(path);
+        } catch (MigrationException e) {
+            throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+        }
+    }
+
+    private Path existingProject() {
         Path path = folder();
         if (!Files.exists(path.resolve(MigrationProject.PROJECT_FILE))) {
             throw new CommandFailure(ExitCodes.CONFIGURATION, path.toAbsolutePath().normalize()
                     + " is not a Mailferry project (no " + MigrationProject.PROJECT_FILE
                     + "); create one with: mailferry project create FOLDER --name NAME");
         }
-        try {
-            return MigrationProject.open(path);
-        } catch (MigrationException e) {
-            throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
-        }
+        return path;
     }
 }

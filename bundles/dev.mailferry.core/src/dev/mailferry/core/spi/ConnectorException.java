@@ -22,7 +22,12 @@ public class ConnectorException extends Exception {
         /** The mailbox or folder does not exist. */
         NOT_FOUND(false),
         /** The settings are incomplete or contradictory. */
-        CONFIGURATION(false);
+        CONFIGURATION(false),
+        /**
+         * The target refuses every further message of this mailbox for now: over quota, mailbox full, disabled or
+         * read-only, too many folders. Retrying within the pass would only be refused again; a later pass may succeed.
+         */
+        TARGET_REFUSES(false);
 
         private final boolean retryable;
 

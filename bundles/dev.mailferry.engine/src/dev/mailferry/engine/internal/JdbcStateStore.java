@@ -64,10 +64,92 @@ public final class JdbcStateStore implements StateStore {
     private static final Map<Path, Database> OPEN = new HashMap<>();
 
     private final Database db;
+    private final boolean readOnly;
     private boolean closed;
 
     private JdbcStateStore(Database db) {
+        this(db, false);
+    }
+
+    private JdbcStateStore(Database db, boolean readOnly) {
         this.db = db;
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * Opens the existing database {@code <folder>/state.db} for reading only, beside a process that may be writing it
+     * (a pass running in another terminal): without the process lock, on a connection SQLite opens read-only, so that
+     * this store can never write. In write-ahead-log mode a reader sees the last commit and never waits for the
+     * writer.
+     */
+    public static JdbcStateStore openReadOnly(Path folder) throws StoreException {
+        Path key = folder.toAbsolutePath().normalize();
+        Path file = key.resolve(FILE_NAME);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new StoreException("The project in " + key + " has no state database (" + FILE_NAME + ")", null);
+        }
+        try {
+            SqliteNativeLibrary.prepare();
+            SQLiteConfig config = new SQLiteConfig();
+            config.setReadOnly(true);
+            config.setBusyTimeout(10_000);
+            SQLiteDataSource source = new SQLiteDataSource(config);
+            source.setUrl("jdbc:sqlite:" + file);
+            Connection connection = source.getConnection();
+            connection.setAutoCommit(false);
+            JdbcStateStore store = new JdbcStateStore(new Database(key, connection, null, null), true);
+            store.checkSchemaForReading();
+            return store;
+        } catch (SQLException e) {
+            throw new StoreException("Could not open the project's state database in " + key + " for reading: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void checkSchemaForReading() throws StoreException {
+        int version = 0;
+        try (Connection c = connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+            if (rs.next()) {
+                version = rs.getInt(1);
+            }
+            c.commit();
+        } catch (SQLException e) {
+            close();
+            throw fail("open the state database", e);
+        }
+        if (version != SCHEMA_VERSION) {
+            close();
+            throw new StoreException("The project's state database has schema version " + version + ", this Mailferry"
+                    + " reads version " + SCHEMA_VERSION + (version > SCHEMA_VERSION ? "; update Mailferry"
+                    : "; run a command that changes the project once (e.g. batch start) to upgrade it"), null);
+        }
+    }
+
+    /**
+     * Whether another process has the project open for writing (e.g. runs a pass): a state stored as SYNCING may then
+     * be true; otherwise it is what a killed process left behind. False when this process has it open.
+     */
+    public static boolean isOpenInAnotherProcess(Path folder) {
+        Path key = folder.toAbsolutePath().normalize();
+        synchronized (OPEN) {
+            if (OPEN.containsKey(key)) {
+                return false;
+            }
+            try (FileChannel channel = FileChannel.open(key.resolve(LOCK_FILE_NAME), StandardOpenOption.WRITE)) {
+                // held for an instant only; a writer starting at that moment tries again (see openDatabase)
+                FileLock probe = channel.tryLock();
+                if (probe == null) {
+                    return true;
+                }
+                probe.release();
+                return false;
+            } catch (OverlappingFileLockException e) {
+                return true;
+            } catch (IOException e) {
+                return false; // no lock file: never opened for writing
+            }
+        }
     }
 
     /** One open database file: its connection, the lock that serialises its use, and the process lock. */
@@ -132,11 +214,17 @@ public final class JdbcStateStore implements StateStore {
         try {
             lockChannel = FileChannel.open(folder.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
-            FileLock fileLock;
-            try {
-                fileLock = lockChannel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                fileLock = null;
+            FileLock fileLock = null;
+            // a reader checking whether a pass runs holds the lock for an instant (isOpenInAnotherProcess): try a while
+            for (int attempt = 0; attempt < 20 && fileLock == null; attempt++) {
+                if (attempt > 0) {
+                    sleepQuietly(50);
+                }
+                try {
+                    fileLock = lockChannel.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    break; // this process holds it
+                }
             }
             if (fileLock == null) {
                 throw new StoreException("The project in " + folder + " is open in another Mailferry process (its"
@@ -1200,6 +1288,14 @@ public final class JdbcStateStore implements StateStore {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void closeQuietly(AutoCloseable... closeables) {
         for (AutoCloseable closeable : closeables) {
             try {
@@ -1217,7 +1313,9 @@ public final class JdbcStateStore implements StateStore {
                 return;
             }
             closed = true;
-            if (--db.users == 0) {
+            if (readOnly) {
+                db.close(); // a reader's own connection, never shared
+            } else if (--db.users == 0) {
                 OPEN.remove(db.folder);
                 db.lock.lock();
                 try {

@@ -315,18 +315,45 @@ public final class MailboxSync {
 
     private SourceSession openSource() throws ConnectorException {
         try {
-            return sourceConnector.open(sourceEndpoint, sourceCredentials);
+            SourceSession session = sourceConnector.open(sourceEndpoint, sourceCredentials);
+            endpointWatch.reached(true);
+            return session;
         } catch (ConnectorException e) {
-            throw new ConnectorException(e.kind(), "Source: " + e.getMessage(), e, e.certificateSha256());
+            throw openFailure(true, "Source: ", e);
         }
     }
 
     private TargetSession openTarget() throws ConnectorException {
         try {
-            return targetConnector.open(targetEndpoint, targetCredentials);
+            TargetSession session = targetConnector.open(targetEndpoint, targetCredentials);
+            endpointWatch.reached(false);
+            return session;
         } catch (ConnectorException e) {
-            throw new ConnectorException(e.kind(), "Target: " + e.getMessage(), e, e.certificateSha256());
+            throw openFailure(false, "Target: ", e);
         }
+    }
+
+    /** A connection that could not be opened is the endpoint's fault; any other answer (a refused login) shows it up. */
+    private ConnectorException openFailure(boolean source, String side, ConnectorException e) {
+        if (e.kind() == ConnectorException.Kind.CONNECTION) {
+            return new EndpointUnreachable(source, side + e.getMessage(), e);
+        }
+        endpointWatch.reached(source);
+        return new ConnectorException(e.kind(), side + e.getMessage(), e, e.certificateSha256());
+    }
+
+    /** Told whenever the source or the target answered while sessions were opened. */
+    @FunctionalInterface
+    public interface EndpointWatch {
+        void reached(boolean source);
+    }
+
+    private volatile EndpointWatch endpointWatch = source -> {
+    };
+
+    /** Sets who is told that an endpoint answered (see {@link EndpointRetries}). */
+    public void watchEndpoints(EndpointWatch watch) {
+        this.endpointWatch = watch;
     }
 
     /** A source folder with its record; {@code uidValidity} as scanned in this pass. */
@@ -989,7 +1016,15 @@ public final class MailboxSync {
                         closeFolder();
                         return;
                     }
-                    handle(item);
+                    try {
+                        handle(item);
+                    } catch (ConnectorException e) {
+                        if (e.kind() == ConnectorException.Kind.TARGET_REFUSES) {
+                            // the target stopped taking messages: what it accepted before is on it and stays recorded
+                            commitBefore(e);
+                        }
+                        throw e;
+                    }
                 }
             } catch (Throwable t) {
                 failure = t;
@@ -1002,6 +1037,14 @@ public final class MailboxSync {
                     out.close();
                 }
                 drainAfterFailure(t);
+            }
+        }
+
+        private void commitBefore(ConnectorException refusal) {
+            try {
+                commit();
+            } catch (StoreException | RuntimeException e) {
+                refusal.addSuppressed(e); // not recorded now: the journal still lists them and recovery finds them
             }
         }
 

@@ -309,14 +309,65 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
         } else if (done.size() == 1) {
             Queued q = done.get(0);
             String reason = response.getRest();
-            q.listener().rejected(q.message(), reason == null || reason.isBlank()
-                    ? "refused by the server without a reason" : reason.trim());
+            reason = reason == null || reason.isBlank() ? "refused by the server without a reason" : reason.trim();
+            if (refusesEveryMessage(reason)) {
+                // reporting this for every further message would bury the one reason under thousands of lines: the
+                // mailbox stops here; appends still in flight are found again through appendedSince(checkpoint)
+                broken = true;
+                connection.drop();
+                throw connection.failure(Kind.TARGET_REFUSES, "The IMAP server " + connection.where()
+                        + " refuses further messages (appending to '" + folder.path() + "'): " + reason);
+            }
+            if (isTransient(reason)) {
+                broken = true;
+                connection.drop();
+                throw connection.failure(Kind.PROTOCOL, "The IMAP server " + connection.where()
+                        + " cannot take messages for '" + folder.path() + "' at the moment: " + reason);
+            }
+            q.listener().rejected(q.message(), reason);
         } else {
             // A refused group stored nothing: append its messages one by one to learn which the server refuses.
             for (Queued q : done) {
                 send(List.of(q));
             }
         }
+    }
+
+    private static final Pattern RESPONSE_CODE = Pattern.compile("^\\[([A-Z-]+)[^\\]]*\\]\\s*(.*)", Pattern.CASE_INSENSITIVE
+            | Pattern.DOTALL);
+    /** Words by which a [LIMIT] refusal speaks of the one message (its size, a line length), not of the mailbox. */
+    private static final Pattern MESSAGE_LIMIT = Pattern.compile("size|large|big|long", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Whether a NO answer to APPEND (or CREATE) refuses every further message of the mailbox, not just this one
+     * (RFC 5530): over quota, no right to insert, read-only, or a limit of the mailbox (full, too many messages or
+     * folders). A [LIMIT] about the message itself (too large) and answers without a code concern one message.
+     */
+    static boolean refusesEveryMessage(String serverText) {
+        Matcher matcher = RESPONSE_CODE.matcher(serverText == null ? "" : serverText.trim());
+        if (!matcher.matches()) {
+            return false;
+        }
+        return switch (matcher.group(1).toUpperCase(java.util.Locale.ROOT)) {
+            case "OVERQUOTA", "NOPERM", "READ-ONLY" -> true;
+            case "LIMIT" -> !MESSAGE_LIMIT.matcher(matcher.group(2)).find();
+            default -> false;
+        };
+    }
+
+    /**
+     * Whether a NO answer to APPEND is the server's passing trouble (RFC 5530 UNAVAILABLE, INUSE) or a folder gone
+     * meanwhile (TRYCREATE): not a fault of the message; a retry of the mailbox, which creates its folders, may succeed.
+     */
+    static boolean isTransient(String serverText) {
+        Matcher matcher = RESPONSE_CODE.matcher(serverText == null ? "" : serverText.trim());
+        if (!matcher.matches()) {
+            return false;
+        }
+        return switch (matcher.group(1).toUpperCase(java.util.Locale.ROOT)) {
+            case "UNAVAILABLE", "INUSE", "TRYCREATE" -> true;
+            default -> false;
+        };
     }
 
     /** The {@code uidvalidity:uid} of each message from APPENDUID (one UID or a UID set); nulls when absent. */

@@ -87,8 +87,12 @@ final class ImapTargetSession implements TargetSession {
                 known = null;
                 FolderNames.Listed now = known().get(prefix);
                 if (now == null || (!now.selectable() && depth == path.depth())) {
-                    throw connection.failure(ConnectorException.Kind.PROTOCOL, "Cannot create folder '" + prefix
-                            + "' on " + connection.where() + ": " + ImapConnection.serverText(e));
+                    String reason = ImapConnection.serverText(e);
+                    // too many folders, over quota, no right: every further folder would be refused as well
+                    throw connection.failure(ImapTargetFolderWriter.refusesEveryMessage(reason)
+                            ? ConnectorException.Kind.TARGET_REFUSES : ConnectorException.Kind.PROTOCOL,
+                            "Cannot create folder '" + prefix
+                            + "' on " + connection.where() + ": " + reason);
                 }
                 continue;
             } catch (Exception e) {
