@@ -113,6 +113,11 @@ class ChildProcessTest extends DovecotTestBase {
                     MigrationException locked = assertThrows(MigrationException.class,
                             () -> MigrationProject.open(dir.resolve("project")).close());
                     assertTrue(locked.getMessage().contains("open in another Mailferry process"), locked.getMessage());
+                    // ...but not against reading: the pass is watched from another process as it runs
+                    try (MigrationProject reader = MigrationProject.openReadOnly(dir.resolve("project"))) {
+                        assertEquals(BatchState.SYNCING, reader.batch("all").orElseThrow().state());
+                        assertEquals(MailboxState.SYNCING, reader.status("all").get(0).state());
+                    }
                 }
                 if (line.equals("copied " + killAfter)) {
                     child.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
@@ -123,7 +128,13 @@ class ChildProcessTest extends DovecotTestBase {
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
             assertTrue(killed, "the child copied fewer than " + killAfter + " messages; its last line: " + last + "; "
                     + Files.readString(dir.resolve("child-stderr.txt")));
+            // killed: no process runs the pass any more, so the SYNCING it left behind reads INTERRUPTED
+            try (MigrationProject reader = MigrationProject.openReadOnly(dir.resolve("project"))) {
+                assertEquals(BatchState.INTERRUPTED, reader.batch("all").orElseThrow().state());
+                assertEquals(MailboxState.INTERRUPTED, reader.status("all").get(0).state());
+            }
             project = MigrationProject.open(dir.resolve("project"));
+            assertEquals(BatchState.INTERRUPTED, project.batches().get(0).state());
         }
         BatchRunResult resumed = engine.sync(project, "all", secrets, null);
         assertEquals(MailboxState.SYNCED, resumed.mailboxes().get(0).state(), resumed.toString());

@@ -1,0 +1,224 @@
+package dev.mailferry.app.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.model.MessageInfo;
+import dev.mailferry.demo.CorpusSpec;
+import dev.mailferry.demo.DemoEnvironment;
+import dev.mailferry.demo.DemoEnvironmentServer;
+import dev.mailferry.demo.DemoEnvironmentUser;
+import dev.mailferry.engine.BatchRunResult;
+import dev.mailferry.engine.MigrationListener;
+import dev.mailferry.engine.MigrationProject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The states and exit codes of {@code mailferry batch ...} when a pass does not simply succeed, and reading a batch's
+ * status while a pass runs; against real Dovecot servers whose target refuses messages above 100 KB.
+ */
+class BatchStatesCommandTest {
+
+    private static final long TARGET_MAX_MESSAGE = 100 * 1024;
+
+    @TempDir
+    static Path root;
+
+    private static DemoEnvironment demo;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    @BeforeAll
+    static void startServers() throws IOException {
+        System.setProperty("mailferry.secrets.dir", root.resolve("secrets").toString());
+        demo = DemoEnvironment.builder(root.resolve("servers")).users(2).corpus(CorpusSpec.small(41, 40))
+                .targetMaxMessageSize(TARGET_MAX_MESSAGE).start();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    private static synchronized Run mailferry(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = MailferryCommand.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** A project between the demo servers (plain IMAP) with the demo's mailboxes and a batch "wave1" of them all. */
+    private static Path project(String name, boolean withPasswords) throws IOException {
+        Path project = root.resolve(name);
+        assertEquals(0, mailferry("project", "create", project.toString(), "--name", name).exitCode());
+        DemoEnvironmentServer source = demo.source();
+        DemoEnvironmentServer target = demo.target();
+        assertEquals(0, mailferry("source", "set", "-p", project.toString(), "--host", source.host(), "--port",
+                String.valueOf(source.imapPort()), "--security", "none").exitCode());
+        assertEquals(0, mailferry("target", "set", "-p", project.toString(), "--host", target.host(), "--port",
+                String.valueOf(target.imapPort()), "--security", "none").exitCode());
+        StringBuilder csv = new StringBuilder("EmailAddress;UserName;Password;TargetUserName;TargetPassword\n");
+        for (DemoEnvironmentUser u : demo.users()) {
+            csv.append(u.emailAddress()).append(';').append(u.sourceUserName()).append(';')
+                    .append(withPasswords ? u.sourcePassword() : "").append(';').append(u.targetUserName()).append(';')
+                    .append(withPasswords ? u.targetPassword() : "").append('\n');
+        }
+        Path file = root.resolve(name + ".csv");
+        Files.writeString(file, csv);
+        Run imported = withPasswords ? mailferry("mailboxes", "import", "-p", project.toString(), file.toString())
+                : mailferry("mailboxes", "import", "-p", project.toString(), "--passwords-optional", file.toString());
+        assertEquals(0, imported.exitCode(), imported.out() + imported.err());
+        assertEquals(0, mailferry("batch", "create", "-p", project.toString(), "wave1").exitCode());
+        return project;
+    }
+
+    @Test
+    void failedMessagesMakeTheBatchSyncedWithErrorsAndExitOne() throws IOException {
+        Path project = project("refused", true);
+
+        Run start = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
+
+        assertEquals(ExitCodes.PARTIAL, start.exitCode(), start.out() + start.err());
+        assertTrue(start.out().contains("Batch 'wave1' is SYNCED_WITH_ERRORS"), start.out());
+        Run status = mailferry("batch", "status", "-p", project.toString(), "wave1");
+        assertEquals(ExitCodes.PARTIAL, status.exitCode(), status.out() + status.err());
+        assertTrue(status.out().startsWith("Batch 'wave1': SYNCED_WITH_ERRORS"), status.out());
+        for (DemoEnvironmentUser u : demo.users()) {
+            String row = status.out().lines().filter(l -> l.startsWith(u.emailAddress())).findFirst().orElseThrow();
+            assertTrue(row.contains(" SYNCED_WITH_ERRORS "), row);
+            assertTrue(row.contains("failed (see the report); the next pass tries them again"), row);
+        }
+        Run list = mailferry("batch", "list", "-p", project.toString());
+        assertTrue(list.out().contains("SYNCED_WITH_ERRORS"), list.out());
+        List<String> details = Files.readAllLines(project.resolve("reports").resolve("wave1-details.csv"));
+        assertTrue(details.stream().anyMatch(l -> l.contains(",failed,refused by the target: [LIMIT] Mail size")),
+                details.toString());
+    }
+
+    @Test
+    void missingPasswordsFailEveryMailboxBeforeAnyLogin() throws IOException {
+        Path project = project("no-secrets", false);
+
+        Run start = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
+
+        assertEquals(ExitCodes.PARTIAL, start.exitCode(), start.out() + start.err());
+        assertTrue(start.out().contains("Batch 'wave1' is FAILED"), start.out());
+        for (DemoEnvironmentUser u : demo.users()) {
+            String row = start.out().lines().filter(l -> l.startsWith(u.emailAddress())).findFirst().orElseThrow();
+            assertTrue(row.contains(" FAILED ") && row.endsWith(
+                    "Source and target: no stored password: import the CSV again or set it"), row);
+        }
+    }
+
+    @Test
+    void anUnreachableSourceServerIsOneLineAndExitFour() throws IOException {
+        Path project = project("source-down", true);
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        assertEquals(0, mailferry("source", "set", "-p", project.toString(), "--host", "127.0.0.1", "--port",
+                String.valueOf(closedPort), "--security", "none").exitCode());
+        EndpointCommand.services().engine().setRetryPolicy(2, Duration.ofMillis(200));
+        Run start;
+        try {
+            start = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
+        } finally {
+            EndpointCommand.services().engine().setRetryPolicy(3, Duration.ofSeconds(5));
+        }
+
+        assertEquals(ExitCodes.CONNECTION, start.exitCode(), start.out() + start.err());
+        List<String> lines = start.err().lines().toList();
+        assertEquals(1, lines.size(), start.err());
+        assertTrue(lines.get(0).startsWith("The source server could not be reached, so no mailbox was synced: "),
+                lines.get(0));
+        assertTrue(lines.get(0).contains("127.0.0.1:" + closedPort), lines.get(0));
+        assertTrue(start.out().contains("Batch 'wave1' is FAILED"), start.out());
+    }
+
+    @Test
+    void statusAndListReadABatchWhileItsPassRuns() throws Exception {
+        Path project = project("watched", true);
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch watched = new CountDownLatch(1);
+        AtomicInteger copied = new AtomicInteger();
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        // the pass runs as "batch start" in another terminal would; it pauses after some committed copies
+        Thread pass = new Thread(() -> {
+            try (MigrationProject p = MigrationProject.open(project)) {
+                outcome.set(EndpointCommand.services().engine().sync(p, "wave1", EndpointCommand.services().secrets(),
+                        new MigrationListener() {
+                            @Override
+                            public void messageCopied(String email, FolderPath source, MessageInfo message) {
+                                if (copied.incrementAndGet() == 5) {
+                                    paused.countDown();
+                                    try {
+                                        watched.await(30, TimeUnit.SECONDS);
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                }
+                            }
+                        }));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        pass.start();
+        try {
+            assertTrue(paused.await(60, TimeUnit.SECONDS), "the pass did not get going: " + outcome.get());
+            Run status = mailferry("batch", "status", "-p", project.toString(), "wave1");
+            Run list = mailferry("batch", "list", "-p", project.toString());
+            Run mailboxes = mailferry("mailboxes", "list", "-p", project.toString());
+            Run show = mailferry("project", "show", "-p", project.toString());
+            Run report = mailferry("batch", "report", "-p", project.toString(), "wave1");
+
+            assertEquals(ExitCodes.OK, status.exitCode(), status.out() + status.err());
+            assertTrue(status.out().startsWith("Batch 'wave1': SYNCING"), status.out());
+            // the progress committed so far is visible: the mailbox row shows what is copied
+            assertTrue(status.out().lines().map(l -> l.split("\\s+")).anyMatch(
+                    row -> row.length > 2 && row[1].equals("SYNCING") && Long.parseLong(row[2]) >= 5), status.out());
+            assertEquals(ExitCodes.OK, list.exitCode(), list.err());
+            assertTrue(list.out().contains("SYNCING"), list.out());
+            assertEquals(ExitCodes.OK, mailboxes.exitCode(), mailboxes.err());
+            assertEquals(ExitCodes.OK, show.exitCode(), show.err());
+            assertEquals(ExitCodes.OK, report.exitCode(), report.err());
+        } finally {
+            watched.countDown();
+            pass.join(60_000);
+        }
+        assertTrue(outcome.get() instanceof BatchRunResult, String.valueOf(outcome.get()));
+        Run after = mailferry("batch", "status", "-p", project.toString(), "wave1");
+        assertFalse(after.out().contains("SYNCING"), after.out());
+    }
+}
