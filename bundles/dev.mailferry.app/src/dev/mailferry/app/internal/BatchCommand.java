@@ -153,6 +153,9 @@ final class BatchCommand {
      */
     static final long STOP_WAIT_MILLIS = 8_000;
 
+    /** The shutdown hook of the pass running now, if any: for tests, which cannot press Ctrl-C. */
+    static volatile Thread runningStopHook;
+
     static int run(ProjectOption project, String name, boolean quiet, boolean complete) {
         CountDownLatch recorded = new CountDownLatch(1);
         try (MigrationProject p = project.open()) {
@@ -168,12 +171,14 @@ final class BatchCommand {
                 }
             }, "mailferry-stop");
             Runtime.getRuntime().addShutdownHook(hook);
+            runningStopHook = hook;
             BatchRunResult result;
             try {
                 result = complete
                         ? EndpointCommand.services().engine().complete(p, name, EndpointCommand.services().secrets(), progress)
                         : EndpointCommand.services().engine().sync(p, name, EndpointCommand.services().secrets(), progress, stop::get);
             } finally {
+                runningStopHook = null;
                 progress.close();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);

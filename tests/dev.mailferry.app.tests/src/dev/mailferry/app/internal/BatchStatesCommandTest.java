@@ -114,7 +114,7 @@ class BatchStatesCommandTest {
         assertEquals(ExitCodes.PARTIAL, status.exitCode(), status.out() + status.err());
         assertTrue(status.out().startsWith("Batch 'wave1': SYNCED_WITH_ERRORS"), status.out());
         for (DemoEnvironmentUser u : demo.users()) {
-            String row = status.out().lines().filter(l -> l.startsWith(u.emailAddress())).findFirst().orElseThrow();
+            String row = status.out().lines().filter(l -> l.startsWith(u.emailAddress() + " ")).findFirst().orElseThrow();
             assertTrue(row.contains(" SYNCED_WITH_ERRORS "), row);
             assertTrue(row.contains("failed (see the report); the next pass tries them again"), row);
         }
@@ -134,7 +134,7 @@ class BatchStatesCommandTest {
         assertEquals(ExitCodes.PARTIAL, start.exitCode(), start.out() + start.err());
         assertTrue(start.out().contains("Batch 'wave1' is FAILED"), start.out());
         for (DemoEnvironmentUser u : demo.users()) {
-            String row = start.out().lines().filter(l -> l.startsWith(u.emailAddress())).findFirst().orElseThrow();
+            String row = start.out().lines().filter(l -> l.startsWith(u.emailAddress() + " ")).findFirst().orElseThrow();
             assertTrue(row.contains(" FAILED ") && row.endsWith(
                     "Source and target: no stored password: import the CSV again or set it"), row);
         }
@@ -164,6 +164,30 @@ class BatchStatesCommandTest {
                 lines.get(0));
         assertTrue(lines.get(0).contains("127.0.0.1:" + closedPort), lines.get(0));
         assertTrue(start.out().contains("Batch 'wave1' is FAILED"), start.out());
+    }
+
+    @Test
+    void ctrlCWaitsUntilThePassHasRecordedThatItStopped() throws Exception {
+        Path project = project("ctrl-c", true);
+        AtomicReference<Run> start = new AtomicReference<>();
+        Thread pass = new Thread(() -> start.set(mailferry("batch", "start", "-p", project.toString(), "wave1")));
+        pass.start();
+        Thread hook = null;
+        for (int i = 0; i < 600 && hook == null && pass.isAlive(); i++) {
+            hook = BatchCommand.runningStopHook;
+            Thread.sleep(10);
+        }
+        assertTrue(hook != null, "the pass did not start: " + start.get());
+        // what the JVM does on Ctrl-C: run the hook, then end the process as soon as the hook returns
+        hook.run();
+        try (MigrationProject p = MigrationProject.openReadOnly(project)) {
+            assertEquals(dev.mailferry.engine.BatchState.STOPPED, p.batch("wave1").orElseThrow().state(),
+                    "recorded before the hook returned");
+        }
+        pass.join(60_000);
+        assertEquals(ExitCodes.INTERRUPTED, start.get().exitCode(), start.get().out() + start.get().err());
+        Run status = mailferry("batch", "status", "-p", project.toString(), "wave1");
+        assertTrue(status.out().startsWith("Batch 'wave1': STOPPED"), status.out());
     }
 
     @Test
