@@ -233,7 +233,7 @@ public final class JdbcStateStore implements StateStore {
         }
     }
 
-    private static final String[] SCHEMA_V1 = {
+    static final String[] SCHEMA_V1 = {
         "CREATE TABLE mailbox (email VARCHAR(320) PRIMARY KEY, source_user VARCHAR(320) NOT NULL, user_root VARCHAR(1000),"
                 + " target_user VARCHAR(320))",
         "CREATE TABLE batch (name VARCHAR(200) PRIMARY KEY, state VARCHAR(30) NOT NULL, options VARCHAR(100000) NOT NULL,"
