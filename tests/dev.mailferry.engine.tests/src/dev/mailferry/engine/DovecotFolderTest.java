@@ -224,7 +224,7 @@ class DovecotFolderTest extends DovecotTestBase {
         try (ImapProbe s = sourceProbe(alice); ImapProbe t = targetProbe(alice)) {
             s.append(FolderPath.of("INBOX"), twin, date, new Flags());
             s.append(FolderPath.of("INBOX"), twin, date, new Flags());
-            t.append(FolderPath.of("INBOX"), twin, date, new Flags());
+            t.append(FolderPath.of("INBOX"), twin, date, new Flags(Flags.Flag.FLAGGED)); // the source's flags win
             total = s.snapshot().values().stream().mapToInt(List::size).sum(); // without \Deleted ones
         }
         project.close();

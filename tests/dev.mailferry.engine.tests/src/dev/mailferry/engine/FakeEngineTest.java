@@ -310,6 +310,30 @@ class FakeEngineTest {
         assertEquals(present, folders.stream().mapToLong(FolderStatus::alreadyOnTarget).sum(), folders.toString());
     }
 
+    @Test
+    void mailboxBeyondTheItemLimitAlsoRecognisesMessagesOnTheTargetAndGivesThemTheSourcesFlags() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 30, 1);
+        FakeMail.Folder targetInbox = target.mailboxes.get(ALICE).folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        List<FakeMail.Message> messages = inbox.snapshot();
+        for (int i = 20; i < 30; i++) { // the newest ten are there, unread and flagged
+            FakeMail.Message m = messages.get(i);
+            targetInbox.add(m.bytes(), m.internalDate(), MessageFlags.parse("\\Flagged"), false);
+        }
+        project.createBatch("limited", List.of(ALICE), BatchOptions.defaults().withMaxItemsPerMailbox(25));
+        BatchRunResult result = engine.sync(project, "limited", secrets, events);
+
+        assertEquals(15, target.appends.get(), "the 25 newest, less the 10 already there");
+        assertEquals(25, result.mailboxes().get(0).copied());
+        FakeMail.Folder newest = new FakeMail.Folder(FolderPath.of("INBOX"), SpecialUse.INBOX, 1);
+        for (FakeMail.Message m : messages.subList(5, 30)) {
+            newest.add(m.bytes(), m.internalDate(), m.flags(), false);
+        }
+        assertSameMessages(newest, targetInbox);
+        assertEquals(10, project.folderStatus(ALICE).get(0).alreadyOnTarget());
+    }
+
     /** After a resumed run: the folders are complete on the target, and each message was appended once in all. */
     private void assertCopiedExactlyOnce(BatchRunResult resumed, int messages, FakeMail.Folder... folders) {
         assertEquals(BatchState.SYNCED, resumed.state());

@@ -359,7 +359,7 @@ final class FakeMail {
                 public void existingMessages(java.util.function.Consumer<AppendedMessage> consumer) {
                     for (Message m : f.snapshot()) {
                         consumer.accept(new AppendedMessage(f.uidValidity + ":" + m.uid(), new MessageFingerprint(
-                                m.bytes().length, m.internalDate(), m.messageId())));
+                                m.bytes().length, m.internalDate(), m.messageId()), m.flags()));
                     }
                 }
 

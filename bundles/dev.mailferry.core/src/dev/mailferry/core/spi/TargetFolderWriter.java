@@ -28,7 +28,7 @@ public interface TargetFolderWriter extends AutoCloseable {
     List<AppendedMessage> appendedSince(String checkpoint) throws ConnectorException;
 
     /**
-     * Passes the fingerprint and target id of every message in the folder to {@code consumer}, a page at a time (memory
+     * Passes the fingerprint, target id and flags of every message in the folder to {@code consumer}, a page at a time (memory
      * stays bounded for a large folder): the engine finds the messages already on the target before a first copy into a
      * folder that is not empty. Call it with no append outstanding. Default: not supported.
      */
@@ -53,8 +53,14 @@ public interface TargetFolderWriter extends AutoCloseable {
     @Override
     void close();
 
-    /** A message found on the target, for crash recovery. */
-    record AppendedMessage(String targetId, MessageFingerprint fingerprint) {
+    /**
+     * A message found on the target, for crash recovery and {@link #existingMessages}; {@code flags} are its flags on
+     * the target, or null when not known.
+     */
+    record AppendedMessage(String targetId, MessageFingerprint fingerprint, MessageFlags flags) {
+        public AppendedMessage(String targetId, MessageFingerprint fingerprint) {
+            this(targetId, fingerprint, null);
+        }
     }
 
     /** Outcome of one append. */

@@ -726,22 +726,22 @@ public final class MailboxSync {
      */
     private static final class Presence {
         final FolderPath target;
-        private final Map<MessageFingerprint, Deque<String>> byFingerprint;
+        private final Map<MessageFingerprint, Deque<TargetFolderWriter.AppendedMessage>> byFingerprint;
         final AtomicLong found = new AtomicLong();
 
-        Presence(FolderPath target, Map<MessageFingerprint, Deque<String>> byFingerprint) {
+        Presence(FolderPath target, Map<MessageFingerprint, Deque<TargetFolderWriter.AppendedMessage>> byFingerprint) {
             this.target = target;
             this.byFingerprint = byFingerprint;
         }
 
-        /** The target id ("" when the target gave none) of a message with this fingerprint, taken; null when none is left. */
-        synchronized String take(MessageFingerprint fingerprint) {
-            Deque<String> ids = byFingerprint.get(fingerprint);
-            if (ids == null || ids.isEmpty()) {
+        /** A target message with this fingerprint, taken; null when none is left. */
+        synchronized TargetFolderWriter.AppendedMessage take(MessageFingerprint fingerprint) {
+            Deque<TargetFolderWriter.AppendedMessage> messages = byFingerprint.get(fingerprint);
+            if (messages == null || messages.isEmpty()) {
                 return null;
             }
             found.incrementAndGet();
-            return ids.poll();
+            return messages.poll();
         }
     }
 
@@ -771,12 +771,11 @@ public final class MailboxSync {
                 continue;
             }
             java.util.Set<String> ours = store.recordedTargetIds(email, r.target());
-            Map<MessageFingerprint, Deque<String>> byFingerprint = new HashMap<>();
+            Map<MessageFingerprint, Deque<TargetFolderWriter.AppendedMessage>> byFingerprint = new HashMap<>();
             try (TargetFolderWriter writer = target.openFolder(folder)) {
                 writer.existingMessages(m -> {
                     if (m.targetId() == null || !ours.contains(m.targetId())) {
-                        byFingerprint.computeIfAbsent(m.fingerprint(), f -> new ArrayDeque<>())
-                                .add(m.targetId() == null ? "" : m.targetId());
+                        byFingerprint.computeIfAbsent(m.fingerprint(), f -> new ArrayDeque<>()).add(m);
                     }
                 });
             }
@@ -790,7 +789,8 @@ public final class MailboxSync {
     /**
      * Records the messages of {@code page} that the target folder already held as copied ("already on the target") and
      * returns the others, which are to be copied. Committed before the others are journaled: those found are on the
-     * target whatever happens to the copy.
+     * target whatever happens to the copy. They are recorded with their flags on the target, so that the flag sync
+     * brings those that differ in line with the source, as for any copied message.
      */
     private List<MessageInfo> withoutPresent(FolderRecord r, long uidValidity, List<MessageInfo> page)
             throws StoreException {
@@ -801,11 +801,13 @@ public final class MailboxSync {
         List<MessageInfo> rest = new ArrayList<>(page.size());
         try (StateStore.Recorder recorder = store.recorder()) {
             for (MessageInfo m : page) {
-                String id = p.take(new MessageFingerprint(m.size(), m.internalDate(), m.messageId()));
-                if (id == null) {
+                TargetFolderWriter.AppendedMessage there = p.take(fingerprint(m));
+                if (there == null) {
                     rest.add(m);
                 } else {
-                    recorder.alreadyOnTarget(r.id(), uidValidity, m, id.isEmpty() ? null : id);
+                    MessageInfo recorded = there.flags() == null ? m : new MessageInfo(m.uid(), m.size(),
+                            m.internalDate(), there.flags(), m.messageId(), m.deleted());
+                    recorder.alreadyOnTarget(r.id(), uidValidity, recorded, there.targetId());
                 }
             }
             recorder.commit();
@@ -1215,6 +1217,10 @@ public final class MailboxSync {
                     }
                     page = store.pendingCopies(r.id(), uidValidity, last, PAGE);
                 }
+            }
+            if (flags.isEmpty() && presence.containsKey(r.target())) {
+                // messages found on the target were recorded with their flags there: bring those in line too
+                flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
             }
         }
         queueFlagChanges(r, uidValidity, flags, queue, writer);

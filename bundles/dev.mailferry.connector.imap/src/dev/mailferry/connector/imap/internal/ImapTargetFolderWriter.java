@@ -191,7 +191,7 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
                     MessageInfo message = MessageItems.toMessageInfo(fetch);
                     if (message != null && !message.deleted()) { // a message marked \Deleted is on its way out
                         consumer.accept(new AppendedMessage(uidValidity + ":" + message.uid(), new MessageFingerprint(
-                                message.size(), message.internalDate(), message.messageId())));
+                                message.size(), message.internalDate(), message.messageId()), message.flags()));
                     }
                 }
             }
