@@ -101,6 +101,40 @@ class DovecotFolderTest extends DovecotTestBase {
     }
 
     @Test
+    void renamedFolderWhoseNewNameExistsOnTheTargetKeepsItsTargetFolder() throws Exception {
+        start(1, CorpusSpec.small(25, 100));
+        MigrationEngine engine = engineService();
+        project.createBatch("all", List.of(), BatchOptions.defaults());
+        engine.sync(project, "all", secrets, null);
+        DemoEnvironmentUser alice = demo.users().get(0);
+        FolderPath feedback = FolderPath.of("Customer Feedback");
+        FolderPath clients = FolderPath.of("Clients");
+        int copied;
+        try (ImapProbe s = sourceProbe(alice); ImapProbe t = targetProbe(alice)) {
+            copied = t.count(feedback);
+            t.create(clients);
+            t.append(clients, raw("someone-elses"), new Date(1_700_000_000_000L), new Flags());
+            s.rename(feedback, clients);
+            s.append(clients, raw("after-the-rename"), new Date(1_700_000_300_000L), new Flags());
+        }
+        assertTrue(copied > 0);
+        FakeEngineTest.RecordingListener events = new FakeEngineTest.RecordingListener();
+        BatchRunResult second = engine.sync(project, "all", secrets, events);
+        assertEquals(1, second.mailboxes().get(0).lastPassCopied(), events.notices.toString());
+        try (ImapProbe t = targetProbe(alice)) {
+            assertEquals(copied + 1, t.count(feedback), "the new message joins the others");
+            assertEquals(1, t.count(clients), "the target's own folder is left alone");
+        }
+        assertTrue(events.notices.stream().anyMatch(n -> n.contains("Customer Feedback was renamed to Clients")
+                && n.contains("they stay in the target folder Customer Feedback")
+                && n.contains("the target already has a folder Clients")), events.notices.toString());
+        FolderStatus status = folder(project.folderStatus(alice.emailAddress()), "Clients");
+        assertEquals(feedback, status.target());
+        assertEquals(copied + 1, status.copied());
+        assertTrue(status.note().contains("renamed on the source from Customer Feedback"), status.note());
+    }
+
+    @Test
     void sourceFolderRecreatedUnderAnotherNameWithNewUidsIsRecognisedByItsMessages() throws Exception {
         start(1, CorpusSpec.small(22, 120));
         MigrationEngine engine = engineService();
