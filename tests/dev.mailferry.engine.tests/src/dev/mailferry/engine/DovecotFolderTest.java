@@ -135,6 +135,30 @@ class DovecotFolderTest extends DovecotTestBase {
     }
 
     @Test
+    void folderTheBatchMappedStaysWhereTheMappingPutItWhenRenamedOutOfTheMapping() throws Exception {
+        start(1, CorpusSpec.small(26, 100));
+        MigrationEngine engine = engineService();
+        project.createBatch("mapped", List.of(), BatchOptions.defaults().withFolderMapping(Map.of(
+                FolderPath.of("Projects"), FolderPath.of("Work"))));
+        engine.sync(project, "mapped", secrets, null);
+        DemoEnvironmentUser alice = demo.users().get(0);
+        FakeEngineTest.RecordingListener events = new FakeEngineTest.RecordingListener();
+        int zephyr;
+        try (ImapProbe s = sourceProbe(alice); ImapProbe t = targetProbe(alice)) {
+            zephyr = t.count(FolderPath.of("Work", "Zephyr"));
+            s.rename(FolderPath.of("Projects", "Zephyr"), FolderPath.of("Zephyr"));
+        }
+        assertTrue(zephyr > 0);
+        assertEquals(0, engine.sync(project, "mapped", secrets, events).mailboxes().get(0).lastPassCopied());
+        try (ImapProbe t = targetProbe(alice)) {
+            assertEquals(zephyr, t.count(FolderPath.of("Work", "Zephyr")));
+            assertFalse(t.folder(FolderPath.of("Zephyr")).exists());
+        }
+        assertTrue(events.notices.stream().anyMatch(n -> n.contains("the batch's folder mapping put it there")),
+                events.notices.toString());
+    }
+
+    @Test
     void sourceFolderRecreatedUnderAnotherNameWithNewUidsIsRecognisedByItsMessages() throws Exception {
         start(1, CorpusSpec.small(22, 120));
         MigrationEngine engine = engineService();

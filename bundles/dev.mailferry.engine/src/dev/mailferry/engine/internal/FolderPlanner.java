@@ -205,7 +205,9 @@ public final class FolderPlanner {
         return true;
     }
 
-    private static boolean isMapped(FolderPath path, Map<FolderPath, FolderPath> mapping) {
+    /** True when the batch's folder mapping decides the target of {@code path}. */
+    static boolean isMapped(FolderPath path, Map<FolderPath, FolderPath> mapping) {
+        path = normalize(path);
         for (FolderPath key : mapping.keySet()) {
             if (path.startsWith(normalize(key))) {
                 return true;

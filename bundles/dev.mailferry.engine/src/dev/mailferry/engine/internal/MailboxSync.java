@@ -493,8 +493,9 @@ public final class MailboxSync {
      * for the new path, with its message map and checkpoint: nothing is copied again (a renumbered folder is paired by
      * fingerprint as usual), and the target folder is renamed to the new folder's planned target (with its subfolders,
      * which the source renamed along). The target folder keeps its old name, and the new messages go there, when the new
-     * name exists on the target or another folder goes there, when it is INBOX or has a special use, when a folder still
-     * on the source has a target below it, or when the target refuses the rename; the notice and the note say so.
+     * name exists on the target or another folder goes there, when it is INBOX or has a special use, when the batch's
+     * folder mapping put it there and does not map the new name, when a folder still on the source has a target below it,
+     * or when the target refuses the rename; the notice and the note say so.
      */
     private final class FolderRenames {
         private final SourceSession source;
@@ -534,6 +535,9 @@ public final class MailboxSync {
             java.util.Set<FolderPath> recorded = new java.util.HashSet<>();
             for (FolderRecord r : records.values()) {
                 recorded.add(r.source());
+            }
+            if (plan.stream().noneMatch(p -> p.copied() && !recorded.contains(p.source().path()))) {
+                return plan; // no new folder: nothing was renamed
             }
             Map<Long, List<MessageInfo>> copiedByGone = new java.util.LinkedHashMap<>();
             for (FolderRecord r : gone) {
@@ -671,6 +675,10 @@ public final class MailboxSync {
             }
             if (find(newTarget) != null) {
                 return "the target already has a folder " + newTarget;
+            }
+            if (FolderPlanner.isMapped(old.source(), options.folderMapping())
+                    && !FolderPlanner.isMapped(renamed.source().path(), options.folderMapping())) {
+                return "the batch's folder mapping put it there";
             }
             for (PlannedFolder p : plan) {
                 if (p.copied() && p != renamed && p.target().equals(newTarget)) {
