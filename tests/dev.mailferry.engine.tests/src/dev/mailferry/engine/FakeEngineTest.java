@@ -274,6 +274,66 @@ class FakeEngineTest {
         assertCopiedExactlyOnce(resumed, 722, inbox, archive);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {3, 200, 360})
+    void messagesAlreadyOnTheTargetAreRecordedNotCopiedAlsoAcrossLanesAndACrash(int crashAfter) throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 700, 0);
+        byte[] twin = FakeMail.message("twin@example.com", "twin", 300);
+        inbox.add(twin, BASE, MessageFlags.NONE, false);
+        inbox.add(twin, BASE, MessageFlags.NONE, false);
+        FakeMail.Folder archive = src.folder(FolderPath.of("Archive"), SpecialUse.NONE);
+        fill(archive, "ar", 20, 2);
+        // another tool copied every second message of INBOX, and one of the two twins
+        FakeMail.Folder targetInbox = target.mailboxes.get(ALICE).folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        List<FakeMail.Message> messages = inbox.snapshot();
+        for (int i = 0; i < 700; i += 2) {
+            FakeMail.Message m = messages.get(i);
+            targetInbox.add(m.bytes(), m.internalDate(), m.flags(), false);
+        }
+        targetInbox.add(twin, BASE, MessageFlags.NONE, false);
+        int present = 351;
+        project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults());
+        engine.setConnectionsPerMailbox(2);
+        crashAfterAccepted(crashAfter);
+        assertTrue(source.bodyReaders.get(FolderPath.of("INBOX")).size() >= 2, source.bodyReaders.toString());
+
+        BatchRunResult resumed = resumeAfterCrash();
+
+        assertEquals(BatchState.SYNCED, resumed.state());
+        assertSameMessages(inbox, targetInbox);
+        assertSameMessages(archive, target.mailboxes.get(ALICE).folder("Archive"));
+        assertEquals(722, resumed.mailboxes().get(0).copied());
+        assertEquals(722 - present, target.appends.get(), "only the messages not on the target are appended, once");
+        List<FolderStatus> folders = project.folderStatus(ALICE);
+        assertEquals(present, folders.stream().mapToLong(FolderStatus::alreadyOnTarget).sum(), folders.toString());
+    }
+
+    @Test
+    void mailboxBeyondTheItemLimitAlsoRecognisesMessagesOnTheTargetAndGivesThemTheSourcesFlags() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 30, 1);
+        FakeMail.Folder targetInbox = target.mailboxes.get(ALICE).folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        List<FakeMail.Message> messages = inbox.snapshot();
+        for (int i = 20; i < 30; i++) { // the newest ten are there, unread and flagged
+            FakeMail.Message m = messages.get(i);
+            targetInbox.add(m.bytes(), m.internalDate(), MessageFlags.parse("\\Flagged"), false);
+        }
+        project.createBatch("limited", List.of(ALICE), BatchOptions.defaults().withMaxItemsPerMailbox(25));
+        BatchRunResult result = engine.sync(project, "limited", secrets, events);
+
+        assertEquals(15, target.appends.get(), "the 25 newest, less the 10 already there");
+        assertEquals(25, result.mailboxes().get(0).copied());
+        FakeMail.Folder newest = new FakeMail.Folder(FolderPath.of("INBOX"), SpecialUse.INBOX, 1);
+        for (FakeMail.Message m : messages.subList(5, 30)) {
+            newest.add(m.bytes(), m.internalDate(), m.flags(), false);
+        }
+        assertSameMessages(newest, targetInbox);
+        assertEquals(10, project.folderStatus(ALICE).get(0).alreadyOnTarget());
+    }
+
     /** After a resumed run: the folders are complete on the target, and each message was appended once in all. */
     private void assertCopiedExactlyOnce(BatchRunResult resumed, int messages, FakeMail.Folder... folders) {
         assertEquals(BatchState.SYNCED, resumed.state());

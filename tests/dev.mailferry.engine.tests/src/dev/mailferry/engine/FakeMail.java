@@ -356,6 +356,14 @@ final class FakeMail {
                 }
 
                 @Override
+                public void existingMessages(java.util.function.Consumer<AppendedMessage> consumer) {
+                    for (Message m : f.snapshot()) {
+                        consumer.accept(new AppendedMessage(f.uidValidity + ":" + m.uid(), new MessageFingerprint(
+                                m.bytes().length, m.internalDate(), m.messageId()), m.flags()));
+                    }
+                }
+
+                @Override
                 public void append(MessageInfo message, MessageFlags flags, InputStream raw, AppendListener listener)
                         throws ConnectorException {
                     byte[] bytes;

@@ -166,6 +166,32 @@ final class ImapProbe implements AutoCloseable {
         return after;
     }
 
+    /** IMAP RENAME (the server keeps UIDVALIDITY and moves the subfolders along). */
+    void rename(FolderPath from, FolderPath to) throws MessagingException {
+        if (!folder(from).renameTo(folder(to))) {
+            throw new IllegalStateException("RENAME " + from + " " + to + " refused");
+        }
+    }
+
+    /** Copies every message into a new folder and deletes the old one: the new folder has its own UIDVALIDITY. */
+    void moveToNewFolder(FolderPath from, FolderPath to) throws MessagingException {
+        Folder f = folder(from);
+        Folder created = folder(to);
+        created.create(Folder.HOLDS_MESSAGES);
+        f.open(Folder.READ_ONLY);
+        f.copyMessages(f.getMessages(), created);
+        f.close(false);
+        f.delete(false);
+    }
+
+    void delete(FolderPath path) throws MessagingException {
+        folder(path).delete(true);
+    }
+
+    void create(FolderPath path) throws MessagingException {
+        folder(path).create(Folder.HOLDS_MESSAGES);
+    }
+
     int count(FolderPath path) throws MessagingException {
         Folder f = folder(path);
         return f.exists() ? f.getMessageCount() : 0;

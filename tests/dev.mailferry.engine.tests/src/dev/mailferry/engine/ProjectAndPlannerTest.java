@@ -129,4 +129,50 @@ class ProjectAndPlannerTest {
         assertFalse(plan.get(5).copied(), "children of an excluded folder are excluded");
         assertTrue(plan.get(5).excludedReason().contains("Spam"));
     }
+
+    /** As a '.'-separated IMAP target: a '.' inside a name becomes '_'. */
+    private static FolderPath dotTarget(FolderPath wanted) {
+        return FolderPath.of(wanted.segments().stream().map(n -> n.replace('.', '_')).toList());
+    }
+
+    private static Map<String, String> targets(List<PlannedFolder> plan) {
+        Map<String, String> byPath = new java.util.LinkedHashMap<>();
+        plan.forEach(p -> byPath.put(p.source().path().toString(), p.target().toString()));
+        return byPath;
+    }
+
+    @Test
+    void namesTheTargetCannotHoldNeverMeetAnotherFolder() throws Exception {
+        List<SourceFolder> source = List.of(src("INBOX", SpecialUse.INBOX), src("Mr. Smith", SpecialUse.NONE),
+                src("v1.2", SpecialUse.NONE), src("v1.2/Sub", SpecialUse.NONE), src("v1_2", SpecialUse.NONE),
+                src("v1_2/Sub", SpecialUse.NONE));
+        List<PlannedFolder> plan = FolderPlanner.plan(source, List.of(), BatchOptions.defaults(), Map.of(),
+                ProjectAndPlannerTest::dotTarget);
+        // the folder whose name the target holds keeps it; the other gets a number, and its subfolder follows it
+        assertEquals(Map.of("INBOX", "INBOX", "Mr. Smith", "Mr_ Smith", "v1.2", "v1_2 (2)", "v1.2/Sub", "v1_2 (2)/Sub",
+                "v1_2", "v1_2", "v1_2/Sub", "v1_2/Sub"), targets(plan));
+    }
+
+    @Test
+    void aFolderKeepsTheTargetItWasRecordedWithWhenAnotherArrives() throws Exception {
+        List<SourceFolder> source = List.of(src("Mr. Smith", SpecialUse.NONE), src("Mr_ Smith", SpecialUse.NONE));
+        Map<FolderPath, FolderPath> recorded = Map.of(FolderPath.of("Mr. Smith"), FolderPath.of("Mr_ Smith"),
+                FolderPath.of("Gone"), FolderPath.of("Kept"));
+        List<PlannedFolder> plan = FolderPlanner.plan(List.of(source.get(0), source.get(1), src("Kept", SpecialUse.NONE)),
+                List.of(), BatchOptions.defaults(), recorded, ProjectAndPlannerTest::dotTarget);
+        assertEquals(Map.of("Mr. Smith", "Mr_ Smith", "Mr_ Smith", "Mr_ Smith (2)", "Kept", "Kept (2)"), targets(plan),
+                "nor does a new folder go into the target folder of one gone from the source");
+    }
+
+    @Test
+    void onlyTheBatchMappingSendsTwoFoldersIntoOne() throws Exception {
+        List<SourceFolder> source = List.of(src("Sent", SpecialUse.SENT), src("Sent Messages", SpecialUse.SENT),
+                src("Archive", SpecialUse.NONE), src("Old", SpecialUse.NONE));
+        List<TargetFolder> target = List.of(new TargetFolder(FolderPath.of("Sent Items"), "s", SpecialUse.SENT));
+        BatchOptions options = BatchOptions.defaults().withFolderMapping(Map.of(FolderPath.of("Old"),
+                FolderPath.of("Archive")));
+        List<PlannedFolder> plan = FolderPlanner.plan(source, target, options, Map.of(), p -> p);
+        assertEquals(Map.of("Sent", "Sent Items", "Sent Messages", "Sent Items (2)", "Archive", "Archive", "Old",
+                "Archive"), targets(plan));
+    }
 }

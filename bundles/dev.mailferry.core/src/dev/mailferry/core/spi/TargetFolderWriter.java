@@ -28,6 +28,15 @@ public interface TargetFolderWriter extends AutoCloseable {
     List<AppendedMessage> appendedSince(String checkpoint) throws ConnectorException;
 
     /**
+     * Passes the fingerprint, target id and flags of every message in the folder to {@code consumer}, a page at a time (memory
+     * stays bounded for a large folder): the engine finds the messages already on the target before a first copy into a
+     * folder that is not empty. Call it with no append outstanding. Default: not supported.
+     */
+    default void existingMessages(java.util.function.Consumer<AppendedMessage> consumer) throws ConnectorException {
+        throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "This target cannot list its messages");
+    }
+
+    /**
      * Appends the raw message with its flags and internal date. {@code rawMessage} holds exactly
      * {@code message.size()} bytes and is read fully before this method returns. Flags the target cannot store
      * (keywords on a target without them) are dropped and reported through {@link AppendListener#accepted}.
@@ -44,8 +53,14 @@ public interface TargetFolderWriter extends AutoCloseable {
     @Override
     void close();
 
-    /** A message found on the target, for crash recovery. */
-    record AppendedMessage(String targetId, MessageFingerprint fingerprint) {
+    /**
+     * A message found on the target, for crash recovery and {@link #existingMessages}; {@code flags} are its flags on
+     * the target, or null when not known.
+     */
+    record AppendedMessage(String targetId, MessageFingerprint fingerprint, MessageFlags flags) {
+        public AppendedMessage(String targetId, MessageFingerprint fingerprint) {
+            this(targetId, fingerprint, null);
+        }
     }
 
     /** Outcome of one append. */

@@ -12,6 +12,25 @@ public interface TargetSession extends AutoCloseable {
     /** Returns the folder at {@code path}, creating it and any missing parents. Idempotent. */
     TargetFolder createFolder(FolderPath path) throws ConnectorException;
 
+    /**
+     * The path {@link #createFolder} really creates for {@code wanted}: a target that cannot hold some characters in a
+     * folder name (IMAP: its hierarchy delimiter) says here how it changes them. Idempotent: a storable path comes back
+     * unchanged. The engine decides every target name through this, so that it can keep two source folders from meeting
+     * in one target folder when their names differ only in such characters. Default: every name is storable.
+     */
+    default FolderPath storablePath(FolderPath wanted) throws ConnectorException {
+        return wanted;
+    }
+
+    /**
+     * Renames {@code folder}, with its subfolders, to {@code newPath} (a storable path whose folder does not exist yet),
+     * creating missing parents; the messages keep their target ids where the target can (IMAP RENAME keeps UIDs). Used
+     * to follow a folder renamed on the source. Default: not supported, and the engine keeps the old target folder.
+     */
+    default TargetFolder renameFolder(TargetFolder folder, FolderPath newPath) throws ConnectorException {
+        throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "This target cannot rename folders");
+    }
+
     /** Opens a folder for appending. At most one writer per session is open at a time. */
     TargetFolderWriter openFolder(TargetFolder folder) throws ConnectorException;
 

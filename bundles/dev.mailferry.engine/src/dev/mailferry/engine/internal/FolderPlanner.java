@@ -2,8 +2,10 @@ package dev.mailferry.engine.internal;
 
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.SpecialUse;
+import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.SourceFolder;
 import dev.mailferry.core.spi.TargetFolder;
+import dev.mailferry.core.spi.TargetSession;
 import dev.mailferry.engine.BatchOptions;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -15,8 +17,22 @@ import java.util.Map;
  * Decides where each source folder goes: exclusions, then the batch's folder mapping (longest prefix), then the
  * special-use roles (a source folder with a role, and everything below it, goes to the target folder with the same
  * role: Dovecot's "Sent" to Exchange's "Sent Items"), else the same path. INBOX always maps to the target's INBOX.
+ *
+ * <p>The wanted path then becomes one the target can hold ({@link TargetSession#storablePath}: a '.' in a name on a
+ * '.'-separated target becomes '_'), and the names are made collision-free: two source folders never go into one
+ * target folder unless the batch's mapping sends one of them there. A folder whose target name would collide gets
+ * " (2)", " (3)"... after its name; folders whose name the target holds as it is are served first (a real "v1_2" keeps
+ * its name, "v1.2" becomes "v1_2 (2)"), and a subfolder follows its parent's new name. A folder keeps the target it
+ * was recorded with in an earlier pass as long as that still fits its wanted path, so that a folder added later never
+ * renames an existing one.
  */
 public final class FolderPlanner {
+
+    /** {@link TargetSession#storablePath} of the target the plan is for. */
+    @FunctionalInterface
+    public interface StorablePaths {
+        FolderPath storable(FolderPath wanted) throws ConnectorException;
+    }
 
     /** One source folder's plan; {@code excludedReason} is null when the folder is copied. */
     public record PlannedFolder(SourceFolder source, FolderPath target, String excludedReason) {
@@ -28,8 +44,29 @@ public final class FolderPlanner {
     private FolderPlanner() {
     }
 
-    /** Plans the selectable source folders, in the source's order (parents before children). */
+    /** Plans for a target that holds every name as it is, with no folder recorded yet. */
     public static List<PlannedFolder> plan(List<SourceFolder> sourceFolders, List<TargetFolder> targetFolders,
+            BatchOptions options) {
+        try {
+            return plan(sourceFolders, targetFolders, options, Map.of(), path -> path);
+        } catch (ConnectorException e) {
+            throw new IllegalStateException(e); // the identity does not throw
+        }
+    }
+
+    /**
+     * Plans the selectable source folders, in the source's order (parents before children). {@code recordedTargets}:
+     * the target of every folder recorded by earlier passes, by source path (also those gone from the source or
+     * excluded now: their target folders hold their messages, so no other folder is sent there).
+     */
+    public static List<PlannedFolder> plan(List<SourceFolder> sourceFolders, List<TargetFolder> targetFolders,
+            BatchOptions options, Map<FolderPath, FolderPath> recordedTargets, StorablePaths storable)
+            throws ConnectorException {
+        List<PlannedFolder> wanted = wantedTargets(sourceFolders, targetFolders, options);
+        return collisionFree(wanted, options, recordedTargets, storable);
+    }
+
+    private static List<PlannedFolder> wantedTargets(List<SourceFolder> sourceFolders, List<TargetFolder> targetFolders,
             BatchOptions options) {
         Map<SpecialUse, FolderPath> targetByRole = new EnumMap<>(SpecialUse.class);
         for (TargetFolder t : targetFolders) {
@@ -66,6 +103,117 @@ public final class FolderPlanner {
             plan.add(new PlannedFolder(s, targetPath(path, options.folderMapping(), sourceRoles, targetByRole), excluded));
         }
         return plan;
+    }
+
+    /** One copied folder while its target is decided. */
+    private static final class Decision {
+        final PlannedFolder planned;
+        final FolderPath storableWanted;
+        final boolean mapped;
+        FolderPath target;
+
+        Decision(PlannedFolder planned, FolderPath storableWanted, boolean mapped) {
+            this.planned = planned;
+            this.storableWanted = storableWanted;
+            this.mapped = mapped;
+        }
+    }
+
+    private static List<PlannedFolder> collisionFree(List<PlannedFolder> wanted, BatchOptions options,
+            Map<FolderPath, FolderPath> recordedTargets, StorablePaths storable) throws ConnectorException {
+        Map<FolderPath, Decision> bySource = new java.util.LinkedHashMap<>();
+        List<Decision> decisions = new ArrayList<>();
+        java.util.Set<FolderPath> planned = new java.util.HashSet<>();
+        for (PlannedFolder p : wanted) {
+            if (p.copied()) {
+                Decision d = new Decision(p, storable.storable(p.target()), isMapped(normalize(p.source().path()),
+                        options.folderMapping()));
+                decisions.add(d);
+                bySource.put(p.source().path(), d);
+                planned.add(p.source().path());
+            }
+        }
+        // target -> whether a folder sending messages there was sent by the batch's mapping (which may share it)
+        Map<FolderPath, Boolean> claimed = new HashMap<>();
+        recordedTargets.forEach((source, target) -> {
+            if (!planned.contains(source)) {
+                claimed.merge(target, false, Boolean::logicalOr); // gone or excluded: its messages are there
+            }
+        });
+        // 1. a folder keeps its recorded target while it still fits (folders an older version merged stay merged,
+        // rather than have their new messages go elsewhere than their old ones)
+        for (Decision d : decisions) {
+            FolderPath recorded = recordedTargets.get(d.planned.source().path());
+            if (recorded != null && fits(recorded, d.storableWanted) && storable.storable(recorded).equals(recorded)) {
+                d.target = recorded;
+                claimed.merge(recorded, d.mapped, Boolean::logicalOr);
+            }
+        }
+        // 2. names the target holds as they are, then the changed ones; parents before children in each
+        for (boolean changed : new boolean[] {false, true}) {
+            for (Decision d : decisions) {
+                if (d.target != null || d.storableWanted.equals(d.planned.target()) == changed) {
+                    continue;
+                }
+                FolderPath candidate = underParentsTarget(d, bySource);
+                Boolean claimedByMapping = claimed.get(candidate);
+                if (claimedByMapping != null && !(d.mapped || claimedByMapping)) {
+                    FolderPath base = candidate;
+                    for (int n = 2; claimed.containsKey(candidate); n++) {
+                        candidate = storable.storable(base.parent().child(base.name() + " (" + n + ")"));
+                    }
+                }
+                d.target = candidate;
+                claimed.merge(candidate, d.mapped, Boolean::logicalOr);
+            }
+        }
+        List<PlannedFolder> plan = new ArrayList<>();
+        for (PlannedFolder p : wanted) {
+            Decision d = p.copied() ? bySource.get(p.source().path()) : null;
+            plan.add(d == null ? p : new PlannedFolder(p.source(), d.target, null));
+        }
+        return plan;
+    }
+
+    /** The folder's storable wanted path, below the target its nearest decided source parent got instead of its own. */
+    private static FolderPath underParentsTarget(Decision d, Map<FolderPath, Decision> bySource) {
+        for (FolderPath p = d.planned.source().path().parent(); !p.isRoot(); p = p.parent()) {
+            Decision parent = bySource.get(p);
+            if (parent != null && parent.target != null) {
+                if (!parent.target.equals(parent.storableWanted) && d.storableWanted.startsWith(parent.storableWanted)
+                        && !d.storableWanted.equals(parent.storableWanted)) {
+                    return d.storableWanted.rebase(parent.storableWanted, parent.target);
+                }
+                break;
+            }
+        }
+        return d.storableWanted;
+    }
+
+    /** True when {@code recorded} is {@code wanted}, some of its names perhaps with a " (n)" that made them unique. */
+    static boolean fits(FolderPath recorded, FolderPath wanted) {
+        if (recorded.depth() != wanted.depth()) {
+            return false;
+        }
+        for (int i = 0; i < recorded.depth(); i++) {
+            String r = recorded.segments().get(i);
+            String w = wanted.segments().get(i);
+            if (!r.equals(w) && !r.matches(java.util.regex.Pattern.quote(w) + " \\([0-9]+\\)")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when the batch's folder mapping decides the target of {@code path}. */
+    static boolean isMapped(FolderPath path, Map<FolderPath, FolderPath> mapping) {
+        path = normalize(path);
+        for (FolderPath key : mapping.keySet()) {
+            if (path.startsWith(normalize(key))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static FolderPath targetPath(FolderPath path, Map<FolderPath, FolderPath> mapping, Map<FolderPath, SpecialUse> sourceRoles,

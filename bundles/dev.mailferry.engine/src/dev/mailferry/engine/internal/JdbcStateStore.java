@@ -53,7 +53,7 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class JdbcStateStore implements StateStore {
 
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
 
     /** The database file in the project folder. */
     public static final String FILE_NAME = "state.db";
@@ -309,13 +309,19 @@ public final class JdbcStateStore implements StateStore {
                 }
                 s.execute("INSERT INTO schema_version (version) VALUES (1)");
             }
+            if (version < 2) {
+                for (String sql : SCHEMA_V2) {
+                    s.execute(sql);
+                }
+                s.execute("INSERT INTO schema_version (version) VALUES (2)");
+            }
             c.commit();
         } catch (SQLException e) {
             throw fail("open the state database", e);
         }
     }
 
-    private static final String[] SCHEMA_V1 = {
+    static final String[] SCHEMA_V1 = {
         "CREATE TABLE mailbox (email VARCHAR(320) PRIMARY KEY, source_user VARCHAR(320) NOT NULL, user_root VARCHAR(1000),"
                 + " target_user VARCHAR(320))",
         "CREATE TABLE batch (name VARCHAR(200) PRIMARY KEY, state VARCHAR(30) NOT NULL, options VARCHAR(100000) NOT NULL,"
@@ -340,6 +346,16 @@ public final class JdbcStateStore implements StateStore {
                 + " internal_date BIGINT NOT NULL, message_id VARCHAR(2000), flags VARCHAR(4000) NOT NULL,"
                 + " deleted BOOLEAN NOT NULL, skip_reason VARCHAR(1000), PRIMARY KEY (folder_id, uid))",
         "CREATE INDEX scan_date ON scan (internal_date)",
+    };
+
+    /**
+     * Version 2: folders remember whether the target's own messages were looked for (folders the engine already wrote
+     * to in an older project were: it created them) and from which source folder they were renamed.
+     */
+    private static final String[] SCHEMA_V2 = {
+        "ALTER TABLE folder_state ADD COLUMN presence_checked INT NOT NULL DEFAULT 0",
+        "UPDATE folder_state SET presence_checked = 1 WHERE epoch > 0",
+        "ALTER TABLE folder_state ADD COLUMN renamed_from VARCHAR(4000)",
     };
 
     /**
@@ -577,7 +593,8 @@ public final class JdbcStateStore implements StateStore {
                 }
                 existing = readFolder(c, key(email), Codecs.encodePath(source));
             } else if (!existing.target().equals(target)) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE folder_state SET target_path = ? WHERE id = ?")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE folder_state SET target_path = ?, presence_checked = 0 WHERE id = ?")) {
                     ps.setString(1, Codecs.encodePath(target));
                     ps.setLong(2, existing.id());
                     ps.executeUpdate();
@@ -591,7 +608,8 @@ public final class JdbcStateStore implements StateStore {
         }
     }
 
-    private static final String FOLDER_COLUMNS = "id, email, source_path, target_path, uidvalidity, checkpoint, epoch";
+    private static final String FOLDER_COLUMNS = "id, email, source_path, target_path, uidvalidity, checkpoint, epoch,"
+            + " presence_checked";
 
     private static FolderRecord readFolder(Connection c, String email, String sourcePath) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + FOLDER_COLUMNS
@@ -606,20 +624,13 @@ public final class JdbcStateStore implements StateStore {
 
     private static FolderRecord folderRecord(ResultSet rs) throws SQLException {
         return new FolderRecord(rs.getLong(1), rs.getString(2), Codecs.decodePath(rs.getString(3)),
-                Codecs.decodePath(rs.getString(4)), rs.getLong(5), rs.getString(6), rs.getInt(7));
+                Codecs.decodePath(rs.getString(4)), rs.getLong(5), rs.getString(6), rs.getInt(7), rs.getInt(8) != 0);
     }
 
     @Override
     public List<FolderRecord> folders(String email) throws StoreException {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT " + FOLDER_COLUMNS
-                + " FROM folder_state WHERE email = ? ORDER BY id")) {
-            ps.setString(1, key(email));
-            List<FolderRecord> list = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(folderRecord(rs));
-                }
-            }
+        try (Connection c = connect()) {
+            List<FolderRecord> list = foldersOf(c, key(email));
             c.commit();
             return list;
         } catch (SQLException e) {
@@ -627,10 +638,104 @@ public final class JdbcStateStore implements StateStore {
         }
     }
 
+    private static List<FolderRecord> foldersOf(Connection c, String email) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + FOLDER_COLUMNS
+                + " FROM folder_state WHERE email = ? ORDER BY id")) {
+            ps.setString(1, email);
+            List<FolderRecord> list = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(folderRecord(rs));
+                }
+            }
+            return list;
+        }
+    }
+
     @Override
     public void setFolderNote(long folderId, String note) throws StoreException {
         update("record a folder note", "UPDATE folder_state SET note = ? WHERE id = ?",
                 note == null ? null : truncate(note, 4000), folderId);
+    }
+
+    @Override
+    public void renameFolder(long folderId, FolderPath newSource, FolderPath newTarget, String renamedFrom)
+            throws StoreException {
+        update("record a renamed folder", "UPDATE folder_state SET source_path = ?, target_path = ?, renamed_from = ?"
+                + " WHERE id = ?", Codecs.encodePath(newSource), Codecs.encodePath(newTarget),
+                truncate(renamedFrom, 4000), folderId);
+    }
+
+    @Override
+    public void retargetFolders(String email, FolderPath oldTarget, FolderPath newTarget) throws StoreException {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement("UPDATE folder_state SET target_path = ? WHERE id = ?")) {
+            for (FolderRecord r : foldersOf(c, key(email))) {
+                if (r.target().startsWith(oldTarget)) {
+                    ps.setString(1, Codecs.encodePath(r.target().rebase(oldTarget, newTarget)));
+                    ps.setLong(2, r.id());
+                    ps.executeUpdate();
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw fail("record a renamed target folder", e);
+        }
+    }
+
+    @Override
+    public List<MessageInfo> copiedMessages(long folderId, long uidValidity) throws StoreException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT uid, size, internal_date,"
+                + " message_id, flags FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status = 'C'"
+                + " ORDER BY uid")) {
+            ps.setLong(1, folderId);
+            ps.setLong(2, uidValidity);
+            List<MessageInfo> list = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new MessageInfo(rs.getLong(1), rs.getLong(2), Instant.ofEpochSecond(rs.getLong(3)),
+                            MessageFlags.parse(rs.getString(5)), rs.getString(4), false));
+                }
+            }
+            c.commit();
+            return list;
+        } catch (SQLException e) {
+            throw fail("read copied messages", e);
+        }
+    }
+
+    @Override
+    public java.util.Set<String> recordedTargetIds(String email, FolderPath target) throws StoreException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT m.target_id FROM message_map m"
+                + " JOIN folder_state f ON f.id = m.folder_id WHERE f.email = ? AND f.target_path = ?"
+                + " AND m.status IN ('C', 'V') AND m.target_id IS NOT NULL")) {
+            ps.setString(1, key(email));
+            ps.setString(2, Codecs.encodePath(target));
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            c.commit();
+            return ids;
+        } catch (SQLException e) {
+            throw fail("read the target ids of copied messages", e);
+        }
+    }
+
+    @Override
+    public void markPresenceChecked(Collection<Long> folderIds) throws StoreException {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement("UPDATE folder_state SET presence_checked = 1 WHERE id = ?")) {
+            for (long id : folderIds) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw fail("record the folders looked for on the target", e);
+        }
     }
 
     @Override
@@ -1122,6 +1227,12 @@ public final class JdbcStateStore implements StateStore {
         }
 
         @Override
+        public void alreadyOnTarget(long folderId, long uidValidity, MessageInfo message, String targetId) {
+            // epoch 0 belongs to no checkpoint: crash recovery never takes such a message for one of its appends
+            upsertMessage(folderId, uidValidity, message, COPIED, targetId, 0, ALREADY_ON_TARGET);
+        }
+
+        @Override
         public void failed(long folderId, long uidValidity, MessageInfo message, String reason) {
             upsertMessage(folderId, uidValidity, message, FAILED, null, 0, reason);
         }
@@ -1205,9 +1316,11 @@ public final class JdbcStateStore implements StateStore {
             + " COALESCE(SUM(CASE WHEN m.status = 'S' THEN 1 ELSE 0 END), 0),"
             + " COALESCE(SUM(CASE WHEN m.status = 'F' THEN 1 ELSE 0 END), 0),"
             + " COALESCE(SUM(CASE WHEN m.status IN ('C', 'V') THEN m.size ELSE 0 END), 0),"
-            + " COALESCE(SUM(CASE WHEN m.status = 'V' THEN 1 ELSE 0 END), 0)"
+            + " COALESCE(SUM(CASE WHEN m.status = 'V' THEN 1 ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN m.status = 'C' AND m.reason = '" + ALREADY_ON_TARGET + "' THEN 1 ELSE 0 END), 0),"
+            + " f.renamed_from"
             + " FROM folder_state f LEFT JOIN message_map m ON m.folder_id = f.id AND m.uidvalidity = f.uidvalidity"
-            + " WHERE %s GROUP BY f.id, f.email, f.source_path, f.target_path, f.note ORDER BY f.id";
+            + " WHERE %s GROUP BY f.id, f.email, f.source_path, f.target_path, f.note, f.renamed_from ORDER BY f.id";
 
     @Override
     public List<FolderStatus> folderStatuses(String email) throws StoreException {
@@ -1225,9 +1338,10 @@ public final class JdbcStateStore implements StateStore {
             List<FolderStatus> list = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    long alreadyOnTarget = rs.getLong(10);
                     list.add(new FolderStatus(rs.getString(1), Codecs.decodePath(rs.getString(2)),
                             Codecs.decodePath(rs.getString(3)), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
-                            rs.getLong(9), rs.getString(4)));
+                            rs.getLong(9), folderNote(rs.getString(4), rs.getString(11), alreadyOnTarget), alreadyOnTarget));
                 }
             }
             c.commit();
@@ -1235,6 +1349,22 @@ public final class JdbcStateStore implements StateStore {
         } catch (SQLException e) {
             throw fail("read folder status", e);
         }
+    }
+
+    /** The note shown in the reports: the pass's note, then the folder's rename and the messages found on the target. */
+    private static String folderNote(String note, String renamedFrom, long alreadyOnTarget) {
+        List<String> parts = new ArrayList<>();
+        if (note != null && !note.isBlank()) {
+            parts.add(note);
+        }
+        if (renamedFrom != null) {
+            parts.add(renamedFrom);
+        }
+        if (alreadyOnTarget > 0) {
+            parts.add(alreadyOnTarget + (alreadyOnTarget == 1 ? " message was" : " messages were") + " " + ALREADY_ON_TARGET
+                    + " and not copied again");
+        }
+        return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
     @Override

@@ -71,6 +71,8 @@ public final class MailboxSync {
     private final AtomicLong copiedBytes = new AtomicLong();
     private final int lanes;
     private volatile boolean stopped;
+    /** Messages the target folders held before this mailbox's first copy into them, by target folder. */
+    private volatile Map<FolderPath, Presence> presence = Map.of();
 
     public MailboxSync(StateStore store, SourceConnector sourceConnector, Endpoint sourceEndpoint,
             Credentials sourceCredentials, TargetConnector targetConnector, Endpoint targetEndpoint,
@@ -112,17 +114,26 @@ public final class MailboxSync {
             TargetSession target = sessions.target();
             List<SourceFolder> sourceFolders = source.listFolders();
             List<TargetFolder> targetFolders = target.listFolders();
-            List<PlannedFolder> plan = FolderPlanner.plan(sourceFolders, targetFolders, options);
+            List<FolderRecord> records = store.folders(email);
+            Map<FolderPath, FolderPath> recordedTargets = new HashMap<>();
+            for (FolderRecord r : records) {
+                recordedTargets.put(r.source(), r.target());
+            }
+            List<PlannedFolder> plan = FolderPlanner.plan(sourceFolders, targetFolders, options, recordedTargets,
+                    target::storablePath);
             try (LaneSessions laneSessions = new LaneSessions(plan)) {
-                planAndCopy(source, target, targetFolders, plan, laneSessions);
+                planAndCopy(source, target, sourceFolders, targetFolders, records, plan, laneSessions);
             }
         }
     }
 
     /** Plans the pass over the listed folders and copies; {@code laneSessions} serve the lanes after the first. */
-    private void planAndCopy(SourceSession source, TargetSession target, List<TargetFolder> targetFolders,
-            List<PlannedFolder> plan, LaneSessions laneSessions)
-            throws ConnectorException, StoreException, InterruptedException {
+    private void planAndCopy(SourceSession source, TargetSession target, List<SourceFolder> sourceFolders,
+            List<TargetFolder> targetFolders, List<FolderRecord> records, List<PlannedFolder> plan,
+            LaneSessions laneSessions) throws ConnectorException, StoreException, InterruptedException {
+        FolderRenames renames = new FolderRenames(source, target, sourceFolders, targetFolders, records, plan);
+        plan = renames.follow();
+        targetFolders = renames.targetFolders;
         List<Work> work = new ArrayList<>();
         for (PlannedFolder p : plan) {
             FolderRecord record = store.folder(email, p.source().path(), p.target());
@@ -131,7 +142,30 @@ public final class MailboxSync {
                 work.add(new Work(p.source(), record));
             }
         }
+        renames.reportGone();
         recover(target, targetFolders);
+        List<Long> presenceChecked = new ArrayList<>();
+        presence = findPresent(target, targetFolders, work, presenceChecked);
+        try {
+            copyPlanned(source, target, work, laneSessions);
+            if (!stopped && !presenceChecked.isEmpty()) {
+                store.markPresenceChecked(presenceChecked);
+            }
+        } finally {
+            for (Presence p : presence.values()) {
+                long found = p.found.get();
+                if (found > 0) {
+                    listener.notice(email, found + (found == 1 ? " message" : " messages") + " of the target folder "
+                            + p.target + " " + (found == 1 ? "was" : "were") + " already on the target and "
+                            + (found == 1 ? "is" : "are") + " recorded as copied, not copied again");
+                }
+            }
+        }
+    }
+
+    /** Scans, plans and copies the folders of {@code work}. */
+    private void copyPlanned(SourceSession source, TargetSession target, List<Work> work, LaneSessions laneSessions)
+            throws ConnectorException, StoreException, InterruptedException {
         store.clearScan(email);
         // A mailbox within the item limit needs no mailbox-wide ranking: each folder is planned on its own, so its
         // lane copies it as soon as it is scanned while the other lanes still scan theirs.
@@ -472,6 +506,350 @@ public final class MailboxSync {
         }
     }
 
+    // ------------------------------------------------------------------ folders renamed or gone on the source
+
+    /**
+     * Recognises source folders renamed since the last pass, follows them on the target, and reports the folders that
+     * are gone from the source without a rename.
+     *
+     * <p>A folder is taken for renamed when a recorded folder is no longer on the source and a source folder without a
+     * record holds its copied messages: with the same UIDVALIDITY (a server's RENAME keeps it), more than half of the
+     * recorded messages are there under the same UID with the same fingerprint; renumbered (another UIDVALIDITY, e.g.
+     * copied into a new folder and deleted), at least two thirds of them are found by fingerprint (with multiplicity).
+     * Only then are the new folders scanned, so a pass without a vanished folder costs nothing. The record then stands
+     * for the new path, with its message map and checkpoint: nothing is copied again (a renumbered folder is paired by
+     * fingerprint as usual), and the target folder is renamed to the new folder's planned target (with its subfolders,
+     * which the source renamed along). The target folder keeps its old name, and the new messages go there, when the new
+     * name exists on the target or another folder goes there, when it is INBOX or has a special use, when the batch's
+     * folder mapping put it there and does not map the new name, when a folder still on the source has a target below it,
+     * or when the target refuses the rename; the notice and the note say so.
+     */
+    private final class FolderRenames {
+        private final SourceSession source;
+        private final TargetSession target;
+        private final List<SourceFolder> sourceFolders;
+        List<TargetFolder> targetFolders;
+        private final List<PlannedFolder> plan;
+        private final Map<Long, FolderRecord> records = new java.util.LinkedHashMap<>();
+        private final List<FolderRecord> gone = new ArrayList<>();
+
+        FolderRenames(SourceSession source, TargetSession target, List<SourceFolder> sourceFolders,
+                List<TargetFolder> targetFolders, List<FolderRecord> records, List<PlannedFolder> plan) {
+            this.source = source;
+            this.target = target;
+            this.sourceFolders = sourceFolders;
+            this.targetFolders = targetFolders;
+            this.plan = new ArrayList<>(plan);
+            java.util.Set<FolderPath> onSource = new java.util.HashSet<>();
+            for (SourceFolder f : sourceFolders) {
+                if (f.selectable()) {
+                    onSource.add(f.path());
+                }
+            }
+            for (FolderRecord r : records) {
+                this.records.put(r.id(), r);
+                if (!onSource.contains(r.source())) {
+                    gone.add(r);
+                }
+            }
+        }
+
+        /** The plan, with the targets of renamed folders whose target folder kept its name. */
+        List<PlannedFolder> follow() throws ConnectorException, StoreException {
+            if (gone.isEmpty()) {
+                return plan;
+            }
+            java.util.Set<FolderPath> recorded = new java.util.HashSet<>();
+            for (FolderRecord r : records.values()) {
+                recorded.add(r.source());
+            }
+            if (plan.stream().noneMatch(p -> p.copied() && !recorded.contains(p.source().path()))) {
+                return plan; // no new folder: nothing was renamed
+            }
+            Map<Long, List<MessageInfo>> copiedByGone = new java.util.LinkedHashMap<>();
+            for (FolderRecord r : gone) {
+                List<MessageInfo> copiedMessages = store.copiedMessages(r.id(), r.uidValidity());
+                if (!copiedMessages.isEmpty()) {
+                    copiedByGone.put(r.id(), copiedMessages);
+                }
+            }
+            for (int i = 0; i < plan.size() && !copiedByGone.isEmpty(); i++) {
+                PlannedFolder p = plan.get(i);
+                if (!p.copied() || recorded.contains(p.source().path())) {
+                    continue;
+                }
+                Long renamedId = renamedFrom(p.source(), copiedByGone);
+                if (renamedId != null) {
+                    copiedByGone.remove(renamedId);
+                    plan.set(i, followRename(records.get(renamedId), p));
+                }
+            }
+            return plan;
+        }
+
+        /** The id of the gone folder whose copied messages {@code folder} holds, or null. */
+        private Long renamedFrom(SourceFolder folder, Map<Long, List<MessageInfo>> copiedByGone)
+                throws ConnectorException {
+            long count = source.messageCount(folder);
+            if (count == 0) {
+                return null;
+            }
+            Map<Long, long[]> matches = new HashMap<>(); // gone id -> {matches}
+            Map<Long, Map<Long, MessageFingerprint>> byUid = new HashMap<>();
+            Map<Long, Map<MessageFingerprint, Integer>> byFingerprint = new HashMap<>();
+            long uidValidity;
+            try (SourceFolderReader reader = source.openFolder(folder)) {
+                uidValidity = reader.uidValidity();
+                for (Map.Entry<Long, List<MessageInfo>> e : copiedByGone.entrySet()) {
+                    if (count * 2 <= e.getValue().size()) {
+                        continue; // too few messages for either rule
+                    }
+                    matches.put(e.getKey(), new long[1]);
+                    if (records.get(e.getKey()).uidValidity() == uidValidity) {
+                        Map<Long, MessageFingerprint> m = new HashMap<>();
+                        e.getValue().forEach(c -> m.put(c.uid(), fingerprint(c)));
+                        byUid.put(e.getKey(), m);
+                    } else {
+                        Map<MessageFingerprint, Integer> m = new HashMap<>();
+                        e.getValue().forEach(c -> m.merge(fingerprint(c), 1, Integer::sum));
+                        byFingerprint.put(e.getKey(), m);
+                    }
+                }
+                if (matches.isEmpty()) {
+                    return null;
+                }
+                reader.scanMessages(1, Long.MAX_VALUE, m -> {
+                    MessageFingerprint f = fingerprint(m);
+                    byUid.forEach((id, uids) -> {
+                        if (f.equals(uids.get(m.uid()))) {
+                            matches.get(id)[0]++;
+                        }
+                    });
+                    byFingerprint.forEach((id, fingerprints) -> {
+                        Integer left = fingerprints.get(f);
+                        if (left != null && left > 0) {
+                            fingerprints.put(f, left - 1);
+                            matches.get(id)[0]++;
+                        }
+                    });
+                });
+            }
+            Long best = null;
+            long bestMatches = 0;
+            for (Map.Entry<Long, long[]> e : matches.entrySet()) {
+                long recorded = copiedByGone.get(e.getKey()).size();
+                long n = e.getValue()[0];
+                boolean renamed = byUid.containsKey(e.getKey()) ? n * 2 > recorded : n * 3 >= recorded * 2;
+                if (renamed && n > bestMatches) {
+                    best = e.getKey();
+                    bestMatches = n;
+                }
+            }
+            return best;
+        }
+
+        /** Moves the gone folder's record to the new folder and follows on the target; returns the folder's plan. */
+        private PlannedFolder followRename(FolderRecord old, PlannedFolder renamed) throws ConnectorException,
+                StoreException {
+            FolderPath oldTarget = old.target();
+            FolderPath newTarget = renamed.target();
+            String kept = null;
+            TargetFolder oldFolder = find(oldTarget);
+            if (!newTarget.equals(oldTarget) && oldFolder != null) {
+                kept = whyTargetKeepsItsName(old, oldFolder, renamed);
+                if (kept == null) {
+                    try {
+                        newTarget = target.renameFolder(oldFolder, newTarget).path();
+                    } catch (ConnectorException e) {
+                        if (e.kind() == ConnectorException.Kind.CONNECTION) {
+                            throw e;
+                        }
+                        kept = "the target refused to rename it: " + e.getMessage();
+                    }
+                }
+            }
+            String note = "renamed on the source from " + old.source();
+            String notice = "The source folder " + old.source() + " was renamed to " + renamed.source().path() + ": its "
+                    + store.folderStatus(old.id()).copied() + " copied messages are not copied again";
+            if (kept != null) {
+                newTarget = oldTarget;
+                note += "; its messages stay in the target folder " + oldTarget + " (" + kept + ")";
+                notice += "; they stay in the target folder " + oldTarget + ", where its new messages go too, as "
+                        + kept;
+            } else if (!newTarget.equals(oldTarget) && oldFolder != null) {
+                store.retargetFolders(email, oldTarget, newTarget);
+                targetFolders = target.listFolders();
+                for (FolderRecord r : store.folders(email)) {
+                    records.put(r.id(), r);
+                }
+                note += "; the target folder was renamed from " + oldTarget;
+                notice += "; the target folder " + oldTarget + " was renamed to " + newTarget;
+            }
+            store.renameFolder(old.id(), renamed.source().path(), newTarget, note);
+            records.put(old.id(), new FolderRecord(old.id(), email, renamed.source().path(), newTarget,
+                    old.uidValidity(), old.checkpoint(), old.epoch(), old.presenceChecked()));
+            gone.removeIf(r -> r.id() == old.id());
+            listener.notice(email, notice);
+            return new PlannedFolder(renamed.source(), newTarget, null);
+        }
+
+        /** Why the target folder of a renamed folder is not renamed along, or null when it is. */
+        private String whyTargetKeepsItsName(FolderRecord old, TargetFolder oldFolder, PlannedFolder renamed) {
+            FolderPath newTarget = renamed.target();
+            if (oldFolder.path().isInbox() || oldFolder.specialUse() != null
+                    && oldFolder.specialUse() != dev.mailferry.core.model.SpecialUse.NONE) {
+                return "the target gives it a special use";
+            }
+            if (find(newTarget) != null) {
+                return "the target already has a folder " + newTarget;
+            }
+            if (FolderPlanner.isMapped(old.source(), options.folderMapping())
+                    && !FolderPlanner.isMapped(renamed.source().path(), options.folderMapping())) {
+                return "the batch's folder mapping put it there";
+            }
+            for (PlannedFolder p : plan) {
+                if (p.copied() && p != renamed && p.target().equals(newTarget)) {
+                    return "another source folder goes to " + newTarget;
+                }
+            }
+            java.util.Set<Long> goneIds = new java.util.HashSet<>();
+            gone.forEach(r -> goneIds.add(r.id()));
+            for (FolderRecord r : records.values()) {
+                if (r.id() != old.id() && r.target().startsWith(old.target()) && !r.target().equals(old.target())
+                        && !goneIds.contains(r.id())) {
+                    return "the source folder " + r.source() + " still goes below it";
+                }
+                if (r.id() != old.id() && r.target().equals(old.target())) {
+                    return "the source folder " + r.source() + " goes there too";
+                }
+            }
+            return null;
+        }
+
+        private TargetFolder find(FolderPath path) {
+            for (TargetFolder t : targetFolders) {
+                if (t.path().equals(path)) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        /** Notes and reports the recorded folders that are no longer on the source (and were not renamed). */
+        void reportGone() throws StoreException {
+            for (FolderRecord g : gone) {
+                FolderRecord r = records.get(g.id()); // its target may have moved with a renamed parent
+                long copiedThere = store.folderStatus(r.id()).copied();
+                String text = "no longer on the source; its " + copiedThere + " copied messages stay on the target in "
+                        + r.target();
+                store.setFolderNote(r.id(), text);
+                listener.notice(email, "The source folder " + r.source() + " is " + text);
+            }
+        }
+    }
+
+    private static MessageFingerprint fingerprint(MessageInfo m) {
+        return new MessageFingerprint(m.size(), m.internalDate(), m.messageId());
+    }
+
+    // ------------------------------------------------------------------ messages already on the target
+
+    /**
+     * The messages of one target folder that the engine did not put there (another tool, an earlier project, the
+     * user), by fingerprint with multiplicity: each one stands for at most one source message. Shared by the source
+     * folders going to that folder and by the parts of a split folder (lanes take from it at once).
+     */
+    private static final class Presence {
+        final FolderPath target;
+        private final Map<MessageFingerprint, Deque<TargetFolderWriter.AppendedMessage>> byFingerprint;
+        final AtomicLong found = new AtomicLong();
+
+        Presence(FolderPath target, Map<MessageFingerprint, Deque<TargetFolderWriter.AppendedMessage>> byFingerprint) {
+            this.target = target;
+            this.byFingerprint = byFingerprint;
+        }
+
+        /** A target message with this fingerprint, taken; null when none is left. */
+        synchronized TargetFolderWriter.AppendedMessage take(MessageFingerprint fingerprint) {
+            Deque<TargetFolderWriter.AppendedMessage> messages = byFingerprint.get(fingerprint);
+            if (messages == null || messages.isEmpty()) {
+                return null;
+            }
+            found.incrementAndGet();
+            return messages.poll();
+        }
+    }
+
+    /**
+     * Reads the messages of each existing target folder that a folder of {@code work} goes to for the first time (its
+     * record was never checked, see {@link FolderRecord#presenceChecked()}): one paged FETCH of fingerprints per target
+     * folder, none for a folder the target does not have, nothing at all on later passes. Messages this mailbox put there
+     * itself (recorded target ids; recovery has already recorded those in flight) do not count. {@code checked} receives
+     * the ids of the records looked at, to be marked once the pass has gone through them all.
+     */
+    private Map<FolderPath, Presence> findPresent(TargetSession target, List<TargetFolder> targetFolders, List<Work> work,
+            List<Long> checked) throws ConnectorException, StoreException {
+        Map<FolderPath, TargetFolder> existing = new HashMap<>();
+        for (TargetFolder t : targetFolders) {
+            existing.put(t.path(), t);
+        }
+        Map<FolderPath, Presence> result = new HashMap<>();
+        java.util.Set<FolderPath> read = new java.util.HashSet<>();
+        for (Work w : work) {
+            FolderRecord r = w.record();
+            if (r.presenceChecked()) {
+                continue;
+            }
+            checked.add(r.id());
+            TargetFolder folder = existing.get(r.target());
+            if (folder == null || !read.add(r.target())) {
+                continue;
+            }
+            java.util.Set<String> ours = store.recordedTargetIds(email, r.target());
+            Map<MessageFingerprint, Deque<TargetFolderWriter.AppendedMessage>> byFingerprint = new HashMap<>();
+            try (TargetFolderWriter writer = target.openFolder(folder)) {
+                writer.existingMessages(m -> {
+                    if (m.targetId() == null || !ours.contains(m.targetId())) {
+                        byFingerprint.computeIfAbsent(m.fingerprint(), f -> new ArrayDeque<>()).add(m);
+                    }
+                });
+            }
+            if (!byFingerprint.isEmpty()) {
+                result.put(r.target(), new Presence(r.target(), byFingerprint));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Records the messages of {@code page} that the target folder already held as copied ("already on the target") and
+     * returns the others, which are to be copied. Committed before the others are journaled: those found are on the
+     * target whatever happens to the copy. They are recorded with their flags on the target, so that the flag sync
+     * brings those that differ in line with the source, as for any copied message.
+     */
+    private List<MessageInfo> withoutPresent(FolderRecord r, long uidValidity, List<MessageInfo> page)
+            throws StoreException {
+        Presence p = presence.get(r.target());
+        if (p == null || page.isEmpty()) {
+            return page;
+        }
+        List<MessageInfo> rest = new ArrayList<>(page.size());
+        try (StateStore.Recorder recorder = store.recorder()) {
+            for (MessageInfo m : page) {
+                TargetFolderWriter.AppendedMessage there = p.take(fingerprint(m));
+                if (there == null) {
+                    rest.add(m);
+                } else {
+                    MessageInfo recorded = there.flags() == null ? m : new MessageInfo(m.uid(), m.size(),
+                            m.internalDate(), there.flags(), m.messageId(), m.deleted());
+                    recorder.alreadyOnTarget(r.id(), uidValidity, recorded, there.targetId());
+                }
+            }
+            recorder.commit();
+        }
+        return rest;
+    }
+
     // ------------------------------------------------------------------ scan
 
     private Work scan(SourceSession source, Work w) throws ConnectorException, StoreException {
@@ -769,7 +1147,8 @@ public final class MailboxSync {
                     scan.commit();
                     // the scan goes no further than this step, so neither do the pending copies
                     long last = step.get(step.size() - 1).uid();
-                    List<MessageInfo> page = store.pendingCopies(r.id(), uidValidity, after, last, PAGE);
+                    List<MessageInfo> page = withoutPresent(r, uidValidity,
+                            store.pendingCopies(r.id(), uidValidity, after, last, PAGE));
                     after = last;
                     if (page.isEmpty()) {
                         continue;
@@ -865,11 +1244,18 @@ public final class MailboxSync {
                             + " was renumbered (UIDVALIDITY changed) during the copy; it is scanned again");
                 }
                 while (!page.isEmpty() && !stop() && writer.failure == null) {
-                    store.journal(r.id(), uidValidity, page);
-                    reader.readMessages(page, new BodyHandler(queue, writer, budget));
                     long last = page.get(page.size() - 1).uid();
+                    List<MessageInfo> toCopy = withoutPresent(r, uidValidity, page);
+                    if (!toCopy.isEmpty()) {
+                        store.journal(r.id(), uidValidity, toCopy);
+                        reader.readMessages(toCopy, new BodyHandler(queue, writer, budget));
+                    }
                     page = store.pendingCopies(r.id(), uidValidity, last, PAGE);
                 }
+            }
+            if (flags.isEmpty() && presence.containsKey(r.target())) {
+                // messages found on the target were recorded with their flags there: bring those in line too
+                flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
             }
         }
         queueFlagChanges(r, uidValidity, flags, queue, writer);

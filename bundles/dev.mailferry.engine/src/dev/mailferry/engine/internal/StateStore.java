@@ -25,6 +25,9 @@ public interface StateStore extends AutoCloseable {
     /** Message states in the message map. */
     String COPIED = "C", SKIPPED = "S", FAILED = "F", VANISHED = "V";
 
+    /** The reason recorded with a copied message that the target already held, so it was not copied again. */
+    String ALREADY_ON_TARGET = "already on the target";
+
     // mailboxes
     void putMailboxes(Collection<MailboxEntry> entries) throws StoreException;
 
@@ -53,12 +56,38 @@ public interface StateStore extends AutoCloseable {
             Instant end) throws StoreException;
 
     // folders
-    /** The folder's record, created (with {@code target}) when missing; the target path is updated when it changed. */
+    /**
+     * The folder's record, created (with {@code target}) when missing; the target path is updated when it changed (and
+     * the new target folder is then looked at for messages it already holds, as for a new record).
+     */
     FolderRecord folder(String email, FolderPath source, FolderPath target) throws StoreException;
 
     List<FolderRecord> folders(String email) throws StoreException;
 
     void setFolderNote(long folderId, String note) throws StoreException;
+
+    /**
+     * The source folder of a record was renamed to {@code newSource} (no record has that path yet): the record, with its
+     * message map and checkpoint, now stands for the new path and goes to {@code newTarget}; {@code renamedFrom} is kept
+     * for the reports.
+     */
+    void renameFolder(long folderId, FolderPath newSource, FolderPath newTarget, String renamedFrom)
+            throws StoreException;
+
+    /**
+     * A target folder was renamed with its subfolders: the mailbox's records whose target lies at or below
+     * {@code oldTarget} now point below {@code newTarget}.
+     */
+    void retargetFolders(String email, FolderPath oldTarget, FolderPath newTarget) throws StoreException;
+
+    /** Copied messages of a folder under {@code uidValidity} (UID and fingerprint), in UID order: to recognise a rename. */
+    List<MessageInfo> copiedMessages(long folderId, long uidValidity) throws StoreException;
+
+    /** Target ids of the messages (copied or vanished since) that the mailbox's folders put into {@code target}. */
+    java.util.Set<String> recordedTargetIds(String email, FolderPath target) throws StoreException;
+
+    /** Remembers that a whole pass looked for these folders' messages on the target (see {@link FolderRecord}). */
+    void markPresenceChecked(Collection<Long> folderIds) throws StoreException;
 
     /** Stores a fresh target checkpoint and returns the new epoch. */
     int newCheckpoint(long folderId, String checkpoint) throws StoreException;
@@ -188,6 +217,9 @@ public interface StateStore extends AutoCloseable {
      */
     interface Recorder extends AutoCloseable {
         void copied(long folderId, long uidValidity, MessageInfo message, String targetId, int epoch) throws StoreException;
+
+        /** The target already held this message before the engine wrote to the folder: copied, not appended again. */
+        void alreadyOnTarget(long folderId, long uidValidity, MessageInfo message, String targetId) throws StoreException;
 
         void failed(long folderId, long uidValidity, MessageInfo message, String reason) throws StoreException;
 

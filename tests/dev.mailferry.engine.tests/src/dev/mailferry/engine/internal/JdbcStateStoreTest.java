@@ -170,4 +170,37 @@ class JdbcStateStoreTest {
             assertEquals(1, reopened.epoch());
         }
     }
+
+    @Test
+    void aProjectOfSchemaVersion1OpensAndLooksOnTheTargetOnlyForFoldersTheEngineNeverWroteTo() throws Exception {
+        // the database as the previous version left it: one folder copied to, one never written to
+        SqliteNativeLibrary.prepare();
+        org.sqlite.SQLiteDataSource source = new org.sqlite.SQLiteDataSource();
+        source.setUrl("jdbc:sqlite:" + dir.resolve(JdbcStateStore.FILE_NAME));
+        try (java.sql.Connection c = source.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE schema_version (version INT NOT NULL)");
+            for (String sql : JdbcStateStore.SCHEMA_V1) {
+                s.execute(sql);
+            }
+            s.execute("INSERT INTO schema_version (version) VALUES (1)");
+            s.execute("INSERT INTO folder_state (email, source_path, target_path, uidvalidity, checkpoint, epoch) VALUES"
+                    + " ('a@example.org', '" + Codecs.encodePath(FolderPath.of("INBOX")) + "', '"
+                    + Codecs.encodePath(FolderPath.of("INBOX")) + "', 7, '3:10', 1)");
+            s.execute("INSERT INTO folder_state (email, source_path, target_path, uidvalidity, epoch) VALUES"
+                    + " ('a@example.org', '" + Codecs.encodePath(FolderPath.of("Later")) + "', '"
+                    + Codecs.encodePath(FolderPath.of("Later")) + "', 0, 0)");
+        }
+        try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
+            List<FolderRecord> folders = store.folders("a@example.org");
+            assertEquals(List.of(true, false), folders.stream().map(FolderRecord::presenceChecked).toList());
+            assertEquals("3:10", folders.get(0).checkpoint());
+            assertEquals(null, store.folderStatus(folders.get(0).id()).note());
+            store.renameFolder(folders.get(1).id(), FolderPath.of("Renamed"), FolderPath.of("Renamed"),
+                    "renamed on the source from Later");
+            assertEquals("renamed on the source from Later", store.folderStatus(folders.get(1).id()).note());
+        }
+        try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
+            assertEquals(2, store.folders("a@example.org").size(), "opened again: migrated once");
+        }
+    }
 }

@@ -61,6 +61,8 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
     private final ImapTargetSession session;
     private final String decodedName;
     private final long uidValidity;
+    /** Messages in the folder when it was selected. */
+    private final int messagesAtOpen;
     private final boolean anyKeyword;
     private final Set<String> allowedKeywords = new HashSet<>();
     private final int maxInFlight;
@@ -104,6 +106,7 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
         this.session = session;
         this.decodedName = decodedName;
         this.uidValidity = info.uidvalidity;
+        this.messagesAtOpen = info.total;
         Flags permanent = info.permanentFlags;
         // No PERMANENTFLAGS answer means every flag is permanent (RFC 3501 7.1).
         this.anyKeyword = permanent == null || permanent.contains(Flags.Flag.USER);
@@ -169,6 +172,30 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
             }
         }
         return found;
+    }
+
+    /** Messages per FETCH of {@link #existingMessages}: bounds the answers held in memory at once. */
+    static final int EXISTING_PAGE = 5000;
+
+    /** FETCHes the fingerprints page by page of sequence numbers; an empty folder costs no command at all. */
+    @Override
+    public void existingMessages(java.util.function.Consumer<AppendedMessage> consumer) throws ConnectorException {
+        flush();
+        int exists = messagesAtOpen;
+        for (int from = 1; from <= exists; from += EXISTING_PAGE) {
+            int to = Math.min(exists, from + EXISTING_PAGE - 1);
+            Response[] responses = connection.command("list the messages of '" + folder.path() + "'",
+                    "FETCH " + from + ":" + to + " " + MessageItems.METADATA_ITEMS);
+            for (Response response : responses) {
+                if (response instanceof FetchResponse fetch) {
+                    MessageInfo message = MessageItems.toMessageInfo(fetch);
+                    if (message != null && !message.deleted()) { // a message marked \Deleted is on its way out
+                        consumer.accept(new AppendedMessage(uidValidity + ":" + message.uid(), new MessageFingerprint(
+                                message.size(), message.internalDate(), message.messageId()), message.flags()));
+                    }
+                }
+            }
+        }
     }
 
     @Override

@@ -56,19 +56,28 @@ final class ImapTargetSession implements TargetSession {
     }
 
     /**
-     * Creates the folder and its missing parents (and subscribes them, so mail clients show them). A character equal
-     * to the server's hierarchy delimiter inside a folder name is replaced by '_', so the returned folder's path may
-     * differ from {@code path} in those characters.
+     * A character equal to the server's hierarchy delimiter inside a folder name cannot be kept (the server would read
+     * it as a level): it becomes '_'. A first segment INBOX, in any case, is the server's INBOX.
      */
     @Override
-    public TargetFolder createFolder(FolderPath requested) throws ConnectorException {
-        FolderNames folderNames = names();
-        FolderPath path = FolderNames.withoutDelimiter(requested, folderNames.delimiter());
+    public FolderPath storablePath(FolderPath wanted) throws ConnectorException {
+        FolderPath path = FolderNames.withoutDelimiter(wanted, names().delimiter());
         if (path.depth() >= 1 && path.segments().get(0).toUpperCase(Locale.ROOT).equals("INBOX")) {
             List<String> segments = new ArrayList<>(path.segments());
             segments.set(0, "INBOX");
             path = FolderPath.of(segments);
         }
+        return path;
+    }
+
+    /**
+     * Creates the folder and its missing parents (and subscribes them, so mail clients show them), at
+     * {@link #storablePath}{@code (requested)}: the returned folder's path is that one.
+     */
+    @Override
+    public TargetFolder createFolder(FolderPath requested) throws ConnectorException {
+        FolderNames folderNames = names();
+        FolderPath path = storablePath(requested);
         FolderNames.Listed existing = known().get(path);
         if (existing != null && existing.selectable()) {
             return new TargetFolder(existing.path(), existing.nativeName(), existing.specialUse());
@@ -107,6 +116,49 @@ final class ImapTargetSession implements TargetSession {
         }
         FolderNames.Listed created = known().get(path);
         return new TargetFolder(path, created.nativeName(), created.specialUse());
+    }
+
+    /**
+     * IMAP RENAME (the server moves the subfolders along and keeps UIDVALIDITY and UIDs), after creating the new
+     * parent when missing; subscribes the new name. Fails when {@code newPath} exists.
+     */
+    @Override
+    public TargetFolder renameFolder(TargetFolder folder, FolderPath newPath) throws ConnectorException {
+        FolderNames folderNames = names();
+        FolderPath path = storablePath(newPath);
+        if (known().containsKey(path)) {
+            throw connection.failure(ConnectorException.Kind.PROTOCOL, "Cannot rename folder '" + folder.path() + "' to '"
+                    + path + "' on " + connection.where() + ": that folder exists");
+        }
+        if (openWriter != null) {
+            openWriter.close(); // a selected folder is not renamed under an open writer
+        }
+        if (path.depth() > 1) {
+            createFolder(path.parent());
+        }
+        String from = FolderNames.decode(folder.id());
+        String to = folderNames.toServerName(path);
+        try {
+            connection.protocol().rename(from, to);
+        } catch (CommandFailedException e) {
+            known = null;
+            throw connection.failure(ConnectorException.Kind.PROTOCOL, "Cannot rename folder '" + folder.path() + "' to '"
+                    + path + "' on " + connection.where() + ": " + ImapConnection.serverText(e));
+        } catch (Exception e) {
+            throw connection.translate(e, "rename folder '" + folder.path() + "'");
+        }
+        try {
+            connection.protocol().subscribe(to);
+        } catch (Exception e) {
+            // a folder that is not subscribed still receives mail; clients can subscribe later
+        }
+        known = null; // the subfolders moved along
+        FolderNames.Listed renamed = known().get(path);
+        if (renamed == null) {
+            throw connection.failure(ConnectorException.Kind.PROTOCOL, "Folder '" + folder.path() + "' was renamed to '"
+                    + path + "' on " + connection.where() + " but is not listed under its new name");
+        }
+        return new TargetFolder(path, renamed.nativeName(), renamed.specialUse());
     }
 
     @Override

@@ -6,15 +6,18 @@ import static dev.mailferry.connector.imap.internal.ImapTestSupport.message;
 import static dev.mailferry.connector.imap.internal.ImapTestSupport.plain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.connector.imap.ImapSettings;
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.SpecialUse;
+import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.SourceFolder;
 import dev.mailferry.core.spi.SourceFolderReader;
 import dev.mailferry.core.spi.SourceSession;
 import dev.mailferry.core.spi.TargetFolder;
+import dev.mailferry.core.spi.TargetFolderWriter;
 import dev.mailferry.core.spi.TargetSession;
 import dev.mailferry.demo.DovecotServer;
 import java.io.IOException;
@@ -169,6 +172,52 @@ class ImapFolderListingTest extends ImapConnectorTestBase {
                     .findFirst().orElseThrow();
             assertEquals(SpecialUse.SENT, listedSent.specialUse());
             assertFalse(session.listFolders().isEmpty());
+        }
+    }
+
+    @Test
+    void targetRenamesAFolderWithItsSubfoldersListsItsMessagesAndSaysWhichNamesItCanHold() throws Exception {
+        try (TestImapClient seed = client(dots, "gina")) {
+            seed.command("CREATE \"Old\"");
+            seed.command("CREATE \"Old.Sub\"");
+            seed.append("Old", null, null, message("one", "Message-ID: <one@example.org>", 100));
+            seed.append("Old", "\\Deleted", null, message("leaving", "Message-ID: <leaving@example.org>", 100));
+            seed.append("Old.Sub", null, null, message("two", "Message-ID: <two@example.org>", 100));
+        }
+        try (TargetSession session = target.open(plain(dots), credentials("gina"))) {
+            assertEquals(FolderPath.of("v1_2", "Mr_ Smith"), session.storablePath(FolderPath.of("v1.2", "Mr. Smith")));
+            assertEquals(FolderPath.of("INBOX", "a_b"), session.storablePath(FolderPath.of("inbox", "a.b")));
+            TargetFolder old = session.listFolders().stream().filter(f -> f.path().equals(FolderPath.of("Old")))
+                    .findFirst().orElseThrow();
+            String uidValidity;
+            try (TargetFolderWriter writer = session.openFolder(old)) {
+                uidValidity = writer.checkpoint().split(":")[0];
+            }
+            TargetFolder renamed = session.renameFolder(old, FolderPath.of("New", "Name"));
+            assertEquals(FolderPath.of("New", "Name"), renamed.path());
+            List<FolderPath> listed = session.listFolders().stream().map(TargetFolder::path).toList();
+            assertTrue(listed.containsAll(List.of(FolderPath.of("New", "Name"), FolderPath.of("New", "Name", "Sub"))),
+                    listed.toString());
+            assertFalse(listed.contains(FolderPath.of("Old")) || listed.contains(FolderPath.of("Old", "Sub")),
+                    listed.toString());
+            List<TargetFolderWriter.AppendedMessage> existing = new ArrayList<>();
+            try (TargetFolderWriter writer = session.openFolder(renamed)) {
+                writer.existingMessages(existing::add);
+            }
+            assertEquals(1, existing.size(), "the \\Deleted message is on its way out: " + existing);
+            assertTrue(existing.get(0).fingerprint().messageId().contains("one@example.org"), existing.toString());
+            assertTrue(existing.get(0).targetId().startsWith(uidValidity + ":"), "RENAME keeps UIDVALIDITY: "
+                    + existing + " " + uidValidity);
+            assertThrows(ConnectorException.class, () -> session.renameFolder(renamed, FolderPath.of("INBOX")));
+        }
+        try (TargetSession session = target.open(plain(slashes), credentials("gina"))) {
+            assertEquals(FolderPath.of("v1.2", "a_b"), session.storablePath(FolderPath.of("v1.2", "a/b")));
+            TargetFolder empty = session.createFolder(FolderPath.of("Empty"));
+            List<TargetFolderWriter.AppendedMessage> none = new ArrayList<>();
+            try (TargetFolderWriter writer = session.openFolder(empty)) {
+                writer.existingMessages(none::add);
+            }
+            assertTrue(none.isEmpty());
         }
     }
 }
