@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -214,20 +216,22 @@ public final class MigrationProject implements AutoCloseable {
 
     /**
      * Adds mailboxes, replacing entries with the same e-mail address (case-insensitive), and stores their non-empty
-     * secrets in {@code secrets}.
+     * secrets in {@code secrets}, all in one {@link SecretStore#putAll} (a store may rewrite a whole file per call).
      */
     public void putMailboxes(Collection<MailboxImport> mailboxes, SecretStore secrets) throws MigrationException, IOException {
         List<MailboxEntry> entries = new ArrayList<>();
+        Map<String, Secret> passwords = new LinkedHashMap<>();
         for (MailboxImport m : mailboxes) {
             String email = m.entry().emailAddress();
             if (!m.sourcePassword().isEmpty()) {
-                secrets.put(SecretKeys.mailboxSource(id(), email), m.sourcePassword());
+                passwords.put(SecretKeys.mailboxSource(id(), email), m.sourcePassword());
             }
             if (!m.targetPassword().isEmpty()) {
-                secrets.put(SecretKeys.mailboxTarget(id(), email), m.targetPassword());
+                passwords.put(SecretKeys.mailboxTarget(id(), email), m.targetPassword());
             }
             entries.add(m.entry());
         }
+        secrets.putAll(passwords);
         call(() -> {
             store.putMailboxes(entries);
             return null;

@@ -1,5 +1,6 @@
 package dev.mailferry.app.internal;
 
+import dev.mailferry.connector.imap.ImapSettings;
 import dev.mailferry.core.csv.CsvImportResult;
 import dev.mailferry.core.csv.CsvProblem;
 import dev.mailferry.core.csv.MailboxCsvImporter;
@@ -7,6 +8,7 @@ import dev.mailferry.core.model.MailboxEntry;
 import dev.mailferry.engine.MailboxImport;
 import dev.mailferry.engine.MigrationException;
 import dev.mailferry.engine.MigrationProject;
+import dev.mailferry.engine.SecretKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +36,8 @@ final class MailboxesCommand {
         @Parameters(paramLabel = "CSV", description = "The CSV file.")
         Path csv;
 
-        @Option(names = "--passwords-optional",
-                description = "Accept rows without Password (the source endpoint logs in with its admin password).")
+        @Option(names = "--passwords-optional", description = { "Accept rows without Password. Not needed when the source has an",
+                "admin user and password (source set --admin-user ... --password): then passwords are optional anyway." })
         boolean passwordsOptional;
 
         @Override
@@ -44,9 +46,18 @@ final class MailboxesCommand {
                 throw new CommandFailure(ExitCodes.CONFIGURATION, "no such file: " + csv);
             }
             try (MigrationProject p = project.open()) {
-                CsvImportResult result = new MailboxCsvImporter(passwordsOptional).read(csv);
+                boolean adminLogin = sourceHasAdminLogin(p);
+                boolean optional = passwordsOptional || adminLogin;
+                CsvImportResult result = new MailboxCsvImporter(optional).read(csv);
                 for (CsvProblem problem : result.problems()) {
                     System.err.println(csv.getFileName() + ": " + problem);
+                }
+                if (!optional && result.problems().stream().anyMatch(pr -> MailboxCsvImporter.PASSWORD.equals(pr.column()))) {
+                    System.err.println("Without passwords in the CSV, the source needs an admin (master) login: mailferry source"
+                            + " set -p " + project.folder() + " --admin-user USER --password, then import again.");
+                }
+                if (adminLogin && !passwordsOptional) {
+                    System.out.println("Passwords are optional: the source logs in with its admin user.");
                 }
                 p.putMailboxes(result.mailboxes().stream()
                         .map(m -> new MailboxImport(m.entry(), m.sourcePassword(), m.targetPassword())).toList(),
@@ -59,6 +70,13 @@ final class MailboxesCommand {
                 throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
             }
         }
+    }
+
+    /** The source endpoint has an admin user and its password is stored: that login opens every mailbox. */
+    static boolean sourceHasAdminLogin(MigrationProject p) throws IOException {
+        String adminUser = p.sourceEndpoint().map(e -> e.get(ImapSettings.ADMIN_USER)).orElse(null);
+        return adminUser != null && !adminUser.isBlank() && EndpointCommand.services().secrets()
+                .get(SecretKeys.sourceEndpoint(p.id())).filter(secret -> !secret.isEmpty()).isPresent();
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the project's mailboxes (no passwords).")

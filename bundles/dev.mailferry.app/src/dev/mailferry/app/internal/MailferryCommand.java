@@ -1,5 +1,6 @@
 package dev.mailferry.app.internal;
 
+import dev.mailferry.core.secret.UnsafeSecretStoreException;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +38,12 @@ public final class MailferryCommand implements Runnable {
             if (e instanceof CommandFailure failure) {
                 cmd.getErr().println(cmd.getCommandName() + ": " + failure.getMessage());
                 return failure.exitCode();
+            }
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof UnsafeSecretStoreException unsafe) { // a settings error the user has to fix
+                    cmd.getErr().println(cmd.getCommandName() + ": " + unsafe.getMessage());
+                    return ExitCodes.CONFIGURATION;
+                }
             }
             // an unexpected error: say what and where, without a stack trace for the user; the message never holds secrets
             cmd.getErr().println(cmd.getCommandName() + ": unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());

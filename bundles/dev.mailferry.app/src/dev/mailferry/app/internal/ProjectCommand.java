@@ -50,6 +50,7 @@ final class ProjectCommand {
                 System.out.println("source:    " + p.sourceEndpoint().map(EndpointCommand::describe).orElse("not set"));
                 System.out.println("target:    " + p.targetEndpoint().map(EndpointCommand::describe).orElse("not set"));
                 System.out.println("mailboxes: " + p.mailboxes().size());
+                System.out.println("secrets:   " + EndpointCommand.services().secretsLocation());
                 p.batches().forEach(b -> System.out.println("batch:     " + b.name() + " " + b.state() + ", "
                         + b.mailboxes().size() + " mailboxes, " + b.passes() + " passes"));
                 return ExitCodes.OK;

@@ -65,9 +65,18 @@ final class Services {
 
     synchronized SecretStore secrets() {
         if (secrets == null) {
-            secrets = EncryptedFileSecretStore.forCurrentUser();
+            // what the store repaired (a folder others could enter) is said on stderr, where it does not mix with output
+            secrets = EncryptedFileSecretStore.forCurrentUser(warning -> System.err.println("mailferry: " + warning));
         }
         return secrets;
+    }
+
+    /** Where the secrets are kept, for people: {@code /home/x/.config/mailferry (encrypted; key secrets.key)}. */
+    synchronized String secretsLocation() {
+        SecretStore store = secrets();
+        return store instanceof EncryptedFileSecretStore file
+                ? file.directory() + " (encrypted; key " + EncryptedFileSecretStore.KEY_FILE + ")"
+                : store.getClass().getSimpleName();
     }
 
     private static <T> Optional<T> waitFor(java.util.function.Supplier<Optional<T>> lookup) {

@@ -1,6 +1,7 @@
 package dev.mailferry.core.secret;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -10,6 +11,16 @@ import java.util.Optional;
 public interface SecretStore {
 
     void put(String key, Secret secret) throws IOException;
+
+    /**
+     * Stores all of them, as {@link #put} would one by one. Stores that write a whole file per change do it once here
+     * (a CSV import hands over two secrets per mailbox).
+     */
+    default void putAll(Map<String, Secret> secrets) throws IOException {
+        for (Map.Entry<String, Secret> e : secrets.entrySet()) {
+            put(e.getKey(), e.getValue());
+        }
+    }
 
     Optional<Secret> get(String key) throws IOException;
 

@@ -11,12 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Writes a batch's CSV reports: UTF-8 with a byte order mark and Excel's dialect, so a double click opens them with
- * accents intact.
+ * accents intact. Text that a spreadsheet would run as a formula (a folder named {@code =2+3}, a reason starting with
+ * {@code -}) is written as text: quoted, behind a single quote (OWASP's advice against CSV injection).
  */
 public final class ReportWriter {
 
@@ -42,7 +41,7 @@ public final class ReportWriter {
         return new ReportFiles(summary, details);
     }
 
-    private void writeSummary(BatchInfo batch, CSVPrinter out) throws IOException, StoreException {
+    private void writeSummary(BatchInfo batch, CsvOut out) throws IOException, StoreException {
         out.printRecord((Object[]) SUMMARY_HEADER);
         for (MailboxStatus m : store.mailboxStatuses(batch.name())) {
             out.printRecord(m.emailAddress(), "(all folders)", "", m.state(), m.copied(), m.skipped(), m.failed(),
@@ -55,7 +54,7 @@ public final class ReportWriter {
         }
     }
 
-    private void writeDetails(BatchInfo batch, CSVPrinter out) throws IOException, StoreException {
+    private void writeDetails(BatchInfo batch, CsvOut out) throws IOException, StoreException {
         out.printRecord((Object[]) DETAIL_HEADER);
         for (String email : batch.mailboxes()) {
             store.forEachProblem(email, (folder, uid, messageId, size, date, status, reason) -> {
@@ -74,18 +73,57 @@ public final class ReportWriter {
     }
 
     private interface Body {
-        void write(CSVPrinter out) throws IOException, StoreException;
+        void write(CsvOut out) throws IOException, StoreException;
     }
 
     private static void writeAtomically(Path file, Body body) throws IOException, StoreException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             w.write('\uFEFF');
-            try (CSVPrinter out = new CSVPrinter(w, CSVFormat.EXCEL)) {
-                body.write(out);
-            }
+            body.write(new CsvOut(w));
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Records in Excel's dialect: comma separated, CRLF, quoted where needed. */
+    private static final class CsvOut {
+        private final Writer out;
+
+        CsvOut(Writer out) {
+            this.out = out;
+        }
+
+        void printRecord(Object... cells) throws IOException {
+            for (int i = 0; i < cells.length; i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                out.write(cell(cells[i]));
+            }
+            out.write("\r\n");
+        }
+    }
+
+    /**
+     * A cell as written: numbers as they are; text quoted when it holds a separator, quote, line break or surrounding
+     * space, and text starting with {@code = + - @}, tab or carriage return behind a single quote and quoted, so that a
+     * spreadsheet shows it instead of evaluating it.
+     */
+    static String cell(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof Number) {
+            return value.toString();
+        }
+        String text = value.toString();
+        boolean formula = !text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0;
+        if (formula) {
+            text = "'" + text;
+        }
+        boolean quote = formula || text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0
+                || text.indexOf('\r') >= 0 || !text.isEmpty() && (text.charAt(0) == ' ' || text.charAt(text.length() - 1) == ' ');
+        return quote ? '"' + text.replace("\"", "\"\"") + '"' : text;
     }
 
     static String safeFileName(String name) {

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -188,6 +189,75 @@ class MailferryCommandTest {
         Run typo = mailferry("bach", "list");
         assertEquals(ExitCodes.USAGE, typo.exitCode());
         assertTrue(typo.err().contains("batch"), typo.err()); // picocli's "did you mean" needs the other commands
+    }
+
+    @Test
+    void aCsvWithoutPasswordsImportsWhenTheSourceHasAnAdminLoginAndSaysHowOtherwise() throws IOException {
+        Path project = newProject("master-login");
+        setEndpoints(project);
+        StringBuilder text = new StringBuilder("EmailAddress,UserName\n");
+        demo.users().forEach(u -> text.append(u.emailAddress()).append(',').append(u.sourceUserName()).append('\n'));
+        Path csv = Files.writeString(root.resolve("no-passwords.csv"), text);
+
+        Run refused = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
+        assertEquals(ExitCodes.PARTIAL, refused.exitCode(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("no-passwords.csv: line 1, column Password: missing from the header line"), refused.err());
+        assertTrue(refused.err().contains("mailferry source set -p " + project + " --admin-user USER --password"), refused.err());
+        assertTrue(refused.out().contains("Imported 0 mailboxes"), refused.out());
+
+        Path adminPassword = Files.writeString(root.resolve("admin-password"), demo.masterPassword() + "\n");
+        Run admin = mailferry("source", "set", "-p", project.toString(), "--admin-user", demo.masterUserName(),
+                "--password-file", adminPassword.toString());
+        assertEquals(0, admin.exitCode(), admin.err());
+        Run imported = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
+        assertEquals(ExitCodes.OK, imported.exitCode(), imported.out() + imported.err());
+        assertTrue(imported.out().contains("Imported 2 mailboxes"), imported.out());
+        Run test = mailferry("source", "test", "-p", project.toString(), "--mailbox", demo.users().get(1).emailAddress());
+        assertEquals(0, test.exitCode(), test.out() + test.err());
+        assertTrue(test.out().contains("folders:"), test.out());
+    }
+
+    @Test
+    void projectShowNamesThePrivateSecretsFolder() throws IOException {
+        Path project = newProject("where-secrets");
+        setEndpoints(project);
+        assertEquals(ExitCodes.OK, mailferry("mailboxes", "import", "-p", project.toString(),
+                csv(root, demo.users(), "").toString()).exitCode());
+        Run show = mailferry("project", "show", "-p", project.toString());
+        assertEquals(0, show.exitCode(), show.err());
+        Path secrets = root.resolve("secrets").toAbsolutePath();
+        assertTrue(show.out().contains("\nsecrets:   " + secrets + " (encrypted; key secrets.key)\n"), show.out());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)));
+        for (String file : List.of("secrets.key", "secrets.bin", "secrets.lock")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve(file))), file);
+        }
+    }
+
+    @Test
+    void aSecretKeyOthersCanReadStopsTheCommandWithTheFixAndAnOpenFolderIsRepairedAloud() throws IOException {
+        Path project = newProject("unsafe-key");
+        setEndpoints(project);
+        Path csv = csv(root, demo.users(), "");
+        assertEquals(ExitCodes.OK, mailferry("mailboxes", "import", "-p", project.toString(), csv.toString()).exitCode());
+        Path secrets = root.resolve("secrets").toAbsolutePath();
+        Path key = secrets.resolve("secrets.key");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        try {
+            Run refused = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
+            assertEquals(ExitCodes.CONFIGURATION, refused.exitCode(), refused.out() + refused.err());
+            assertTrue(refused.err().contains("import: Secret store key " + key + " is open to group/others (mode rw-r--r--)"),
+                    refused.err());
+            assertTrue(refused.err().contains("chmod 600 " + key), refused.err());
+        } finally {
+            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        }
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwxr-xr-x"));
+        EndpointCommand.services().useSecrets(null); // as a new mailferry process would open the store
+        Run repaired = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
+        assertEquals(ExitCodes.OK, repaired.exitCode(), repaired.out() + repaired.err());
+        assertTrue(repaired.err().contains("mailferry: Secret store folder " + secrets + " was open to group/others (mode"
+                + " rwxr-xr-x); made it private (chmod 700)."), repaired.err());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)));
     }
 
     private static void assertNoSecretIn(Path project) throws IOException {
