@@ -65,6 +65,12 @@ final class BatchCommand {
             BatchOptions options;
             atLeastOne("--parallel", parallel);
             atLeastOne("--max-items", maxItems);
+            for (String folder : excluded) {
+                if (FolderPath.parse(folder, '/').isRoot()) {
+                    throw new CommandFailure(ExitCodes.USAGE, "--exclude-folder '" + folder
+                            + "' names no folder: it would exclude every folder of every mailbox");
+                }
+            }
             try {
                 Map<FolderPath, FolderPath> folderMapping = new LinkedHashMap<>();
                 mapping.forEach((from, to) -> folderMapping.put(FolderPath.parse(from, '/'), FolderPath.parse(to, '/')));

@@ -36,6 +36,11 @@ class UsageErrorTest {
             assertEquals("", run.out(), args + ": " + run.all());
             assertTrue(run.err().contains("frobnicate") || run.err().contains("extra"), args + ": " + run.all());
         }
+        for (String group : List.of("batch", "source", "project")) {
+            var run = mailferry(group); // a group without its subcommand
+            assertEquals(ExitCodes.USAGE, run.exitCode(), group + ": " + run.all());
+            assertTrue(run.err().contains("Usage: mailferry " + group), group + ": " + run.all());
+        }
         var typo = mailferry("bach", "--help");
         assertTrue(typo.err().contains("batch"), typo.all()); // did you mean
     }
@@ -63,7 +68,9 @@ class UsageErrorTest {
                 { "--max-message-size", "0.5", "--max-message-size: not a size of at least one byte: '0.5'" },
                 { "--max-message-size", "-35MB", "--max-message-size: not a size of at least one byte: '-35MB'" },
                 { "--max-message-size", "NaN", "--max-message-size: not a size of at least one byte: 'NaN'" },
-                { "--max-message-size", "lots", "--max-message-size: not a size of at least one byte: 'lots'" } };
+                { "--max-message-size", "lots", "--max-message-size: not a size of at least one byte: 'lots'" },
+                { "--exclude-folder", "", "--exclude-folder '' names no folder" },
+                { "--exclude-folder", "/", "--exclude-folder '/' names no folder" } };
         for (String[] option : wrong) {
             var run = mailferry("batch", "create", "-p", project.toString(), "wave", option[0], option[1]);
             assertEquals(ExitCodes.USAGE, run.exitCode(), option[0] + " " + option[1] + ": " + run.all());
