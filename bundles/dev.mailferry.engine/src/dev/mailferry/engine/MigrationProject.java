@@ -215,6 +215,47 @@ public final class MigrationProject implements AutoCloseable {
     }
 
     /**
+     * The keys (never the values) of the project file's lines that look like secrets, e.g. {@code source.password}
+     * from an older Mailferry; empty for a file this version wrote. See {@link #moveSecretsFromProjectFile}.
+     */
+    public List<String> secretsInProjectFile() throws MigrationException {
+        try {
+            return List.copyOf(ProjectFile.secretLines(folder.resolve(PROJECT_FILE)).keySet());
+        } catch (IOException e) {
+            throw new MigrationException("Cannot read " + folder.resolve(PROJECT_FILE) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Moves secrets that an older Mailferry wrote in plain text into the project file (any key that
+     * {@linkplain dev.mailferry.core.spi.ConnectorSetting#looksSecret(String) looks like a secret}, e.g.
+     * {@code source.password} from {@code --set}) into {@code secrets}, under {@link SecretKeys#movedFromProjectFile},
+     * then rewrites the file without them. They were never used (the endpoints leave them out) and are not used now:
+     * the caller tells the user where a password belongs. When the store fails, the file is left as it is.
+     *
+     * @return the moved property keys (never the values), empty when the file held no secret
+     */
+    public synchronized List<String> moveSecretsFromProjectFile(SecretStore secrets) throws MigrationException {
+        Path projectFile = folder.resolve(PROJECT_FILE);
+        Map<String, String> found;
+        try {
+            found = ProjectFile.secretLines(projectFile);
+            for (Map.Entry<String, String> line : found.entrySet()) {
+                if (!line.getValue().isEmpty()) {
+                    secrets.put(SecretKeys.movedFromProjectFile(id(), line.getKey()), Secret.of(line.getValue()));
+                }
+            }
+        } catch (IOException e) {
+            throw new MigrationException("Cannot move the secrets of " + projectFile + " into the secret store: "
+                    + e.getMessage(), e);
+        }
+        if (!found.isEmpty()) {
+            save(file);
+        }
+        return List.copyOf(found.keySet());
+    }
+
+    /**
      * Adds mailboxes, replacing entries with the same e-mail address (case-insensitive), and stores their non-empty
      * secrets in {@code secrets}, all in one {@link SecretStore#putAll} (a store may rewrite a whole file per call).
      */

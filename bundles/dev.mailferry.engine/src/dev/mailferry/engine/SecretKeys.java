@@ -31,6 +31,14 @@ public final class SecretKeys {
         return projectId + "/endpoint/target";
     }
 
+    /**
+     * A secret found in plain text in the project file (written there by an older Mailferry) and moved into the store,
+     * e.g. {@code source.password}. Kept so that nothing is lost; nothing reads it.
+     */
+    public static String movedFromProjectFile(String projectId, String propertyKey) {
+        return projectId + "/project-file/" + propertyKey;
+    }
+
     static String normalize(String emailAddress) {
         return emailAddress.trim().toLowerCase(Locale.ROOT);
     }

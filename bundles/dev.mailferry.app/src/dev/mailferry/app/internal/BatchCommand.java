@@ -66,6 +66,14 @@ final class BatchCommand {
         @Override
         public Integer call() {
             BatchOptions options;
+            atLeastOne("--parallel", parallel);
+            atLeastOne("--max-items", maxItems);
+            for (String folder : excluded) {
+                if (FolderPath.parse(folder, '/').isRoot()) {
+                    throw new CommandFailure(ExitCodes.USAGE, "--exclude-folder '" + folder
+                            + "' names no folder: it would exclude every folder of every mailbox");
+                }
+            }
             try {
                 Map<FolderPath, FolderPath> folderMapping = new LinkedHashMap<>();
                 mapping.forEach((from, to) -> folderMapping.put(FolderPath.parse(from, '/'), FolderPath.parse(to, '/')));
@@ -84,6 +92,13 @@ final class BatchCommand {
             } catch (MigrationException e) {
                 throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
             }
+        }
+    }
+
+    /** A count that must be positive, checked before the engine sees it, so the message names the option. */
+    static void atLeastOne(String option, long value) {
+        if (value < 1) {
+            throw new CommandFailure(ExitCodes.USAGE, option + " must be at least 1, not " + value);
         }
     }
 
@@ -296,14 +311,17 @@ final class BatchCommand {
         if (unit != 1) {
             t = t.substring(0, t.length() - 1);
         }
+        double value;
         try {
-            double value = Double.parseDouble(t);
-            if (value <= 0) {
-                throw new NumberFormatException();
-            }
-            return (long) (value * unit);
+            value = Double.parseDouble(t);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a size: '" + text + "' (examples: 35MB, 150MB, 1GB, 36700160)");
+            value = Double.NaN;
         }
+        // at least one byte, and no NaN, Infinity or size beyond a long
+        if (!(value * unit >= 1 && value * unit < Long.MAX_VALUE)) {
+            throw new IllegalArgumentException("--max-message-size: not a size of at least one byte: '" + text
+                    + "' (examples: 35MB, 150MB, 1GB, 36700160)");
+        }
+        return (long) (value * unit);
     }
 }

@@ -51,6 +51,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        BatchCommand.atLeastOne("--mailboxes", mailboxes);
+        BatchCommand.atLeastOne("--messages", messages);
         Path dir = directory != null ? Files.createDirectories(directory) : Files.createTempDirectory("mailferry-demo-");
         // the demo's passwords are throwaway: keep them in the demo folder, not in the user's secret store
         EndpointCommand.services().useSecrets(new EncryptedFileSecretStore(dir.resolve("secrets")));

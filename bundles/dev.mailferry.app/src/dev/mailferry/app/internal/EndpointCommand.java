@@ -6,6 +6,7 @@ import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.MailboxEntry;
 import dev.mailferry.core.secret.Secret;
 import dev.mailferry.core.spi.ConnectionTestResult;
+import dev.mailferry.core.spi.ConnectorSetting;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.engine.MigrationException;
 import dev.mailferry.engine.MigrationProject;
@@ -13,6 +14,7 @@ import dev.mailferry.engine.SecretKeys;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,6 +41,12 @@ abstract class EndpointCommand {
     Endpoint requireEndpoint(MigrationProject project) {
         return endpoint(project).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION,
                 "the project has no " + role() + " yet; set one with: mailferry " + role() + " set"));
+    }
+
+    /** The settings the connector describes for this role (empty when it describes none); fails when it is not installed. */
+    List<ConnectorSetting> describedSettings(String connectorId) {
+        return isSource() ? services().sourceConnector(connectorId).settings()
+                : services().targetConnector(connectorId).settings();
     }
 
     String endpointSecretKey(MigrationProject project) {
@@ -84,7 +92,7 @@ abstract class EndpointCommand {
         @Option(names = "--host", description = "Server host name.")
         String host;
 
-        @Option(names = "--port", description = "TCP port (default 993 for ssl, else 143).")
+        @Option(names = "--port", description = "TCP port, 1-65535 (default 993 for ssl, else 143).")
         Integer port;
 
         @Option(names = "--security", paramLabel = "none|ssl|starttls", description = "Transport security (default ssl).")
@@ -115,7 +123,8 @@ abstract class EndpointCommand {
                 description = "Most connections to this endpoint at once, all mailboxes together (default: no cap).")
         Integer maxConnections;
 
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other connector setting; repeatable.")
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "Any other setting of the connector (KEY= removes it); repeatable. Unknown keys and secrets are refused.")
         Map<String, String> extra = new LinkedHashMap<>();
 
         @Override
@@ -124,21 +133,21 @@ abstract class EndpointCommand {
                 Endpoint current = parent.endpoint(p).orElse(null);
                 String id = connector != null ? connector : current != null ? current.connectorId() : ImapSettings.CONNECTOR_ID;
                 Endpoint endpoint = current != null && current.connectorId().equals(id) ? current : new Endpoint(id, Map.of());
-                endpoint = put(endpoint, ImapSettings.HOST, host);
-                endpoint = put(endpoint, ImapSettings.PORT, Objects.toString(port, null));
-                endpoint = put(endpoint, ImapSettings.SECURITY, lower(security, "security", "none", "ssl", "starttls"));
-                endpoint = put(endpoint, ImapSettings.AUTH, lower(auth, "auth", "plain", "login"));
-                endpoint = put(endpoint, ImapSettings.ADMIN_USER, adminUser);
-                endpoint = put(endpoint, ImapSettings.ADMIN_MODE, lower(adminMode, "admin-mode", "master", "authzid"));
-                endpoint = put(endpoint, ImapSettings.ADMIN_SEPARATOR, adminSeparator);
-                endpoint = put(endpoint, ImapSettings.TLS_TRUST, trustCertificate);
-                endpoint = put(endpoint, Endpoint.MAX_CONNECTIONS, Objects.toString(maxConnections, null));
+                EndpointSettings settings = new EndpointSettings(parent.role(), id, parent.describedSettings(id));
+                endpoint = settings.apply(endpoint, "--host", ImapSettings.HOST, host);
+                endpoint = settings.apply(endpoint, "--port", ImapSettings.PORT, Objects.toString(port, null));
+                endpoint = settings.apply(endpoint, "--security", ImapSettings.SECURITY, security);
+                endpoint = settings.apply(endpoint, "--auth", ImapSettings.AUTH, auth);
+                endpoint = settings.apply(endpoint, "--admin-user", ImapSettings.ADMIN_USER, adminUser);
+                endpoint = settings.apply(endpoint, "--admin-mode", ImapSettings.ADMIN_MODE, adminMode);
+                endpoint = settings.apply(endpoint, "--admin-separator", ImapSettings.ADMIN_SEPARATOR, adminSeparator);
+                endpoint = settings.apply(endpoint, "--trust-cert", ImapSettings.TLS_TRUST, trustCertificate);
+                endpoint = settings.apply(endpoint, "--max-connections", Endpoint.MAX_CONNECTIONS,
+                        Objects.toString(maxConnections, null));
                 for (Map.Entry<String, String> e : extra.entrySet()) {
-                    endpoint = put(endpoint, e.getKey(), e.getValue());
+                    endpoint = settings.apply(endpoint, "--set " + e.getKey(), e.getKey(), e.getValue());
                 }
-                if (endpoint.get(ImapSettings.HOST) == null && ImapSettings.CONNECTOR_ID.equals(id)) {
-                    throw new CommandFailure(ExitCodes.USAGE, "--host is required for an IMAP " + parent.role());
-                }
+                settings.checkComplete(endpoint);
                 if (parent.isSource()) {
                     p.setSourceEndpoint(endpoint);
                 } else {
@@ -160,26 +169,6 @@ abstract class EndpointCommand {
             } catch (MigrationException e) {
                 throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
             }
-        }
-
-        private static Endpoint put(Endpoint endpoint, String key, String value) {
-            if (value == null) {
-                return endpoint;
-            }
-            return endpoint.with(key, value.isEmpty() ? null : value);
-        }
-
-        private static String lower(String value, String option, String... allowed) {
-            if (value == null) {
-                return null;
-            }
-            String v = value.toLowerCase(java.util.Locale.ROOT);
-            for (String a : allowed) {
-                if (a.equals(v)) {
-                    return v;
-                }
-            }
-            throw new CommandFailure(ExitCodes.USAGE, "--" + option + " must be one of " + String.join(", ", allowed) + ", not '" + value + "'");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.mailferry.app.internal;
 
 import dev.mailferry.core.secret.UnsafeSecretStoreException;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
                 "Typical run: project create, source set, target set, mailboxes import, batch create, batch start",
                 "(again for incremental syncs), batch complete after the MX change. Try: mailferry demo" },
         footer = ExitCodes.HELP_FOOTER)
-public final class MailferryCommand implements Runnable {
+public final class MailferryCommand implements Callable<Integer> {
 
     /** The subcommands, in the order of the help. */
     private static final List<Class<?>> SUBCOMMANDS = List.of(CommandLine.HelpCommand.class, ProjectCommand.class,
@@ -34,6 +35,16 @@ public final class MailferryCommand implements Runnable {
         } else {
             commandLine.addSubcommand(invoked);
         }
+        // picocli lets --help win over arguments it does not know ("mailferry frobnicate --help" printed the main help
+        // and exited 0): an unknown command or argument is a usage error, help asked for or not.
+        commandLine.setExecutionStrategy(parsed -> {
+            for (CommandLine.ParseResult level = parsed; level != null; level = level.subcommand()) {
+                if (!level.unmatched().isEmpty()) {
+                    throw new CommandLine.UnmatchedArgumentException(level.commandSpec().commandLine(), level.unmatched());
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof CommandFailure failure) {
                 cmd.getErr().println(cmd.getCommandName() + ": " + failure.getMessage());
@@ -65,8 +76,12 @@ public final class MailferryCommand implements Runnable {
         return null;
     }
 
+    /** {@code mailferry} without a command: a usage error, like any command line that does not say what to do. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        CommandLine commandLine = spec.commandLine();
+        commandLine.getErr().println("mailferry: no command given");
+        commandLine.usage(commandLine.getErr());
+        return ExitCodes.USAGE;
     }
 }

@@ -2,10 +2,14 @@ package dev.mailferry.connector.imap;
 
 import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.secret.Secret;
+import dev.mailferry.core.spi.ConnectorSetting;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The setting keys of an {@link dev.mailferry.core.model.Endpoint} whose connector id is {@value #CONNECTOR_ID}, for
- * both the IMAP source and the IMAP target. All values are plain strings; none is a secret.
+ * both the IMAP source and the IMAP target. All values are plain strings; none is a secret. {@link #sourceSettings()}
+ * and {@link #targetSettings()} describe them (types, defaults, help) for the command line and forms.
  *
  * <h2>Passwords</h2>
  * The password always arrives as the {@link Credentials#password()} given to {@code open}/{@code testConnection}:
@@ -57,6 +61,11 @@ public final class ImapSettings {
     public static final String ADMIN_MODE_AUTHZID = "authzid";
     /** Separator of a master login, default {@code *} (Dovecot's {@code auth_master_user_separator}). */
     public static final String ADMIN_SEPARATOR = "admin.separator";
+    /**
+     * The admin's password, described as a {@link ConnectorSetting.Type#SECRET} setting so that forms ask for it; never
+     * an endpoint setting: the engine keeps it in its secret store and passes it as the credentials' password.
+     */
+    public static final String ADMIN_PASSWORD = "admin.password";
 
     /**
      * SHA-256 fingerprint (hex, colons and case ignored) of a server certificate the user has explicitly trusted, e.g.
@@ -81,6 +90,48 @@ public final class ImapSettings {
     public static final String APPEND_PIPELINE = "append.pipeline";
 
     private ImapSettings() {
+    }
+
+    /** The settings of an IMAP source, in the order a form shows them. */
+    public static List<ConnectorSetting> sourceSettings() {
+        return common(false);
+    }
+
+    /** The settings of an IMAP target, in the order a form shows them ({@link #USER_ROOT} does not apply). */
+    public static List<ConnectorSetting> targetSettings() {
+        return common(true);
+    }
+
+    /** {@link #USER_ROOT} is left out of both: the engine sets it per mailbox from the CSV. */
+    private static List<ConnectorSetting> common(boolean target) {
+        List<ConnectorSetting> settings = new ArrayList<>(List.of(
+                ConnectorSetting.text(HOST, "Host", "Host name or address of the IMAP server.").asRequired(),
+                ConnectorSetting.port(PORT, "Port", "TCP port; default 993 with ssl, else 143."),
+                ConnectorSetting.choice(SECURITY, "Security", "Transport security: TLS from the start, STARTTLS, or none.",
+                        SECURITY_SSL, SECURITY_STARTTLS, SECURITY_NONE).withDefault(SECURITY_SSL),
+                ConnectorSetting.choice(AUTH, "Authentication",
+                        "plain: SASL AUTHENTICATE PLAIN (LOGIN when the server lacks it); login: the IMAP LOGIN command.",
+                        AUTH_PLAIN, AUTH_LOGIN).withDefault(AUTH_PLAIN),
+                ConnectorSetting.text(ADMIN_USER, "Admin user",
+                        "Admin login that opens every mailbox (e.g. a Dovecot master user); empty for per-mailbox passwords."),
+                ConnectorSetting.secret(ADMIN_PASSWORD, "Admin password",
+                        "Password of the admin user; kept in the secret store, never in the project."),
+                ConnectorSetting.choice(ADMIN_MODE, "Admin login mode",
+                        "master: log in as mailbox + separator + admin; authzid: SASL PLAIN with the mailbox as authorization identity.",
+                        ADMIN_MODE_MASTER, ADMIN_MODE_AUTHZID).withDefault(ADMIN_MODE_MASTER),
+                ConnectorSetting.text(ADMIN_SEPARATOR, "Master user separator",
+                        "Between mailbox and admin in a master login (Dovecot's auth_master_user_separator).").withDefault("*"),
+                ConnectorSetting.sha256(TLS_TRUST, "Trusted certificate",
+                        "SHA-256 fingerprint of a server certificate to trust although the JDK does not (e.g. self-signed)."),
+                ConnectorSetting.integer(CONNECT_TIMEOUT, "Connect timeout", 1, 3600,
+                        "Seconds to wait for the TCP and TLS connection.").withDefault("30"),
+                ConnectorSetting.integer(READ_TIMEOUT, "Read timeout", 1, 86400,
+                        "Seconds to wait for any answer of the server.").withDefault("300")));
+        if (target) {
+            settings.add(ConnectorSetting.integer(APPEND_PIPELINE, "APPEND pipeline", 1, 1000,
+                    "How many APPENDs may await the server's answer at once.").withDefault("64"));
+        }
+        return List.copyOf(settings);
     }
 
     /** Credentials to open {@code mailboxUser} with the endpoint's admin password (see the class comment). */

@@ -2,6 +2,7 @@ package dev.mailferry.core.spi;
 
 import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.model.Endpoint;
+import java.util.List;
 
 /**
  * Reads mailboxes from a kind of source system. Implementations are OSGi services (Declarative Services) registered
@@ -24,6 +25,21 @@ public interface SourceConnector {
 
     /** Name for people, e.g. "IMAP server". */
     String displayName();
+
+    /**
+     * The endpoint settings this connector reads, in the order a form shows them; each with its type, default and help
+     * (see {@link ConnectorSetting}). The command line accepts exactly these keys for a source of this connector and
+     * checks every value with {@link ConnectorSetting#validate(String)} before saving it. The connector's secret, if it
+     * takes one, is listed as {@link ConnectorSetting.Type#SECRET} and never stored as a setting. Settings the engine
+     * reads for every connector ({@link Endpoint#MAX_CONNECTIONS}) and the per-mailbox ones it sets itself are not
+     * listed here.
+     *
+     * @return the described settings; empty when the connector does not describe them, in which case any key that
+     *         does not look like a secret is accepted unchecked
+     */
+    default List<ConnectorSetting> settings() {
+        return List.of();
+    }
 
     /**
      * Logs in to one mailbox. Fails with {@link ConnectorException.Kind#AUTHENTICATION} for a refused login, with

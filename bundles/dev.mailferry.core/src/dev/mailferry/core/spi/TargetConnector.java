@@ -2,6 +2,7 @@ package dev.mailferry.core.spi;
 
 import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.model.Endpoint;
+import java.util.List;
 
 /**
  * Writes mailboxes into a kind of target system (another IMAP server, Office 365...). Registered as an OSGi service
@@ -18,6 +19,21 @@ public interface TargetConnector {
     String id();
 
     String displayName();
+
+    /**
+     * The endpoint settings this connector reads, in the order a form shows them; each with its type, default and help
+     * (see {@link ConnectorSetting}). The command line accepts exactly these keys for a target of this connector and
+     * checks every value with {@link ConnectorSetting#validate(String)} before saving it. The connector's secret, if it
+     * takes one, is listed as {@link ConnectorSetting.Type#SECRET} and never stored as a setting. Settings the engine
+     * reads for every connector ({@link Endpoint#MAX_CONNECTIONS}) and the per-mailbox ones it sets itself are not
+     * listed here.
+     *
+     * @return the described settings; empty when the connector does not describe them, in which case any key that
+     *         does not look like a secret is accepted unchecked
+     */
+    default List<ConnectorSetting> settings() {
+        return List.of();
+    }
 
     /**
      * Logs in to the target mailbox; fails with {@link ConnectorException.Kind#NOT_FOUND} when the mailbox does not

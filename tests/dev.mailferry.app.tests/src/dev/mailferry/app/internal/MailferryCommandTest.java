@@ -174,7 +174,12 @@ class MailferryCommandTest {
     @Test
     void helpListsEveryCommandHoweverItIsAskedFor() {
         List<String> commands = List.of("project", "source", "target", "mailboxes", "batch", "demo");
-        for (String[] args : List.of(new String[0], new String[] { "--help" }, new String[] { "help" })) {
+        Run none = mailferry(); // a usage error, but the usage it prints lists every command too
+        assertEquals(ExitCodes.USAGE, none.exitCode(), none.err());
+        for (String command : commands) {
+            assertTrue(none.err().contains("\n  " + command + " "), command + " missing from:\n" + none.err());
+        }
+        for (String[] args : List.of(new String[] { "--help" }, new String[] { "help" })) {
             Run run = mailferry(args);
             assertEquals(ExitCodes.OK, run.exitCode(), run.err());
             for (String command : commands) {

@@ -4,9 +4,11 @@ import dev.mailferry.connector.imap.ImapSettings;
 import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.spi.ConnectionTestResult;
+import dev.mailferry.core.spi.ConnectorSetting;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.SourceConnector;
 import dev.mailferry.core.spi.SourceSession;
+import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
 /** Reads mailboxes from any IMAP server. Settings: {@link ImapSettings}. */
@@ -21,6 +23,11 @@ public final class ImapSourceConnector implements SourceConnector {
     @Override
     public String displayName() {
         return "IMAP server";
+    }
+
+    @Override
+    public List<ConnectorSetting> settings() {
+        return ImapSettings.sourceSettings();
     }
 
     @Override

@@ -4,9 +4,11 @@ import dev.mailferry.connector.imap.ImapSettings;
 import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.spi.ConnectionTestResult;
+import dev.mailferry.core.spi.ConnectorSetting;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.TargetConnector;
 import dev.mailferry.core.spi.TargetSession;
+import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -24,6 +26,11 @@ public final class ImapTargetConnector implements TargetConnector {
     @Override
     public String displayName() {
         return "IMAP server";
+    }
+
+    @Override
+    public List<ConnectorSetting> settings() {
+        return ImapSettings.targetSettings();
     }
 
     @Override
