@@ -53,7 +53,7 @@ class EndpointSettingsTest {
 
     @BeforeAll
     static void useOwnSecretStore() {
-        secrets = new EncryptedFileSecretStore(root.resolve("secrets"));
+        secrets = new EncryptedFileSecretStore(root.resolve("secret-store")); // not a project's folder: one test names a project "secrets"
         MailferryCommand.SERVICES.useSecrets(secrets);
     }
 
