@@ -82,13 +82,8 @@ public final class MigrationProject implements AutoCloseable {
 
     /** Opens an existing project folder. */
     public static MigrationProject open(Path folder) throws MigrationException {
-        Path projectFile = folder.resolve(PROJECT_FILE);
-        if (!Files.isRegularFile(projectFile)) {
-            throw new MigrationException("No Mailferry project in " + folder + " (" + PROJECT_FILE + " is missing)");
-        }
-        ProjectFile file;
+        ProjectFile file = readProjectFile(folder);
         try {
-            file = ProjectFile.read(projectFile);
             Files.createDirectories(folder.resolve("reports"));
             Files.createDirectories(folder.resolve("logs"));
         } catch (IOException e) {
@@ -103,20 +98,23 @@ public final class MigrationProject implements AutoCloseable {
      * the project fail.
      */
     public static MigrationProject openReadOnly(Path folder) throws MigrationException {
-        Path projectFile = folder.resolve(PROJECT_FILE);
-        if (!Files.isRegularFile(projectFile)) {
-            throw new MigrationException("No Mailferry project in " + folder + " (" + PROJECT_FILE + " is missing)");
-        }
-        ProjectFile file;
-        try {
-            file = ProjectFile.read(projectFile);
-        } catch (IOException e) {
-            throw new MigrationException("Cannot read the project in " + folder + ": " + e.getMessage(), e);
-        }
+        ProjectFile file = readProjectFile(folder);
         try {
             return new MigrationProject(folder, file, JdbcStateStore.openReadOnly(folder), true);
         } catch (StoreException e) {
             throw new MigrationException(e.getMessage(), e);
+        }
+    }
+
+    private static ProjectFile readProjectFile(Path folder) throws MigrationException {
+        Path projectFile = folder.resolve(PROJECT_FILE);
+        if (!Files.isRegularFile(projectFile)) {
+            throw new MigrationException("No Mailferry project in " + folder + " (" + PROJECT_FILE + " is missing)");
+        }
+        try {
+            return ProjectFile.read(projectFile);
+        } catch (IOException e) {
+            throw new MigrationException("Cannot read the project in " + folder + ": " + e.getMessage(), e);
         }
     }
 

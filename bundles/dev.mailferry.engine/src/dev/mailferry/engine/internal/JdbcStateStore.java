@@ -684,6 +684,18 @@ public final class JdbcStateStore implements StateStore {
         }
     }
 
+    /** The rows of a query selecting uid, size, internal_date, message_id, flags, in that order. */
+    private static List<MessageInfo> messages(PreparedStatement ps) throws SQLException {
+        List<MessageInfo> list = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                list.add(new MessageInfo(rs.getLong(1), rs.getLong(2), Instant.ofEpochSecond(rs.getLong(3)),
+                        MessageFlags.parse(rs.getString(5)), rs.getString(4), false));
+            }
+        }
+        return list;
+    }
+
     @Override
     public List<MessageInfo> copiedMessages(long folderId, long uidValidity) throws StoreException {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT uid, size, internal_date,"
@@ -691,13 +703,7 @@ public final class JdbcStateStore implements StateStore {
                 + " ORDER BY uid")) {
             ps.setLong(1, folderId);
             ps.setLong(2, uidValidity);
-            List<MessageInfo> list = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(new MessageInfo(rs.getLong(1), rs.getLong(2), Instant.ofEpochSecond(rs.getLong(3)),
-                            MessageFlags.parse(rs.getString(5)), rs.getString(4), false));
-                }
-            }
+            List<MessageInfo> list = messages(ps);
             c.commit();
             return list;
         } catch (SQLException e) {
@@ -966,13 +972,7 @@ public final class JdbcStateStore implements StateStore {
             ps.setLong(3, toUid);
             ps.setLong(4, uidValidity);
             ps.setInt(5, limit);
-            List<MessageInfo> list = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(new MessageInfo(rs.getLong(1), rs.getLong(2), Instant.ofEpochSecond(rs.getLong(3)),
-                            MessageFlags.parse(rs.getString(5)), rs.getString(4), false));
-                }
-            }
+            List<MessageInfo> list = messages(ps);
             c.commit();
             return list;
         } catch (SQLException e) {

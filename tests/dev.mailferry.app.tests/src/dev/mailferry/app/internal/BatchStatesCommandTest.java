@@ -1,5 +1,6 @@
 package dev.mailferry.app.internal;
 
+import static dev.mailferry.app.internal.CommandRun.mailferry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,11 +14,8 @@ import dev.mailferry.demo.DemoEnvironmentUser;
 import dev.mailferry.engine.BatchRunResult;
 import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.MigrationProject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,9 +42,6 @@ class BatchStatesCommandTest {
 
     private static DemoEnvironment demo;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
     @BeforeAll
     static void startServers() throws IOException {
         System.setProperty("mailferry.secrets.dir", root.resolve("secrets").toString());
@@ -58,22 +53,6 @@ class BatchStatesCommandTest {
     static void stopServers() {
         if (demo != null) {
             demo.close();
-        }
-    }
-
-    private static synchronized Run mailferry(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = MailferryCommand.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
         }
     }
 
@@ -95,7 +74,7 @@ class BatchStatesCommandTest {
         }
         Path file = root.resolve(name + ".csv");
         Files.writeString(file, csv);
-        Run imported = withPasswords ? mailferry("mailboxes", "import", "-p", project.toString(), file.toString())
+        CommandRun imported = withPasswords ? mailferry("mailboxes", "import", "-p", project.toString(), file.toString())
                 : mailferry("mailboxes", "import", "-p", project.toString(), "--passwords-optional", file.toString());
         assertEquals(0, imported.exitCode(), imported.out() + imported.err());
         assertEquals(0, mailferry("batch", "create", "-p", project.toString(), "wave1").exitCode());
@@ -106,11 +85,11 @@ class BatchStatesCommandTest {
     void failedMessagesMakeTheBatchSyncedWithErrorsAndExitOne() throws IOException {
         Path project = project("refused", true);
 
-        Run start = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
+        CommandRun start = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
 
         assertEquals(ExitCodes.PARTIAL, start.exitCode(), start.out() + start.err());
         assertTrue(start.out().contains("Batch 'wave1' is SYNCED_WITH_ERRORS"), start.out());
-        Run status = mailferry("batch", "status", "-p", project.toString(), "wave1");
+        CommandRun status = mailferry("batch", "status", "-p", project.toString(), "wave1");
         assertEquals(ExitCodes.PARTIAL, status.exitCode(), status.out() + status.err());
         assertTrue(status.out().startsWith("Batch 'wave1': SYNCED_WITH_ERRORS"), status.out());
         for (DemoEnvironmentUser u : demo.users()) {
@@ -118,7 +97,7 @@ class BatchStatesCommandTest {
             assertTrue(row.contains(" SYNCED_WITH_ERRORS "), row);
             assertTrue(row.contains("failed (see the report); the next pass tries them again"), row);
         }
-        Run list = mailferry("batch", "list", "-p", project.toString());
+        CommandRun list = mailferry("batch", "list", "-p", project.toString());
         assertTrue(list.out().contains("SYNCED_WITH_ERRORS"), list.out());
         List<String> details = Files.readAllLines(project.resolve("reports").resolve("wave1-details.csv"));
         assertTrue(details.stream().anyMatch(l -> l.contains(",failed,refused by the target: [LIMIT] Mail size")),
@@ -129,7 +108,7 @@ class BatchStatesCommandTest {
     void missingPasswordsFailEveryMailboxBeforeAnyLogin() throws IOException {
         Path project = project("no-secrets", false);
 
-        Run start = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
+        CommandRun start = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
 
         assertEquals(ExitCodes.PARTIAL, start.exitCode(), start.out() + start.err());
         assertTrue(start.out().contains("Batch 'wave1' is FAILED"), start.out());
@@ -150,7 +129,7 @@ class BatchStatesCommandTest {
         assertEquals(0, mailferry("source", "set", "-p", project.toString(), "--host", "127.0.0.1", "--port",
                 String.valueOf(closedPort), "--security", "none").exitCode());
         EndpointCommand.services().engine().setRetryPolicy(2, Duration.ofMillis(200));
-        Run start;
+        CommandRun start;
         try {
             start = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
         } finally {
@@ -169,7 +148,7 @@ class BatchStatesCommandTest {
     @Test
     void ctrlCWaitsUntilThePassHasRecordedThatItStopped() throws Exception {
         Path project = project("ctrl-c", true);
-        AtomicReference<Run> start = new AtomicReference<>();
+        AtomicReference<CommandRun> start = new AtomicReference<>();
         Thread pass = new Thread(() -> start.set(mailferry("batch", "start", "-p", project.toString(), "wave1")));
         pass.start();
         Thread hook = null;
@@ -186,7 +165,7 @@ class BatchStatesCommandTest {
         }
         pass.join(60_000);
         assertEquals(ExitCodes.INTERRUPTED, start.get().exitCode(), start.get().out() + start.get().err());
-        Run status = mailferry("batch", "status", "-p", project.toString(), "wave1");
+        CommandRun status = mailferry("batch", "status", "-p", project.toString(), "wave1");
         assertTrue(status.out().startsWith("Batch 'wave1': STOPPED"), status.out());
     }
 
@@ -221,11 +200,11 @@ class BatchStatesCommandTest {
         pass.start();
         try {
             assertTrue(paused.await(60, TimeUnit.SECONDS), "the pass did not get going: " + outcome.get());
-            Run status = mailferry("batch", "status", "-p", project.toString(), "wave1");
-            Run list = mailferry("batch", "list", "-p", project.toString());
-            Run mailboxes = mailferry("mailboxes", "list", "-p", project.toString());
-            Run show = mailferry("project", "show", "-p", project.toString());
-            Run report = mailferry("batch", "report", "-p", project.toString(), "wave1");
+            CommandRun status = mailferry("batch", "status", "-p", project.toString(), "wave1");
+            CommandRun list = mailferry("batch", "list", "-p", project.toString());
+            CommandRun mailboxes = mailferry("mailboxes", "list", "-p", project.toString());
+            CommandRun show = mailferry("project", "show", "-p", project.toString());
+            CommandRun report = mailferry("batch", "report", "-p", project.toString(), "wave1");
 
             assertEquals(ExitCodes.OK, status.exitCode(), status.out() + status.err());
             assertTrue(status.out().startsWith("Batch 'wave1': SYNCING"), status.out());
@@ -242,7 +221,7 @@ class BatchStatesCommandTest {
             pass.join(60_000);
         }
         assertTrue(outcome.get() instanceof BatchRunResult, String.valueOf(outcome.get()));
-        Run after = mailferry("batch", "status", "-p", project.toString(), "wave1");
+        CommandRun after = mailferry("batch", "status", "-p", project.toString(), "wave1");
         assertFalse(after.out().contains("SYNCING"), after.out());
     }
 }

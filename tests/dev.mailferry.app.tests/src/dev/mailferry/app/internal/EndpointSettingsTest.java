@@ -1,5 +1,6 @@
 package dev.mailferry.app.internal;
 
+import static dev.mailferry.app.internal.CommandRun.mailferry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,9 +15,7 @@ import dev.mailferry.core.spi.SourceConnector;
 import dev.mailferry.core.spi.SourceSession;
 import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.engine.SecretKeys;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,12 +44,6 @@ class EndpointSettingsTest {
 
     private static SecretStore secrets;
 
-    record Run(int exitCode, String out, String err) {
-        String all() {
-            return "exit " + exitCode + "\n" + out + err;
-        }
-    }
-
     @BeforeAll
     static void useOwnSecretStore() {
         secrets = new EncryptedFileSecretStore(root.resolve("secret-store")); // not a project's folder: one test names a project "secrets"
@@ -62,29 +55,13 @@ class EndpointSettingsTest {
         MailferryCommand.SERVICES.useSecrets(null); // the next test class gets the one its settings name
     }
 
-    static synchronized Run mailferry(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = MailferryCommand.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     private static Path project(String name) {
         Path project = root.resolve(name);
-        Run created = mailferry("project", "create", project.toString(), "--name", name);
+        CommandRun created = mailferry("project", "create", project.toString(), "--name", name);
         assertEquals(0, created.exitCode(), created.all());
-        Run source = mailferry("source", "set", "-p", project.toString(), "--host", "mail.example.com", "--security", "ssl");
+        CommandRun source = mailferry("source", "set", "-p", project.toString(), "--host", "mail.example.com", "--security", "ssl");
         assertEquals(0, source.exitCode(), source.all());
-        Run target = mailferry("target", "set", "-p", project.toString(), "--host", "new.example.com");
+        CommandRun target = mailferry("target", "set", "-p", project.toString(), "--host", "new.example.com");
         assertEquals(0, target.exitCode(), target.all());
         return project;
     }
@@ -100,9 +77,9 @@ class EndpointSettingsTest {
     }
 
     /** Runs {@code set} with options that must be refused with {@code exitCode}, and checks that nothing was saved. */
-    private static Run refused(int exitCode, String role, Path project, String... options) throws IOException {
+    private static CommandRun refused(int exitCode, String role, Path project, String... options) throws IOException {
         String before = projectFile(project);
-        Run run = mailferry(set(role, project, options));
+        CommandRun run = mailferry(set(role, project, options));
         assertEquals(exitCode, run.exitCode(), String.join(" ", options) + ": " + run.all());
         assertEquals(before, projectFile(project), String.join(" ", options) + " changed the project file");
         return run;
@@ -113,7 +90,7 @@ class EndpointSettingsTest {
         Path project = project("secrets");
         for (String role : List.of("source", "target")) {
             for (String key : List.of("password", "admin.password", "Password", "client_secret", "api.token", "admin.pass")) {
-                Run run = refused(ExitCodes.USAGE, role, project, "--set", key + "=hunter2");
+                CommandRun run = refused(ExitCodes.USAGE, role, project, "--set", key + "=hunter2");
                 assertTrue(run.err().contains("--set " + key + ": secrets are never saved in the project"), run.all());
                 assertTrue(run.err().contains("--password-env VARIABLE or --password-file FILE"), run.all());
                 assertFalse(run.err().contains("hunter2"), run.all());
@@ -152,12 +129,12 @@ class EndpointSettingsTest {
                 new UndescribedConnector(), new Hashtable<>(Map.of("connector.id", "undescribed")));
         try {
             for (String key : List.of("password", "token", "client.secret")) {
-                Run run = refused(ExitCodes.USAGE, "source", project, "--connector", "undescribed", "--set", key + "=hunter2");
+                CommandRun run = refused(ExitCodes.USAGE, "source", project, "--connector", "undescribed", "--set", key + "=hunter2");
                 assertTrue(run.err().contains("secrets are never saved in the project"), run.all());
             }
             refused(ExitCodes.USAGE, "source", project, "--connector", "undescribed", "--max-connections", "0");
             refused(ExitCodes.USAGE, "source", project, "--connector", "undescribed", "--set", "user.root=Users/alice");
-            Run run = mailferry(set("source", project, "--connector", "undescribed", "--set", "tenant=contoso",
+            CommandRun run = mailferry(set("source", project, "--connector", "undescribed", "--set", "tenant=contoso",
                     "--max-connections", "4"));
             assertEquals(0, run.exitCode(), run.all());
             String file = projectFile(project);
@@ -171,20 +148,20 @@ class EndpointSettingsTest {
     @Test
     void anUnknownKeyIsAUsageErrorThatListsTheKnownOnes() throws IOException {
         Path project = project("unknown");
-        Run run = refused(ExitCodes.USAGE, "source", project, "--set", "hots=mail.example.org");
+        CommandRun run = refused(ExitCodes.USAGE, "source", project, "--set", "hots=mail.example.org");
         assertTrue(run.err().contains("--set hots: the imap connector has no setting 'hots' for a source; known: host, port,"
                 + " security, auth, admin.user, admin.mode, admin.separator, tls.trust, timeout.connect, timeout.read,"
                 + " connections.max"), run.all());
         // a target-only setting is unknown for the source, known for the target
         refused(ExitCodes.USAGE, "source", project, "--set", "append.pipeline=8");
-        Run target = mailferry(set("target", project, "--set", "append.pipeline=8"));
+        CommandRun target = mailferry(set("target", project, "--set", "append.pipeline=8"));
         assertEquals(0, target.exitCode(), target.all());
         assertTrue(projectFile(project).contains("target.append.pipeline=8"), projectFile(project));
         // the user root is set per mailbox, from the CSV
-        Run userRoot = refused(ExitCodes.USAGE, "source", project, "--set", "user.root=Users/alice");
+        CommandRun userRoot = refused(ExitCodes.USAGE, "source", project, "--set", "user.root=Users/alice");
         assertTrue(userRoot.err().contains("UserRoot column"), userRoot.all());
         // an uninstalled connector is not taken on trust
-        Run connector = refused(ExitCodes.CONFIGURATION, "target", project, "--connector", "o365", "--set", "tenant=x");
+        CommandRun connector = refused(ExitCodes.CONFIGURATION, "target", project, "--connector", "o365", "--set", "tenant=x");
         assertTrue(connector.err().contains("no target connector 'o365' is installed"), connector.all());
     }
 
@@ -197,15 +174,15 @@ class EndpointSettingsTest {
                 { "--set", "security=tls" }, { "--set", "connections.max=0" }, { "--host", "" } };
         for (String[] option : wrong) {
             // a valid option beside the wrong one is not saved either
-            Run run = refused(ExitCodes.USAGE, "source", project, "--admin-separator", "+", option[0], option[1]);
+            CommandRun run = refused(ExitCodes.USAGE, "source", project, "--admin-separator", "+", option[0], option[1]);
             String name = option[0].equals("--set") ? "--set " + option[1].substring(0, option[1].indexOf('=')) : option[0];
             assertTrue(run.err().contains(name + ": "), run.all());
         }
-        Run port = refused(ExitCodes.USAGE, "source", project, "--port", "99999");
+        CommandRun port = refused(ExitCodes.USAGE, "source", project, "--port", "99999");
         assertTrue(port.err().contains("--port: Setting 'port' must be a whole number from 1 to 65535, not '99999'"), port.all());
-        Run trust = refused(ExitCodes.USAGE, "target", project, "--trust-cert", "nonsense");
+        CommandRun trust = refused(ExitCodes.USAGE, "target", project, "--trust-cert", "nonsense");
         assertTrue(trust.err().contains("--trust-cert: Setting 'tls.trust' must be a SHA-256 fingerprint"), trust.all());
-        Run connections = refused(ExitCodes.USAGE, "target", project, "--max-connections", "0");
+        CommandRun connections = refused(ExitCodes.USAGE, "target", project, "--max-connections", "0");
         assertTrue(connections.err().contains("Setting 'connections.max' must be a whole number from 1 to"), connections.all());
         refused(ExitCodes.USAGE, "target", project, "--set", "append.pipeline=0");
     }
@@ -214,7 +191,7 @@ class EndpointSettingsTest {
     void valuesAreSavedNormalisedAndAnEmptyValueRemovesOne() throws IOException {
         Path project = project("normalised");
         String colons = FINGERPRINT.toLowerCase(java.util.Locale.ROOT).replaceAll("(..)(?!$)", "$1:");
-        Run run = mailferry(set("source", project, "--security", "STARTTLS", "--port", "0143", "--trust-cert", colons,
+        CommandRun run = mailferry(set("source", project, "--security", "STARTTLS", "--port", "0143", "--trust-cert", colons,
                 "--max-connections", "8", "--set", "timeout.read=600", "--auth", "Login"));
         assertEquals(0, run.exitCode(), run.all());
         String file = projectFile(project);
@@ -222,7 +199,7 @@ class EndpointSettingsTest {
                 "source.connections.max=8", "source.timeout.read=600", "source.auth=login")) {
             assertTrue(file.contains(line + "\n"), line + " missing from:\n" + file);
         }
-        Run removed = mailferry(set("source", project, "--trust-cert", "", "--set", "timeout.read="));
+        CommandRun removed = mailferry(set("source", project, "--trust-cert", "", "--set", "timeout.read="));
         assertEquals(0, removed.exitCode(), removed.all());
         assertFalse(projectFile(project).contains("source.tls.trust"), projectFile(project));
         assertFalse(projectFile(project).contains("source.timeout.read"), projectFile(project));
@@ -233,19 +210,19 @@ class EndpointSettingsTest {
         Path project = project("older");
         Path file = project.resolve(MigrationProject.PROJECT_FILE);
         Files.writeString(file, projectFile(project) + "source.colour=blue\n", StandardCharsets.UTF_8);
-        Run unknown = refused(ExitCodes.CONFIGURATION, "source", project, "--port", "993");
+        CommandRun unknown = refused(ExitCodes.CONFIGURATION, "source", project, "--port", "993");
         assertTrue(unknown.err().contains("the source's saved setting 'colour' is unknown to the imap connector"), unknown.all());
         assertTrue(unknown.err().contains("remove it with: mailferry source set --set colour="), unknown.all());
-        Run removed = mailferry(set("source", project, "--set", "colour="));
+        CommandRun removed = mailferry(set("source", project, "--set", "colour="));
         assertEquals(0, removed.exitCode(), removed.all());
         assertFalse(projectFile(project).contains("colour"), projectFile(project));
 
         Files.writeString(file, projectFile(project).replace("source.host=mail.example.com", "source.host=mail.example.com\n"
                 + "source.port=99999"), StandardCharsets.UTF_8);
-        Run invalid = refused(ExitCodes.CONFIGURATION, "source", project, "--security", "ssl");
+        CommandRun invalid = refused(ExitCodes.CONFIGURATION, "source", project, "--security", "ssl");
         assertTrue(invalid.err().contains("a saved setting of the source is not valid: Setting 'port' must be a whole number"
                 + " from 1 to 65535, not '99999'; correct it with: mailferry source set --port N"), invalid.all());
-        Run corrected = mailferry(set("source", project, "--port", "993"));
+        CommandRun corrected = mailferry(set("source", project, "--port", "993"));
         assertEquals(0, corrected.exitCode(), corrected.all());
     }
 
@@ -260,7 +237,7 @@ class EndpointSettingsTest {
             id = p.id();
         }
 
-        Run show = mailferry("source", "show", "-p", project.toString());
+        CommandRun show = mailferry("source", "show", "-p", project.toString());
         assertEquals(0, show.exitCode(), show.all());
         assertTrue(show.err().contains("WARNING"), show.all());
         assertTrue(show.err().contains("held secrets in plain text, written by an older Mailferry: source.password,"
@@ -279,7 +256,7 @@ class EndpointSettingsTest {
         assertTrue(secrets.get(SecretKeys.sourceEndpoint(id)).isEmpty());
         assertTrue(show.out().contains("admin password: none"), show.all());
 
-        Run again = mailferry("source", "show", "-p", project.toString());
+        CommandRun again = mailferry("source", "show", "-p", project.toString());
         assertEquals(0, again.exitCode(), again.all());
         assertEquals("", again.err(), again.all());
     }

@@ -1,5 +1,6 @@
 package dev.mailferry.app.internal;
 
+import static dev.mailferry.app.internal.CommandRun.mailferry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +9,7 @@ import dev.mailferry.demo.CorpusSpec;
 import dev.mailferry.demo.DemoEnvironment;
 import dev.mailferry.demo.DemoEnvironmentServer;
 import dev.mailferry.demo.DemoEnvironmentUser;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +31,6 @@ class MailferryCommandTest {
 
     private static DemoEnvironment demo;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
     @BeforeAll
     static void startServers() throws IOException {
         System.setProperty("mailferry.secrets.dir", root.resolve("secrets").toString());
@@ -48,25 +44,9 @@ class MailferryCommandTest {
         }
     }
 
-    private static synchronized Run mailferry(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = MailferryCommand.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     private static Path newProject(String name) {
         Path project = root.resolve(name);
-        Run created = mailferry("project", "create", project.toString(), "--name", name);
+        CommandRun created = mailferry("project", "create", project.toString(), "--name", name);
         assertEquals(0, created.exitCode(), created.err());
         return project;
     }
@@ -74,10 +54,10 @@ class MailferryCommandTest {
     private static void setEndpoints(Path project) {
         DemoEnvironmentServer source = demo.source();
         DemoEnvironmentServer target = demo.target();
-        Run s = mailferry("source", "set", "-p", project.toString(), "--host", source.host(), "--port",
+        CommandRun s = mailferry("source", "set", "-p", project.toString(), "--host", source.host(), "--port",
                 String.valueOf(source.imapsPort()), "--security", "ssl", "--trust-cert", source.certificateSha256());
         assertEquals(0, s.exitCode(), s.err());
-        Run t = mailferry("target", "set", "-p", project.toString(), "--host", target.host(), "--port",
+        CommandRun t = mailferry("target", "set", "-p", project.toString(), "--host", target.host(), "--port",
                 String.valueOf(target.imapPort()), "--security", "starttls", "--trust-cert", target.certificateSha256());
         assertEquals(0, t.exitCode(), t.err());
     }
@@ -100,29 +80,29 @@ class MailferryCommandTest {
         setEndpoints(project);
         Path csv = csv(root, demo.users(), "not-an-address;x;y;;\n");
 
-        Run imported = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
+        CommandRun imported = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
         assertEquals(ExitCodes.PARTIAL, imported.exitCode(), imported.out() + imported.err());
         assertTrue(imported.err().contains("line 4, column EmailAddress: invalid address 'not-an-address'"), imported.err());
         assertTrue(imported.out().contains("Imported 2 mailboxes"), imported.out());
 
-        Run test = mailferry("source", "test", "-p", project.toString());
+        CommandRun test = mailferry("source", "test", "-p", project.toString());
         assertEquals(0, test.exitCode(), test.out() + test.err());
         assertTrue(test.out().contains("folders:"), test.out());
 
         assertEquals(0, mailferry("batch", "create", "-p", project.toString(), "wave1").exitCode());
-        Run start = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
+        CommandRun start = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
         assertEquals(0, start.exitCode(), start.out() + start.err());
-        Run status = mailferry("batch", "status", "-p", project.toString(), "wave1", "--folders");
+        CommandRun status = mailferry("batch", "status", "-p", project.toString(), "wave1", "--folders");
         assertEquals(0, status.exitCode(), status.out() + status.err());
         for (DemoEnvironmentUser u : demo.users()) {
             assertTrue(status.out().contains(u.emailAddress()), status.out());
         }
         assertTrue(status.out().contains("SYNCED"), status.out());
 
-        Run again = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
+        CommandRun again = mailferry("batch", "start", "-p", project.toString(), "wave1", "--quiet");
         assertEquals(0, again.exitCode(), again.out() + again.err());
 
-        Run report = mailferry("batch", "report", "-p", project.toString(), "wave1");
+        CommandRun report = mailferry("batch", "report", "-p", project.toString(), "wave1");
         assertEquals(0, report.exitCode(), report.err());
         for (String line : report.out().strip().split("\n")) {
             assertTrue(Files.isRegularFile(Path.of(line.strip())), line);
@@ -137,7 +117,7 @@ class MailferryCommandTest {
         Path project = newProject("wrong-password");
         setEndpoints(project);
         DemoEnvironmentUser user = demo.users().get(0);
-        Run test = mailferry("source", "test", "-p", project.toString(), "--user", user.sourceUserName(),
+        CommandRun test = mailferry("source", "test", "-p", project.toString(), "--user", user.sourceUserName(),
                 "--password-env", "MAILFERRY_TEST_UNSET_VARIABLE_FOR_SURE");
         assertEquals(ExitCodes.CONFIGURATION, test.exitCode(), test.err());
         assertTrue(test.err().contains("MAILFERRY_TEST_UNSET_VARIABLE_FOR_SURE is not set"), test.err());
@@ -156,7 +136,7 @@ class MailferryCommandTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        Run test = mailferry("source", "test", "-p", project.toString(), "--user", user.sourceUserName(), "--password-file",
+        CommandRun test = mailferry("source", "test", "-p", project.toString(), "--user", user.sourceUserName(), "--password-file",
                 passwordFile.toString());
         assertEquals(ExitCodes.CONNECTION, test.exitCode(), test.out() + test.err());
         assertTrue(test.err().contains("--trust-cert " + source.certificateSha256()), test.err());
@@ -165,7 +145,7 @@ class MailferryCommandTest {
 
     @Test
     void unknownProjectFolderIsAClearError() {
-        Run run = mailferry("batch", "list", "-p", root.resolve("nowhere").toString());
+        CommandRun run = mailferry("batch", "list", "-p", root.resolve("nowhere").toString());
         assertEquals(ExitCodes.CONFIGURATION, run.exitCode());
         assertTrue(run.err().contains("is not a Mailferry project"), run.err());
         assertEquals(ExitCodes.USAGE, mailferry("batch", "frobnicate").exitCode());
@@ -174,24 +154,24 @@ class MailferryCommandTest {
     @Test
     void helpListsEveryCommandHoweverItIsAskedFor() {
         List<String> commands = List.of("project", "source", "target", "mailboxes", "batch", "demo");
-        Run none = mailferry(); // a usage error, but the usage it prints lists every command too
+        CommandRun none = mailferry(); // a usage error, but the usage it prints lists every command too
         assertEquals(ExitCodes.USAGE, none.exitCode(), none.err());
         for (String command : commands) {
             assertTrue(none.err().contains("\n  " + command + " "), command + " missing from:\n" + none.err());
         }
         for (String[] args : List.of(new String[] { "--help" }, new String[] { "help" })) {
-            Run run = mailferry(args);
+            CommandRun run = mailferry(args);
             assertEquals(ExitCodes.OK, run.exitCode(), run.err());
             for (String command : commands) {
                 assertTrue(run.out().contains("\n  " + command + " "), command + " missing from:\n" + run.out());
             }
         }
-        Run batchHelp = mailferry("help", "batch");
+        CommandRun batchHelp = mailferry("help", "batch");
         assertEquals(ExitCodes.OK, batchHelp.exitCode(), batchHelp.err());
         assertTrue(batchHelp.out().contains("Usage: mailferry batch"), batchHelp.out());
-        Run startHelp = mailferry("batch", "sync", "--help");
+        CommandRun startHelp = mailferry("batch", "sync", "--help");
         assertTrue(startHelp.out().contains("Usage: mailferry batch start"), startHelp.out());
-        Run typo = mailferry("bach", "list");
+        CommandRun typo = mailferry("bach", "list");
         assertEquals(ExitCodes.USAGE, typo.exitCode());
         assertTrue(typo.err().contains("batch"), typo.err()); // picocli's "did you mean" needs the other commands
     }
@@ -204,20 +184,20 @@ class MailferryCommandTest {
         demo.users().forEach(u -> text.append(u.emailAddress()).append(',').append(u.sourceUserName()).append('\n'));
         Path csv = Files.writeString(root.resolve("no-passwords.csv"), text);
 
-        Run refused = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
+        CommandRun refused = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
         assertEquals(ExitCodes.PARTIAL, refused.exitCode(), refused.out() + refused.err());
         assertTrue(refused.err().contains("no-passwords.csv: line 1, column Password: missing from the header line"), refused.err());
         assertTrue(refused.err().contains("mailferry source set -p " + project + " --admin-user USER --password"), refused.err());
         assertTrue(refused.out().contains("Imported 0 mailboxes"), refused.out());
 
         Path adminPassword = Files.writeString(root.resolve("admin-password"), demo.masterPassword() + "\n");
-        Run admin = mailferry("source", "set", "-p", project.toString(), "--admin-user", demo.masterUserName(),
+        CommandRun admin = mailferry("source", "set", "-p", project.toString(), "--admin-user", demo.masterUserName(),
                 "--password-file", adminPassword.toString());
         assertEquals(0, admin.exitCode(), admin.err());
-        Run imported = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
+        CommandRun imported = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
         assertEquals(ExitCodes.OK, imported.exitCode(), imported.out() + imported.err());
         assertTrue(imported.out().contains("Imported 2 mailboxes"), imported.out());
-        Run test = mailferry("source", "test", "-p", project.toString(), "--mailbox", demo.users().get(1).emailAddress());
+        CommandRun test = mailferry("source", "test", "-p", project.toString(), "--mailbox", demo.users().get(1).emailAddress());
         assertEquals(0, test.exitCode(), test.out() + test.err());
         assertTrue(test.out().contains("folders:"), test.out());
     }
@@ -228,7 +208,7 @@ class MailferryCommandTest {
         setEndpoints(project);
         assertEquals(ExitCodes.OK, mailferry("mailboxes", "import", "-p", project.toString(),
                 csv(root, demo.users(), "").toString()).exitCode());
-        Run show = mailferry("project", "show", "-p", project.toString());
+        CommandRun show = mailferry("project", "show", "-p", project.toString());
         assertEquals(0, show.exitCode(), show.err());
         Path secrets = root.resolve("secrets").toAbsolutePath();
         assertTrue(show.out().contains("\nsecrets:   " + secrets + " (encrypted; key secrets.key)\n"), show.out());
@@ -248,7 +228,7 @@ class MailferryCommandTest {
         Path key = secrets.resolve("secrets.key");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
         try {
-            Run refused = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
+            CommandRun refused = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
             assertEquals(ExitCodes.CONFIGURATION, refused.exitCode(), refused.out() + refused.err());
             assertTrue(refused.err().contains("import: Secret store key " + key + " is open to group/others (mode rw-r--r--)"),
                     refused.err());
@@ -258,7 +238,7 @@ class MailferryCommandTest {
         }
         Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwxr-xr-x"));
         EndpointCommand.services().useSecrets(null); // as a new mailferry process would open the store
-        Run repaired = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
+        CommandRun repaired = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
         assertEquals(ExitCodes.OK, repaired.exitCode(), repaired.out() + repaired.err());
         assertTrue(repaired.err().contains("mailferry: Secret store folder " + secrets + " was open to group/others (mode"
                 + " rwxr-xr-x); made it private (chmod 700)."), repaired.err());
@@ -277,7 +257,7 @@ class MailferryCommandTest {
         }
     }
 
-    private static void assertNoSecretIn(Stream<Run> runs) {
+    private static void assertNoSecretIn(Stream<CommandRun> runs) {
         runs.forEach(run -> {
             for (DemoEnvironmentUser u : demo.users()) {
                 assertFalse((run.out() + run.err()).contains(u.sourcePassword()), "password printed");

@@ -1,5 +1,6 @@
 package dev.mailferry.app.internal;
 
+import static dev.mailferry.app.internal.CommandRun.mailferry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,10 +14,6 @@ class UsageErrorTest {
 
     @TempDir
     Path root;
-
-    private static EndpointSettingsTest.Run mailferry(String... args) {
-        return EndpointSettingsTest.mailferry(args);
-    }
 
     @Test
     void noCommandIsAUsageErrorWithTheUsageOnStandardError() {
