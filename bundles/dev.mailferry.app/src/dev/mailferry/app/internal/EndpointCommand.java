@@ -219,6 +219,10 @@ abstract class EndpointCommand {
                 out.println("OK");
                 return ExitCodes.OK;
             } catch (ConnectorException e) {
+                if (e.kind() == ConnectorException.Kind.CONFIGURATION) {
+                    // the settings are wrong, nothing was tried on the network: a settings error, not a connection one
+                    throw new CommandFailure(ExitCodes.CONFIGURATION, parent.role() + " settings: " + e.getMessage());
+                }
                 System.err.println(parent.role() + " test failed: " + e.getMessage());
                 if (e.certificateSha256() != null) {
                     System.err.println("To trust this certificate: mailferry " + parent.role() + " set --trust-cert "

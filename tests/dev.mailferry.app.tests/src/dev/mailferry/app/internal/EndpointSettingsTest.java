@@ -222,6 +222,10 @@ class EndpointSettingsTest {
         CommandRun invalid = refused(ExitCodes.CONFIGURATION, "source", project, "--security", "ssl");
         assertTrue(invalid.err().contains("a saved setting of the source is not valid: Setting 'port' must be a whole number"
                 + " from 1 to 65535, not '99999'; correct it with: mailferry source set --port N"), invalid.all());
+        // testing the connection with such a setting is a settings error (3), not a failed connection (4)
+        CommandRun test = mailferry("source", "test", "-p", project.toString(), "--user", "alice");
+        assertEquals(ExitCodes.CONFIGURATION, test.exitCode(), test.all());
+        assertTrue(test.err().contains("source settings: Setting 'port' must lie between 1 and 65535, not 99999"), test.all());
         CommandRun corrected = mailferry(set("source", project, "--port", "993"));
         assertEquals(0, corrected.exitCode(), corrected.all());
     }
