@@ -64,6 +64,7 @@ public final class DemoEnvironment implements AutoCloseable {
         private boolean fsync;
         private long targetQuota;
         private long targetMaxMessageSize;
+        private Office365StandIn targetExchangeOnline;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -120,6 +121,15 @@ public final class DemoEnvironment implements AutoCloseable {
         /** Makes the target refuse messages larger than {@code bytes} (0, the default: no limit); Dovecot only. */
         public Builder targetMaxMessageSize(long bytes) {
             this.targetMaxMessageSize = bytes;
+            return this;
+        }
+
+        /**
+         * Makes the target Dovecot stand in for Exchange Online's IMAP, logging in with tokens of {@code standIn} (see
+         * {@link DovecotServer.Builder#exchangeOnline}); its delimiter is then '/'. Dovecot only.
+         */
+        public Builder targetExchangeOnline(Office365StandIn standIn) {
+            this.targetExchangeOnline = Objects.requireNonNull(standIn, "standIn");
             return this;
         }
 
@@ -189,6 +199,9 @@ public final class DemoEnvironment implements AutoCloseable {
             DovecotServer.Builder dovecot = DovecotServer.builder(serverDirectory).hierarchyDelimiter(delimiter)
                     .masterUser(masterUserName, master).fsync(fsync).storageQuota(role.equals("target") ? targetQuota : 0)
                     .maxMessageSize(role.equals("target") ? targetMaxMessageSize : 0);
+            if (role.equals("target") && targetExchangeOnline != null) {
+                dovecot.exchangeOnline(targetExchangeOnline);
+            }
             users.forEach(dovecot::user);
             return dovecot.start();
         }

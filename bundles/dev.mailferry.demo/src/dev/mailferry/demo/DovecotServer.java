@@ -70,6 +70,7 @@ public final class DovecotServer implements DemoImapServer {
     private final long maxMessageSize;
     private final long storageQuota;
     private final boolean fsync;
+    private final Office365StandIn exchangeOnline;
     private final Map<String, String> users;
     private final Map<String, String> masterUsers;
     private final int mailUid;
@@ -91,6 +92,7 @@ public final class DovecotServer implements DemoImapServer {
         this.maxMessageSize = builder.maxMessageSize;
         this.storageQuota = builder.storageQuota;
         this.fsync = builder.fsync;
+        this.exchangeOnline = builder.exchangeOnline;
         this.users = new LinkedHashMap<>(builder.users);
         this.masterUsers = new LinkedHashMap<>(builder.masterUsers);
         Files.createDirectories(directory);
@@ -124,6 +126,7 @@ public final class DovecotServer implements DemoImapServer {
         private long maxMessageSize;
         private long storageQuota;
         private boolean fsync;
+        private Office365StandIn exchangeOnline;
         private final Map<String, String> users = new LinkedHashMap<>();
         private final Map<String, String> masterUsers = new LinkedHashMap<>();
 
@@ -171,6 +174,19 @@ public final class DovecotServer implements DemoImapServer {
          */
         public Builder fsync(boolean value) {
             this.fsync = value;
+            return this;
+        }
+
+        /**
+         * Makes this server stand in for Exchange Online's IMAP: SASL XOAUTH2 logins whose tokens {@code standIn}
+         * issued and finds active (Dovecot's oauth2 passdb asks its introspection endpoint; the XOAUTH2 user must be a
+         * user of this server), Exchange's capability list after login (no MULTIAPPEND, CONDSTORE or SPECIAL-USE),
+         * the '/' delimiter, Exchange's English folder names (Sent Items, Deleted Items, Junk Email...) and the
+         * stand-in's certificate. Password logins of the users stay possible, for tests that look at the mail.
+         */
+        public Builder exchangeOnline(Office365StandIn standIn) {
+            this.exchangeOnline = Objects.requireNonNull(standIn, "standIn");
+            this.delimiter = FS_LAYOUT_DELIMITER;
             return this;
         }
 
@@ -512,7 +528,13 @@ public final class DovecotServer implements DemoImapServer {
         c.append("ssl_cert = <").append(certificatePemFile()).append('\n');
         c.append("ssl_key = <").append(directory.resolve("key.pem")).append('\n');
         c.append("disable_plaintext_auth = no\n");
-        c.append("auth_mechanisms = plain login\n");
+        c.append("auth_mechanisms = plain login").append(exchangeOnline != null ? " xoauth2" : "").append('\n');
+        if (exchangeOnline != null) {
+            // Exchange Online's capabilities after login, as it advertises them; Dovecot otherwise offers far more.
+            c.append("imap_capability = IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS MOVE ID UNSELECT")
+                    .append(" CHILDREN IDLE NAMESPACE LITERAL+\n");
+            writeOauth2Config();
+        }
         c.append("auth_failure_delay = 0\n");
         c.append("auth_master_user_separator = ").append(MASTER_USER_SEPARATOR).append('\n');
         c.append("default_internal_user = ").append(internalUser).append('\n');
@@ -532,15 +554,31 @@ public final class DovecotServer implements DemoImapServer {
             }
             c.append("}\n");
         }
+        if (exchangeOnline != null) {
+            // A valid token, then a mailbox of this server: Exchange refuses a login to a mailbox it does not have
+            // (or the app may not open) with NO, not by dropping the connection as a failed userdb lookup would.
+            c.append("passdb {\n  driver = oauth2\n  mechanisms = xoauth2\n  result_success = continue-ok\n")
+                    .append("  result_failure = return-fail\n  args = ").append(directory.resolve("oauth2.conf.ext"))
+                    .append("\n}\n");
+            c.append("passdb {\n  driver = passwd-file\n  mechanisms = xoauth2\n  skip = unauthenticated\n")
+                    .append("  result_failure = return-fail\n  result_internalfail = return-fail\n  args = ")
+                    .append(directory.resolve("mailboxes")).append("\n}\n");
+        }
         c.append("passdb {\n  driver = passwd-file\n  master = yes\n  pass = yes\n  args = ")
                 .append(directory.resolve("masters")).append("\n}\n");
         c.append("passdb {\n  driver = passwd-file\n  args = ").append(directory.resolve("passwd")).append("\n}\n");
         c.append("userdb {\n  driver = passwd-file\n  args = ").append(directory.resolve("passwd")).append("\n}\n");
         c.append("namespace inbox {\n  inbox = yes\n  separator = ").append(delimiter).append('\n');
         if (specialUseMailboxes) {
-            for (String[] mailbox : new String[][] { { "Sent", "\\Sent" }, { "Drafts", "\\Drafts" },
-                    { "Trash", "\\Trash" }, { "Junk", "\\Junk" }, { "Archive", "\\Archive" } }) {
-                c.append("  mailbox ").append(mailbox[0]).append(" {\n    special_use = ").append(mailbox[1])
+            String[][] mailboxes = exchangeOnline != null
+                    ? new String[][] { { "Sent Items", "\\Sent" }, { "Drafts", "\\Drafts" },
+                            { "Deleted Items", "\\Trash" }, { "Junk Email", "\\Junk" }, { "Archive", "\\Archive" } }
+                    : new String[][] { { "Sent", "\\Sent" }, { "Drafts", "\\Drafts" },
+                            { "Trash", "\\Trash" }, { "Junk", "\\Junk" }, { "Archive", "\\Archive" } };
+            for (String[] mailbox : mailboxes) {
+                c.append("  mailbox \"").append(mailbox[0]).append("\" {\n")
+                        // Exchange mailboxes always have their special folders
+                        .append(exchangeOnline != null ? "    auto = subscribe\n" : "").append("    special_use = ").append(mailbox[1])
                         .append("\n  }\n");
             }
         }
@@ -553,6 +591,22 @@ public final class DovecotServer implements DemoImapServer {
         // Without this socket the auth process disables its per-IP penalty (2-15 s delays after failed logins).
         c.append("service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n");
         writeAtomically(directory.resolve("dovecot.conf"), c.toString(), "rw-r--r--");
+    }
+
+    /**
+     * Dovecot's oauth2 passdb, validating tokens by RFC 7662 introspection at the stand-in. An app-only token names no
+     * user, so the user check compares a constant: the token's {@code client_id} and the login are both formatted to
+     * "app"; the passwd-file userdb then admits only this server's users.
+     */
+    private void writeOauth2Config() throws IOException {
+        String config = "introspection_mode = post\n"
+                + "introspection_url = " + exchangeOnline.introspectionUrl() + "\n"
+                + "username_attribute = client_id\n"
+                + "username_format = app\n"
+                + "active_attribute = active\n"
+                + "active_value = true\n"
+                + "timeout_msecs = 5000\n";
+        writeAtomically(directory.resolve("oauth2.conf.ext"), config, "rw-r--r--");
     }
 
     private synchronized void writePasswdFiles() throws IOException {
@@ -568,6 +622,13 @@ public final class DovecotServer implements DemoImapServer {
         // Read by Dovecot's auth process, which runs as the unprivileged internal user.
         writeAtomically(directory.resolve("passwd"), passwd.toString(), "rw-r--r--");
         writeAtomically(directory.resolve("masters"), masters.toString(), "rw-r--r--");
+        if (exchangeOnline != null) {
+            StringBuilder mailboxes = new StringBuilder();
+            for (String user : users.keySet()) {
+                mailboxes.append(user).append(":::::::nopassword\n"); // the token was checked by the passdb before
+            }
+            writeAtomically(directory.resolve("mailboxes"), mailboxes.toString(), "rw-r--r--");
+        }
     }
 
     private void prepareHome(String user) throws IOException {
@@ -582,7 +643,8 @@ public final class DovecotServer implements DemoImapServer {
     private void generateCertificate() throws IOException {
         Path keystore = directory.resolve("keystore.p12");
         try {
-            SelfSignedCertificate generated = SelfSignedCertificate.create(keystore);
+            SelfSignedCertificate generated = exchangeOnline != null ? exchangeOnline.selfSignedCertificate()
+                    : SelfSignedCertificate.create(keystore);
             certificate = generated.certificate();
             writeAtomically(certificatePemFile(), generated.certificatePem(), "rw-r--r--");
             // Dovecot reads the key as root before dropping privileges, so it can stay private.

@@ -55,7 +55,8 @@ abstract class DovecotTestBase {
             context = FrameworkUtil.getBundle(MigrationEngine.class).getBundleContext();
         }
         for (Bundle b : context.getBundles()) {
-            if (b.getSymbolicName().equals("dev.mailferry.connector.imap") || b.getSymbolicName().equals("org.apache.felix.scr")) {
+            if (b.getSymbolicName().equals("dev.mailferry.connector.imap") || b.getSymbolicName().equals("org.apache.felix.scr")
+                    || b.getSymbolicName().equals("dev.mailferry.connector.office365")) {
                 b.start();
             }
         }

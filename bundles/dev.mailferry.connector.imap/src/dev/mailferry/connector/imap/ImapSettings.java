@@ -48,6 +48,11 @@ public final class ImapSettings {
     public static final String AUTH = "auth";
     public static final String AUTH_PLAIN = "plain";
     public static final String AUTH_LOGIN = "login";
+    /**
+     * SASL XOAUTH2 with an OAuth 2.0 access token as the credentials' password. Not offered to users (a token expires
+     * within the hour): connectors that fetch tokens themselves, such as Office 365's, open IMAP sessions with it.
+     */
+    public static final String AUTH_XOAUTH2 = "xoauth2";
 
     /** Login name of an administrator allowed to open every mailbox; empty for per-mailbox passwords. */
     public static final String ADMIN_USER = "admin.user";

@@ -3,6 +3,7 @@ package dev.mailferry.connector.imap.internal;
 import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.ConnectorException.Kind;
+import dev.mailferry.core.tls.PinningTlsSocketFactory;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
@@ -40,12 +41,12 @@ final class ImapConnection implements AutoCloseable {
     private final String userDescription;
     private final String secret;
     private final IMAPProtocol protocol;
-    private final TlsSocketFactory tls;
+    private final PinningTlsSocketFactory tls;
     private char delimiter = '\0';
     private boolean delimiterKnown;
     private String personalPrefix;
 
-    private ImapConnection(ImapEndpoint endpoint, Credentials credentials, IMAPProtocol protocol, TlsSocketFactory tls) {
+    private ImapConnection(ImapEndpoint endpoint, Credentials credentials, IMAPProtocol protocol, PinningTlsSocketFactory tls) {
         this.endpoint = endpoint;
         this.userDescription = endpoint.describeLogin(credentials);
         this.secret = credentials.password().reveal();
@@ -58,11 +59,11 @@ final class ImapConnection implements AutoCloseable {
         String who = endpoint.describeLogin(credentials);
         String secret = credentials.password().reveal();
         // A plain-text connection skips the TLS set-up (loading the JDK trust store costs tens of milliseconds).
-        TlsSocketFactory tls = null;
+        PinningTlsSocketFactory tls = null;
         Properties props = new Properties();
         if (endpoint.security() != ImapEndpoint.Security.NONE) {
             try {
-                tls = new TlsSocketFactory(endpoint.trustedFingerprint());
+                tls = new PinningTlsSocketFactory(endpoint.trustedFingerprint());
             } catch (GeneralSecurityException e) {
                 throw new ConnectorException(Kind.CONFIGURATION, "TLS is not available in this Java runtime: "
                         + e.getMessage(), e);
@@ -72,7 +73,7 @@ final class ImapConnection implements AutoCloseable {
         props.put("mail.imap.connectiontimeout", Integer.toString(endpoint.connectTimeoutMillis()));
         props.put("mail.imap.timeout", Integer.toString(endpoint.readTimeoutMillis()));
         props.put("mail.imap.socketFactory", new NoDelaySocketFactory());
-        // Host names are verified by the JDK during the handshake (see TlsSocketFactory), not again by Angus.
+        // Host names are verified by the JDK during the handshake (see PinningTlsSocketFactory), not again by Angus.
         props.put("mail.imap.ssl.checkserveridentity", "false");
         boolean ssl = endpoint.security() == ImapEndpoint.Security.SSL;
         props.put("mail.imap.ssl.enable", Boolean.toString(ssl));
@@ -111,7 +112,13 @@ final class ImapConnection implements AutoCloseable {
         String authzid = endpoint.authorizationUser(credentials);
         String password = credentials.password().reveal();
         try {
-            if (endpoint.saslPlain() && protocol.hasCapability("AUTH=PLAIN")) {
+            if (endpoint.auth() == ImapEndpoint.Auth.XOAUTH2) {
+                if (!protocol.hasCapability("AUTH=XOAUTH2")) {
+                    throw new ConnectorException(Kind.CONFIGURATION, "The IMAP server " + endpoint.address()
+                            + " does not offer SASL XOAUTH2, which a login with an access token needs.");
+                }
+                protocol.authoauth2(authcid, password);
+            } else if (endpoint.auth() == ImapEndpoint.Auth.PLAIN && protocol.hasCapability("AUTH=PLAIN")) {
                 protocol.authplain(authzid, authcid, password);
             } else if (!authzid.isEmpty()) {
                 throw new ConnectorException(Kind.CONFIGURATION, "The IMAP server " + endpoint.address()
@@ -208,7 +215,7 @@ final class ImapConnection implements AutoCloseable {
     }
 
     private static ConnectorException translate(Throwable e, ImapEndpoint endpoint, String who, String secret,
-            TlsSocketFactory tls, String operation) {
+            PinningTlsSocketFactory tls, String operation) {
         String place = "IMAP server " + endpoint.address() + " (" + who + ")";
         if (tls != null && tls.certificateRejected()) {
             return new ConnectorException(Kind.UNTRUSTED_CERTIFICATE, "The certificate of the IMAP server "

@@ -6,15 +6,25 @@ import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.ConnectorException.Kind;
+import dev.mailferry.core.tls.Fingerprints;
 import java.util.Locale;
 
 /** An IMAP endpoint's settings, parsed and checked once, plus the login derived from them and the credentials. */
-record ImapEndpoint(String host, int port, Security security, boolean saslPlain, String adminUser, AdminMode adminMode,
+record ImapEndpoint(String host, int port, Security security, Auth auth, String adminUser, AdminMode adminMode,
         String adminSeparator, String trustedFingerprint, int connectTimeoutMillis, int readTimeoutMillis,
         FolderPath userRoot, int appendPipeline) {
 
     enum Security {
         NONE, SSL, STARTTLS
+    }
+
+    enum Auth {
+        /** SASL PLAIN, or the LOGIN command where the server has no AUTH=PLAIN. */
+        PLAIN,
+        /** The LOGIN command. */
+        LOGIN,
+        /** SASL XOAUTH2: the credentials' password is an OAuth 2.0 access token. */
+        XOAUTH2
     }
 
     enum AdminMode {
@@ -39,9 +49,10 @@ record ImapEndpoint(String host, int port, Security security, boolean saslPlain,
             if (port < 1 || port > 65535) {
                 throw configuration("Setting '" + ImapSettings.PORT + "' must lie between 1 and 65535, not " + port + ".");
             }
-            boolean saslPlain = switch (endpoint.get(ImapSettings.AUTH, ImapSettings.AUTH_PLAIN).toLowerCase(Locale.ROOT)) {
-                case ImapSettings.AUTH_PLAIN -> true;
-                case ImapSettings.AUTH_LOGIN -> false;
+            Auth auth = switch (endpoint.get(ImapSettings.AUTH, ImapSettings.AUTH_PLAIN).toLowerCase(Locale.ROOT)) {
+                case ImapSettings.AUTH_PLAIN -> Auth.PLAIN;
+                case ImapSettings.AUTH_LOGIN -> Auth.LOGIN;
+                case ImapSettings.AUTH_XOAUTH2 -> Auth.XOAUTH2;
                 default -> throw configuration("Setting '" + ImapSettings.AUTH + "' must be plain or login, not '"
                         + endpoint.get(ImapSettings.AUTH) + "'.");
             };
@@ -53,7 +64,11 @@ record ImapEndpoint(String host, int port, Security security, boolean saslPlain,
                 default -> throw configuration("Setting '" + ImapSettings.ADMIN_MODE + "' must be master or authzid, not '"
                         + endpoint.get(ImapSettings.ADMIN_MODE) + "'.");
             };
-            if (adminUser != null && adminMode == AdminMode.AUTHZID && !saslPlain) {
+            if (adminUser != null && auth == Auth.XOAUTH2) {
+                throw configuration("An admin login and '" + ImapSettings.AUTH + "=xoauth2' exclude each other: the"
+                        + " token already says who may open which mailbox.");
+            }
+            if (adminUser != null && adminMode == AdminMode.AUTHZID && auth != Auth.PLAIN) {
                 throw configuration("An authorization identity needs SASL PLAIN: set '" + ImapSettings.AUTH
                         + "=plain' or use '" + ImapSettings.ADMIN_MODE + "=master'.");
             }
@@ -71,7 +86,7 @@ record ImapEndpoint(String host, int port, Security security, boolean saslPlain,
             String root = endpoint.get(ImapSettings.USER_ROOT, null);
             FolderPath userRoot = root == null ? FolderPath.ROOT : FolderPath.parse(root, '/');
             int pipeline = Math.max(1, endpoint.getInt(ImapSettings.APPEND_PIPELINE, 64));
-            return new ImapEndpoint(host, port, security, saslPlain, adminUser, adminMode, separator, trust,
+            return new ImapEndpoint(host, port, security, auth, adminUser, adminMode, separator, trust,
                     Math.max(1, connectTimeout) * 1000, Math.max(1, readTimeout) * 1000, userRoot, pipeline);
         } catch (IllegalArgumentException e) {
             throw configuration(e.getMessage());

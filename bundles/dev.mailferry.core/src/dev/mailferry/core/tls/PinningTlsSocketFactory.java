@@ -1,4 +1,4 @@
-package dev.mailferry.connector.imap.internal;
+package dev.mailferry.core.tls;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,18 +18,22 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The TLS sockets of one IMAP connection. A certificate is accepted when its SHA-256 fingerprint equals the one the user
+ * The TLS sockets of one connection (IMAP, HTTPS). A certificate is accepted when its SHA-256 fingerprint equals the one the user
  * explicitly trusted, or else when the JDK trust store vouches for it and it names the host. Either way the presented
  * fingerprint and the negotiated session are kept, for {@code UNTRUSTED_CERTIFICATE} errors and "test connection".
  */
-final class TlsSocketFactory extends SSLSocketFactory {
+public final class PinningTlsSocketFactory extends SSLSocketFactory {
 
     private final SSLSocketFactory delegate;
     private volatile String presentedFingerprint;
     private volatile boolean rejected;
     private volatile SSLSocket lastSocket;
 
-    TlsSocketFactory(String trustedFingerprint) throws GeneralSecurityException {
+    /**
+     * @param trustedFingerprint the SHA-256 fingerprint of a certificate the user explicitly trusts (any form
+     *                           {@link Fingerprints#normalize} accepts), or null to trust only what the JDK trusts
+     */
+    public PinningTlsSocketFactory(String trustedFingerprint) throws GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init((KeyStore) null);
         X509ExtendedTrustManager jdkTrust = null;
@@ -42,22 +46,23 @@ final class TlsSocketFactory extends SSLSocketFactory {
             throw new GeneralSecurityException("The JDK offers no X509 trust manager");
         }
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] { new PinningTrustManager(jdkTrust, trustedFingerprint) }, null);
+        context.init(null, new TrustManager[] { new PinningTrustManager(jdkTrust,
+                trustedFingerprint == null ? null : Fingerprints.normalize(trustedFingerprint)) }, null);
         this.delegate = context.getSocketFactory();
     }
 
     /** The fingerprint of the certificate the server presented last, or null before any handshake. */
-    String presentedFingerprint() {
+    public String presentedFingerprint() {
         return presentedFingerprint;
     }
 
     /** True when the last handshake failed because the certificate was not trusted. */
-    boolean certificateRejected() {
+    public boolean certificateRejected() {
         return rejected;
     }
 
     /** E.g. {@code TLSv1.3 TLS_AES_256_GCM_SHA384, certificate SHA-256 AB:CD:...}; null before a handshake. */
-    String describeSession() {
+    public String describeSession() {
         SSLSocket socket = lastSocket;
         if (socket == null) {
             return null;

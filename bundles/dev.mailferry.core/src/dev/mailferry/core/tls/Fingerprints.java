@@ -1,4 +1,4 @@
-package dev.mailferry.connector.imap.internal;
+package dev.mailferry.core.tls;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -7,12 +7,12 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /** SHA-256 certificate fingerprints, shown as upper-case hex pairs joined by ':'. */
-final class Fingerprints {
+public final class Fingerprints {
 
     private Fingerprints() {
     }
 
-    static String sha256(X509Certificate certificate) {
+    public static String sha256(X509Certificate certificate) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
@@ -22,7 +22,7 @@ final class Fingerprints {
     }
 
     /** Hex digits only, upper case, so "ab:cd", "AB CD" and "ABCD" compare equal. */
-    static String normalize(String fingerprint) {
+    public static String normalize(String fingerprint) {
         // tolerate what tools print, e.g. "SHA256 Fingerprint=AB:CD:..."
         int equals = fingerprint.lastIndexOf('=');
         return fingerprint.substring(equals + 1).replaceAll("[^0-9A-Fa-f]", "").toUpperCase(Locale.ROOT);

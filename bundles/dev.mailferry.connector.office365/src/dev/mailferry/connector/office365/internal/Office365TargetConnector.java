@@ -1,0 +1,105 @@
+package dev.mailferry.connector.office365.internal;
+
+import dev.mailferry.connector.imap.ImapSettings;
+import dev.mailferry.connector.office365.Office365Settings;
+import dev.mailferry.core.model.Credentials;
+import dev.mailferry.core.model.Endpoint;
+import dev.mailferry.core.secret.Secret;
+import dev.mailferry.core.spi.ConnectionTestResult;
+import dev.mailferry.core.spi.ConnectorException;
+import dev.mailferry.core.spi.ConnectorException.Kind;
+import dev.mailferry.core.spi.ConnectorSetting;
+import dev.mailferry.core.spi.TargetConnector;
+import dev.mailferry.core.spi.TargetSession;
+import java.util.ArrayList;
+import java.util.List;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * Writes mailboxes into Exchange Online. The mail goes by IMAP APPEND (original MIME bytes, flags and INTERNALDATE
+ * kept) to Exchange Online's IMAP host, logged in app-only with SASL XOAUTH2 as each mailbox: the IMAP target connector
+ * does the writing, this connector supplies the endpoint and a fresh token for every session it opens. Settings:
+ * {@link Office365Settings}; the credentials are the mailbox's user principal name and the app's client secret.
+ */
+@Component(service = TargetConnector.class, property = "connector.id=" + Office365Settings.CONNECTOR_ID)
+public final class Office365TargetConnector implements TargetConnector {
+
+    /** Exchange Online's IMAP needs this application permission for app-only logins. */
+    static final String IMAP_PERMISSION = "IMAP.AccessAsApp";
+
+    private final AppTokens tokens = new AppTokens();
+
+    /** The IMAP target that writes the mail. */
+    @Reference(target = "(connector.id=" + ImapSettings.CONNECTOR_ID + ")")
+    private TargetConnector imap;
+
+    @Override
+    public String id() {
+        return Office365Settings.CONNECTOR_ID;
+    }
+
+    @Override
+    public String displayName() {
+        return "Office 365 (Exchange Online)";
+    }
+
+    @Override
+    public List<ConnectorSetting> settings() {
+        return Office365Settings.targetSettings();
+    }
+
+    /**
+     * Opens the mailbox {@code credentials.userName()} (its user principal name) with a token MSAL holds or renews; a
+     * session opened after the previous token expired simply gets the new one.
+     */
+    @Override
+    public TargetSession open(Endpoint endpoint, Credentials credentials) throws ConnectorException {
+        Office365Endpoint office = Office365Endpoint.parse(endpoint);
+        AppTokens.AccessToken token = tokens.forImap(office, credentials.password());
+        try {
+            return imap.open(office.imapEndpoint(), new Credentials(credentials.userName(), Secret.of(token.value())));
+        } catch (ConnectorException e) {
+            throw explainLogin(e, office, token, credentials.userName());
+        }
+    }
+
+    /** Gets the IMAP token, says which permissions it carries, and logs in to the mailbox with it. */
+    @Override
+    public ConnectionTestResult testConnection(Endpoint endpoint, Credentials credentials) throws ConnectorException {
+        Office365Endpoint office = Office365Endpoint.parse(endpoint);
+        AppTokens.AccessToken token = tokens.forImap(office, credentials.password());
+        List<String> roles = TokenClaims.roles(token.value());
+        ConnectionTestResult imapResult;
+        try {
+            imapResult = imap.testConnection(office.imapEndpoint(),
+                    new Credentials(credentials.userName(), Secret.of(token.value())));
+        } catch (ConnectorException e) {
+            throw explainLogin(e, office, token, credentials.userName());
+        }
+        List<String> capabilities = new ArrayList<>(imapResult.capabilities());
+        return new ConnectionTestResult("Exchange Online IMAP " + imapResult.server() + "; token from "
+                + office.loginHost() + " for application " + office.clientId() + " with permissions "
+                + (roles.isEmpty() ? "(none listed)" : String.join(", ", roles)) + ", valid until " + token.expiresOn(),
+                imapResult.security(), capabilities, imapResult.namespaces(), imapResult.folderCount());
+    }
+
+    /**
+     * Exchange answers a refused app-only login with a bare "AUTHENTICATE failed": say what usually causes it, using
+     * what the token tells.
+     */
+    private static ConnectorException explainLogin(ConnectorException e, Office365Endpoint office,
+            AppTokens.AccessToken token, String mailbox) {
+        if (e.kind() != Kind.AUTHENTICATION) {
+            return e;
+        }
+        List<String> roles = TokenClaims.roles(token.value());
+        String hint = !roles.isEmpty() && !roles.contains(IMAP_PERMISSION)
+                ? " The token lacks the application permission " + IMAP_PERMISSION + " (it has " + String.join(", ", roles)
+                        + "): grant it, with admin consent, to application " + office.clientId() + "."
+                : " Check that the mailbox exists and is licensed, that the application's service principal is"
+                        + " registered in Exchange Online (New-ServicePrincipal) and has FullAccess on " + mailbox
+                        + " (Add-MailboxPermission), and that IMAP is enabled for the mailbox.";
+        return new ConnectorException(Kind.AUTHENTICATION, e.getMessage() + hint);
+    }
+}

@@ -1,0 +1,418 @@
+package dev.mailferry.demo;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A local stand-in for the parts of Microsoft's cloud that the Office 365 connector talks to, for tests and the
+ * benchmark (nothing here reaches Microsoft). It is as strict as the documented contract:
+ * <ul>
+ * <li><b>Entra ID token endpoint</b> (HTTPS): {@code POST /{tenant}/oauth2/v2.0/token}, client-credentials grant only,
+ * form-encoded, with the answers Entra gives: unknown tenant (400 {@code invalid_request}, AADSTS90002), unknown
+ * application (400 {@code unauthorized_client}, AADSTS700016), wrong secret (401 {@code invalid_client},
+ * AADSTS7000215), a scope that is not exactly {@code <resource>/.default} (400 {@code invalid_scope}, AADSTS1002012).
+ * Tokens are JWTs (HS256, signed with a key of this instance) carrying {@code aud}, {@code tid}, {@code appid},
+ * {@code roles} (the application permissions granted for that resource) and {@code exp}.</li>
+ * <li><b>Token introspection</b> (RFC 7662, plain HTTP on loopback) for the Exchange Online IMAP stand-in: Dovecot's
+ * {@code oauth2} passdb asks it whether a token is active; it is when this instance issued it, it has not expired,
+ * its audience is Exchange Online and it carries {@code IMAP.AccessAsApp}.</li>
+ * </ul>
+ * The certificate is self-signed (CN=localhost, SAN 127.0.0.1); {@link DovecotServer.Builder#exchangeOnline} gives
+ * the IMAP stand-in the same one, so one trusted fingerprint covers both, as one proxy's certificate would.
+ */
+public final class Office365StandIn implements AutoCloseable {
+
+    /** Exchange Online's resource in the global cloud: the audience of IMAP tokens. */
+    public static final String EXCHANGE_RESOURCE = "https://outlook.office365.com";
+    /** Microsoft Graph's resource in the global cloud. */
+    public static final String GRAPH_RESOURCE = "https://graph.microsoft.com";
+    /** The application permission Exchange Online's IMAP needs for app-only logins. */
+    public static final String IMAP_ACCESS_AS_APP = "IMAP.AccessAsApp";
+
+    private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", "offline_access", "email");
+
+    private final String tenantId;
+    private final Set<String> tenantNames;
+    private final String clientId;
+    private final String clientSecret;
+    private final Map<String, List<String>> grantedRoles;
+    private final Duration tokenLifetime;
+    private final SelfSignedCertificate certificate;
+    private final byte[] signingKey = new byte[32];
+    private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
+    private final AtomicInteger tokensIssued = new AtomicInteger();
+    private final AtomicInteger introspections = new AtomicInteger();
+    private final AtomicInteger refusedIntrospections = new AtomicInteger();
+    private final HttpsServer https;
+    private final HttpServer introspection;
+    private final ExecutorService executor;
+
+    private Office365StandIn(Builder builder) throws IOException {
+        this.tenantId = builder.tenantId;
+        this.tenantNames = Set.of(builder.tenantId.toLowerCase(Locale.ROOT), builder.tenantDomain.toLowerCase(Locale.ROOT));
+        this.clientId = builder.clientId;
+        this.clientSecret = builder.clientSecret;
+        this.grantedRoles = Map.copyOf(builder.grantedRoles);
+        this.tokenLifetime = builder.tokenLifetime;
+        new SecureRandom().nextBytes(signingKey);
+        Files.createDirectories(builder.directory);
+        this.certificate = SelfSignedCertificate.create(builder.directory.resolve("office365-standin.p12"));
+        this.executor = Executors.newFixedThreadPool(8, r -> {
+            Thread thread = new Thread(r, "office365-standin");
+            thread.setDaemon(true);
+            return thread;
+        });
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        this.https = HttpsServer.create(new InetSocketAddress(loopback, 0), 64);
+        this.https.setHttpsConfigurator(new HttpsConfigurator(sslContext(certificate)));
+        this.https.createContext("/", this::handleHttps);
+        this.https.setExecutor(executor);
+        this.introspection = HttpServer.create(new InetSocketAddress(loopback, 0), 64);
+        this.introspection.createContext("/introspect", this::handleIntrospection);
+        this.introspection.setExecutor(executor);
+        this.https.start();
+        this.introspection.start();
+    }
+
+    /** Starts configuring a stand-in whose files (its keystore) live below {@code directory}. */
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+
+    /** Configures and starts an {@link Office365StandIn}. */
+    public static final class Builder {
+        private final Path directory;
+        private String tenantId = UUID.randomUUID().toString();
+        private String tenantDomain = "contoso.onmicrosoft.com";
+        private String clientId = UUID.randomUUID().toString();
+        private String clientSecret = "standin-secret-" + UUID.randomUUID();
+        private final Map<String, List<String>> grantedRoles = new HashMap<>(Map.of(
+                EXCHANGE_RESOURCE, List.of(IMAP_ACCESS_AS_APP),
+                GRAPH_RESOURCE, List.of("Mail.ReadWrite", "User.Read.All")));
+        private Duration tokenLifetime = Duration.ofSeconds(3599);
+
+        private Builder(Path directory) {
+            this.directory = directory;
+        }
+
+        /** The tenant's id (a GUID) and its initial domain; both name it in token requests. */
+        public Builder tenant(String id, String domain) {
+            this.tenantId = id;
+            this.tenantDomain = domain;
+            return this;
+        }
+
+        /** The one application registered in the tenant, and its client secret. */
+        public Builder application(String id, String secret) {
+            this.clientId = id;
+            this.clientSecret = secret;
+            return this;
+        }
+
+        /** The application permissions granted (with admin consent) for a resource, e.g. {@link #EXCHANGE_RESOURCE}. */
+        public Builder grantedRoles(String resource, String... roles) {
+            grantedRoles.put(resource, List.of(roles));
+            return this;
+        }
+
+        /** How long issued tokens live; Entra's are ~1 hour. */
+        public Builder tokenLifetime(Duration lifetime) {
+            this.tokenLifetime = lifetime;
+            return this;
+        }
+
+        public Office365StandIn start() throws IOException {
+            return new Office365StandIn(this);
+        }
+    }
+
+    /** The login service's base URL, for the connector's {@code login.url}: {@code https://127.0.0.1:PORT}. */
+    public String loginUrl() {
+        return "https://127.0.0.1:" + https.getAddress().getPort();
+    }
+
+    /** The introspection URL Dovecot's oauth2 passdb posts tokens to. */
+    public String introspectionUrl() {
+        return "http://127.0.0.1:" + introspection.getAddress().getPort() + "/introspect";
+    }
+
+    public String tenantId() {
+        return tenantId;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String clientSecret() {
+        return clientSecret;
+    }
+
+    /** The certificate the HTTPS endpoints (and an Exchange IMAP stand-in started with it) present. */
+    public X509Certificate certificate() {
+        return certificate.certificate();
+    }
+
+    public String certificateSha256() {
+        return SelfSignedCertificate.sha256Fingerprint(certificate.certificate());
+    }
+
+    SelfSignedCertificate selfSignedCertificate() {
+        return certificate;
+    }
+
+    /** How many tokens the token endpoint has issued. */
+    public int tokensIssued() {
+        return tokensIssued.get();
+    }
+
+    /** How many introspection requests Dovecot made, and how many of them found the token not active. */
+    public int introspections() {
+        return introspections.get();
+    }
+
+    public int refusedIntrospections() {
+        return refusedIntrospections.get();
+    }
+
+    @Override
+    public void close() {
+        https.stop(0);
+        introspection.stop(0);
+        executor.shutdownNow();
+        try {
+            Files.deleteIfExists(certificate.keyStoreFile());
+        } catch (IOException ignored) {
+            // a leftover keystore in a throwaway directory does no harm
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ token endpoint
+
+    private void handleHttps(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String[] path = exchange.getRequestURI().getPath().split("/");
+            // /{tenant}/oauth2/v2.0/token
+            if (path.length == 5 && path[2].equals("oauth2") && path[3].equals("v2.0") && path[4].equals("token")) {
+                if (!exchange.getRequestMethod().equals("POST")) {
+                    send(exchange, 405, error("invalid_request", "AADSTS900561: The endpoint only accepts POST requests."));
+                    return;
+                }
+                token(exchange, path[1]);
+                return;
+            }
+            send(exchange, 404, "{\"error\":{\"code\":\"NotFound\",\"message\":\"No such endpoint on the stand-in: "
+                    + json(exchange.getRequestURI().getPath()) + "\"}}");
+        }
+    }
+
+    private void token(HttpExchange exchange, String tenant) throws IOException {
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            send(exchange, 400, error("invalid_request", "AADSTS900144: The request body must be form-encoded."));
+            return;
+        }
+        Map<String, String> form = parseForm(exchange.getRequestBody());
+        if (!tenantNames.contains(tenant.toLowerCase(Locale.ROOT))) {
+            send(exchange, 400, error("invalid_request", "AADSTS90002: Tenant '" + tenant + "' not found. Check to make"
+                    + " sure you have the correct tenant ID and are signing into the correct cloud."));
+            return;
+        }
+        if (!"client_credentials".equals(form.get("grant_type"))) {
+            send(exchange, 400, error("unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type '"
+                    + form.get("grant_type") + "'."));
+            return;
+        }
+        String requestedClient = form.get("client_id");
+        if (requestedClient == null || !requestedClient.equalsIgnoreCase(clientId)) {
+            send(exchange, 400, error("unauthorized_client", "AADSTS700016: Application with identifier '"
+                    + requestedClient + "' was not found in the directory '" + tenant + "'."));
+            return;
+        }
+        if (form.containsKey("client_assertion")) {
+            send(exchange, 401, error("invalid_client", "AADSTS700027: The certificate with identifier used to sign the"
+                    + " client assertion is not registered on application."));
+            return;
+        }
+        if (!clientSecret.equals(form.get("client_secret"))) {
+            send(exchange, 401, error("invalid_client", "AADSTS7000215: Invalid client secret provided. Ensure the secret"
+                    + " being sent in the request is the client secret value, not the client secret ID, for a secret added"
+                    + " to app '" + clientId + "'."));
+            return;
+        }
+        String scope = form.get("scope");
+        // Entra ignores the OpenID Connect scopes that MSAL adds; what remains must be one resource's /.default.
+        List<String> resources = new ArrayList<>();
+        for (String item : scope == null ? new String[0] : scope.trim().split(" +")) {
+            if (!OIDC_SCOPES.contains(item)) {
+                resources.add(item);
+            }
+        }
+        String resource = resources.size() == 1 && resources.get(0).endsWith("/.default")
+                ? resources.get(0).substring(0, resources.get(0).length() - "/.default".length()) : null;
+        if (resource == null || !grantedRoles.containsKey(resource)) {
+            send(exchange, 400, error("invalid_scope", "AADSTS1002012: The provided value for scope " + scope
+                    + " is not valid. Client credential flows must have a scope value with /.default suffixed to the"
+                    + " resource identifier (application ID URI)."));
+            return;
+        }
+        Instant now = Instant.now();
+        Instant expires = now.plus(tokenLifetime);
+        String token = jwt(resource, now, expires);
+        issuedTokens.put(token, expires);
+        tokensIssued.incrementAndGet();
+        send(exchange, 200, "{\"token_type\":\"Bearer\",\"expires_in\":" + tokenLifetime.toSeconds()
+                + ",\"ext_expires_in\":" + tokenLifetime.toSeconds() + ",\"access_token\":\"" + token + "\"}");
+    }
+
+    private String jwt(String resource, Instant issued, Instant expires) {
+        StringBuilder roles = new StringBuilder("[");
+        for (String role : grantedRoles.get(resource)) {
+            roles.append(roles.length() > 1 ? "," : "").append('"').append(json(role)).append('"');
+        }
+        roles.append(']');
+        String header = "{\"typ\":\"JWT\",\"alg\":\"HS256\",\"kid\":\"standin\"}";
+        String payload = "{\"aud\":\"" + json(resource) + "\",\"iss\":\"https://sts.windows.net/" + tenantId
+                + "/\",\"iat\":" + issued.getEpochSecond() + ",\"nbf\":" + issued.getEpochSecond() + ",\"exp\":"
+                + expires.getEpochSecond() + ",\"appid\":\"" + clientId + "\",\"tid\":\"" + tenantId
+                + "\",\"idtyp\":\"app\",\"jti\":\"" + UUID.randomUUID() + "\",\"roles\":" + roles + "}";
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String unsigned = base64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + base64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
+            return unsigned + "." + base64.encodeToString(mac.doFinal(unsigned.getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- introspection
+
+    private void handleIntrospection(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            introspections.incrementAndGet();
+            String token = parseForm(exchange.getRequestBody()).get("token");
+            Instant expires = token == null ? null : issuedTokens.get(token);
+            boolean active = expires != null && Instant.now().isBefore(expires)
+                    && roleClaims(token).contains("\"aud\":\"" + EXCHANGE_RESOURCE + "\"")
+                    && roleClaims(token).contains("\"" + IMAP_ACCESS_AS_APP + "\"");
+            if (!active) {
+                refusedIntrospections.incrementAndGet();
+            }
+            // An app-only token names no user: "client_id" is the attribute Dovecot's username check reads.
+            send(exchange, 200, "{\"active\":" + active + ",\"client_id\":\"" + clientId + "\""
+                    + (active ? ",\"exp\":" + expires.getEpochSecond() : "") + "}");
+        }
+    }
+
+    private static String roleClaims(String token) {
+        String[] parts = token.split("\\.");
+        return parts.length == 3 ? new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8) : "";
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private static SSLContext sslContext(SelfSignedCertificate certificate) throws IOException {
+        try {
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(null, null);
+            keyStore.setKeyEntry(SelfSignedCertificate.ALIAS, certificate.privateKey(), certificate.password(),
+                    new X509Certificate[] { certificate.certificate() });
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(keyStore, certificate.password());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("Cannot set up TLS for the Office 365 stand-in", e);
+        }
+    }
+
+    private static Map<String, String> parseForm(InputStream body) throws IOException {
+        String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : text.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            form.put(key, value);
+        }
+        return form;
+    }
+
+    private static String error(String code, String description) {
+        String number = description.substring("AADSTS".length(), description.indexOf(':'));
+        return "{\"error\":\"" + code + "\",\"error_description\":\"" + json(description) + "\",\"error_codes\":["
+                + number + "],\"timestamp\":\"" + Instant.now()
+                + "\",\"trace_id\":\"" + UUID.randomUUID() + "\",\"correlation_id\":\"" + UUID.randomUUID() + "\"}";
+    }
+
+    private static void send(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    static String json(String text) {
+        StringBuilder escaped = new StringBuilder(text.length() + 8);
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> escaped.append("\\\"");
+                case '\\' -> escaped.append("\\\\");
+                case '\n' -> escaped.append("\\n");
+                case '\r' -> escaped.append("\\r");
+                case '\t' -> escaped.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        escaped.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        escaped.append(c);
+                    }
+                }
+            }
+        }
+        return escaped.toString();
+    }
+}

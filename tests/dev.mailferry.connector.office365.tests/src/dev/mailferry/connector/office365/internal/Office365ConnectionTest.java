@@ -1,0 +1,132 @@
+package dev.mailferry.connector.office365.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailferry.connector.office365.Office365Settings;
+import dev.mailferry.core.model.Credentials;
+import dev.mailferry.core.model.Endpoint;
+import dev.mailferry.core.secret.Secret;
+import dev.mailferry.core.spi.ConnectionTestResult;
+import dev.mailferry.core.spi.ConnectorException;
+import dev.mailferry.core.spi.ConnectorException.Kind;
+import dev.mailferry.core.spi.TargetConnector;
+import dev.mailferry.demo.DovecotServer;
+import dev.mailferry.demo.Office365StandIn;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * "Test connection" of the Office 365 target, found as a DS service bound to the IMAP target, against the Entra ID
+ * stand-in and a Dovecot standing in for Exchange Online's IMAP (XOAUTH2 checked by introspection).
+ */
+class Office365ConnectionTest {
+
+    private static final String MAILBOX = "alice@contoso.com";
+
+    @TempDir
+    static Path dir;
+
+    private static Office365StandIn standIn;
+    private static DovecotServer exchange;
+    private static TargetConnector connector;
+
+    @BeforeAll
+    static void start() throws Exception {
+        standIn = Office365StandIn.builder(dir.resolve("standin")).start();
+        exchange = DovecotServer.builder(dir.resolve("exchange")).exchangeOnline(standIn).user(MAILBOX, "unused-password")
+                .start();
+        connector = office365Service();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (exchange != null) {
+            exchange.stop();
+        }
+        if (standIn != null) {
+            standIn.close();
+        }
+    }
+
+    static TargetConnector office365Service() throws Exception {
+        Bundle own = FrameworkUtil.getBundle(Office365TargetConnector.class);
+        own.start();
+        BundleContext context = own.getBundleContext();
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName().equals("org.apache.felix.scr") || b.getSymbolicName().equals("dev.mailferry.connector.imap")) {
+                b.start();
+            }
+        }
+        ServiceTracker<TargetConnector, TargetConnector> tracker = new ServiceTracker<>(context,
+                context.createFilter("(&(objectClass=" + TargetConnector.class.getName() + ")(connector.id="
+                        + Office365Settings.CONNECTOR_ID + "))"), null);
+        tracker.open();
+        TargetConnector found = tracker.waitForService(20_000);
+        assertNotNull(found, "the Office 365 target is registered once the IMAP target is there");
+        return found;
+    }
+
+    private static Endpoint endpoint(Office365StandIn server) {
+        return new Endpoint(Office365Settings.CONNECTOR_ID, Map.of(
+                Office365Settings.TENANT, server.tenantId(),
+                Office365Settings.CLIENT_ID, server.clientId(),
+                Office365Settings.LOGIN_URL, server.loginUrl(),
+                Office365Settings.IMAP_HOST, exchange.host(),
+                Office365Settings.IMAP_PORT, Integer.toString(exchange.imapsPort()),
+                Office365Settings.TLS_TRUST, server.certificateSha256()));
+    }
+
+    @Test
+    void testConnectionLogsInAsTheMailboxWithAnAppOnlyTokenAndShowsItsPermissions() throws ConnectorException {
+        ConnectionTestResult result = connector.testConnection(endpoint(standIn),
+                new Credentials(MAILBOX, Secret.of(standIn.clientSecret())));
+        assertTrue(result.server().contains(Office365StandIn.IMAP_ACCESS_AS_APP), result.server());
+        assertTrue(result.security().startsWith("SSL/TLS"), result.security());
+        assertTrue(result.capabilities().contains("LITERAL+"), result.capabilities().toString());
+        assertFalse(result.capabilities().contains("MULTIAPPEND"), "Exchange Online has no MULTIAPPEND");
+        assertTrue(result.folderCount() >= 5, "Inbox and Exchange's special folders: " + result.folderCount());
+    }
+
+    @Test
+    void aMailboxExchangeDoesNotHaveIsRefusedWithWhatToCheck() {
+        ConnectorException e = assertThrows(ConnectorException.class, () -> connector.testConnection(
+                endpoint(standIn), new Credentials("nobody@contoso.com", Secret.of(standIn.clientSecret()))));
+        assertEquals(Kind.AUTHENTICATION, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("nobody@contoso.com"), e.getMessage());
+        assertTrue(e.getMessage().contains("Add-MailboxPermission"), e.getMessage());
+    }
+
+    @Test
+    void aTokenWithoutImapAccessAsAppIsRefusedAndTheMissingPermissionNamed() throws Exception {
+        try (Office365StandIn withoutImap = Office365StandIn.builder(dir.resolve("no-imap"))
+                .grantedRoles(Office365StandIn.EXCHANGE_RESOURCE, "Mail.Read").start();
+                DovecotServer strictExchange = DovecotServer.builder(dir.resolve("exchange-2")).exchangeOnline(withoutImap)
+                        .user(MAILBOX, "unused-password").start()) {
+            Endpoint endpoint = new Endpoint(Office365Settings.CONNECTOR_ID, Map.of(
+                    Office365Settings.TENANT, withoutImap.tenantId(),
+                    Office365Settings.CLIENT_ID, withoutImap.clientId(),
+                    Office365Settings.LOGIN_URL, withoutImap.loginUrl(),
+                    Office365Settings.IMAP_HOST, strictExchange.host(),
+                    Office365Settings.IMAP_PORT, Integer.toString(strictExchange.imapsPort()),
+                    Office365Settings.TLS_TRUST, withoutImap.certificateSha256()));
+            ConnectorException e = assertThrows(ConnectorException.class, () -> connector.testConnection(endpoint,
+                    new Credentials(MAILBOX, Secret.of(withoutImap.clientSecret()))));
+            assertEquals(Kind.AUTHENTICATION, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("lacks the application permission IMAP.AccessAsApp"), e.getMessage());
+            assertEquals(1, withoutImap.refusedIntrospections());
+            assertFalse(e.getMessage().contains(withoutImap.clientSecret()));
+        }
+    }
+}
