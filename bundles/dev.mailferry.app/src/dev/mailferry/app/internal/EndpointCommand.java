@@ -8,6 +8,7 @@ import dev.mailferry.core.secret.Secret;
 import dev.mailferry.core.spi.ConnectionTestResult;
 import dev.mailferry.core.spi.ConnectorSetting;
 import dev.mailferry.core.spi.ConnectorException;
+import dev.mailferry.engine.EngineSettings;
 import dev.mailferry.engine.MigrationException;
 import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.engine.SecretKeys;
@@ -54,7 +55,7 @@ abstract class EndpointCommand {
     }
 
     @Command(name = "source", description = "Set, show or test the source endpoint (where mailboxes come from).",
-            mixinStandardHelpOptions = true, subcommands = { SetCommand.class, ShowCommand.class, TestCommand.class })
+            mixinStandardHelpOptions = true, subcommands = { SetCommand.class, ShowCommand.class, TestCommand.class, SettingsCommand.class })
     static final class Source extends EndpointCommand {
         @Override
         boolean isSource() {
@@ -63,7 +64,7 @@ abstract class EndpointCommand {
     }
 
     @Command(name = "target", description = "Set, show or test the target (where mailboxes go).",
-            mixinStandardHelpOptions = true, subcommands = { SetCommand.class, ShowCommand.class, TestCommand.class })
+            mixinStandardHelpOptions = true, subcommands = { SetCommand.class, ShowCommand.class, TestCommand.class, SettingsCommand.class })
     static final class Target extends EndpointCommand {
         @Override
         boolean isSource() {
@@ -112,7 +113,8 @@ abstract class EndpointCommand {
         @Option(names = "--admin-separator", paramLabel = "CHAR", description = "Master user separator (default *).")
         String adminSeparator;
 
-        @ArgGroup(exclusive = true, heading = "Admin password (kept in the secret store, never in the project):%n")
+        @ArgGroup(exclusive = true, heading = "The endpoint's secret: an admin password, an app's client secret (kept in the"
+                + " secret store, never in the project):%n")
         SecretOptions adminPassword;
 
         @Option(names = "--trust-cert", paramLabel = "SHA256",
@@ -148,6 +150,15 @@ abstract class EndpointCommand {
                     endpoint = settings.apply(endpoint, "--set " + e.getKey(), e.getKey(), e.getValue());
                 }
                 settings.checkComplete(endpoint);
+                try {
+                    if (parent.isSource()) {
+                        services().sourceConnector(id).checkEndpoint(endpoint);
+                    } else {
+                        services().targetConnector(id).checkEndpoint(endpoint);
+                    }
+                } catch (ConnectorException e) {
+                    throw new CommandFailure(ExitCodes.CONFIGURATION, parent.role() + " settings: " + e.getMessage());
+                }
                 if (parent.isSource()) {
                     p.setSourceEndpoint(endpoint);
                 } else {
@@ -181,7 +192,11 @@ abstract class EndpointCommand {
                 Endpoint endpoint = parent.requireEndpoint(p);
                 System.out.println(describe(endpoint));
                 boolean hasSecret = services().secrets().get(parent.endpointSecretKey(p)).isPresent();
-                System.out.println("admin password: " + (hasSecret ? "stored in the secret store" : "none"));
+                String secretName = parent.describedSettings(endpoint.connectorId()).stream()
+                        .filter(s -> s.type() == ConnectorSetting.Type.SECRET).map(ConnectorSetting::label).findFirst()
+                        .orElse("Secret");
+                System.out.println(secretName.toLowerCase(java.util.Locale.ROOT) + ": "
+                        + (hasSecret ? "stored in the secret store" : "none"));
                 return ExitCodes.OK;
             }
         }
@@ -249,6 +264,64 @@ abstract class EndpointCommand {
             // the same credentials the engine uses for this mailbox
             return parent.isSource() ? p.sourceCredentials(entry, services().secrets())
                     : p.targetCredentials(entry, services().secrets());
+        }
+    }
+
+    @Command(name = "settings", mixinStandardHelpOptions = true,
+            description = "List the installed connectors, or describe one connector's settings (--set KEY=VALUE).")
+    static final class SettingsCommand implements Callable<Integer> {
+
+        @ParentCommand
+        EndpointCommand parent;
+
+        @Option(names = "--connector", paramLabel = "ID", description = "The connector to describe.")
+        String connector;
+
+        @Override
+        public Integer call() {
+            PrintStream out = System.out;
+            if (connector == null) {
+                out.println("Installed " + parent.role() + " connectors (describe one with --connector ID):");
+                if (parent.isSource()) {
+                    services().engine().sourceConnectors().forEach(c -> out.println("  " + c.id() + "  " + c.displayName()));
+                } else {
+                    services().engine().targetConnectors().forEach(c -> out.println("  " + c.id() + "  " + c.displayName()));
+                }
+                return ExitCodes.OK;
+            }
+            List<ConnectorSetting> settings = new java.util.ArrayList<>(parent.describedSettings(connector));
+            settings.addAll(EngineSettings.all());
+            out.println("Settings of the " + parent.role() + " connector '" + connector + "' (mailferry " + parent.role()
+                    + " set --connector " + connector + " --set KEY=VALUE):");
+            for (ConnectorSetting setting : settings) {
+                StringBuilder line = new StringBuilder("  ").append(setting.key()).append("  ");
+                if (setting.type() == ConnectorSetting.Type.SECRET) {
+                    line.append("secret, give it with --password, --password-env or --password-file");
+                } else {
+                    line.append(describeValues(setting));
+                    if (setting.required()) {
+                        line.append(", required");
+                    }
+                    if (setting.defaultValue() != null) {
+                        line.append(", default ").append(setting.defaultValue());
+                    }
+                }
+                out.println(line);
+                out.println("      " + setting.label() + ": " + setting.help());
+            }
+            return ExitCodes.OK;
+        }
+
+        private static String describeValues(ConnectorSetting setting) {
+            return switch (setting.type()) {
+                case TEXT -> "text";
+                case INTEGER -> "number " + setting.minimum() + "-" + setting.maximum();
+                case PORT -> "port 1-65535";
+                case CHOICE -> String.join("|", setting.choices());
+                case BOOLEAN -> "true|false";
+                case SHA256 -> "SHA-256 fingerprint";
+                case SECRET -> "secret";
+            };
         }
     }
 

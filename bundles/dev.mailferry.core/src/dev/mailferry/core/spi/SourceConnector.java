@@ -42,6 +42,16 @@ public interface SourceConnector {
     }
 
     /**
+     * Checks a whole endpoint the way {@code open} would read it, without touching the network: settings that do not
+     * fit together, values a single setting's check cannot judge (an id that must be a GUID). The command line calls it
+     * before it saves an endpoint, so that a mistake is reported when it is made, not at the first pass.
+     *
+     * @throws ConnectorException of kind {@link ConnectorException.Kind#CONFIGURATION} naming the setting
+     */
+    default void checkEndpoint(Endpoint endpoint) throws ConnectorException {
+    }
+
+    /**
      * Logs in to one mailbox. Fails with {@link ConnectorException.Kind#AUTHENTICATION} for a refused login, with
      * {@link ConnectorException.Kind#UNTRUSTED_CERTIFICATE} when TLS verification fails and the endpoint does not
      * explicitly trust the presented certificate.

@@ -36,6 +36,16 @@ public interface TargetConnector {
     }
 
     /**
+     * Checks a whole endpoint the way {@code open} would read it, without touching the network: settings that do not
+     * fit together, values a single setting's check cannot judge (an id that must be a GUID). The command line calls it
+     * before it saves an endpoint, so that a mistake is reported when it is made, not at the first pass.
+     *
+     * @throws ConnectorException of kind {@link ConnectorException.Kind#CONFIGURATION} naming the setting
+     */
+    default void checkEndpoint(Endpoint endpoint) throws ConnectorException {
+    }
+
+    /**
      * Logs in to the target mailbox; fails with {@link ConnectorException.Kind#NOT_FOUND} when the mailbox does not
      * exist and {@link ConnectorException.Kind#AUTHENTICATION} when the login is refused.
      */

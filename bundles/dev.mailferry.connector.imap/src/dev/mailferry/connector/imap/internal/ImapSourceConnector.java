@@ -31,6 +31,11 @@ public final class ImapSourceConnector implements SourceConnector {
     }
 
     @Override
+    public void checkEndpoint(Endpoint endpoint) throws ConnectorException {
+        ImapEndpoint.parse(endpoint);
+    }
+
+    @Override
     public SourceSession open(Endpoint endpoint, Credentials credentials) throws ConnectorException {
         return new ImapSourceSession(ImapConnection.open(ImapEndpoint.parse(endpoint), credentials));
     }

@@ -34,6 +34,11 @@ public final class ImapTargetConnector implements TargetConnector {
     }
 
     @Override
+    public void checkEndpoint(Endpoint endpoint) throws ConnectorException {
+        targetOnly(endpoint);
+    }
+
+    @Override
     public TargetSession open(Endpoint endpoint, Credentials credentials) throws ConnectorException {
         return new ImapTargetSession(ImapConnection.open(targetOnly(endpoint), credentials));
     }

@@ -49,6 +49,11 @@ public final class Office365TargetConnector implements TargetConnector {
         return Office365Settings.targetSettings();
     }
 
+    @Override
+    public void checkEndpoint(Endpoint endpoint) throws ConnectorException {
+        Office365Endpoint.parse(endpoint);
+    }
+
     /**
      * Opens the mailbox {@code credentials.userName()} (its user principal name) with a token MSAL holds or renews; a
      * session opened after the previous token expired simply gets the new one.
