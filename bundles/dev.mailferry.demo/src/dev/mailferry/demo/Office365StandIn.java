@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -34,8 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 
 /**
  * A local stand-in for the parts of Microsoft's cloud that the Office 365 connector talks to, for tests and the
@@ -98,7 +95,7 @@ public final class Office365StandIn implements AutoCloseable {
         });
         InetAddress loopback = InetAddress.getLoopbackAddress();
         this.https = HttpsServer.create(new InetSocketAddress(loopback, 0), 64);
-        this.https.setHttpsConfigurator(new HttpsConfigurator(sslContext(certificate)));
+        this.https.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
         this.https.createContext("/", this::handleHttps);
         this.https.setExecutor(executor);
         this.introspection = HttpServer.create(new InetSocketAddress(loopback, 0), 64);
@@ -348,21 +345,6 @@ public final class Office365StandIn implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private static SSLContext sslContext(SelfSignedCertificate certificate) throws IOException {
-        try {
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(null, null);
-            keyStore.setKeyEntry(SelfSignedCertificate.ALIAS, certificate.privateKey(), certificate.password(),
-                    new X509Certificate[] { certificate.certificate() });
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(keyStore, certificate.password());
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("Cannot set up TLS for the Office 365 stand-in", e);
-        }
-    }
 
     private static Map<String, String> parseForm(InputStream body) throws IOException {
         String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);

@@ -62,6 +62,23 @@ record SelfSignedCertificate(X509Certificate certificate, PrivateKey privateKey,
         }
     }
 
+    /** A TLS server context presenting this certificate. */
+    javax.net.ssl.SSLContext serverContext() throws IOException {
+        try {
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(null, null);
+            keyStore.setKeyEntry(ALIAS, privateKey, password, new X509Certificate[] { certificate });
+            javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory
+                    .getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(keyStore, password);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("Cannot set up TLS with the self-signed certificate", e);
+        }
+    }
+
     String certificatePem() {
         return pem(certificate);
     }

@@ -25,6 +25,7 @@ public final class BatchProgress implements MigrationListener {
     private final AtomicLong copiedBytes = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong throttledMillis = new AtomicLong();
     private volatile long startNanos = System.nanoTime();
 
     /**
@@ -34,10 +35,11 @@ public final class BatchProgress implements MigrationListener {
      *                         (not started, or copied while scanned) add to them later
      * @param bytesPerSecond average rate since the pass started
      * @param remaining      estimated time left from bytes still to copy and the rate; null while unknown
+     * @param throttled      time mailboxes have waited because the target asked to slow down, all added up
      */
     public record Snapshot(int mailboxesTotal, int mailboxesDone, int mailboxesFailed, int mailboxesPlanned,
             long plannedMessages, long plannedBytes, long copiedMessages, long copiedBytes, long skipped, long failed,
-            Duration elapsed, double messagesPerSecond, double bytesPerSecond, Duration remaining) {
+            Duration elapsed, double messagesPerSecond, double bytesPerSecond, Duration remaining, Duration throttled) {
     }
 
     /**
@@ -90,7 +92,7 @@ public final class BatchProgress implements MigrationListener {
         Duration remaining = rate > 0 && plannedBytes > 0 ? Duration.ofSeconds((long) Math.ceil(left / rate)) : null;
         return new Snapshot(mailboxesTotal.get(), mailboxesDone.get(), mailboxesFailed.get(), mailboxesPlanned.get(),
                 plannedMessages, plannedBytes, messages, bytes, skipped.get(), failed.get(),
-                elapsed, messages / seconds, rate, remaining);
+                elapsed, messages / seconds, rate, remaining, Duration.ofMillis(throttledMillis.get()));
     }
 
     @Override
@@ -121,6 +123,12 @@ public final class BatchProgress implements MigrationListener {
             m.copiedMessages++;
             m.copiedBytes += message.size();
         }
+    }
+
+    @Override
+    public void mailboxThrottled(String emailAddress, String reason, Duration delay) {
+        throttledMillis.addAndGet(delay.toMillis());
+        mailboxRetrying(emailAddress, 0, reason, delay); // the mailbox goes on with a new attempt, as after a retry
     }
 
     @Override

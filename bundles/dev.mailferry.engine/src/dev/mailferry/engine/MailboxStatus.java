@@ -15,9 +15,11 @@ import java.time.Instant;
  * @param vanished     messages copied earlier that have since disappeared from the source (kept on the target)
  * @param lastPassCopied messages copied by the last pass
  * @param lastPassDuration duration of the last pass for this mailbox, zero before the first
+ * @param lastPassThrottled how long the last pass waited because the target asked to slow down (throttling)
  * @param lastError    why the last pass failed, null when it did not
  * @param lastSyncEnd  end of the last pass, null before the first
  */
 public record MailboxStatus(String emailAddress, MailboxState state, long copied, long skipped, long failed, long bytes,
-        long vanished, long lastPassCopied, Duration lastPassDuration, String lastError, Instant lastSyncEnd) {
+        long vanished, long lastPassCopied, Duration lastPassDuration, Duration lastPassThrottled, String lastError,
+        Instant lastSyncEnd) {
 }

@@ -296,6 +296,7 @@ public class MigrationEngine {
         store.mailboxPassStarted(batch.name(), email);
         listener.mailboxStarted(email);
         long copied = 0;
+        Duration throttled = Duration.ZERO;
         String error = null;
         MailboxState state = MailboxState.SYNCED;
         try {
@@ -351,6 +352,24 @@ public class MigrationEngine {
                         }
                     } catch (ConnectorException e) {
                         copied += sync.copied();
+                        if (e.kind() == ConnectorException.Kind.THROTTLED && !stopRequested.getAsBoolean()) {
+                            // asked to slow down: wait as long as the server says and go on; not a failed attempt
+                            Duration wait = throttleWait(e.retryAfter());
+                            if (throttled.plus(wait).compareTo(MAX_THROTTLED_PER_PASS) > 0) {
+                                throw new ConnectorException(ConnectorException.Kind.THROTTLED, "The target kept"
+                                        + " throttling this mailbox for more than " + MAX_THROTTLED_PER_PASS.toMinutes()
+                                        + " minutes in this pass; the next pass goes on. Last answer: " + e.getMessage());
+                            }
+                            throttled = throttled.plus(wait);
+                            listener.mailboxThrottled(email, e.getMessage(), wait);
+                            attempt--;
+                            if (!sleepUnlessStopped(wait, stopRequested)) {
+                                state = MailboxState.STOPPED;
+                                error = STOPPED_REASON;
+                                break;
+                            }
+                            continue;
+                        }
                         if (!e.kind().retryable() || attempt >= maxAttempts || stopRequested.getAsBoolean()) {
                             throw e;
                         }
@@ -397,7 +416,8 @@ public class MigrationEngine {
                         + " tries them again";
             }
         }
-        store.mailboxPassFinished(batch.name(), email, state, copied, Duration.between(start, Instant.now()), error,
+        store.mailboxPassFinished(batch.name(), email, state, copied, Duration.between(start, Instant.now()), throttled,
+                error,
                 Instant.now());
         for (MailboxStatus s : store.mailboxStatuses(batch.name())) {
             if (s.emailAddress().equals(email)) {
@@ -405,6 +425,17 @@ public class MigrationEngine {
             }
         }
         return state;
+    }
+
+    /** A throttled mailbox waits at most this long in all during one pass; then it fails and the next pass goes on. */
+    static final Duration MAX_THROTTLED_PER_PASS = Duration.ofHours(2);
+
+    /** The wait a throttled answer asks for, within sane bounds (a missing or absurd value must not stall a batch). */
+    private static Duration throttleWait(Duration asked) {
+        if (asked == null || asked.isNegative() || asked.isZero()) {
+            return Duration.ofSeconds(1);
+        }
+        return asked.compareTo(Duration.ofMinutes(10)) > 0 ? Duration.ofMinutes(10) : asked;
     }
 
     private static final String STOPPED_REASON = "Stopped on request before the end; the next run resumes";
@@ -449,6 +480,7 @@ public class MigrationEngine {
             case NOT_FOUND -> "Not found";
             case CONFIGURATION -> "Configuration error";
             case TARGET_REFUSES -> "Refused by the target";
+            case THROTTLED -> "Throttled";
         };
         return kind + ": " + e.getMessage();
     }

@@ -52,6 +52,10 @@ public interface MigrationListener {
     default void notice(String emailAddress, String text) {
     }
 
+    /** The target asked to slow down: the mailbox waits {@code delay}, then goes on where it stopped. */
+    default void mailboxThrottled(String emailAddress, String reason, Duration delay) {
+    }
+
     /** A transient error interrupted the mailbox; it is retried after {@code delay}. */
     default void mailboxRetrying(String emailAddress, int attempt, String reason, Duration delay) {
     }

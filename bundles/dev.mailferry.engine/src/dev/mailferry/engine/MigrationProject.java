@@ -154,7 +154,7 @@ public final class MigrationProject implements AutoCloseable {
     private static MailboxStatus interrupted(MailboxStatus m) {
         return m.state() != MailboxState.SYNCING ? m : new MailboxStatus(m.emailAddress(), MailboxState.INTERRUPTED,
                 m.copied(), m.skipped(), m.failed(), m.bytes(), m.vanished(), m.lastPassCopied(), m.lastPassDuration(),
-                m.lastError(), m.lastSyncEnd());
+                m.lastPassThrottled(), m.lastError(), m.lastSyncEnd());
     }
 
     private static StateStore openStore(Path folder) throws MigrationException {

@@ -10,6 +10,7 @@ import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.secret.Secret;
 import dev.mailferry.demo.CorpusSpec;
 import dev.mailferry.demo.DemoEnvironmentUser;
+import dev.mailferry.demo.ImapThrottlingProxy;
 import dev.mailferry.demo.Office365StandIn;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,14 +39,19 @@ class Office365MigrationTest extends DovecotTestBase {
     private void startWithOffice365Target(int users, CorpusSpec corpus, Duration tokenLifetime) throws Exception {
         standIn = Office365StandIn.builder(dir.resolve("standin")).tokenLifetime(tokenLifetime).start();
         start(users, corpus, servers -> servers.targetExchangeOnline(standIn));
+        useImapPort(demo.target().imapsPort());
+        secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
+    }
+
+    /** Points the project's Office 365 target at the stand-ins, with Exchange's IMAP on {@code port}. */
+    private void useImapPort(int port) throws Exception {
         project.setTargetEndpoint(new Endpoint(Office365Settings.CONNECTOR_ID, Map.of(
                 Office365Settings.TENANT, standIn.tenantId(),
                 Office365Settings.CLIENT_ID, standIn.clientId(),
                 Office365Settings.LOGIN_URL, standIn.loginUrl(),
                 Office365Settings.IMAP_HOST, demo.target().host(),
-                Office365Settings.IMAP_PORT, Integer.toString(demo.target().imapsPort()),
+                Office365Settings.IMAP_PORT, Integer.toString(port),
                 Office365Settings.TLS_TRUST, standIn.certificateSha256())));
-        secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
     }
 
     @Test
@@ -70,6 +76,73 @@ class Office365MigrationTest extends DovecotTestBase {
         assertEquals(1, standIn.tokensIssued());
         assertTrue(standIn.introspections() >= 2, "every IMAP login was checked: " + standIn.introspections());
         assertEquals(0, standIn.refusedIntrospections());
+    }
+
+    @Test
+    void tokensThatExpireDuringAPassAreRenewedForTheSessionsOpenedAfterwards() throws Exception {
+        // tokens of 3 s: renewed after 2.25 s; the stand-in's introspection refuses an expired one
+        startWithOffice365Target(1, CorpusSpec.small(23, 200), Duration.ofSeconds(3));
+        MigrationEngine engine = engineService();
+        project.createBatch("all", List.of(), BatchOptions.defaults());
+        BatchRunResult first = engine.sync(project, "all", secrets, null);
+        assertEquals(MailboxState.SYNCED, first.mailboxes().get(0).state(), first.toString());
+        Thread.sleep(3500); // the first pass's token has expired
+        DemoEnvironmentUser alice = demo.users().get(0);
+        try (ImapProbe s = sourceProbe(alice)) {
+            s.append(FolderPath.of("INBOX"), ("Message-ID: <after-expiry@example.org>\r\nSubject: later\r\n"
+                    + "From: x@example.org\r\n\r\nhello\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    new java.util.Date(1_700_000_000_000L), new jakarta.mail.Flags());
+        }
+        int tokensBefore = standIn.tokensIssued();
+        BatchRunResult second = engine.sync(project, "all", secrets, null);
+        assertEquals(MailboxState.SYNCED, second.mailboxes().get(0).state(), second.toString());
+        assertEquals(1, second.mailboxes().get(0).lastPassCopied());
+        assertTrue(standIn.tokensIssued() > tokensBefore, "a new token for the second pass");
+        assertEquals(0, standIn.refusedIntrospections(), "no session ever logged in with an expired token");
+        assertSameMessages(alice);
+    }
+
+    @Test
+    void throttlingIsWaitedOutAndThePassGoesOnWithoutDuplicatesOrFailures() throws Exception {
+        startWithOffice365Target(2, CorpusSpec.small(22, 120), Duration.ofHours(1));
+        try (ImapThrottlingProxy exchange = new ImapThrottlingProxy(standIn, demo.target().host(),
+                demo.target().imapPort(), 20, Duration.ofMillis(400), 6)) {
+            useImapPort(exchange.port());
+            MigrationEngine engine = engineService();
+            project.createBatch("all", List.of(), BatchOptions.defaults());
+            BatchProgress progress = new BatchProgress();
+            List<String> retries = Collections.synchronizedList(new ArrayList<>());
+            MigrationListener listener = new MigrationListener() {
+                @Override
+                public void mailboxThrottled(String email, String reason, Duration delay) {
+                    progress.mailboxThrottled(email, reason, delay);
+                }
+
+                @Override
+                public void mailboxRetrying(String email, int attempt, String reason, Duration delay) {
+                    retries.add(reason);
+                }
+            };
+            BatchRunResult result = engine.sync(project, "all", secrets, listener);
+            assertEquals(6, exchange.throttles(), "the storm happened");
+            for (MailboxStatus s : result.mailboxes()) {
+                assertEquals(MailboxState.SYNCED, s.state(), s.toString());
+                assertEquals(0, s.failed(), s.toString());
+            }
+            for (DemoEnvironmentUser u : demo.users()) {
+                assertSameMessages(u);
+            }
+            assertEquals(List.of(), retries, "being throttled is no failed attempt");
+            // waits of 0.4 s (lanes of one mailbox throttled together wait once), in the progress totals and in
+            // each mailbox's status and report row
+            Duration waited = result.mailboxes().stream().map(MailboxStatus::lastPassThrottled)
+                    .reduce(Duration.ZERO, Duration::plus);
+            assertEquals(waited, progress.snapshot().throttled());
+            assertTrue(waited.toMillis() >= 400 && waited.toMillis() <= 2400 && waited.toMillis() % 400 == 0,
+                    waited.toString());
+            String summary = java.nio.file.Files.readString(project.writeReport("all").summary());
+            assertTrue(summary.contains("Last pass throttled (s)"), summary);
+        }
     }
 
     /**

@@ -64,7 +64,8 @@ abstract class EndpointCommand {
     }
 
     @Command(name = "target", description = "Set, show or test the target (where mailboxes go).",
-            mixinStandardHelpOptions = true, subcommands = { SetCommand.class, ShowCommand.class, TestCommand.class, SettingsCommand.class })
+            mixinStandardHelpOptions = true, subcommands = { SetCommand.class, ShowCommand.class, TestCommand.class, SettingsCommand.class,
+                SetupScriptCommand.class })
     static final class Target extends EndpointCommand {
         @Override
         boolean isSource() {
@@ -264,6 +265,32 @@ abstract class EndpointCommand {
             // the same credentials the engine uses for this mailbox
             return parent.isSource() ? p.sourceCredentials(entry, services().secrets())
                     : p.targetCredentials(entry, services().secrets());
+        }
+    }
+
+    @Command(name = "setup-script", mixinStandardHelpOptions = true,
+            description = "Print what the target's administrator must run once (e.g. Exchange Online PowerShell), with"
+                    + " the project's mailboxes filled in. Changes nothing.")
+    static final class SetupScriptCommand extends Subcommand {
+
+        @Override
+        public Integer call() throws IOException {
+            try (MigrationProject p = project.openForReading()) {
+                Endpoint endpoint = parent.requireEndpoint(p);
+                List<String> mailboxes = p.mailboxes().stream().map(MailboxEntry::effectiveTargetUserName).toList();
+                Optional<String> script = services().targetConnector(endpoint.connectorId())
+                        .adminSetupScript(endpoint, mailboxes);
+                if (script.isEmpty()) {
+                    System.out.println("The " + endpoint.connectorId() + " target needs no set-up by its administrator.");
+                } else {
+                    System.out.print(script.get());
+                }
+                return ExitCodes.OK;
+            } catch (ConnectorException e) {
+                throw new CommandFailure(ExitCodes.CONFIGURATION, parent.role() + " settings: " + e.getMessage());
+            } catch (MigrationException e) {
+                throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+            }
         }
     }
 

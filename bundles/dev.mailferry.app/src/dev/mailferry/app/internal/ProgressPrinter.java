@@ -76,7 +76,14 @@ final class ProgressPrinter implements MigrationListener, AutoCloseable {
     }
 
     @Override
+    public void mailboxThrottled(String emailAddress, String reason, Duration delay) {
+        totals.mailboxThrottled(emailAddress, reason, delay);
+        println(emailAddress + ": throttled by the target, going on in " + delay.toMillis() / 1000.0 + " s");
+    }
+
+    @Override
     public void mailboxRetrying(String emailAddress, int attempt, String reason, Duration delay) {
+        totals.mailboxRetrying(emailAddress, attempt, reason, delay);
         println(emailAddress + ": " + reason + " - retry " + attempt + " in " + delay.toSeconds() + " s");
     }
 
@@ -107,6 +114,9 @@ final class ProgressPrinter implements MigrationListener, AutoCloseable {
                 s.mailboxesDone(), s.mailboxesTotal(), s.copiedMessages(), s.plannedMessages(), totalGrows ? "+" : "",
                 s.copiedBytes() / 1e6, s.bytesPerSecond() / 1e6, s.messagesPerSecond(), s.remaining() == null ? "-" : duration(s.remaining()),
                 s.skipped(), s.failed());
+        if (!s.throttled().isZero()) {
+            line += " | throttled " + duration(s.throttled());
+        }
         if (terminal) {
             out.print("\r" + line + " ".repeat(Math.max(0, lastLineLength - line.length())));
             lastLineLength = line.length();

@@ -1,5 +1,7 @@
 package dev.mailferry.core.spi;
 
+import java.time.Duration;
+
 /**
  * A connector operation failed. The message is for the user: it names the place (server, folder, UID) and the reason,
  * and never contains a secret. {@link #kind()} lets the engine decide between failing a mailbox, retrying, or asking
@@ -27,7 +29,13 @@ public class ConnectorException extends Exception {
          * The target refuses every further message of this mailbox for now: over quota, mailbox full, disabled or
          * read-only, too many folders. Retrying within the pass would only be refused again; a later pass may succeed.
          */
-        TARGET_REFUSES(false);
+        TARGET_REFUSES(false),
+        /**
+         * The server asks to slow down (Exchange Online's "Request is throttled. Suggested Backoff Time: N
+         * milliseconds", HTTP 429 with Retry-After): not a failure; wait {@link ConnectorException#retryAfter()}, then
+         * go on where the work stopped.
+         */
+        THROTTLED(true);
 
         private final boolean retryable;
 
@@ -42,6 +50,7 @@ public class ConnectorException extends Exception {
 
     private final Kind kind;
     private final String certificateSha256;
+    private final Duration retryAfter;
 
     public ConnectorException(Kind kind, String message) {
         this(kind, message, null, null);
@@ -52,13 +61,34 @@ public class ConnectorException extends Exception {
     }
 
     public ConnectorException(Kind kind, String message, Throwable cause, String certificateSha256) {
+        this(kind, message, cause, certificateSha256, null);
+    }
+
+    private ConnectorException(Kind kind, String message, Throwable cause, String certificateSha256,
+            Duration retryAfter) {
         super(message, cause);
         this.kind = kind;
         this.certificateSha256 = certificateSha256;
+        this.retryAfter = retryAfter;
+    }
+
+    /** A {@link Kind#THROTTLED} failure: the server asked to wait {@code retryAfter} before the next request. */
+    public static ConnectorException throttled(String message, Duration retryAfter) {
+        return new ConnectorException(Kind.THROTTLED, message, null, null, retryAfter);
+    }
+
+    /** The same failure with {@code prefix} before its message (e.g. "Target: "), keeping everything it carries. */
+    public ConnectorException prefixed(String prefix) {
+        return new ConnectorException(kind, prefix + getMessage(), this, certificateSha256, retryAfter);
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** For {@link Kind#THROTTLED}: how long the server asked to wait; else null. */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 
     /** For {@link Kind#UNTRUSTED_CERTIFICATE}: the SHA-256 fingerprint the user may choose to trust; else null. */

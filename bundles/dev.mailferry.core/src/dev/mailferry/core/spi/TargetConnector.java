@@ -3,6 +3,7 @@ package dev.mailferry.core.spi;
 import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.model.Endpoint;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Writes mailboxes into a kind of target system (another IMAP server, Office 365...). Registered as an OSGi service
@@ -43,6 +44,17 @@ public interface TargetConnector {
      * @throws ConnectorException of kind {@link ConnectorException.Kind#CONFIGURATION} naming the setting
      */
     default void checkEndpoint(Endpoint endpoint) throws ConnectorException {
+    }
+
+    /**
+     * What the target's administrator must run once before the mailboxes can be written (e.g. the Exchange Online
+     * PowerShell that registers an app and grants it access), filled in with the endpoint's settings and the project's
+     * target mailboxes, for the user to hand over; empty when the target needs nothing of the kind. Touches no server.
+     *
+     * @param mailboxes the target user names of the project's mailboxes
+     */
+    default Optional<String> adminSetupScript(Endpoint endpoint, List<String> mailboxes) throws ConnectorException {
+        return Optional.empty();
     }
 
     /**

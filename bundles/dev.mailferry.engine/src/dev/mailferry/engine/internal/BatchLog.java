@@ -101,6 +101,12 @@ public final class BatchLog implements MigrationListener, AutoCloseable {
     }
 
     @Override
+    public void mailboxThrottled(String email, String reason, Duration delay) {
+        line(email + ": throttled by the target, waiting " + delay.toMillis() + " ms before going on (" + reason + ")",
+                true);
+    }
+
+    @Override
     public void mailboxRetrying(String email, int attempt, String reason, Duration delay) {
         line(email + ": attempt " + attempt + " interrupted (" + reason + "); retrying in " + delay.toSeconds() + " s", true);
     }

@@ -53,7 +53,7 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class JdbcStateStore implements StateStore {
 
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
 
     /** The database file in the project folder. */
     public static final String FILE_NAME = "state.db";
@@ -316,6 +316,12 @@ public final class JdbcStateStore implements StateStore {
                 }
                 s.execute("INSERT INTO schema_version (version) VALUES (2)");
             }
+            if (version < 3) {
+                for (String sql : SCHEMA_V3) {
+                    s.execute(sql);
+                }
+                s.execute("INSERT INTO schema_version (version) VALUES (3)");
+            }
             c.commit();
         } catch (SQLException e) {
             throw fail("open the state database", e);
@@ -353,6 +359,11 @@ public final class JdbcStateStore implements StateStore {
      * Version 2: folders remember whether the target's own messages were looked for (folders the engine already wrote
      * to in an older project were: it created them) and from which source folder they were renamed.
      */
+    /** Version 3: how long the last pass of a mailbox waited because the target throttled it. */
+    private static final String[] SCHEMA_V3 = {
+        "ALTER TABLE batch_mailbox ADD COLUMN last_pass_throttled_ms BIGINT NOT NULL DEFAULT 0"
+    };
+
     private static final String[] SCHEMA_V2 = {
         "ALTER TABLE folder_state ADD COLUMN presence_checked INT NOT NULL DEFAULT 0",
         "UPDATE folder_state SET presence_checked = 1 WHERE epoch > 0",
@@ -543,10 +554,11 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public void mailboxPassFinished(String batch, String email, MailboxState state, long copied, Duration duration,
-            String error, Instant end) throws StoreException {
+            Duration throttled, String error, Instant end) throws StoreException {
         update("record the end of " + email, "UPDATE batch_mailbox SET state = ?, last_pass_copied = ?, last_pass_ms = ?,"
-                + " last_error = ?, last_sync_end = ? WHERE batch = ? AND email = ?", state.name(), copied,
-                duration.toMillis(), error == null ? null : truncate(error, 4000), ts(end), batch, key(email));
+                + " last_pass_throttled_ms = ?, last_error = ?, last_sync_end = ? WHERE batch = ? AND email = ?",
+                state.name(), copied, duration.toMillis(), throttled.toMillis(),
+                error == null ? null : truncate(error, 4000), ts(end), batch, key(email));
     }
 
     @Override
@@ -556,11 +568,11 @@ public final class JdbcStateStore implements StateStore {
                 + " COALESCE(SUM(CASE WHEN m.status = 'S' THEN 1 ELSE 0 END), 0),"
                 + " COALESCE(SUM(CASE WHEN m.status = 'F' THEN 1 ELSE 0 END), 0),"
                 + " COALESCE(SUM(CASE WHEN m.status IN ('C', 'V') THEN m.size ELSE 0 END), 0),"
-                + " COALESCE(SUM(CASE WHEN m.status = 'V' THEN 1 ELSE 0 END), 0)"
+                + " COALESCE(SUM(CASE WHEN m.status = 'V' THEN 1 ELSE 0 END), 0), bm.last_pass_throttled_ms"
                 + " FROM batch_mailbox bm LEFT JOIN folder_state f ON f.email = bm.email"
                 + " LEFT JOIN message_map m ON m.folder_id = f.id AND m.uidvalidity = f.uidvalidity"
                 + " WHERE bm.batch = ? GROUP BY bm.email, bm.state, bm.last_pass_copied, bm.last_pass_ms, bm.last_error,"
-                + " bm.last_sync_end ORDER BY bm.email";
+                + " bm.last_sync_end, bm.last_pass_throttled_ms ORDER BY bm.email";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, batch);
             List<MailboxStatus> list = new ArrayList<>();
@@ -568,7 +580,8 @@ public final class JdbcStateStore implements StateStore {
                 while (rs.next()) {
                     list.add(new MailboxStatus(rs.getString(1), MailboxState.valueOf(rs.getString(2)), rs.getLong(7),
                             rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(3),
-                            Duration.ofMillis(rs.getLong(4)), rs.getString(5), instant(rs.getTimestamp(6))));
+                            Duration.ofMillis(rs.getLong(4)), Duration.ofMillis(rs.getLong(12)), rs.getString(5),
+                            instant(rs.getTimestamp(6))));
                 }
             }
             c.commit();

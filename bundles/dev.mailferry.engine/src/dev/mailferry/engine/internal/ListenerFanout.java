@@ -75,6 +75,11 @@ public final class ListenerFanout implements MigrationListener {
     }
 
     @Override
+    public void mailboxThrottled(String email, String reason, Duration delay) {
+        each(l -> l.mailboxThrottled(email, reason, delay));
+    }
+
+    @Override
     public void mailboxRetrying(String email, int attempt, String reason, Duration delay) {
         each(l -> l.mailboxRetrying(email, attempt, reason, delay));
     }

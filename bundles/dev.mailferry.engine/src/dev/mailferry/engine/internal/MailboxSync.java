@@ -373,7 +373,7 @@ public final class MailboxSync {
             return new EndpointUnreachable(source, side + e.getMessage(), e);
         }
         endpointWatch.reached(source);
-        return new ConnectorException(e.kind(), side + e.getMessage(), e, e.certificateSha256());
+        return e.prefixed(side);
     }
 
     /** Told whenever the source or the target answered while sessions were opened. */

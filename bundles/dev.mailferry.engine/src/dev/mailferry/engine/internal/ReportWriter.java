@@ -20,7 +20,7 @@ import java.util.Locale;
 public final class ReportWriter {
 
     private static final String[] SUMMARY_HEADER = {"Mailbox", "Source folder", "Target folder", "State", "Copied",
-        "Skipped", "Failed", "Gone from source", "Bytes copied", "MB copied", "Last pass duration (s)", "Last pass copied",
+        "Skipped", "Failed", "Gone from source", "Bytes copied", "MB copied", "Last pass duration (s)", "Last pass throttled (s)", "Last pass copied",
         "Note or last error"};
     private static final String[] DETAIL_HEADER = {"Mailbox", "Source folder", "UID", "Message-ID", "Size (bytes)",
         "Internal date (UTC)", "Outcome", "Reason"};
@@ -45,11 +45,11 @@ public final class ReportWriter {
         out.printRecord((Object[]) SUMMARY_HEADER);
         for (MailboxStatus m : store.mailboxStatuses(batch.name())) {
             out.printRecord(m.emailAddress(), "(all folders)", "", m.state(), m.copied(), m.skipped(), m.failed(),
-                    m.vanished(), m.bytes(), megabytes(m.bytes()), m.lastPassDuration().toSeconds(), m.lastPassCopied(),
+                    m.vanished(), m.bytes(), megabytes(m.bytes()), m.lastPassDuration().toSeconds(), m.lastPassThrottled().toSeconds(), m.lastPassCopied(),
                     m.lastError() == null ? "" : m.lastError());
             for (FolderStatus f : store.folderStatuses(m.emailAddress())) {
                 out.printRecord(m.emailAddress(), f.source(), f.target(), "", f.copied(), f.skipped(), f.failed(),
-                        f.vanished(), f.bytes(), megabytes(f.bytes()), "", "", f.note() == null ? "" : f.note());
+                        f.vanished(), f.bytes(), megabytes(f.bytes()), "", "", "", f.note() == null ? "" : f.note());
             }
         }
     }

@@ -52,8 +52,9 @@ public interface StateStore extends AutoCloseable {
 
     void mailboxPassStarted(String batch, String email) throws StoreException;
 
-    void mailboxPassFinished(String batch, String email, MailboxState state, long copied, Duration duration, String error,
-            Instant end) throws StoreException;
+    /** @param throttled how long the pass waited because the target asked to slow down */
+    void mailboxPassFinished(String batch, String email, MailboxState state, long copied, Duration duration,
+            Duration throttled, String error, Instant end) throws StoreException;
 
     // folders
     /**

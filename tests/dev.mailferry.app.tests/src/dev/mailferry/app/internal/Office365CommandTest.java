@@ -86,6 +86,19 @@ class Office365CommandTest {
         CommandRun show = mailferry("target", "show", "-p", project.toString());
         assertTrue(show.out().contains("client secret: stored in the secret store"), show.out());
 
+        Path csv = root.resolve("users.csv");
+        Files.writeString(csv, "EmailAddress,UserName,Password\n" + MAILBOX + ",alice,pw1\no'brien@contoso.com,obrien,pw2\n");
+        assertEquals(0, mailferry("source", "set", "-p", project.toString(), "--host", "imap.example.com").exitCode());
+        CommandRun imported = mailferry("mailboxes", "import", "-p", project.toString(), csv.toString());
+        assertEquals(0, imported.exitCode(), imported.all());
+        CommandRun script = mailferry("target", "setup-script", "-p", project.toString());
+        assertEquals(0, script.exitCode(), script.all());
+        assertTrue(script.out().contains("$appId = '" + standIn.clientId() + "'"), script.out());
+        assertTrue(script.out().contains("New-ServicePrincipal -AppId $appId"), script.out());
+        assertTrue(script.out().contains("    '" + MAILBOX + "',\n    'o''brien@contoso.com'\n)"), script.out());
+        assertTrue(script.out().contains("Add-MailboxPermission -Identity $mailbox"), script.out());
+        assertFalse(script.all().contains(standIn.clientSecret()));
+
         CommandRun test = mailferry("target", "test", "-p", project.toString(), "--user", MAILBOX);
         assertEquals(0, test.exitCode(), test.all());
         assertTrue(test.out().contains("IMAP.AccessAsApp"), test.out());

@@ -130,6 +130,11 @@ final class ImapConnection implements AutoCloseable {
                 protocol.login(authcid, password);
             }
         } catch (CommandFailedException | BadCommandException e) {
+            java.time.Duration backoff = ServerThrottling.backoff(serverText(e));
+            if (backoff != null) {
+                throw ConnectorException.throttled("The IMAP server " + endpoint.address() + " asks to slow down"
+                        + " (logging in " + who + "): " + scrub(serverText(e), password), backoff);
+            }
             throw new ConnectorException(Kind.AUTHENTICATION, "The IMAP server " + endpoint.address()
                     + " refused the login of " + who + ": " + scrub(serverText(e), password), null);
         }
@@ -222,6 +227,12 @@ final class ImapConnection implements AutoCloseable {
                     + endpoint.address() + " is not trusted (SHA-256 " + tls.presentedFingerprint()
                     + "). Trust it explicitly only if you know it is the server's own.", null,
                     tls.presentedFingerprint());
+        }
+        String said = e instanceof ProtocolException protocolFailure ? serverText(protocolFailure) : e.getMessage();
+        java.time.Duration backoff = ServerThrottling.backoff(said);
+        if (backoff != null) {
+            return ConnectorException.throttled(scrub("The " + place + " asks to slow down (" + operation + "): " + said,
+                    secret), backoff);
         }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root && !(root instanceof SSLException)) {

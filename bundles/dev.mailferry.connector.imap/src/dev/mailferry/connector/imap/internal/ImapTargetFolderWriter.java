@@ -237,10 +237,14 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
             }
         } catch (IOException | ProtocolException e) {
             broken = true;
+            ConnectorException answer = answerBeforeTheEnd(e);
             // A literal may have been cut short (e.g. the source stream failed): with LITERAL+ the server still waits
             // for the promised bytes, and would take whatever is sent next as part of the message. Dropping the
             // connection makes it discard the incomplete APPEND.
             connection.drop();
+            if (answer != null) {
+                throw answer;
+            }
             throw connection.translate(e, doing + " (" + unconfirmed() + " appends unconfirmed; the connection was"
                     + " closed so that no incomplete message is stored)");
         }
@@ -313,6 +317,7 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
     private void handle(Response response) throws ConnectorException, IOException, ProtocolException {
         if (response.isBYE()) {
             broken = true;
+            throwIfThrottled(response.getRest());
             throw new ConnectorException(Kind.CONNECTION, "The IMAP server " + connection.where()
                     + " closed the connection while appending to '" + folder.path() + "': " + response.getRest()
                     + " (" + unconfirmed() + " appends unconfirmed)");
@@ -337,6 +342,11 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
             Queued q = done.get(0);
             String reason = response.getRest();
             reason = reason == null || reason.isBlank() ? "refused by the server without a reason" : reason.trim();
+            if (ServerThrottling.backoff(reason) != null) {
+                broken = true;
+                connection.drop();
+                throwIfThrottled(reason);
+            }
             if (refusesEveryMessage(reason)) {
                 // reporting this for every further message would bury the one reason under thousands of lines: the
                 // mailbox stops here; appends still in flight are found again through appendedSince(checkpoint)
@@ -353,10 +363,58 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
             }
             q.listener().rejected(q.message(), reason);
         } else {
+            if (ServerThrottling.backoff(response.getRest()) != null) {
+                broken = true;
+                connection.drop();
+                throwIfThrottled(response.getRest());
+            }
             // A refused group stored nothing: append its messages one by one to learn which the server refuses.
             for (Queued q : done) {
                 send(List.of(q));
             }
+        }
+    }
+
+    /**
+     * When the server closed the connection while appends were being written, what it answered before: the appends
+     * it confirmed are reported, and a throttled answer (Exchange: NO, then BYE "Request is throttled") is returned
+     * as such instead of a broken connection. Read only when the connection is gone, so that reading cannot wait.
+     */
+    private ConnectorException answerBeforeTheEnd(Exception failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (!(root instanceof java.net.SocketException) && !(failure instanceof org.eclipse.angus.mail.iap.ConnectionException)) {
+            return null;
+        }
+        try {
+            // until the end of the stream: the command whose writing failed is in no list, but may have its answer
+            while (true) {
+                Response response = protocol.readResponse();
+                if (response.isTagged() && !pending.containsKey(response.getTag())) {
+                    throwIfThrottled(response.getRest());
+                }
+                handle(response);
+            }
+        } catch (ConnectorException answered) {
+            return answered.kind() == Kind.THROTTLED ? answered : null;
+        } catch (IOException | ProtocolException | RuntimeException gone) {
+            // nothing more was said
+        }
+        return null;
+    }
+
+    /**
+     * A throttled APPEND stored nothing; the connection is given up (Exchange usually ends it anyway) and the appends
+     * still unanswered are found again through appendedSince(checkpoint) when the engine goes on after the wait.
+     */
+    private void throwIfThrottled(String serverText) throws ConnectorException {
+        java.time.Duration backoff = ServerThrottling.backoff(serverText);
+        if (backoff != null) {
+            throw ConnectorException.throttled("The IMAP server " + connection.where() + " asks to slow down while"
+                    + " appending to '" + folder.path() + "' (" + unconfirmed() + " appends unconfirmed): "
+                    + serverText.trim(), backoff);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.mailferry.core.spi.TargetConnector;
 import dev.mailferry.core.spi.TargetSession;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
@@ -52,6 +53,12 @@ public final class Office365TargetConnector implements TargetConnector {
     @Override
     public void checkEndpoint(Endpoint endpoint) throws ConnectorException {
         Office365Endpoint.parse(endpoint);
+    }
+
+    /** The Exchange Online PowerShell that registers the app's service principal and grants it the mailboxes. */
+    @Override
+    public Optional<String> adminSetupScript(Endpoint endpoint, List<String> mailboxes) throws ConnectorException {
+        return Optional.of(ExchangeSetupScript.write(Office365Endpoint.parse(endpoint), mailboxes));
     }
 
     /**
