@@ -8,6 +8,7 @@ import dev.mailferry.core.secret.Secret;
 import dev.mailferry.core.spi.ConnectionTestResult;
 import dev.mailferry.core.spi.ConnectorSetting;
 import dev.mailferry.core.spi.ConnectorException;
+import dev.mailferry.core.spi.MailboxCheck;
 import dev.mailferry.engine.EngineSettings;
 import dev.mailferry.engine.MigrationException;
 import dev.mailferry.engine.MigrationProject;
@@ -204,7 +205,8 @@ abstract class EndpointCommand {
     }
 
     @Command(name = "test", mixinStandardHelpOptions = true,
-            description = "Connect and log in, then report capabilities, namespaces and folder count. Changes nothing.")
+            description = "Connect and log in, then report capabilities, namespaces and folder count; for a target, then check"
+                    + " every mailbox of the project (one row each). Changes nothing.")
     static final class TestCommand extends Subcommand {
 
         @Option(names = "--mailbox", paramLabel = "EMAIL",
@@ -224,15 +226,29 @@ abstract class EndpointCommand {
                 Credentials credentials = credentials(p);
                 PrintStream out = System.out;
                 out.println("Testing " + parent.role() + " " + describe(endpoint) + " as " + credentials.userName() + " ...");
-                ConnectionTestResult result = parent.isSource()
-                        ? services().sourceConnector(endpoint.connectorId()).testConnection(endpoint, credentials)
-                        : services().targetConnector(endpoint.connectorId()).testConnection(endpoint, credentials);
+                boolean everyMailbox = !parent.isSource() && user == null && mailbox == null && !p.mailboxes().isEmpty();
+                ConnectionTestResult result;
+                try {
+                    result = parent.isSource()
+                            ? services().sourceConnector(endpoint.connectorId()).testConnection(endpoint, credentials)
+                            : services().targetConnector(endpoint.connectorId()).testConnection(endpoint, credentials);
+                } catch (ConnectorException e) {
+                    if (!everyMailbox || e.kind() != ConnectorException.Kind.AUTHENTICATION) {
+                        throw e;
+                    }
+                    // this mailbox's login was refused: the table says which others are ready
+                    System.err.println(parent.role() + " test as " + credentials.userName() + " failed: " + e.getMessage());
+                    return checkEveryMailbox(p, endpoint, out);
+                }
                 out.println("server:       " + result.server());
                 out.println("security:     " + result.security());
                 out.println("capabilities: " + String.join(" ", result.capabilities()));
                 out.println("namespaces:   " + String.join("; ", result.namespaces()));
                 out.println("folders:      " + result.folderCount());
                 out.println("OK");
+                if (everyMailbox) {
+                    return checkEveryMailbox(p, endpoint, out);
+                }
                 return ExitCodes.OK;
             } catch (ConnectorException e) {
                 if (e.kind() == ConnectorException.Kind.CONFIGURATION) {
@@ -247,6 +263,47 @@ abstract class EndpointCommand {
                 return ExitCodes.CONNECTION;
             } catch (MigrationException e) {
                 throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+            }
+        }
+
+        /**
+         * Checks every mailbox of the project on the target, several at a time (within the endpoint's connection
+         * limit), and prints one row per mailbox; exit 4 when any cannot be written to.
+         */
+        private int checkEveryMailbox(MigrationProject p, Endpoint endpoint, PrintStream out) throws MigrationException {
+            List<MailboxEntry> entries = p.mailboxes();
+            dev.mailferry.core.spi.TargetConnector connector = services().targetConnector(endpoint.connectorId());
+            int parallel = Math.max(1, Math.min(8, endpoint.getInt(Endpoint.MAX_CONNECTIONS, 8)));
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+            try {
+                List<java.util.concurrent.Future<MailboxCheck>> checks = new java.util.ArrayList<>();
+                for (MailboxEntry entry : entries) {
+                    Credentials credentials = p.targetCredentials(entry, services().secrets());
+                    checks.add(pool.submit(() -> credentials.password().isEmpty()
+                            ? new MailboxCheck(credentials.userName(), false,
+                                    "no stored password: import the CSV again or set it")
+                            : connector.checkMailbox(endpoint, credentials)));
+                }
+                out.println("Mailboxes (" + entries.size() + "):");
+                int failed = 0;
+                int width = entries.stream().mapToInt(e -> e.effectiveTargetUserName().length()).max().orElse(0);
+                for (java.util.concurrent.Future<MailboxCheck> future : checks) {
+                    MailboxCheck check = future.get();
+                    if (!check.ok()) {
+                        failed++;
+                    }
+                    out.println(String.format("  %-6s  %-" + width + "s  %s", check.ok() ? "OK" : "FAILED",
+                            check.mailbox(), check.detail()));
+                }
+                out.println((entries.size() - failed) + " ready, " + failed + " not ready");
+                return failed == 0 ? ExitCodes.OK : ExitCodes.CONNECTION;
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new CommandFailure(ExitCodes.CONNECTION, "checking the mailboxes failed: " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CommandFailure(ExitCodes.INTERRUPTED, "interrupted");
+            } finally {
+                pool.shutdownNow();
             }
         }
 

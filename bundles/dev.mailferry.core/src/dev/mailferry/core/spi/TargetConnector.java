@@ -58,6 +58,19 @@ public interface TargetConnector {
     }
 
     /**
+     * Checks one mailbox the way a pass would use it, before any copy (the user exists and has a mailbox, the login
+     * works), and changes nothing. The command line runs it for every mailbox of a project, several at a time.
+     * Default: opens a session and closes it again.
+     */
+    default MailboxCheck checkMailbox(Endpoint endpoint, Credentials credentials) {
+        try (TargetSession session = open(endpoint, credentials)) {
+            return new MailboxCheck(credentials.userName(), true, "logged in");
+        } catch (ConnectorException e) {
+            return new MailboxCheck(credentials.userName(), false, e.getMessage());
+        }
+    }
+
+    /**
      * Logs in to the target mailbox; fails with {@link ConnectorException.Kind#NOT_FOUND} when the mailbox does not
      * exist and {@link ConnectorException.Kind#AUTHENTICATION} when the login is refused.
      */

@@ -104,6 +104,14 @@ class Office365CommandTest {
         assertTrue(test.out().contains("IMAP.AccessAsApp"), test.out());
         assertFalse(test.all().contains(standIn.clientSecret()));
 
+        // every mailbox of the project, one row each: o'brien has no mailbox on this Exchange
+        CommandRun all = mailferry("target", "test", "-p", project.toString());
+        assertEquals(ExitCodes.CONNECTION, all.exitCode(), all.all());
+        assertTrue(all.out().contains("Mailboxes (2):"), all.out());
+        assertTrue(all.out().matches("(?s).*OK +" + java.util.regex.Pattern.quote(MAILBOX) + " .*"), all.out());
+        assertTrue(all.out().matches("(?s).*FAILED +o'brien@contoso.com .*Add-MailboxPermission.*"), all.out());
+        assertTrue(all.out().contains("1 ready, 1 not ready"), all.out());
+
         CommandRun missing = mailferry("target", "test", "-p", project.toString(), "--user", "nobody@contoso.com");
         assertEquals(ExitCodes.CONNECTION, missing.exitCode(), missing.all());
         assertTrue(missing.err().contains("Add-MailboxPermission"), missing.all());
