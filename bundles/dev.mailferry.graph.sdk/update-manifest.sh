@@ -4,7 +4,9 @@
 #   ../../mvnw -q generate-resources -Dgraph.sdk.manifest=update   (in this folder; needs the reactor parent installed
 #   or run it through the reactor: ./mvnw -q generate-resources -pl bundles/dev.mailferry.graph.sdk -Dgraph.sdk.manifest=update)
 #
-# Bundle-ClassPath: every jar in lib/, microsoft-graph first (most classes are looked up there).
+# Bundle-ClassPath: every jar in lib/, microsoft-graph first (most classes are looked up there), azure-core last
+# (there for the compiler only, see pom.xml).
+# Eclipse-BundleShape: dir, so that p2 installs the bundle unpacked.
 # Export-Package: every package of the Graph SDK and of kiota, and the API packages (no *.internal*) of the libraries
 # whose types appear in their public signatures: okhttp3, okio, gson, OpenTelemetry API/context. Each package is
 # exported at the version of the jar it comes from. Kotlin, std-uritemplate and jakarta.annotation stay private:
@@ -34,8 +36,9 @@ export_rule() {
 ordered=()
 for j in lib/microsoft-graph-[0-9]*.jar; do ordered+=("$j"); done
 for j in "${jars[@]}"; do
-  case "$j" in lib/microsoft-graph-[0-9]*.jar) ;; *) ordered+=("$j") ;; esac
+  case "$j" in lib/microsoft-graph-[0-9]*.jar|lib/azure-core-*.jar) ;; *) ordered+=("$j") ;; esac
 done
+for j in lib/azure-core-*.jar; do ordered+=("$j"); done
 
 exports=$(mktemp)
 trap 'rm -f "$exports" "$exports.new"' EXIT
@@ -57,6 +60,8 @@ done
   echo "Bundle-Version: 0.1.0.qualifier"
   echo "Bundle-Vendor: Mailferry"
   echo "Bundle-RequiredExecutionEnvironment: JavaSE-17"
+  # installed as a folder: Equinox reads the jars in place instead of extracting 65 MB of nested jars on first use
+  echo "Eclipse-BundleShape: dir"
   # one entry a line (a continuation line starts with a space), so that a version change reads as a diff
   printf '%s,\n' "${ordered[@]}" | sed '1s/^/Bundle-ClassPath: /; 2,$s/^/ /; $s/,$//'
   sort -u "$exports" | sed 's/$/,/; 1s/^/Export-Package: /; 2,$s/^/ /; $s/,$//'
