@@ -626,6 +626,7 @@ public final class DovecotServer implements DemoImapServer {
             StringBuilder mailboxes = new StringBuilder();
             for (String user : users.keySet()) {
                 mailboxes.append(user).append(":::::::nopassword\n"); // the token was checked by the passdb before
+                exchangeOnline.addUser(user, true); // Graph knows the tenant's users with a mailbox here
             }
             writeAtomically(directory.resolve("mailboxes"), mailboxes.toString(), "rw-r--r--");
         }

@@ -74,6 +74,7 @@ public final class Office365StandIn implements AutoCloseable {
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger introspections = new AtomicInteger();
     private final AtomicInteger refusedIntrospections = new AtomicInteger();
+    private final GraphStandIn graph = new GraphStandIn(this);
     private final HttpsServer https;
     private final HttpServer introspection;
     private final ExecutorService executor;
@@ -192,6 +193,34 @@ public final class Office365StandIn implements AutoCloseable {
         return certificate;
     }
 
+    /** The Graph stand-in's URL, for the connector's {@code graph.url}: the same host as {@link #loginUrl()}. */
+    public String graphUrl() {
+        return loginUrl();
+    }
+
+    /**
+     * Adds a user to the tenant, for Graph; {@code exchangeMailbox} false makes one without an Exchange Online mailbox
+     * (Graph answers MailboxNotEnabledForRESTAPI for its mail). An Exchange IMAP stand-in adds its own users.
+     */
+    public void addUser(String userPrincipalName, boolean exchangeMailbox) {
+        graph.addUser(userPrincipalName, exchangeMailbox);
+    }
+
+    /** How many Graph requests were made. */
+    public int graphRequests() {
+        return graph.requests();
+    }
+
+    /** The claims (JSON) of a token this instance issued for {@code resource} that has not expired; else null. */
+    String activeClaims(String token, String resource) {
+        Instant expires = token == null ? null : issuedTokens.get(token);
+        if (expires == null || !Instant.now().isBefore(expires)) {
+            return null;
+        }
+        String claims = roleClaims(token);
+        return claims.contains("\"aud\":\"" + resource + "\"") ? claims : null;
+    }
+
     /** How many tokens the token endpoint has issued. */
     public int tokensIssued() {
         return tokensIssued.get();
@@ -222,6 +251,10 @@ public final class Office365StandIn implements AutoCloseable {
 
     private void handleHttps(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (exchange.getRequestURI().getPath().startsWith("/v1.0/")) {
+                graph.handle(exchange);
+                return;
+            }
             String[] path = exchange.getRequestURI().getPath().split("/");
             // /{tenant}/oauth2/v2.0/token
             if (path.length == 5 && path[2].equals("oauth2") && path[3].equals("v2.0") && path[4].equals("token")) {
@@ -325,10 +358,9 @@ public final class Office365StandIn implements AutoCloseable {
         try (exchange) {
             introspections.incrementAndGet();
             String token = parseForm(exchange.getRequestBody()).get("token");
-            Instant expires = token == null ? null : issuedTokens.get(token);
-            boolean active = expires != null && Instant.now().isBefore(expires)
-                    && roleClaims(token).contains("\"aud\":\"" + EXCHANGE_RESOURCE + "\"")
-                    && roleClaims(token).contains("\"" + IMAP_ACCESS_AS_APP + "\"");
+            String claims = activeClaims(token, EXCHANGE_RESOURCE);
+            boolean active = claims != null && claims.contains("\"" + IMAP_ACCESS_AS_APP + "\"");
+            Instant expires = active ? issuedTokens.get(token) : null;
             if (!active) {
                 refusedIntrospections.incrementAndGet();
             }
@@ -368,7 +400,7 @@ public final class Office365StandIn implements AutoCloseable {
                 + "\",\"trace_id\":\"" + UUID.randomUUID() + "\",\"correlation_id\":\"" + UUID.randomUUID() + "\"}";
     }
 
-    private static void send(HttpExchange exchange, int status, String json) throws IOException {
+    static void send(HttpExchange exchange, int status, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         exchange.sendResponseHeaders(status, body.length);

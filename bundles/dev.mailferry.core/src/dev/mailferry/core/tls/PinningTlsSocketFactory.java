@@ -25,6 +25,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 public final class PinningTlsSocketFactory extends SSLSocketFactory {
 
     private final SSLSocketFactory delegate;
+    private final X509ExtendedTrustManager trustManager;
+    private final String trustedFingerprint;
     private volatile String presentedFingerprint;
     private volatile boolean rejected;
     private volatile SSLSocket lastSocket;
@@ -45,10 +47,30 @@ public final class PinningTlsSocketFactory extends SSLSocketFactory {
         if (jdkTrust == null) {
             throw new GeneralSecurityException("The JDK offers no X509 trust manager");
         }
+        this.trustedFingerprint = trustedFingerprint == null ? null : Fingerprints.normalize(trustedFingerprint);
+        this.trustManager = new PinningTrustManager(jdkTrust, this.trustedFingerprint);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] { new PinningTrustManager(jdkTrust,
-                trustedFingerprint == null ? null : Fingerprints.normalize(trustedFingerprint)) }, null);
+        context.init(null, new TrustManager[] { trustManager }, null);
         this.delegate = context.getSocketFactory();
+    }
+
+    /** The trust manager these sockets use, for HTTP clients that want it beside the factory (OkHttp). */
+    public X509ExtendedTrustManager trustManager() {
+        return trustManager;
+    }
+
+    /**
+     * Whether {@code session}'s server certificate is the one the user explicitly trusted: such a certificate is
+     * accepted for whatever host it names (an HTTP client's host name check must then let it pass).
+     */
+    public boolean isPinned(SSLSession session) {
+        try {
+            return trustedFingerprint != null && session.getPeerCertificates().length > 0
+                    && session.getPeerCertificates()[0] instanceof X509Certificate certificate
+                    && trustedFingerprint.equals(Fingerprints.normalize(Fingerprints.sha256(certificate)));
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return false;
+        }
     }
 
     /** The fingerprint of the certificate the server presented last, or null before any handshake. */

@@ -189,7 +189,7 @@ final class AppTokens {
         return secret == null || secret.isEmpty() ? text : text.replace(secret, "******");
     }
 
-    private static String sha256(String value) {
+    static String sha256(String value) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(value.getBytes(StandardCharsets.UTF_8)));

@@ -76,6 +76,11 @@ record Office365Endpoint(String tenant, String clientId, MicrosoftCloud cloud, S
         return cloud.imapScope();
     }
 
+    /** The scope of the Graph token: Graph of the cloud, wherever its URL points. */
+    String graphScope() {
+        return cloud.graphScope();
+    }
+
     /** For messages: {@code outlook.office365.com:993}. */
     String imapAddress() {
         return imapHost + ":" + imapPort;

@@ -9,11 +9,14 @@ import dev.mailferry.core.spi.ConnectionTestResult;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.ConnectorException.Kind;
 import dev.mailferry.core.spi.ConnectorSetting;
+import dev.mailferry.core.spi.MailboxCheck;
 import dev.mailferry.core.spi.TargetConnector;
 import dev.mailferry.core.spi.TargetSession;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
@@ -30,6 +33,7 @@ public final class Office365TargetConnector implements TargetConnector {
     static final String IMAP_PERMISSION = "IMAP.AccessAsApp";
 
     private final AppTokens tokens = new AppTokens();
+    private final Map<String, GraphDirectory> directories = new ConcurrentHashMap<>();
 
     /** The IMAP target that writes the mail. */
     @Reference(target = "(connector.id=" + ImapSettings.CONNECTOR_ID + ")")
@@ -76,12 +80,47 @@ public final class Office365TargetConnector implements TargetConnector {
         }
     }
 
-    /** Gets the IMAP token, says which permissions it carries, and logs in to the mailbox with it. */
+    /**
+     * Before any copy: the user exists in the tenant and has an Exchange Online mailbox (Graph), and the app may log
+     * in to it over IMAP.
+     */
+    @Override
+    public MailboxCheck checkMailbox(Endpoint endpoint, Credentials credentials) {
+        String mailbox = credentials.userName();
+        try {
+            Office365Endpoint office = Office365Endpoint.parse(endpoint);
+            String why = directory(office, credentials.password()).whyNoMailbox(mailbox);
+            if (why != null) {
+                return new MailboxCheck(mailbox, false, why);
+            }
+            open(endpoint, credentials).close();
+            return new MailboxCheck(mailbox, true, "user found, Exchange Online mailbox, IMAP login as the app works");
+        } catch (ConnectorException e) {
+            return new MailboxCheck(mailbox, false, e.getMessage());
+        }
+    }
+
+    private GraphDirectory directory(Office365Endpoint office, Secret clientSecret) throws ConnectorException {
+        String key = office + "\n" + AppTokens.sha256(clientSecret.reveal());
+        GraphDirectory existing = directories.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        GraphDirectory created = new GraphDirectory(office, tokens, clientSecret);
+        GraphDirectory raced = directories.putIfAbsent(key, created);
+        return raced != null ? raced : created;
+    }
+
+    /**
+     * Gets the IMAP and the Graph token, says which permissions they carry, and logs in to the mailbox over IMAP.
+     */
     @Override
     public ConnectionTestResult testConnection(Endpoint endpoint, Credentials credentials) throws ConnectorException {
         Office365Endpoint office = Office365Endpoint.parse(endpoint);
         AppTokens.AccessToken token = tokens.forImap(office, credentials.password());
         List<String> roles = TokenClaims.roles(token.value());
+        List<String> graphRoles = TokenClaims.roles(tokens.acquire(office, credentials.password(), office.graphScope())
+                .value());
         ConnectionTestResult imapResult;
         try {
             imapResult = imap.testConnection(office.imapEndpoint(),
@@ -92,7 +131,9 @@ public final class Office365TargetConnector implements TargetConnector {
         List<String> capabilities = new ArrayList<>(imapResult.capabilities());
         return new ConnectionTestResult("Exchange Online IMAP " + imapResult.server() + "; token from "
                 + office.loginHost() + " for application " + office.clientId() + " with permissions "
-                + (roles.isEmpty() ? "(none listed)" : String.join(", ", roles)) + ", valid until " + token.expiresOn(),
+                + (roles.isEmpty() ? "(none listed)" : String.join(", ", roles)) + " (Exchange) and "
+                + (graphRoles.isEmpty() ? "(none listed)" : String.join(", ", graphRoles)) + " (Graph), valid until "
+                + token.expiresOn(),
                 imapResult.security(), capabilities, imapResult.namespaces(), imapResult.folderCount());
     }
 

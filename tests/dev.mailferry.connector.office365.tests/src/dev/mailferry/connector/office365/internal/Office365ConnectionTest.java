@@ -13,6 +13,7 @@ import dev.mailferry.core.secret.Secret;
 import dev.mailferry.core.spi.ConnectionTestResult;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.ConnectorException.Kind;
+import dev.mailferry.core.spi.MailboxCheck;
 import dev.mailferry.core.spi.TargetConnector;
 import dev.mailferry.demo.DovecotServer;
 import dev.mailferry.demo.Office365StandIn;
@@ -79,10 +80,15 @@ class Office365ConnectionTest {
     }
 
     private static Endpoint endpoint(Office365StandIn server) {
+        return endpoint(server, exchange);
+    }
+
+    static Endpoint endpoint(Office365StandIn server, DovecotServer exchange) {
         return new Endpoint(Office365Settings.CONNECTOR_ID, Map.of(
                 Office365Settings.TENANT, server.tenantId(),
                 Office365Settings.CLIENT_ID, server.clientId(),
                 Office365Settings.LOGIN_URL, server.loginUrl(),
+                Office365Settings.GRAPH_URL, server.graphUrl(),
                 Office365Settings.IMAP_HOST, exchange.host(),
                 Office365Settings.IMAP_PORT, Integer.toString(exchange.imapsPort()),
                 Office365Settings.TLS_TRUST, server.certificateSha256()));
@@ -93,10 +99,41 @@ class Office365ConnectionTest {
         ConnectionTestResult result = connector.testConnection(endpoint(standIn),
                 new Credentials(MAILBOX, Secret.of(standIn.clientSecret())));
         assertTrue(result.server().contains(Office365StandIn.IMAP_ACCESS_AS_APP), result.server());
+        assertTrue(result.server().contains("Mail.ReadWrite, User.Read.All (Graph)"), result.server());
         assertTrue(result.security().startsWith("SSL/TLS"), result.security());
         assertTrue(result.capabilities().contains("LITERAL+"), result.capabilities().toString());
         assertFalse(result.capabilities().contains("MULTIAPPEND"), "Exchange Online has no MULTIAPPEND");
         assertTrue(result.folderCount() >= 5, "Inbox and Exchange's special folders: " + result.folderCount());
+    }
+
+    @Test
+    void everyMailboxIsCheckedThroughGraphAndImapBeforeAnyCopy() {
+        standIn.addUser("unlicensed@contoso.com", false);
+        Secret secret = Secret.of(standIn.clientSecret());
+        MailboxCheck ready = connector.checkMailbox(endpoint(standIn), new Credentials(MAILBOX, secret));
+        assertTrue(ready.ok(), ready.detail());
+        MailboxCheck ghost = connector.checkMailbox(endpoint(standIn), new Credentials("ghost@contoso.com", secret));
+        assertFalse(ghost.ok());
+        assertTrue(ghost.detail().startsWith("no user ghost@contoso.com in tenant"), ghost.detail());
+        assertTrue(ghost.detail().contains("Request_ResourceNotFound"), ghost.detail());
+        MailboxCheck unlicensed = connector.checkMailbox(endpoint(standIn),
+                new Credentials("unlicensed@contoso.com", secret));
+        assertFalse(unlicensed.ok());
+        assertTrue(unlicensed.detail().contains("no Exchange Online mailbox"), unlicensed.detail());
+        assertTrue(unlicensed.detail().contains("MailboxNotEnabledForRESTAPI"), unlicensed.detail());
+    }
+
+    @Test
+    void aGraphTokenWithoutMailReadWriteIsNamedAsTheMissingPermission() throws Exception {
+        try (Office365StandIn withoutMail = Office365StandIn.builder(dir.resolve("no-mail"))
+                .grantedRoles(Office365StandIn.GRAPH_RESOURCE, "User.Read.All").start()) {
+            withoutMail.addUser(MAILBOX, true);
+            MailboxCheck check = connector.checkMailbox(endpoint(withoutMail, exchange),
+                    new Credentials(MAILBOX, Secret.of(withoutMail.clientSecret())));
+            assertFalse(check.ok());
+            assertTrue(check.detail().contains("lacks the application permission Mail.ReadWrite"), check.detail());
+            assertFalse(check.detail().contains(withoutMail.clientSecret()));
+        }
     }
 
     @Test

@@ -1,0 +1,166 @@
+package dev.mailferry.connector.office365.internal;
+
+import com.microsoft.graph.core.requests.GraphClientFactory;
+import com.microsoft.graph.core.requests.BaseGraphRequestAdapter;
+import com.microsoft.graph.models.odataerrors.ODataError;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.kiota.ApiException;
+import com.microsoft.kiota.RequestOption;
+import com.microsoft.kiota.authentication.AccessTokenProvider;
+import com.microsoft.kiota.authentication.AllowedHostsValidator;
+import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
+import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import dev.mailferry.core.secret.Secret;
+import dev.mailferry.core.spi.ConnectorException;
+import dev.mailferry.core.spi.ConnectorException.Kind;
+import dev.mailferry.core.tls.PinningTlsSocketFactory;
+import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import okhttp3.OkHttpClient;
+
+/**
+ * What Microsoft Graph says about the tenant's mailboxes, through the Graph SDK with this connector's own app-only
+ * tokens: whether a user exists and has an Exchange Online mailbox. One client per app, secret and endpoint.
+ */
+final class GraphDirectory {
+
+    /** Graph's answer for a user without an Exchange Online mailbox (unlicensed, inactive, soft-deleted, on-premises). */
+    static final String NO_MAILBOX = "MailboxNotEnabledForRESTAPI";
+
+    /** A token failure carried through the SDK, which lets its token provider throw nothing checked. */
+    private static final class TokenFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient ConnectorException failure;
+
+        TokenFailure(ConnectorException failure) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    private final Office365Endpoint endpoint;
+    private final GraphServiceClient graph;
+    private final PinningTlsSocketFactory tls;
+    private final String host;
+
+    GraphDirectory(Office365Endpoint endpoint, AppTokens tokens, Secret clientSecret) throws ConnectorException {
+        this.endpoint = endpoint;
+        this.host = URI.create(endpoint.graphUrl()).getHost();
+        try {
+            this.tls = new PinningTlsSocketFactory(endpoint.trustedFingerprint());
+        } catch (GeneralSecurityException e) {
+            throw new ConnectorException(Kind.CONFIGURATION, "TLS is not available in this Java runtime: " + e.getMessage(), e);
+        }
+        AllowedHostsValidator hosts = new AllowedHostsValidator(host);
+        AccessTokenProvider provider = new AccessTokenProvider() {
+            @Override
+            public String getAuthorizationToken(URI uri, Map<String, Object> context) {
+                if (!hosts.isUrlHostValid(uri)) {
+                    return ""; // a token goes to Graph's own host only
+                }
+                try {
+                    return tokens.acquire(endpoint, clientSecret, endpoint.graphScope()).value();
+                } catch (ConnectorException e) {
+                    throw new TokenFailure(e);
+                }
+            }
+
+            @Override
+            public AllowedHostsValidator getAllowedHostsValidator() {
+                return hosts;
+            }
+        };
+        OkHttpClient.Builder http = GraphClientFactory.create(new RequestOption[] {
+            // Graph's 429/503 with Retry-After: up to 5 retries, waiting what it asks (the SDK caps a wait at 180 s)
+            new RetryHandlerOption(null, 5, 3) })
+                .connectTimeout(Duration.ofSeconds(endpoint.connectTimeoutSeconds()))
+                .readTimeout(Duration.ofSeconds(endpoint.readTimeoutSeconds()))
+                .sslSocketFactory(tls, tls.trustManager());
+        if (endpoint.trustedFingerprint() != null) {
+            javax.net.ssl.HostnameVerifier usual = new OkHttpClient().hostnameVerifier();
+            http.hostnameVerifier((name, session) -> tls.isPinned(session) || usual.verify(name, session));
+        }
+        this.graph = new GraphServiceClient(new BaseGraphRequestAdapter(new BaseBearerTokenAuthenticationProvider(provider),
+                endpoint.graphUrl() + "/v1.0", http.build()));
+    }
+
+    /**
+     * Null when {@code userPrincipalName} is a user of the tenant with an Exchange Online mailbox; else why not, in
+     * words for the administrator, with Graph's error code.
+     */
+    String whyNoMailbox(String userPrincipalName) throws ConnectorException {
+        try {
+            graph.users().byUserId(userPrincipalName).get(request -> request.queryParameters.select =
+                    new String[] { "id", "userPrincipalName" });
+        } catch (ODataError e) {
+            return switch (code(e)) {
+                case "Request_ResourceNotFound" -> "no user " + userPrincipalName + " in tenant " + endpoint.tenant()
+                        + " (create it, or check the address; Graph: Request_ResourceNotFound)";
+                case "Authorization_RequestDenied" -> throw permissionMissing("User.Read.All", e);
+                default -> throw failure("look up user " + userPrincipalName, e);
+            };
+        } catch (TokenFailure e) {
+            throw e.failure;
+        } catch (RuntimeException e) {
+            throw failure("look up user " + userPrincipalName, e);
+        }
+        try {
+            graph.users().byUserId(userPrincipalName).mailFolders().byMailFolderId("inbox").get();
+            return null;
+        } catch (ODataError e) {
+            return switch (code(e)) {
+                case NO_MAILBOX -> "the user has no Exchange Online mailbox: not licensed for Exchange Online, or the"
+                        + " mailbox is inactive, soft-deleted or on-premises (Graph: " + NO_MAILBOX + ")";
+                case "ErrorAccessDenied" -> throw permissionMissing("Mail.ReadWrite", e);
+                default -> throw failure("open the mailbox of " + userPrincipalName, e);
+            };
+        } catch (TokenFailure e) {
+            throw e.failure;
+        } catch (RuntimeException e) {
+            throw failure("open the mailbox of " + userPrincipalName, e);
+        }
+    }
+
+    /** The application permissions of the Graph token, e.g. Mail.ReadWrite and User.Read.All. */
+    static List<String> roles(AppTokens.AccessToken graphToken) {
+        return TokenClaims.roles(graphToken.value());
+    }
+
+    private static String code(ODataError e) {
+        return e.getError() == null || e.getError().getCode() == null ? "" : e.getError().getCode();
+    }
+
+    private ConnectorException permissionMissing(String permission, ODataError e) {
+        return new ConnectorException(Kind.AUTHENTICATION, "Microsoft Graph refuses application " + endpoint.clientId()
+                + ": it lacks the application permission " + permission + " (grant it with admin consent). Graph: "
+                + code(e) + " - " + message(e));
+    }
+
+    private ConnectorException failure(String doing, RuntimeException e) {
+        if (tls.certificateRejected()) {
+            return new ConnectorException(Kind.UNTRUSTED_CERTIFICATE, "The certificate of Microsoft Graph at " + host
+                    + " is not trusted (SHA-256 " + tls.presentedFingerprint() + "). Trust it explicitly only if you"
+                    + " know it is the service's own.", null, tls.presentedFingerprint());
+        }
+        if (e instanceof ApiException api) {
+            String detail = api instanceof ODataError odata ? code(odata) + " - " + message(odata) : api.getMessage();
+            Kind kind = api.getResponseStatusCode() == 429 || api.getResponseStatusCode() >= 500 ? Kind.CONNECTION
+                    : Kind.PROTOCOL;
+            return new ConnectorException(kind, "Microsoft Graph at " + host + " could not " + doing + ": HTTP "
+                    + api.getResponseStatusCode() + " " + detail);
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return new ConnectorException(Kind.CONNECTION, "Cannot reach Microsoft Graph at " + host + " to " + doing + ": "
+                + root.getClass().getSimpleName() + " " + root.getMessage());
+    }
+
+    private static String message(ODataError e) {
+        return e.getError() == null || e.getError().getMessage() == null ? "" : e.getError().getMessage();
+    }
+}
