@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * logins are answered without Dovecot's growing penalty delays (a ~0.5 s answer delay remains, Dovecot's timer
  * granularity).
  */
-public final class DovecotServer implements DemoImapServer {
+public final class DovecotServer implements DemoImapServer, ExchangeMailStore {
 
     /** Maildir++ layout: folders are {@code Maildir/.Parent.Child}, the IMAP hierarchy delimiter is '.'. */
     public static final char MAILDIR_PLUS_PLUS_DELIMITER = '.';
@@ -325,6 +325,63 @@ public final class DovecotServer implements DemoImapServer {
         awaitPasswdReload();
     }
 
+    /** Exchange mode: the user's folders, listed over IMAP as the user (names decoded from modified UTF-7). */
+    @Override
+    public List<List<String>> folders(String user) throws IOException {
+        List<List<String>> folders = new ArrayList<>();
+        for (String line : imapAsUser(user, "LIST \"\" \"*\"")) {
+            java.util.regex.Matcher listed = LISTED.matcher(line);
+            if (listed.matches()) {
+                String name = listed.group(1).startsWith("\"")
+                        ? listed.group(1).substring(1, listed.group(1).length() - 1).replace("\\\"", "\"")
+                                .replace("\\\\", "\\")
+                        : listed.group(1);
+                folders.add(List.of(MaildirModifiedUtf7.decode(name).split(java.util.regex.Pattern.quote(
+                        String.valueOf(delimiter)))));
+            }
+        }
+        return folders;
+    }
+
+    /** Exchange mode: creates a folder over IMAP as the user, as Exchange's store does for Graph. */
+    @Override
+    public void create(String user, List<String> path) throws IOException {
+        String name = MaildirModifiedUtf7.encode(String.join(String.valueOf(delimiter), path));
+        imapAsUser(user, "CREATE \"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    }
+
+    private static final java.util.regex.Pattern LISTED = java.util.regex.Pattern
+            .compile("^\\* LIST \\([^)]*\\) (?:\"[^\"]*\"|NIL) (.+)$");
+
+    /** Logs in as {@code user} on the plain port, runs one command, and returns its untagged answers. */
+    private List<String> imapAsUser(String user, String command) throws IOException {
+        String password = users.get(user);
+        if (password == null) {
+            throw new IOException("No user " + user + " on " + this);
+        }
+        try (Socket socket = new Socket(host(), imapPort)) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            java.io.Writer out = new java.io.OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8);
+            in.readLine(); // greeting
+            List<String> answers = new ArrayList<>();
+            String[] commands = { "LOGIN \"" + user + "\" \"" + password + "\"", command, "LOGOUT" };
+            for (int i = 0; i < commands.length; i++) {
+                String tag = "s" + i;
+                out.write(tag + " " + commands[i] + "\r\n");
+                out.flush();
+                String line;
+                while ((line = in.readLine()) != null && !line.startsWith(tag + " ")) {
+                    answers.add(line);
+                }
+                if (line == null || (i < 2 && !line.startsWith(tag + " OK"))) {
+                    throw new IOException("Dovecot answered " + (i == 0 ? "the login" : commands[i]) + " with: " + line);
+                }
+            }
+            return answers;
+        }
+    }
+
     /** Adds or replaces a master user, like {@link #addUser}. */
     public synchronized void addMasterUser(String name, String password) throws IOException {
         masterUsers.put(DemoUserNames.check(name), checkPassword(password));
@@ -414,6 +471,9 @@ public final class DovecotServer implements DemoImapServer {
             writeConfig();
             try {
                 launch(dovecotBinary);
+                if (exchangeOnline != null) {
+                    exchangeOnline.useMailStore(this); // Graph's folders are this server's folders
+                }
                 return;
             } catch (IOException e) {
                 lastFailure = e;

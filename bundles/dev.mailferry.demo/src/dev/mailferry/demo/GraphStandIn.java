@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -27,6 +29,14 @@ final class GraphStandIn {
     private final Office365StandIn tokens;
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Map<String, java.util.Set<String>> created = new ConcurrentHashMap<>();
+    private volatile ExchangeMailStore store;
+
+    /** Graph's well-known folder names and the folders Exchange gives them (its English names). */
+    private static final Map<String, String> WELL_KNOWN = Map.of("inbox", "INBOX", "sentitems", "Sent Items", "drafts",
+            "Drafts", "deleteditems", "Deleted Items", "junkemail", "Junk Email", "archive", "Archive");
+    /** Graph's default page size for mailFolders and childFolders. */
+    static final int DEFAULT_PAGE_SIZE = 10;
 
     GraphStandIn(Office365StandIn tokens) {
         this.tokens = tokens;
@@ -42,6 +52,14 @@ final class GraphStandIn {
         return requests.get();
     }
 
+    void useMailStore(ExchangeMailStore mailStore) {
+        this.store = mailStore;
+    }
+
+    java.util.Set<String> foldersCreated(String user) {
+        return java.util.Set.copyOf(created.getOrDefault(user.toLowerCase(Locale.ROOT), java.util.Set.of()));
+    }
+
     /** Answers {@code /v1.0/...}. */
     void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
@@ -52,7 +70,8 @@ final class GraphStandIn {
         }
         String[] path = exchange.getRequestURI().getRawPath().split("/");
         // "", "v1.0", "users", {id}, ...
-        if (path.length < 4 || !path[2].equals("users") || !exchange.getRequestMethod().equals("GET")) {
+        boolean post = exchange.getRequestMethod().equals("POST");
+        if (path.length < 4 || !path[2].equals("users") || !(exchange.getRequestMethod().equals("GET") || post)) {
             send(exchange, 400, "BadRequest", "Resource not found for the segment '" + (path.length > 2 ? path[2] : "")
                     + "'.");
             return;
@@ -76,25 +95,173 @@ final class GraphStandIn {
             }
             return;
         }
-        if (path.length == 6 && path[4].equals("mailFolders")) {
-            if (!hasRole(claims, "Mail.ReadWrite") && !hasRole(claims, "Mail.Read")) {
+        if (path.length >= 5 && path[4].equals("mailFolders")) {
+            if (!hasRole(claims, "Mail.ReadWrite") && !(hasRole(claims, "Mail.Read") && !post)) {
                 send(exchange, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
             } else if (user == null) {
                 send(exchange, 404, "ErrorInvalidUser", "The requested user '" + key + "' is invalid.");
             } else if (!user.mailbox()) {
                 send(exchange, 404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is"
                         + " hosted on-premise.");
-            } else if (!path[5].equalsIgnoreCase("inbox")) {
-                send(exchange, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
             } else {
-                String id = Base64.getUrlEncoder().withoutPadding()
-                        .encodeToString((user.id() + "/inbox").getBytes(StandardCharsets.UTF_8));
-                sendJson(exchange, 200, "{\"id\":\"" + id + "\",\"displayName\":\"Inbox\",\"parentFolderId\":\"root\","
-                        + "\"childFolderCount\":0,\"unreadItemCount\":0,\"totalItemCount\":0,\"isHidden\":false}");
+                mailFolders(exchange, user, path, post);
             }
             return;
         }
         send(exchange, 400, "BadRequest", "The stand-in does not serve " + exchange.getRequestURI().getPath());
+    }
+
+    /**
+     * {@code mailFolders}, {@code mailFolders/{id}}, {@code mailFolders/{id}/childFolders}: GET a folder or a page of
+     * children ({@code $top}, default 10, {@code $skip}, {@code @odata.nextLink}), POST {@code {"displayName": ...}}
+     * to create one (409 {@code ErrorFolderExists} when it exists, case ignored as Exchange does).
+     */
+    private void mailFolders(HttpExchange exchange, User user, String[] path, boolean post) throws IOException {
+        ExchangeMailStore mail = store;
+        if (mail == null) {
+            send(exchange, 503, "ServiceUnavailable", "The stand-in has no mailbox store");
+            return;
+        }
+        List<List<String>> folders = mail.folders(user.userPrincipalName());
+        List<String> parent;
+        if (path.length == 5) {
+            parent = List.of(); // the top of the mailbox (msgfolderroot)
+        } else {
+            parent = folderOf(user, URLDecoder.decode(path[5], StandardCharsets.UTF_8), folders);
+            if (parent == null) {
+                send(exchange, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
+                return;
+            }
+        }
+        if (path.length == 6 && !post) {
+            sendJson(exchange, 200, folderJson(user, parent, folders));
+            return;
+        }
+        if (path.length == 7 && !path[6].equals("childFolders") || path.length > 7 || (path.length == 6 && post)) {
+            send(exchange, 400, "BadRequest", "Unsupported segment in " + exchange.getRequestURI().getPath());
+            return;
+        }
+        List<List<String>> children = new ArrayList<>();
+        for (List<String> folder : folders) {
+            if (folder.size() == parent.size() + 1 && folder.subList(0, parent.size()).equals(parent)) {
+                children.add(folder);
+            }
+        }
+        if (post) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            java.util.regex.Matcher name = DISPLAY_NAME.matcher(body);
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (contentType == null || !contentType.startsWith("application/json") || !name.find()) {
+                send(exchange, 400, "ErrorInvalidRequest", "The request body must be JSON with a displayName.");
+                return;
+            }
+            String displayName = unescape(name.group(1));
+            if (displayName.isBlank() || displayName.length() > 255) {
+                send(exchange, 400, "ErrorInvalidFolderName", "The folder name is not valid.");
+                return;
+            }
+            if (children.stream().anyMatch(c -> c.get(c.size() - 1).equalsIgnoreCase(displayName))) {
+                send(exchange, 409, "ErrorFolderExists", "A folder with the specified name already exists.");
+                return;
+            }
+            List<String> folder = new ArrayList<>(parent);
+            folder.add(displayName);
+            mail.create(user.userPrincipalName(), folder);
+            created.computeIfAbsent(user.userPrincipalName().toLowerCase(Locale.ROOT),
+                    u -> ConcurrentHashMap.newKeySet()).add(String.join("/", folder));
+            folders.add(folder);
+            sendJson(exchange, 201, folderJson(user, folder, folders));
+            return;
+        }
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        int top = Integer.parseInt(query.getOrDefault("$top", Integer.toString(DEFAULT_PAGE_SIZE)));
+        int skip = Integer.parseInt(query.getOrDefault("$skip", "0"));
+        StringBuilder page = new StringBuilder("{\"value\":[");
+        for (int i = skip; i < Math.min(children.size(), skip + top); i++) {
+            page.append(i > skip ? "," : "").append(folderJson(user, children.get(i), folders));
+        }
+        page.append(']');
+        if (skip + top < children.size()) {
+            String base = "https://127.0.0.1:" + exchange.getLocalAddress().getPort() + exchange.getRequestURI().getRawPath();
+            page.append(",\"@odata.nextLink\":\"").append(base).append("?%24top=").append(top).append("&%24skip=")
+                    .append(skip + top).append('"');
+        }
+        sendJson(exchange, 200, page.append('}').toString());
+    }
+
+    private static final java.util.regex.Pattern DISPLAY_NAME = java.util.regex.Pattern
+            .compile("\"displayName\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /** The folder a Graph id or well-known name stands for, or null. */
+    private static List<String> folderOf(User user, String idOrName, List<List<String>> folders) {
+        String wellKnown = WELL_KNOWN.get(idOrName.toLowerCase(Locale.ROOT));
+        if (wellKnown != null) {
+            return folders.stream().filter(f -> f.size() == 1 && f.get(0).equalsIgnoreCase(wellKnown)).findFirst()
+                    .orElse(null);
+        }
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(idOrName), StandardCharsets.UTF_8);
+            if (!decoded.startsWith(user.id() + "|")) {
+                return null;
+            }
+            List<String> folder = List.of(decoded.substring(user.id().length() + 1).split("\u0001"));
+            return folders.contains(folder) ? folder : null;
+        } catch (IllegalArgumentException notAnId) {
+            return null;
+        }
+    }
+
+    private static String folderJson(User user, List<String> folder, List<List<String>> folders) {
+        long children = folders.stream().filter(f -> f.size() == folder.size() + 1
+                && f.subList(0, folder.size()).equals(folder)).count();
+        String name = folder.get(folder.size() - 1);
+        String displayName = folder.size() == 1 && name.equals("INBOX") ? "Inbox" : name;
+        String parentId = folder.size() == 1 ? "msgfolderroot" : id(user, folder.subList(0, folder.size() - 1));
+        return "{\"id\":\"" + id(user, folder) + "\",\"displayName\":\"" + Office365StandIn.json(displayName)
+                + "\",\"parentFolderId\":\"" + parentId + "\",\"childFolderCount\":" + children
+                + ",\"unreadItemCount\":0,\"totalItemCount\":0,\"isHidden\":false}";
+    }
+
+    private static String id(User user, List<String> folder) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                (user.id() + "|" + String.join("\u0001", folder)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> query = new java.util.HashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0) {
+                    query.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return query;
+    }
+
+    private static String unescape(String json) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '\\' && i + 1 < json.length()) {
+                char next = json.charAt(++i);
+                switch (next) {
+                    case 'n' -> text.append('\n');
+                    case 't' -> text.append('\t');
+                    case 'r' -> text.append('\r');
+                    case 'u' -> {
+                        text.append((char) Integer.parseInt(json.substring(i + 1, i + 5), 16));
+                        i += 4;
+                    }
+                    default -> text.append(next);
+                }
+            } else {
+                text.append(c);
+            }
+        }
+        return text.toString();
     }
 
     private static String bearer(HttpExchange exchange) {

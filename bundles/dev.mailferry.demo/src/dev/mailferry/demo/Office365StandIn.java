@@ -206,6 +206,16 @@ public final class Office365StandIn implements AutoCloseable {
         graph.addUser(userPrincipalName, exchangeMailbox);
     }
 
+    /** The folders Graph lists and creates: those of the Exchange IMAP stand-in started with this instance. */
+    void useMailStore(ExchangeMailStore store) {
+        graph.useMailStore(store);
+    }
+
+    /** The folders created through Graph so far, per user: {@code user -> "Parent/Child"}. */
+    public java.util.Set<String> foldersCreatedThroughGraph(String user) {
+        return graph.foldersCreated(user);
+    }
+
     /** How many Graph requests were made. */
     public int graphRequests() {
         return graph.requests();

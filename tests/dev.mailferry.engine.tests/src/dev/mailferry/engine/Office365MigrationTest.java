@@ -49,6 +49,7 @@ class Office365MigrationTest extends DovecotTestBase {
                 Office365Settings.TENANT, standIn.tenantId(),
                 Office365Settings.CLIENT_ID, standIn.clientId(),
                 Office365Settings.LOGIN_URL, standIn.loginUrl(),
+                Office365Settings.GRAPH_URL, standIn.graphUrl(),
                 Office365Settings.IMAP_HOST, demo.target().host(),
                 Office365Settings.IMAP_PORT, Integer.toString(port),
                 Office365Settings.TLS_TRUST, standIn.certificateSha256())));
@@ -72,8 +73,20 @@ class Office365MigrationTest extends DovecotTestBase {
         List<FolderStatus> folders = project.folderStatus(demo.users().get(0).emailAddress());
         assertTrue(folders.stream().anyMatch(f -> f.source().equals(FolderPath.of("Sent"))
                 && f.target().equals(FolderPath.of("Sent Items")) && f.copied() > 0), folders.toString());
+        // every folder Exchange did not already have was created through Graph (a normal mail folder), none by IMAP
+        java.util.Set<String> exchangeOwn = java.util.Set.of("INBOX", "Sent Items", "Drafts", "Deleted Items",
+                "Junk Email", "Archive");
+        for (DemoEnvironmentUser u : demo.users()) {
+            java.util.Set<String> throughGraph = standIn.foldersCreatedThroughGraph(u.targetUserName());
+            for (FolderStatus f : project.folderStatus(u.emailAddress())) {
+                String target = f.target().join('/');
+                assertTrue(exchangeOwn.contains(target) || throughGraph.contains(target),
+                        target + " not created through Graph: " + throughGraph);
+            }
+            assertFalse(throughGraph.isEmpty());
+        }
         // one token for all sessions of both mailboxes
-        assertEquals(1, standIn.tokensIssued());
+        assertEquals(2, standIn.tokensIssued(), "one for IMAP, one for Graph");
         assertTrue(standIn.introspections() >= 2, "every IMAP login was checked: " + standIn.introspections());
         assertEquals(0, standIn.refusedIntrospections());
     }

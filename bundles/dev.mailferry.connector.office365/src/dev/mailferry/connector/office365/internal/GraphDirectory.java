@@ -1,6 +1,8 @@
 package dev.mailferry.connector.office365.internal;
 
 import com.microsoft.graph.core.requests.GraphClientFactory;
+import com.microsoft.graph.models.MailFolder;
+import com.microsoft.graph.models.MailFolderCollectionResponse;
 import com.microsoft.graph.core.requests.BaseGraphRequestAdapter;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
@@ -45,9 +47,17 @@ final class GraphDirectory {
     private final GraphServiceClient graph;
     private final PinningTlsSocketFactory tls;
     private final String host;
+    private final int pageSize;
 
     GraphDirectory(Office365Endpoint endpoint, AppTokens tokens, Secret clientSecret) throws ConnectorException {
+        this(endpoint, tokens, clientSecret, 100);
+    }
+
+    /** @param pageSize folders asked for per page when listing ($top; Graph's default is 10) */
+    GraphDirectory(Office365Endpoint endpoint, AppTokens tokens, Secret clientSecret, int pageSize)
+            throws ConnectorException {
         this.endpoint = endpoint;
+        this.pageSize = pageSize;
         this.host = URI.create(endpoint.graphUrl()).getHost();
         try {
             this.tls = new PinningTlsSocketFactory(endpoint.trustedFingerprint());
@@ -122,6 +132,74 @@ final class GraphDirectory {
         } catch (RuntimeException e) {
             throw failure("open the mailbox of " + userPrincipalName, e);
         }
+    }
+
+    /**
+     * Makes sure the mail folder {@code path} exists in the mailbox, creating what is missing level by level through
+     * Graph: a folder created so is a normal mail folder (class IPF.Note) that Outlook and phones show, where one made
+     * by IMAP CREATE may not be. Idempotent; a folder another session created meanwhile ("ErrorFolderExists") is taken.
+     */
+    void ensureFolder(String userPrincipalName, dev.mailferry.core.model.FolderPath path) throws ConnectorException {
+        String parentId = null;
+        String doing = "create folder '" + path + "' of " + userPrincipalName;
+        try {
+            for (String name : path.segments()) {
+                String id = childId(userPrincipalName, parentId, name);
+                if (id == null) {
+                    MailFolder folder = new MailFolder();
+                    folder.setDisplayName(name);
+                    try {
+                        MailFolder made = parentId == null
+                                ? graph.users().byUserId(userPrincipalName).mailFolders().post(folder)
+                                : graph.users().byUserId(userPrincipalName).mailFolders().byMailFolderId(parentId)
+                                        .childFolders().post(folder);
+                        id = made.getId();
+                    } catch (ODataError e) {
+                        if (!"ErrorFolderExists".equals(code(e))) {
+                            throw e;
+                        }
+                        id = childId(userPrincipalName, parentId, name);
+                    }
+                    if (id == null) {
+                        throw new ConnectorException(Kind.PROTOCOL, "Microsoft Graph at " + host + " did not " + doing
+                                + ": no folder '" + name + "' after creating it");
+                    }
+                }
+                parentId = id;
+            }
+        } catch (ODataError e) {
+            if ("ErrorAccessDenied".equals(code(e))) {
+                throw permissionMissing("Mail.ReadWrite", e);
+            }
+            throw failure(doing, e);
+        } catch (TokenFailure e) {
+            throw e.failure;
+        } catch (RuntimeException e) {
+            throw failure(doing, e);
+        }
+    }
+
+    /** The id of the child folder {@code name} of {@code parentId} (null: the top of the mailbox), or null. */
+    private String childId(String userPrincipalName, String parentId, String name) {
+        var folders = graph.users().byUserId(userPrincipalName).mailFolders();
+        MailFolderCollectionResponse page = parentId == null
+                ? folders.get(request -> request.queryParameters.top = pageSize)
+                : folders.byMailFolderId(parentId).childFolders().get(request -> request.queryParameters.top = pageSize);
+        while (page != null) {
+            for (MailFolder folder : page.getValue()) {
+                // Exchange compares folder names without case (its "Inbox" is IMAP's INBOX)
+                if (name.equalsIgnoreCase(folder.getDisplayName())) {
+                    return folder.getId();
+                }
+            }
+            String next = page.getOdataNextLink();
+            if (next == null) {
+                return null;
+            }
+            page = parentId == null ? folders.withUrl(next).get()
+                    : folders.byMailFolderId(parentId).childFolders().withUrl(next).get();
+        }
+        return null;
     }
 
     /** The application permissions of the Graph token, e.g. Mail.ReadWrite and User.Read.All. */

@@ -73,10 +73,17 @@ public final class Office365TargetConnector implements TargetConnector {
     public TargetSession open(Endpoint endpoint, Credentials credentials) throws ConnectorException {
         Office365Endpoint office = Office365Endpoint.parse(endpoint);
         AppTokens.AccessToken token = tokens.forImap(office, credentials.password());
+        TargetSession session;
         try {
-            return imap.open(office.imapEndpoint(), new Credentials(credentials.userName(), Secret.of(token.value())));
+            session = imap.open(office.imapEndpoint(), new Credentials(credentials.userName(), Secret.of(token.value())));
         } catch (ConnectorException e) {
             throw explainLogin(e, office, token, credentials.userName());
+        }
+        try {
+            return new ExchangeTargetSession(session, directory(office, credentials.password()), credentials.userName());
+        } catch (ConnectorException | RuntimeException e) {
+            session.close();
+            throw e;
         }
     }
 

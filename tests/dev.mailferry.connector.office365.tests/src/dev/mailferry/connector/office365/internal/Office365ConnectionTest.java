@@ -14,6 +14,9 @@ import dev.mailferry.core.spi.ConnectionTestResult;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.ConnectorException.Kind;
 import dev.mailferry.core.spi.MailboxCheck;
+import dev.mailferry.core.spi.TargetFolder;
+import dev.mailferry.core.spi.TargetSession;
+import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.spi.TargetConnector;
 import dev.mailferry.demo.DovecotServer;
 import dev.mailferry.demo.Office365StandIn;
@@ -134,6 +137,33 @@ class Office365ConnectionTest {
             assertTrue(check.detail().contains("lacks the application permission Mail.ReadWrite"), check.detail());
             assertFalse(check.detail().contains(withoutMail.clientSecret()));
         }
+    }
+
+    @Test
+    void foldersAreCreatedThroughGraphOnceEvenBeyondTheFirstPageOfSiblings() throws Exception {
+        // pages of 4 folders: the walk must follow @odata.nextLink to find what exists; were it to miss a folder, its
+        // POST would be refused with ErrorFolderExists and the walk fail
+        GraphDirectory graph = new GraphDirectory(Office365Endpoint.parse(endpoint(standIn)), new AppTokens(),
+                Secret.of(standIn.clientSecret()), 4);
+        for (int i = 1; i <= 11; i++) {
+            graph.ensureFolder(MAILBOX, FolderPath.of("Clients", String.format("Client %02d", i)));
+        }
+        graph.ensureFolder(MAILBOX, FolderPath.of("Clients", "Client 02"));
+        graph.ensureFolder(MAILBOX, FolderPath.of("Clients", "Client 10"));
+        java.util.Set<String> created = standIn.foldersCreatedThroughGraph(MAILBOX);
+        assertEquals(12, created.stream().filter(f -> f.startsWith("Clients")).count(), created.toString());
+
+        // the session creates through Graph what IMAP does not list yet, and only that
+        Credentials credentials = new Credentials(MAILBOX, Secret.of(standIn.clientSecret()));
+        try (TargetSession session = connector.open(endpoint(standIn), credentials)) {
+            int requestsBefore = standIn.graphRequests();
+            TargetFolder existing = session.createFolder(FolderPath.of("Clients", "Client 10"));
+            assertEquals(FolderPath.of("Clients", "Client 10"), existing.path());
+            assertEquals(requestsBefore, standIn.graphRequests(), "IMAP lists it: Graph is not asked");
+            TargetFolder made = session.createFolder(FolderPath.of("Clients", "Client 12", "Invoices"));
+            assertEquals(FolderPath.of("Clients", "Client 12", "Invoices"), made.path());
+        }
+        assertTrue(standIn.foldersCreatedThroughGraph(MAILBOX).contains("Clients/Client 12/Invoices"));
     }
 
     @Test

@@ -61,6 +61,7 @@ class Office365TargetContractTest extends TargetConnectorContractTest {
                 Office365Settings.TENANT, standIn.tenantId(),
                 Office365Settings.CLIENT_ID, standIn.clientId(),
                 Office365Settings.LOGIN_URL, standIn.loginUrl(),
+                Office365Settings.GRAPH_URL, standIn.graphUrl(),
                 Office365Settings.IMAP_HOST, exchange.host(),
                 Office365Settings.IMAP_PORT, Integer.toString(exchange.imapsPort()),
                 Office365Settings.TLS_TRUST, standIn.certificateSha256()));
