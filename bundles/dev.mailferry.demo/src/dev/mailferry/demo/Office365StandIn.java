@@ -68,6 +68,8 @@ public final class Office365StandIn implements AutoCloseable {
     private final String clientSecret;
     private final Map<String, List<String>> grantedRoles;
     private final Duration tokenLifetime;
+    /** The application's registered certificate credential, or null when it has only its secret. */
+    private final SelfSignedCertificate applicationCertificate;
     private final SelfSignedCertificate certificate;
     private final byte[] signingKey = new byte[32];
     private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
@@ -86,6 +88,10 @@ public final class Office365StandIn implements AutoCloseable {
         this.clientSecret = builder.clientSecret;
         this.grantedRoles = Map.copyOf(builder.grantedRoles);
         this.tokenLifetime = builder.tokenLifetime;
+        Files.createDirectories(builder.directory);
+        this.applicationCertificate = builder.certificateCredential
+                ? SelfSignedCertificate.createRsa(builder.directory.resolve("app-certificate.p12"), "Mailferry migration")
+                : null;
         new SecureRandom().nextBytes(signingKey);
         Files.createDirectories(builder.directory);
         this.certificate = SelfSignedCertificate.create(builder.directory.resolve("office365-standin.p12"));
@@ -122,6 +128,7 @@ public final class Office365StandIn implements AutoCloseable {
                 EXCHANGE_RESOURCE, List.of(IMAP_ACCESS_AS_APP),
                 GRAPH_RESOURCE, List.of("Mail.ReadWrite", "User.Read.All")));
         private Duration tokenLifetime = Duration.ofSeconds(3599);
+        private boolean certificateCredential;
 
         private Builder(Path directory) {
             this.directory = directory;
@@ -144,6 +151,16 @@ public final class Office365StandIn implements AutoCloseable {
         /** The application permissions granted (with admin consent) for a resource, e.g. {@link #EXCHANGE_RESOURCE}. */
         public Builder grantedRoles(String resource, String... roles) {
             grantedRoles.put(resource, List.of(roles));
+            return this;
+        }
+
+        /**
+         * Registers a certificate (RSA 2048, made here) as a credential of the application, beside its secret: a token
+         * request may then authenticate with a client assertion signed by its key (see
+         * {@link #applicationCertificatePem()}).
+         */
+        public Builder certificateCredential() {
+            this.certificateCredential = true;
             return this;
         }
 
@@ -178,6 +195,26 @@ public final class Office365StandIn implements AutoCloseable {
 
     public String clientSecret() {
         return clientSecret;
+    }
+
+    /** The application's certificate and its unencrypted PKCS#8 private key, as one PEM text. */
+    public String applicationCertificatePem() {
+        return applicationCertificate.certificatePem() + applicationCertificate.privateKeyPem();
+    }
+
+    /** Writes the application's certificate and key as a PKCS#12 file protected by {@code password}. */
+    public void writeApplicationCertificatePkcs12(Path file, String password) throws IOException {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("app", applicationCertificate.privateKey(), password.toCharArray(),
+                    new X509Certificate[] { applicationCertificate.certificate() });
+            try (OutputStream out = Files.newOutputStream(file)) {
+                store.store(out, password.toCharArray());
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IOException("Cannot write the PKCS#12 file", e);
+        }
     }
 
     /** The certificate the HTTPS endpoints (and an Exchange IMAP stand-in started with it) present. */
@@ -304,11 +341,12 @@ public final class Office365StandIn implements AutoCloseable {
             return;
         }
         if (form.containsKey("client_assertion")) {
-            send(exchange, 401, error("invalid_client", "AADSTS700027: The certificate with identifier used to sign the"
-                    + " client assertion is not registered on application."));
-            return;
-        }
-        if (!clientSecret.equals(form.get("client_secret"))) {
+            String refusal = assertionRefusal(form, tenant);
+            if (refusal != null) {
+                send(exchange, 401, error("invalid_client", refusal));
+                return;
+            }
+        } else if (!clientSecret.equals(form.get("client_secret"))) {
             send(exchange, 401, error("invalid_client", "AADSTS7000215: Invalid client secret provided. Ensure the secret"
                     + " being sent in the request is the client secret value, not the client secret ID, for a secret added"
                     + " to app '" + clientId + "'."));
@@ -337,6 +375,78 @@ public final class Office365StandIn implements AutoCloseable {
         tokensIssued.incrementAndGet();
         send(exchange, 200, "{\"token_type\":\"Bearer\",\"expires_in\":" + tokenLifetime.toSeconds()
                 + ",\"ext_expires_in\":" + tokenLifetime.toSeconds() + ",\"access_token\":\"" + token + "\"}");
+    }
+
+    /**
+     * Why Entra would refuse a certificate client assertion (RFC 7523, as Entra documents it: RS256, the certificate's
+     * thumbprint in x5t or x5t#S256, audience the token endpoint, issuer and subject the client id, not expired), or
+     * null when it is valid.
+     */
+    private String assertionRefusal(Map<String, String> form, String tenant) {
+        if (!"urn:ietf:params:oauth:client-assertion-type:jwt-bearer".equals(form.get("client_assertion_type"))) {
+            return "AADSTS700026: The client assertion type is not supported.";
+        }
+        String[] parts = form.get("client_assertion").split("\\.");
+        if (parts.length != 3 || applicationCertificate == null) {
+            return "AADSTS700027: The certificate with identifier used to sign the client assertion is not registered"
+                    + " on application.";
+        }
+        Base64.Decoder base64 = Base64.getUrlDecoder();
+        String header = new String(base64.decode(parts[0]), StandardCharsets.UTF_8).replace("\\/", "/");
+        String payload = new String(base64.decode(parts[1]), StandardCharsets.UTF_8).replace("\\/", "/");
+        try {
+            byte[] der = applicationCertificate.certificate().getEncoded();
+            Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+            String sha256 = encoder.encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(der));
+            String sha1 = encoder.encodeToString(java.security.MessageDigest.getInstance("SHA-1").digest(der));
+            String alg = claim(header, "alg");
+            String x5tS256 = claim(header, "x5t#S256");
+            String x5t = claim(header, "x5t");
+            boolean known = x5tS256 != null && base64Url(x5tS256).equals(sha256) || x5t != null && base64Url(x5t).equals(sha1);
+            if (!"RS256".equals(alg) && !"PS256".equals(alg) || !known) {
+                return "AADSTS700027: The certificate with identifier used to sign the client assertion is not"
+                        + " registered on application.";
+            }
+            java.security.Signature signature;
+            if ("PS256".equals(alg)) {
+                signature = java.security.Signature.getInstance("RSASSA-PSS");
+                signature.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
+                        java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
+            } else {
+                signature = java.security.Signature.getInstance("SHA256withRSA");
+            }
+            signature.initVerify(applicationCertificate.certificate().getPublicKey());
+            signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            if (!signature.verify(base64.decode(parts[2]))) {
+                return "AADSTS700027: Client assertion failed signature validation.";
+            }
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return "AADSTS700027: Client assertion failed signature validation.";
+        }
+        String audience = loginUrl() + "/" + tenant + "/oauth2/v2.0/token";
+        if (!audience.equals(claim(payload, "aud"))) {
+            return "AADSTS700021: Client assertion audience claim does not match Realm issuer.";
+        }
+        if (!clientId.equals(claim(payload, "iss")) || !clientId.equals(claim(payload, "sub"))) {
+            return "AADSTS700023: Client assertion issuer and subject must be the application's id.";
+        }
+        java.util.regex.Matcher exp = java.util.regex.Pattern.compile("\"exp\"\\s*:\\s*(\\d+)").matcher(payload);
+        if (!exp.find() || Long.parseLong(exp.group(1)) < Instant.now().getEpochSecond()) {
+            return "AADSTS700024: Client assertion is not within its valid time range.";
+        }
+        return null;
+    }
+
+    /** A string claim of a small JSON object, or null. */
+    private static String claim(String json, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(name)
+                + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** Base64 in either alphabet, as base64url without padding. */
+    private static String base64Url(String base64) {
+        return base64.replace('+', '-').replace('/', '_').replace("=", "");
     }
 
     private String jwt(String resource, Instant issued, Instant expires) {

@@ -28,16 +28,27 @@ record SelfSignedCertificate(X509Certificate certificate, PrivateKey privateKey,
 
     /** Creates a new key pair and certificate in a PKCS12 keystore at {@code keyStoreFile} (replaced if present). */
     static SelfSignedCertificate create(Path keyStoreFile) throws IOException {
+        return create(keyStoreFile, List.of("-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1"));
+    }
+
+    /** An RSA 2048 certificate named {@code CN=commonName}, as an app registration's certificate credential is. */
+    static SelfSignedCertificate createRsa(Path keyStoreFile, String commonName) throws IOException {
+        return create(keyStoreFile, List.of("-keyalg", "RSA", "-keysize", "2048", "-sigalg", "SHA256withRSA", "-dname",
+                "CN=" + commonName));
+    }
+
+    private static SelfSignedCertificate create(Path keyStoreFile, List<String> keyOptions) throws IOException {
         Files.deleteIfExists(keyStoreFile);
         char[] password = randomPassword();
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         if (!Files.isExecutable(Path.of(keytool))) {
             keytool = "keytool";
         }
-        List<String> command = List.of(keytool, "-genkeypair", "-alias", ALIAS, "-keyalg", "EC", "-groupname",
-                "secp256r1", "-sigalg", "SHA256withECDSA", "-dname", "CN=localhost", "-ext",
-                "SAN=dns:localhost,ip:127.0.0.1", "-validity", "3650", "-keystore", keyStoreFile.toString(),
-                "-storetype", "PKCS12", "-storepass", new String(password), "-keypass", new String(password));
+        List<String> command = new java.util.ArrayList<>(List.of(keytool, "-genkeypair", "-alias", ALIAS));
+        command.addAll(keyOptions);
+        command.addAll(List.of("-validity", "3650", "-keystore", keyStoreFile.toString(), "-storetype", "PKCS12",
+                "-storepass", new String(password), "-keypass", new String(password)));
         Path keytoolLog = keyStoreFile.resolveSibling(keyStoreFile.getFileName() + ".keytool.log");
         Process keytoolProcess = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(keytoolLog.toFile())
                 .start();

@@ -304,7 +304,7 @@ public class MigrationEngine {
                     .orElseThrow(() -> new MigrationException(email + " is no longer in the project's mailbox list"));
             Credentials sourceCredentials = project.sourceCredentials(entry, secrets);
             Credentials targetCredentials = project.targetCredentials(entry, secrets);
-            requirePasswords(sourceCredentials, targetCredentials);
+            requirePasswords(sourceCredentials, targetCredentials, target.needsSecret(targetEndpoint));
             Endpoint mailboxSource = entry.userRoot() == null || entry.userRoot().isBlank() ? sourceEndpoint
                     : sourceEndpoint.with(USER_ROOT_SETTING, entry.userRoot());
             int unreachableAttempts = 0;
@@ -445,9 +445,10 @@ public class MigrationEngine {
      * copied to another computer) would otherwise cost one refused login per mailbox and pass, and may lock the
      * accounts.
      */
-    private static void requirePasswords(Credentials source, Credentials target) throws MigrationException {
+    private static void requirePasswords(Credentials source, Credentials target, boolean targetNeedsSecret)
+            throws MigrationException {
         boolean noSource = source.password().isEmpty();
-        boolean noTarget = target.password().isEmpty();
+        boolean noTarget = targetNeedsSecret && target.password().isEmpty();
         if (noSource || noTarget) {
             String side = noSource && noTarget ? "Source and target" : noSource ? "Source" : "Target";
             throw new MigrationException(side + ": no stored password: import the CSV again or set it");

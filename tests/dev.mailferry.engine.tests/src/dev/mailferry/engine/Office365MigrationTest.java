@@ -116,6 +116,27 @@ class Office365MigrationTest extends DovecotTestBase {
     }
 
     @Test
+    void anAppWithACertificateAndNoSecretMigrates() throws Exception {
+        standIn = Office365StandIn.builder(dir.resolve("standin")).certificateCredential().start();
+        start(1, CorpusSpec.small(25, 40), servers -> servers.targetExchangeOnline(standIn));
+        useImapPort(demo.target().imapsPort());
+        java.nio.file.Path pem = dir.resolve("app.pem");
+        java.nio.file.Files.writeString(pem, standIn.applicationCertificatePem());
+        project.setTargetEndpoint(project.targetEndpoint().orElseThrow()
+                .with(Office365Settings.CERTIFICATE_FILE, pem.toString()));
+        // no secret at all: neither the endpoint's nor the mailbox's (the certificate is the credential)
+        secrets.remove(SecretKeys.targetEndpoint(project.id()));
+        secrets.remove(SecretKeys.mailboxTarget(project.id(), demo.users().get(0).emailAddress()));
+        assertTrue(project.targetCredentials(project.mailbox(demo.users().get(0).emailAddress()).orElseThrow(), secrets)
+                .password().isEmpty());
+        MigrationEngine engine = engineService();
+        project.createBatch("all", List.of(), BatchOptions.defaults());
+        BatchRunResult result = engine.sync(project, "all", secrets, null);
+        assertEquals(MailboxState.SYNCED, result.mailboxes().get(0).state(), result.toString());
+        assertSameMessages(demo.users().get(0));
+    }
+
+    @Test
     void throttlingIsWaitedOutAndThePassGoesOnWithoutDuplicatesOrFailures() throws Exception {
         startWithOffice365Target(2, CorpusSpec.small(22, 120), Duration.ofHours(1));
         try (ImapThrottlingProxy exchange = new ImapThrottlingProxy(standIn, demo.target().host(),

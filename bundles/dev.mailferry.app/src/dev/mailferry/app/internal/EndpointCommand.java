@@ -279,7 +279,8 @@ abstract class EndpointCommand {
                 List<java.util.concurrent.Future<MailboxCheck>> checks = new java.util.ArrayList<>();
                 for (MailboxEntry entry : entries) {
                     Credentials credentials = p.targetCredentials(entry, services().secrets());
-                    checks.add(pool.submit(() -> credentials.password().isEmpty()
+                    boolean needsSecret = connector.needsSecret(endpoint);
+                    checks.add(pool.submit(() -> needsSecret && credentials.password().isEmpty()
                             ? new MailboxCheck(credentials.userName(), false,
                                     "no stored password: import the CSV again or set it")
                             : connector.checkMailbox(endpoint, credentials)));
@@ -404,6 +405,7 @@ abstract class EndpointCommand {
                 case CHOICE -> String.join("|", setting.choices());
                 case BOOLEAN -> "true|false";
                 case SHA256 -> "SHA-256 fingerprint";
+                case FILE -> "file path";
                 case SECRET -> "secret";
             };
         }

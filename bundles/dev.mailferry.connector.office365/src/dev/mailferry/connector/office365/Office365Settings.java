@@ -28,6 +28,11 @@ public final class Office365Settings {
     public static final String CLIENT_ID = "client.id";
     /** The app's client secret; described as a SECRET setting, never stored as one (see the class comment). */
     public static final String CLIENT_SECRET = "client.secret";
+    /**
+     * The app's certificate credential, preferred to a client secret: a PEM file with the certificate and its
+     * unencrypted PKCS#8 private key, or a PKCS#12 file (.p12, .pfx) whose password is then the endpoint's secret.
+     */
+    public static final String CERTIFICATE_FILE = "certificate.file";
 
     /** Microsoft's cloud: {@link #CLOUD_GLOBAL} (default), {@link #CLOUD_GCC_HIGH}, {@link #CLOUD_DOD}, {@link #CLOUD_CHINA}. */
     public static final String CLOUD = "cloud";
@@ -69,8 +74,10 @@ public final class Office365Settings {
                 ConnectorSetting.text(CLIENT_ID, "Application (client) id",
                         "The app registration's application id (a GUID); it needs IMAP.AccessAsApp and FullAccess on the mailboxes.")
                         .asRequired(),
+                ConnectorSetting.file(CERTIFICATE_FILE, "Certificate file",
+                        "The app's certificate (preferred to a secret): PEM with its unencrypted private key, or PKCS#12 whose password is the secret."),
                 ConnectorSetting.secret(CLIENT_SECRET, "Client secret",
-                        "The app's client secret; kept in the secret store, never in the project."),
+                        "The app's client secret, or the PKCS#12 certificate's password; kept in the secret store, never in the project."),
                 ConnectorSetting.choice(CLOUD, "Cloud", "Microsoft's cloud the tenant lives in.", CLOUD_GLOBAL,
                         CLOUD_GCC_HIGH, CLOUD_DOD, CLOUD_CHINA).withDefault(CLOUD_GLOBAL),
                 ConnectorSetting.text(LOGIN_URL, "Login URL", "Token service; default: the cloud's (https://login.microsoftonline.com)."),

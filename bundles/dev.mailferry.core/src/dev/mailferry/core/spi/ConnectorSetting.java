@@ -49,6 +49,8 @@ public record ConnectorSetting(String key, String label, Type type, boolean requ
         BOOLEAN,
         /** A SHA-256 fingerprint: 64 hex digits, colons, blanks and case ignored; saved as upper-case hex. */
         SHA256,
+        /** The path of a file on this computer (a certificate, a key); saved as an absolute path. */
+        FILE,
         /** A password, token or client secret: asked for without echo, kept in the secret store, never a setting. */
         SECRET
     }
@@ -126,6 +128,11 @@ public record ConnectorSetting(String key, String label, Type type, boolean requ
         return new ConnectorSetting(key, label, Type.SHA256, false, null, help, 0, 0, List.of());
     }
 
+    /** The path of a file on this computer. */
+    public static ConnectorSetting file(String key, String label, String help) {
+        return new ConnectorSetting(key, label, Type.FILE, false, null, help, 0, 0, List.of());
+    }
+
     /** A password, token or client secret (see the class comment: it lives in the secret store). */
     public static ConnectorSetting secret(String key, String label, String help) {
         return new ConnectorSetting(key, label, Type.SECRET, false, null, help, 0, 0, List.of());
@@ -196,6 +203,13 @@ public record ConnectorSetting(String key, String label, Type type, boolean requ
                     throw invalid(value, "a SHA-256 fingerprint (64 hex digits, colons allowed)");
                 }
                 yield hex;
+            }
+            case FILE -> {
+                try {
+                    yield java.nio.file.Path.of(v).toAbsolutePath().normalize().toString();
+                } catch (java.nio.file.InvalidPathException e) {
+                    throw invalid(value, "a file path");
+                }
             }
             case SECRET -> value; // as typed: blanks may belong to a password
         };

@@ -58,6 +58,15 @@ public interface TargetConnector {
     }
 
     /**
+     * Whether opening a mailbox of this endpoint needs a password or secret (the engine then refuses to log in with a
+     * blank one, which would only be refused and might lock the account). False when the endpoint authenticates
+     * otherwise, e.g. with a certificate. Default: true.
+     */
+    default boolean needsSecret(Endpoint endpoint) {
+        return true;
+    }
+
+    /**
      * Checks one mailbox the way a pass would use it, before any copy (the user exists and has a mailbox, the login
      * works), and changes nothing. The command line runs it for every mailbox of a project, several at a time.
      * Default: opens a session and closes it again.

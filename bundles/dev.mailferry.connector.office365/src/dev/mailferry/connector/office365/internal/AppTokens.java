@@ -1,6 +1,5 @@
 package dev.mailferry.connector.office365.internal;
 
-import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
@@ -70,10 +69,6 @@ final class AppTokens {
     }
 
     AccessToken acquire(Office365Endpoint endpoint, Secret clientSecret, String scope) throws ConnectorException {
-        if (clientSecret.isEmpty()) {
-            throw new ConnectorException(Kind.CONFIGURATION, "No client secret is stored for application "
-                    + endpoint.clientId() + ": set it with 'mailferry target set --password-env VAR' (or --password).");
-        }
         Application application = application(endpoint, clientSecret);
         String secret = clientSecret.reveal();
         try {
@@ -108,7 +103,7 @@ final class AppTokens {
     private Application application(Office365Endpoint endpoint, Secret clientSecret) throws ConnectorException {
         String key = endpoint.authority() + '\n' + endpoint.clientId() + '\n' + endpoint.trustedFingerprint() + '\n'
                 + endpoint.connectTimeoutSeconds() + '\n' + endpoint.readTimeoutSeconds() + '\n'
-                + sha256(clientSecret.reveal());
+                + endpoint.certificateFile() + '\n' + sha256(clientSecret.reveal());
         Application existing = applications.get(key);
         if (existing != null) {
             return existing;
@@ -116,7 +111,7 @@ final class AppTokens {
         try {
             PinningTlsSocketFactory tls = new PinningTlsSocketFactory(endpoint.trustedFingerprint());
             ConfidentialClientApplication msal = ConfidentialClientApplication
-                    .builder(endpoint.clientId(), ClientCredentialFactory.createFromSecret(clientSecret.reveal()))
+                    .builder(endpoint.clientId(), AppCredentials.of(endpoint, clientSecret))
                     .authority(endpoint.authority())
                     // The authority is one of Microsoft's login hosts or one the user named: nothing to discover.
                     .instanceDiscovery(false)

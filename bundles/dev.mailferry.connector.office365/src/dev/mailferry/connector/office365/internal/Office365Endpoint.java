@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /** An Office 365 endpoint's settings, parsed and checked once. */
-record Office365Endpoint(String tenant, String clientId, MicrosoftCloud cloud, String loginUrl, String graphUrl,
+record Office365Endpoint(String tenant, String clientId, java.nio.file.Path certificateFile, MicrosoftCloud cloud,
+        String loginUrl, String graphUrl,
         String imapHost, int imapPort, String trustedFingerprint, int connectTimeoutSeconds, int readTimeoutSeconds,
         int appendPipeline) {
 
@@ -56,7 +57,9 @@ record Office365Endpoint(String tenant, String clientId, MicrosoftCloud cloud, S
                             + "' must be a SHA-256 fingerprint (64 hex digits, colons allowed).");
                 }
             }
-            return new Office365Endpoint(tenant.toLowerCase(Locale.ROOT), clientId.toLowerCase(Locale.ROOT), cloud,
+            String certificate = endpoint.get(Office365Settings.CERTIFICATE_FILE, null);
+            return new Office365Endpoint(tenant.toLowerCase(Locale.ROOT), clientId.toLowerCase(Locale.ROOT),
+                    certificate == null ? null : java.nio.file.Path.of(certificate), cloud,
                     loginUrl, graphUrl, imapHost, imapPort, trust,
                     Math.max(1, endpoint.getInt(Office365Settings.CONNECT_TIMEOUT, 30)),
                     Math.max(1, endpoint.getInt(Office365Settings.READ_TIMEOUT, 300)),

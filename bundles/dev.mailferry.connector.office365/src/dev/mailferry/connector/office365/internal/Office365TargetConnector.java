@@ -59,6 +59,13 @@ public final class Office365TargetConnector implements TargetConnector {
         Office365Endpoint.parse(endpoint);
     }
 
+    /** With a certificate file, the secret (a PKCS#12 password) may be empty; a client secret may not. */
+    @Override
+    public boolean needsSecret(Endpoint endpoint) {
+        String certificate = endpoint.get(Office365Settings.CERTIFICATE_FILE, null);
+        return certificate == null;
+    }
+
     /** The Exchange Online PowerShell that registers the app's service principal and grants it the mailboxes. */
     @Override
     public Optional<String> adminSetupScript(Endpoint endpoint, List<String> mailboxes) throws ConnectorException {

@@ -94,6 +94,47 @@ class AppTokensTest {
     }
 
     @Test
+    void aCertificateCredentialInPemOrPkcs12GetsTokensWithoutAClientSecret() throws Exception {
+        try (Office365StandIn withCertificate = Office365StandIn.builder(dir.resolve("certificate"))
+                .certificateCredential().start();
+                Office365StandIn otherApp = Office365StandIn.builder(dir.resolve("other")).certificateCredential().start()) {
+            java.nio.file.Path pem = dir.resolve("app.pem");
+            java.nio.file.Files.writeString(pem, withCertificate.applicationCertificatePem());
+            AppTokens.AccessToken token = new AppTokens().forImap(endpoint(withCertificate,
+                    Map.of(Office365Settings.CERTIFICATE_FILE, pem.toString())), Secret.empty());
+            assertEquals(List.of(Office365StandIn.IMAP_ACCESS_AS_APP), TokenClaims.roles(token.value()));
+
+            java.nio.file.Path p12 = dir.resolve("app.p12");
+            withCertificate.writeApplicationCertificatePkcs12(p12, "p12-Passw0rd");
+            int before = withCertificate.tokensIssued();
+            AppTokens.AccessToken fromPkcs12 = new AppTokens().forImap(endpoint(withCertificate,
+                    Map.of(Office365Settings.CERTIFICATE_FILE, p12.toString())), Secret.of("p12-Passw0rd"));
+            assertEquals(before + 1, withCertificate.tokensIssued());
+            assertEquals(withCertificate.tenantId(), TokenClaims.claims(fromPkcs12.value()).get("tid"));
+
+            ConnectorException wrongPassword = assertThrows(ConnectorException.class, () -> new AppTokens().forImap(
+                    endpoint(withCertificate, Map.of(Office365Settings.CERTIFICATE_FILE, p12.toString())),
+                    Secret.of("not-the-p12-password")));
+            assertEquals(Kind.CONFIGURATION, wrongPassword.kind(), wrongPassword.getMessage());
+            assertFalse(wrongPassword.getMessage().contains("not-the-p12-password"));
+
+            java.nio.file.Path foreign = dir.resolve("foreign.pem");
+            java.nio.file.Files.writeString(foreign, otherApp.applicationCertificatePem());
+            ConnectorException notRegistered = assertThrows(ConnectorException.class, () -> new AppTokens().forImap(
+                    endpoint(withCertificate, Map.of(Office365Settings.CERTIFICATE_FILE, foreign.toString())),
+                    Secret.empty()));
+            assertEquals(Kind.AUTHENTICATION, notRegistered.kind(), notRegistered.getMessage());
+            assertTrue(notRegistered.getMessage().contains("AADSTS700027"), notRegistered.getMessage());
+
+            ConnectorException missing = assertThrows(ConnectorException.class, () -> new AppTokens().forImap(
+                    endpoint(withCertificate, Map.of(Office365Settings.CERTIFICATE_FILE, dir.resolve("none.pem").toString())),
+                    Secret.empty()));
+            assertEquals(Kind.CONFIGURATION, missing.kind());
+            assertTrue(missing.getMessage().contains("none.pem"), missing.getMessage());
+        }
+    }
+
+    @Test
     void wrongSecretIsRefusedWithEntrasReasonAndTheSecretShownNowhere() throws ConnectorException {
         String wrong = "wrong-" + UUID.randomUUID();
         ConnectorException e = assertThrows(ConnectorException.class,
