@@ -21,6 +21,23 @@ public final class Fingerprints {
         }
     }
 
+    /**
+     * The value of a setting that pins a certificate, normalized; null when {@code value} is null.
+     *
+     * @throws IllegalArgumentException naming the setting when the value is not a SHA-256 fingerprint
+     */
+    public static String parseSetting(String key, String value) {
+        if (value == null) {
+            return null;
+        }
+        String normalized = normalize(value);
+        if (!normalized.matches("[0-9A-F]{64}")) {
+            throw new IllegalArgumentException("Setting '" + key
+                    + "' must be a SHA-256 fingerprint (64 hex digits, colons allowed).");
+        }
+        return normalized;
+    }
+
     /** Hex digits only, upper case, so "ab:cd", "AB CD" and "ABCD" compare equal. */
     public static String normalize(String fingerprint) {
         // tolerate what tools print, e.g. "SHA256 Fingerprint=AB:CD:..."

@@ -10,7 +10,6 @@ import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.core.spi.ConnectorException;
-import dev.mailferry.core.spi.ConnectorSetting;
 import dev.mailferry.core.spi.SourceConnector;
 import dev.mailferry.core.spi.SourceFolder;
 import dev.mailferry.core.spi.SourceFolderReader;
@@ -52,13 +51,7 @@ public abstract class SourceConnectorContractTest {
         SourceConnector connector = connector();
         assertTrue(connector.id().matches("[a-z0-9._-]+"), connector.id());
         assertFalse(connector.displayName().isBlank());
-        Set<String> keys = new HashSet<>();
-        for (ConnectorSetting setting : connector.settings()) {
-            assertTrue(keys.add(setting.key()), "described once: " + setting.key());
-            if (ConnectorSetting.looksSecret(setting.key())) {
-                assertEquals(ConnectorSetting.Type.SECRET, setting.type(), setting.key());
-            }
-        }
+        DescribedSettings.assertWellDescribed(connector.settings());
         connector.checkEndpoint(endpoint());
     }
 

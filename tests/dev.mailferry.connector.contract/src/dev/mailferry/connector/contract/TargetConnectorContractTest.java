@@ -15,7 +15,6 @@ import dev.mailferry.core.model.MessageFlags;
 import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.core.model.SystemFlag;
 import dev.mailferry.core.spi.ConnectorException;
-import dev.mailferry.core.spi.ConnectorSetting;
 import dev.mailferry.core.spi.TargetConnector;
 import dev.mailferry.core.spi.TargetFolder;
 import dev.mailferry.core.spi.TargetFolderWriter;
@@ -118,13 +117,7 @@ public abstract class TargetConnectorContractTest {
         TargetConnector connector = connector();
         assertTrue(connector.id().matches("[a-z0-9._-]+"), connector.id());
         assertFalse(connector.displayName().isBlank());
-        Set<String> keys = new HashSet<>();
-        for (ConnectorSetting setting : connector.settings()) {
-            assertTrue(keys.add(setting.key()), "described once: " + setting.key());
-            if (ConnectorSetting.looksSecret(setting.key())) {
-                assertEquals(ConnectorSetting.Type.SECRET, setting.type(), setting.key());
-            }
-        }
+        DescribedSettings.assertWellDescribed(connector.settings());
         connector.checkEndpoint(endpoint()); // the endpoint the tests use is valid
     }
 

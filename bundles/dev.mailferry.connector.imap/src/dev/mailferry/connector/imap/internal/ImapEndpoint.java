@@ -73,14 +73,7 @@ record ImapEndpoint(String host, int port, Security security, Auth auth, String 
                         + "=plain' or use '" + ImapSettings.ADMIN_MODE + "=master'.");
             }
             String separator = endpoint.get(ImapSettings.ADMIN_SEPARATOR, "*");
-            String trust = endpoint.get(ImapSettings.TLS_TRUST, null);
-            if (trust != null) {
-                trust = Fingerprints.normalize(trust);
-                if (!trust.matches("[0-9A-F]{64}")) {
-                    throw configuration("Setting '" + ImapSettings.TLS_TRUST
-                            + "' must be a SHA-256 fingerprint (64 hex digits, colons allowed).");
-                }
-            }
+            String trust = Fingerprints.parseSetting(ImapSettings.TLS_TRUST, endpoint.get(ImapSettings.TLS_TRUST, null));
             int connectTimeout = endpoint.getInt(ImapSettings.CONNECT_TIMEOUT, 30);
             int readTimeout = endpoint.getInt(ImapSettings.READ_TIMEOUT, 300);
             String root = endpoint.get(ImapSettings.USER_ROOT, null);

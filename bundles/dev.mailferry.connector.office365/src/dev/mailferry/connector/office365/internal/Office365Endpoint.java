@@ -49,14 +49,8 @@ record Office365Endpoint(String tenant, String clientId, java.nio.file.Path cert
                 throw configuration("Setting '" + Office365Settings.IMAP_PORT + "' must lie between 1 and 65535, not "
                         + imapPort + ".");
             }
-            String trust = endpoint.get(Office365Settings.TLS_TRUST, null);
-            if (trust != null) {
-                trust = Fingerprints.normalize(trust);
-                if (!trust.matches("[0-9A-F]{64}")) {
-                    throw configuration("Setting '" + Office365Settings.TLS_TRUST
-                            + "' must be a SHA-256 fingerprint (64 hex digits, colons allowed).");
-                }
-            }
+            String trust = Fingerprints.parseSetting(Office365Settings.TLS_TRUST,
+                    endpoint.get(Office365Settings.TLS_TRUST, null));
             String certificate = endpoint.get(Office365Settings.CERTIFICATE_FILE, null);
             return new Office365Endpoint(tenant.toLowerCase(Locale.ROOT), clientId.toLowerCase(Locale.ROOT),
                     certificate == null ? null : java.nio.file.Path.of(certificate), cloud,

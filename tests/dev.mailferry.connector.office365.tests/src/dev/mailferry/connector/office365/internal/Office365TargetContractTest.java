@@ -1,7 +1,6 @@
 package dev.mailferry.connector.office365.internal;
 
 import dev.mailferry.connector.contract.TargetConnectorContractTest;
-import dev.mailferry.connector.office365.Office365Settings;
 import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.MessageFlags;
@@ -13,7 +12,6 @@ import dev.mailferry.demo.ImapMailboxReader;
 import dev.mailferry.demo.Office365StandIn;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,14 +55,7 @@ class Office365TargetContractTest extends TargetConnectorContractTest {
 
     @Override
     protected Endpoint endpoint() {
-        return new Endpoint(Office365Settings.CONNECTOR_ID, Map.of(
-                Office365Settings.TENANT, standIn.tenantId(),
-                Office365Settings.CLIENT_ID, standIn.clientId(),
-                Office365Settings.LOGIN_URL, standIn.loginUrl(),
-                Office365Settings.GRAPH_URL, standIn.graphUrl(),
-                Office365Settings.IMAP_HOST, exchange.host(),
-                Office365Settings.IMAP_PORT, Integer.toString(exchange.imapsPort()),
-                Office365Settings.TLS_TRUST, standIn.certificateSha256()));
+        return Office365ConnectionTest.endpoint(standIn, exchange);
     }
 
     @Override
