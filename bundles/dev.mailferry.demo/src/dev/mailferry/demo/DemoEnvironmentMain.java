@@ -23,10 +23,12 @@ public final class DemoEnvironmentMain {
     private static final String USAGE = String.join("\n",
             "Usage: DemoEnvironmentMain --dir DIR [--env-file FILE] [--users N] [--preset small|benchmark]",
             "         [--messages N] [--seed S] [--near-limit] [--over-limit] [--delimiters ./]",
-            "         [--server auto|dovecot|greenmail]",
+            "         [--server auto|dovecot|greenmail] [--office365 [--throttle EVERY:MILLIS]]",
             "Starts a source IMAP server with generated mailboxes and an empty target on loopback (Dovecot if",
             "installed, else GreenMail; see MAILFERRY_DEMO_SERVER), writes MF_* shell variables to FILE",
-            "(default DIR/env.sh), prints READY and runs until terminated.");
+            "(default DIR/env.sh), prints READY and runs until terminated. --office365: the target is Dovecot as",
+            "Exchange Online's IMAP with the Entra ID and Graph stand-ins (MF_O365_* variables); --throttle: every",
+            "EVERY-th APPEND is answered 'Request is throttled. Suggested Backoff Time: MILLIS milliseconds'.");
 
     private DemoEnvironmentMain() {
     }
@@ -47,6 +49,9 @@ public final class DemoEnvironmentMain {
         String delimiters = "./";
         DemoServerKind server = DemoServerKind.AUTO;
         boolean fsync = false;
+        boolean office365 = false;
+        int throttleEvery = 0;
+        long throttleMillis = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -56,6 +61,12 @@ public final class DemoEnvironmentMain {
                 case "--delimiters" -> delimiters = args[++i];
                 case "--server" -> server = DemoServerKind.parse(args[++i]);
                 case "--fsync" -> fsync = true;
+                case "--office365" -> office365 = true;
+                case "--throttle" -> {
+                    String[] every = args[++i].split(":");
+                    throttleEvery = Integer.parseInt(every[0]);
+                    throttleMillis = Long.parseLong(every[1]);
+                }
                 default -> i = corpus.parse(args, i);
                 }
             }
@@ -70,12 +81,29 @@ public final class DemoEnvironmentMain {
         CorpusSpec spec = corpus.spec();
         Files.createDirectories(dir);
         long started = System.nanoTime();
-        DemoEnvironment environment = DemoEnvironment.builder(dir).users(users).corpus(spec)
-                .delimiters(delimiters.charAt(0), delimiters.charAt(1)).server(server).fsync(fsync).start();
-        Thread stopper = new Thread(environment::stop, "stop demo environment");
+        Office365StandIn standIn = office365 ? Office365StandIn.builder(dir.resolve("office365")).start() : null;
+        DemoEnvironment.Builder builder = DemoEnvironment.builder(dir).users(users).corpus(spec)
+                .delimiters(delimiters.charAt(0), delimiters.charAt(1)).server(server).fsync(fsync);
+        if (standIn != null) {
+            builder.targetExchangeOnline(standIn);
+        }
+        DemoEnvironment environment = builder.start();
+        ImapThrottlingProxy proxy = standIn != null && throttleEvery > 0
+                ? new ImapThrottlingProxy(standIn, environment.target().host(), environment.target().imapPort(),
+                        throttleEvery, java.time.Duration.ofMillis(throttleMillis), Integer.MAX_VALUE)
+                : null;
+        Thread stopper = new Thread(() -> {
+            if (proxy != null) {
+                proxy.close();
+            }
+            environment.stop();
+            if (standIn != null) {
+                standIn.close();
+            }
+        }, "stop demo environment");
         Runtime.getRuntime().addShutdownHook(stopper);
         Path env = envFile != null ? envFile : dir.resolve("env.sh");
-        writeEnvFile(environment, dir, env);
+        writeEnvFile(environment, dir, env, standIn, proxy);
         long messagesWritten = environment.users().stream().mapToLong(u -> u.sourceManifest().messageCount()).sum();
         long bytesWritten = environment.users().stream().mapToLong(u -> u.sourceManifest().totalBytes()).sum();
         out.printf("%s: source %s:%d (delimiter %s), target %s:%d (delimiter %s); %d messages, %d bytes in %.1f s%n",
@@ -90,13 +118,25 @@ public final class DemoEnvironmentMain {
             Thread.currentThread().interrupt();
         }
         Runtime.getRuntime().removeShutdownHook(stopper);
-        environment.stop();
+        stopper.run();
         return 0;
     }
 
-    private static void writeEnvFile(DemoEnvironment environment, Path dir, Path env) throws IOException {
+    private static void writeEnvFile(DemoEnvironment environment, Path dir, Path env, Office365StandIn standIn,
+            ImapThrottlingProxy proxy) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("# Written by DemoEnvironmentMain; source it from a shell.");
+        if (standIn != null) {
+            // the Office 365 stand-ins: the target is Exchange Online's IMAP (through the throttling proxy if any)
+            lines.add("MF_O365_TENANT=" + quote(standIn.tenantId()));
+            lines.add("MF_O365_CLIENT_ID=" + quote(standIn.clientId()));
+            lines.add("MF_O365_CLIENT_SECRET=" + quote(standIn.clientSecret()));
+            lines.add("MF_O365_LOGIN_URL=" + quote(standIn.loginUrl()));
+            lines.add("MF_O365_GRAPH_URL=" + quote(standIn.graphUrl()));
+            lines.add("MF_O365_IMAP_HOST=" + quote(environment.target().host()));
+            lines.add("MF_O365_IMAP_PORT=" + (proxy != null ? proxy.port() : environment.target().imapsPort()));
+            lines.add("MF_O365_TRUST=" + quote(standIn.certificateSha256()));
+        }
         lines.add("MF_PID=" + ProcessHandle.current().pid());
         for (String side : List.of("SOURCE", "TARGET")) {
             DemoEnvironmentServer server = side.equals("SOURCE") ? environment.source() : environment.target();
