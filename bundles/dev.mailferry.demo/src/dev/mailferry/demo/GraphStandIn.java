@@ -29,6 +29,12 @@ final class GraphStandIn {
     private final Office365StandIn tokens;
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger toThrottle = new AtomicInteger();
+    private final AtomicInteger throttled = new AtomicInteger();
+    private volatile int retryAfterSeconds = 1;
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /** Graph's limit of concurrent requests per app and mailbox. */
+    static final int CONCURRENT_REQUESTS_PER_MAILBOX = 4;
     private final Map<String, java.util.Set<String>> created = new ConcurrentHashMap<>();
     private volatile ExchangeMailStore store;
 
@@ -52,6 +58,16 @@ final class GraphStandIn {
         return requests.get();
     }
 
+    /** Answers the next {@code count} requests with 429 Too Many Requests and {@code Retry-After: seconds}. */
+    void throttleNext(int count, int seconds) {
+        retryAfterSeconds = seconds;
+        toThrottle.set(count);
+    }
+
+    int throttled() {
+        return throttled.get();
+    }
+
     void useMailStore(ExchangeMailStore mailStore) {
         this.store = mailStore;
     }
@@ -60,9 +76,35 @@ final class GraphStandIn {
         return java.util.Set.copyOf(created.getOrDefault(user.toLowerCase(Locale.ROOT), java.util.Set.of()));
     }
 
-    /** Answers {@code /v1.0/...}. */
+    /** Answers {@code /v1.0/...}, within Graph's throttling: 429 with Retry-After, as Graph does. */
     void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
+        if (toThrottle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            tooMany(exchange, "TooManyRequests", "Too many requests from this application.");
+            return;
+        }
+        String[] segments = exchange.getRequestURI().getRawPath().split("/");
+        String mailbox = segments.length > 3 ? URLDecoder.decode(segments[3], StandardCharsets.UTF_8)
+                .toLowerCase(Locale.ROOT) : "";
+        AtomicInteger concurrent = inFlight.computeIfAbsent(mailbox, m -> new AtomicInteger());
+        try {
+            if (concurrent.incrementAndGet() > CONCURRENT_REQUESTS_PER_MAILBOX) {
+                tooMany(exchange, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.");
+                return;
+            }
+            answer(exchange);
+        } finally {
+            concurrent.decrementAndGet();
+        }
+    }
+
+    private void tooMany(HttpExchange exchange, String code, String message) throws IOException {
+        throttled.incrementAndGet();
+        exchange.getResponseHeaders().set("Retry-After", Integer.toString(retryAfterSeconds));
+        send(exchange, 429, code, message);
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
         String claims = tokens.activeClaims(bearer(exchange), Office365StandIn.GRAPH_RESOURCE);
         if (claims == null) {
             send(exchange, 401, "InvalidAuthenticationToken", "Access token is empty, invalid or has expired.");

@@ -253,6 +253,19 @@ public final class Office365StandIn implements AutoCloseable {
         return graph.foldersCreated(user);
     }
 
+    /**
+     * Makes Graph answer the next {@code requests} requests with 429 and {@code Retry-After: seconds}; Graph also
+     * answers 429 beyond 4 concurrent requests per mailbox.
+     */
+    public void throttleGraph(int requests, int seconds) {
+        graph.throttleNext(requests, seconds);
+    }
+
+    /** How many Graph requests were answered 429. */
+    public int graphThrottled() {
+        return graph.throttled();
+    }
+
     /** How many Graph requests were made. */
     public int graphRequests() {
         return graph.requests();

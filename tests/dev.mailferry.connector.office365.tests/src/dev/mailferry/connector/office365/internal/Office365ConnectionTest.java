@@ -127,6 +127,18 @@ class Office365ConnectionTest {
     }
 
     @Test
+    void graphThrottlingIsWaitedOutAsItsRetryAfterSays() {
+        int before = standIn.graphThrottled();
+        standIn.throttleGraph(2, 1);
+        long start = System.nanoTime();
+        MailboxCheck check = connector.checkMailbox(endpoint(standIn),
+                new Credentials(MAILBOX, Secret.of(standIn.clientSecret())));
+        assertTrue(check.ok(), check.detail());
+        assertEquals(before + 2, standIn.graphThrottled());
+        assertTrue(System.nanoTime() - start >= 2_000_000_000L, "waited Retry-After twice");
+    }
+
+    @Test
     void aGraphTokenWithoutMailReadWriteIsNamedAsTheMissingPermission() throws Exception {
         try (Office365StandIn withoutMail = Office365StandIn.builder(dir.resolve("no-mail"))
                 .grantedRoles(Office365StandIn.GRAPH_RESOURCE, "User.Read.All").start()) {
