@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mailferry.connector.office365.Office365Settings;
+import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.secret.Secret;
 import dev.mailferry.demo.CorpusSpec;
 import dev.mailferry.demo.DemoEnvironmentUser;
+import dev.mailferry.demo.Office365StandIn;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -67,10 +70,17 @@ class ChildProcessTest extends DovecotTestBase {
             if (!file.exists()) {
                 continue;
             }
+            // a bundle installed as a folder with its libraries inside (the Graph SDK's): their jars too
+            File[] libraries = new File(file, "lib").listFiles((folder, name) -> name.endsWith(".jar"));
             if (file.isDirectory() && new File(file, "target/classes").isDirectory()) {
                 file = new File(file, "target/classes");
             }
             entries.add(file.getAbsolutePath());
+            if (libraries != null) {
+                for (File library : libraries) {
+                    entries.add(library.getAbsolutePath());
+                }
+            }
         }
         return String.join(File.pathSeparator, entries);
     }
@@ -139,6 +149,50 @@ class ChildProcessTest extends DovecotTestBase {
         BatchRunResult resumed = engine.sync(project, "all", secrets, null);
         assertEquals(MailboxState.SYNCED, resumed.mailboxes().get(0).state(), resumed.toString());
         assertMigrated(demo.users().get(0));
+    }
+
+    @Test
+    void killedProcessResumesIntoOffice365WithoutDuplicatesOrGaps() throws Exception {
+        try (Office365StandIn standIn = Office365StandIn.builder(dir.resolve("standin")).start()) {
+            start(1, CorpusSpec.small(26, 600), servers -> servers.targetExchangeOnline(standIn));
+            project.setTargetEndpoint(new Endpoint(Office365Settings.CONNECTOR_ID, Map.of(
+                    Office365Settings.TENANT, standIn.tenantId(),
+                    Office365Settings.CLIENT_ID, standIn.clientId(),
+                    Office365Settings.LOGIN_URL, standIn.loginUrl(),
+                    Office365Settings.GRAPH_URL, standIn.graphUrl(),
+                    Office365Settings.IMAP_HOST, demo.target().host(),
+                    Office365Settings.IMAP_PORT, Integer.toString(demo.target().imapsPort()),
+                    Office365Settings.TLS_TRUST, standIn.certificateSha256())));
+            secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
+            project.createBatch("all", List.of(), BatchOptions.defaults());
+            MigrationEngine engine = engineService();
+            Process child = startChild("all");
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            boolean killed = false;
+            for (String line; (line = out.readLine()) != null;) {
+                if (line.equals("copied 50")) {
+                    child.destroyForcibly(); // SIGKILL mid-copy, with appends in flight to Exchange's IMAP
+                    killed = true;
+                    break;
+                }
+            }
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(killed, "the child did not copy 50 messages: " + Files.readString(dir.resolve("child-stderr.txt")));
+            project = MigrationProject.open(dir.resolve("project"));
+            BatchRunResult resumed = engine.sync(project, "all", secrets, null);
+            assertEquals(MailboxState.SYNCED, resumed.mailboxes().get(0).state(), resumed.toString());
+            // exactly the source's messages: Exchange's folder names aside, every message once
+            DemoEnvironmentUser alice = demo.users().get(0);
+            List<String> source = new ArrayList<>();
+            List<String> target = new ArrayList<>();
+            try (ImapProbe s = sourceProbe(alice); ImapProbe t = targetProbe(alice)) {
+                nonEmpty(s.snapshot()).values().forEach(source::addAll);
+                nonEmpty(t.snapshot()).values().forEach(target::addAll);
+            }
+            java.util.Collections.sort(source);
+            java.util.Collections.sort(target);
+            assertEquals(source, target);
+        }
     }
 
     @Test

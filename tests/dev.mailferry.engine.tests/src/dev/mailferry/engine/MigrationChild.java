@@ -23,6 +23,7 @@ public final class MigrationChild {
 
     static final String SOURCE_CONNECTOR = "dev.mailferry.connector.imap.internal.ImapSourceConnector";
     static final String TARGET_CONNECTOR = "dev.mailferry.connector.imap.internal.ImapTargetConnector";
+    static final String OFFICE365_CONNECTOR = "dev.mailferry.connector.office365.internal.Office365TargetConnector";
 
     private MigrationChild() {
     }
@@ -37,8 +38,13 @@ public final class MigrationChild {
             secrets.put(line.substring(0, tab), Secret.of(line.substring(tab + 1)));
         }
         SourceConnector source = (SourceConnector) Class.forName(SOURCE_CONNECTOR).getConstructor().newInstance();
-        TargetConnector target = (TargetConnector) Class.forName(TARGET_CONNECTOR).getConstructor().newInstance();
-        MigrationEngine engine = new MigrationEngine(List.of(source), List.of(target));
+        TargetConnector imap = (TargetConnector) Class.forName(TARGET_CONNECTOR).getConstructor().newInstance();
+        TargetConnector office365 = (TargetConnector) Class.forName(OFFICE365_CONNECTOR).getConstructor().newInstance();
+        // what Declarative Services does in OSGi: the Office 365 target writes through the IMAP target
+        java.lang.reflect.Field reference = office365.getClass().getDeclaredField("imap");
+        reference.setAccessible(true);
+        reference.set(office365, imap);
+        MigrationEngine engine = new MigrationEngine(List.of(source), List.of(imap, office365));
         AtomicLong copied = new AtomicLong();
         long start = System.nanoTime();
         try (MigrationProject project = MigrationProject.open(projectDir)) {
