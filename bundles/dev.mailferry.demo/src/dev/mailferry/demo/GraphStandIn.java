@@ -111,6 +111,10 @@ final class GraphStandIn {
             return;
         }
         String[] path = exchange.getRequestURI().getRawPath().split("/");
+        if (path.length == 3 && path[2].equals("servicePrincipals") && exchange.getRequestMethod().equals("GET")) {
+            servicePrincipals(exchange, claims);
+            return;
+        }
         // "", "v1.0", "users", {id}, ...
         boolean post = exchange.getRequestMethod().equals("POST");
         if (path.length < 4 || !path[2].equals("users") || !(exchange.getRequestMethod().equals("GET") || post)) {
@@ -304,6 +308,26 @@ final class GraphStandIn {
             }
         }
         return text.toString();
+    }
+
+    /** {@code servicePrincipals?$filter=appId eq '...'}: the app's enterprise application (Application.Read.All). */
+    private void servicePrincipals(HttpExchange exchange, String claims) throws IOException {
+        if (!hasRole(claims, "Application.Read.All") && !hasRole(claims, "Directory.Read.All")) {
+            send(exchange, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+            return;
+        }
+        String filter = query(exchange.getRequestURI().getRawQuery()).getOrDefault("$filter", "");
+        java.util.regex.Matcher appId = java.util.regex.Pattern.compile("^appId eq '([0-9a-fA-F-]+)'$").matcher(filter);
+        if (!appId.matches()) {
+            send(exchange, 400, "Request_UnsupportedQuery", "Unsupported or invalid query filter clause specified.");
+            return;
+        }
+        StringBuilder value = new StringBuilder("{\"value\":[");
+        if (appId.group(1).equalsIgnoreCase(tokens.clientId())) {
+            value.append("{\"id\":\"").append(tokens.servicePrincipalId()).append("\",\"appId\":\"")
+                    .append(tokens.clientId()).append("\"}");
+        }
+        sendJson(exchange, 200, value.append("]}").toString());
     }
 
     private static String bearer(HttpExchange exchange) {

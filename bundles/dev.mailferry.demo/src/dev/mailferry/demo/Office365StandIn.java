@@ -197,6 +197,11 @@ public final class Office365StandIn implements AutoCloseable {
         return clientSecret;
     }
 
+    /** The object id of the application's enterprise application (service principal) in the tenant. */
+    public String servicePrincipalId() {
+        return UUID.nameUUIDFromBytes(("sp:" + clientId).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
     /** The application's certificate and its unencrypted PKCS#8 private key, as one PEM text. */
     public String applicationCertificatePem() {
         return applicationCertificate.certificatePem() + applicationCertificate.privateKeyPem();

@@ -337,7 +337,8 @@ abstract class EndpointCommand {
                 Endpoint endpoint = parent.requireEndpoint(p);
                 List<String> mailboxes = p.mailboxes().stream().map(MailboxEntry::effectiveTargetUserName).toList();
                 Optional<String> script = services().targetConnector(endpoint.connectorId())
-                        .adminSetupScript(endpoint, mailboxes);
+                        .adminSetupScript(endpoint, services().secrets().get(parent.endpointSecretKey(p))
+                                .orElse(Secret.empty()), mailboxes);
                 if (script.isEmpty()) {
                     System.out.println("The " + endpoint.connectorId() + " target needs no set-up by its administrator.");
                 } else {

@@ -2,6 +2,7 @@ package dev.mailferry.core.spi;
 
 import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.model.Endpoint;
+import dev.mailferry.core.secret.Secret;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,11 +50,14 @@ public interface TargetConnector {
     /**
      * What the target's administrator must run once before the mailboxes can be written (e.g. the Exchange Online
      * PowerShell that registers an app and grants it access), filled in with the endpoint's settings and the project's
-     * target mailboxes, for the user to hand over; empty when the target needs nothing of the kind. Touches no server.
+     * target mailboxes, for the user to hand over; empty when the target needs nothing of the kind. Changes nothing; a
+     * connector may look ids up with the endpoint's secret, and leaves a placeholder where it cannot.
      *
+     * @param secret    the endpoint's secret (an app's client secret), possibly empty
      * @param mailboxes the target user names of the project's mailboxes
      */
-    default Optional<String> adminSetupScript(Endpoint endpoint, List<String> mailboxes) throws ConnectorException {
+    default Optional<String> adminSetupScript(Endpoint endpoint, Secret secret, List<String> mailboxes)
+            throws ConnectorException {
         return Optional.empty();
     }
 

@@ -96,6 +96,7 @@ class Office365CommandTest {
         assertEquals(0, script.exitCode(), script.all());
         assertTrue(script.out().contains("$appId = '" + standIn.clientId() + "'"), script.out());
         assertTrue(script.out().contains("New-ServicePrincipal -AppId $appId"), script.out());
+        assertTrue(script.out().contains("(Not looked up: Microsoft Graph refuses application"), script.out());
         assertTrue(script.out().contains("    '" + MAILBOX + "',\n    'o''brien@contoso.com'\n)"), script.out());
         assertTrue(script.out().contains("Add-MailboxPermission -Identity $mailbox"), script.out());
         assertFalse(script.all().contains(standIn.clientSecret()));

@@ -12,7 +12,12 @@ final class ExchangeSetupScript {
     private ExchangeSetupScript() {
     }
 
-    static String write(Office365Endpoint endpoint, List<String> mailboxes) {
+    /**
+     * @param objectId the object id of the app's enterprise application (service principal), or null when it could not
+     *                 be looked up
+     * @param why      why it could not, for the comment beside the placeholder
+     */
+    static String write(Office365Endpoint endpoint, List<String> mailboxes, String objectId, String why) {
         StringBuilder script = new StringBuilder();
         script.append("# Exchange Online set-up for Mailferry, to run once by an administrator of tenant ")
                 .append(endpoint.tenant()).append(".\n");
@@ -22,11 +27,17 @@ final class ExchangeSetupScript {
         script.append("#    ").append(endpoint.loginUrl()).append('/').append(endpoint.tenant())
                 .append("/adminconsent?client_id=").append(endpoint.clientId()).append('\n');
         script.append("# 2. In PowerShell 7 with the ExchangeOnlineManagement module (Install-Module ExchangeOnlineManagement):\n");
-        script.append("#    fill in the Object ID of the app's enterprise application (Entra ID > Enterprise applications;\n");
-        script.append("#    not the object id of the app registration), then run the rest.\n\n");
+        if (objectId == null) {
+            script.append("#    fill in the Object ID of the app's enterprise application (Entra ID > Enterprise applications;\n");
+            script.append("#    not the object id of the app registration), then run the rest.\n");
+            script.append("#    (Not looked up: ").append(why == null ? "unknown" : why.replace('\n', ' ')).append(")\n\n");
+        } else {
+            script.append("#    the enterprise application's object id below was looked up through Microsoft Graph.\n\n");
+        }
         script.append("$ErrorActionPreference = 'Stop'\n");
         script.append("$appId = '").append(quote(endpoint.clientId())).append("'\n");
-        script.append("$objectId = '<OBJECT ID OF THE ENTERPRISE APPLICATION>'\n");
+        script.append("$objectId = '").append(objectId == null ? "<OBJECT ID OF THE ENTERPRISE APPLICATION>" : quote(objectId))
+                .append("'\n");
         script.append("Connect-ExchangeOnline -Organization '").append(quote(endpoint.tenant())).append("'\n");
         script.append("if (-not (Get-ServicePrincipal -Identity $appId -ErrorAction SilentlyContinue)) {\n");
         script.append("    New-ServicePrincipal -AppId $appId -ObjectId $objectId -DisplayName 'Mailferry migration'\n");

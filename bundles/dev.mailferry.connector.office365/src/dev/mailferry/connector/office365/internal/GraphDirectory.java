@@ -202,6 +202,30 @@ final class GraphDirectory {
         return null;
     }
 
+    /**
+     * The object id of this app's enterprise application (service principal) in the tenant, which Exchange's
+     * New-ServicePrincipal needs; null when Graph lists none. Needs Application.Read.All.
+     */
+    String servicePrincipalObjectId() throws ConnectorException {
+        try {
+            var found = graph.servicePrincipals().get(request -> {
+                request.queryParameters.filter = "appId eq '" + endpoint.clientId() + "'";
+                request.queryParameters.select = new String[] { "id", "appId" };
+            });
+            return found == null || found.getValue() == null || found.getValue().isEmpty() ? null
+                    : found.getValue().get(0).getId();
+        } catch (ODataError e) {
+            if ("Authorization_RequestDenied".equals(code(e))) {
+                throw permissionMissing("Application.Read.All", e);
+            }
+            throw failure("look up the enterprise application of " + endpoint.clientId(), e);
+        } catch (TokenFailure e) {
+            throw e.failure;
+        } catch (RuntimeException e) {
+            throw failure("look up the enterprise application of " + endpoint.clientId(), e);
+        }
+    }
+
     /** The application permissions of the Graph token, e.g. Mail.ReadWrite and User.Read.All. */
     static List<String> roles(AppTokens.AccessToken graphToken) {
         return TokenClaims.roles(graphToken.value());

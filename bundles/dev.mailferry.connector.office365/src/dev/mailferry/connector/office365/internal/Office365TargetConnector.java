@@ -68,8 +68,19 @@ public final class Office365TargetConnector implements TargetConnector {
 
     /** The Exchange Online PowerShell that registers the app's service principal and grants it the mailboxes. */
     @Override
-    public Optional<String> adminSetupScript(Endpoint endpoint, List<String> mailboxes) throws ConnectorException {
-        return Optional.of(ExchangeSetupScript.write(Office365Endpoint.parse(endpoint), mailboxes));
+    public Optional<String> adminSetupScript(Endpoint endpoint, Secret secret, List<String> mailboxes)
+            throws ConnectorException {
+        Office365Endpoint office = Office365Endpoint.parse(endpoint);
+        String objectId;
+        String why;
+        try {
+            objectId = directory(office, secret).servicePrincipalObjectId();
+            why = objectId == null ? "Graph lists no enterprise application for this app id" : null;
+        } catch (ConnectorException e) {
+            objectId = null;
+            why = e.getMessage();
+        }
+        return Optional.of(ExchangeSetupScript.write(office, mailboxes, objectId, why));
     }
 
     /**

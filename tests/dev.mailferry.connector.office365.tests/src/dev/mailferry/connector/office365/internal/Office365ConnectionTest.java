@@ -127,6 +127,23 @@ class Office365ConnectionTest {
     }
 
     @Test
+    void theSetUpScriptNamesTheEnterpriseApplicationWhenGraphMayTell() throws Exception {
+        // without Application.Read.All: a placeholder, and why
+        String withoutRole = connector.adminSetupScript(endpoint(standIn), Secret.of(standIn.clientSecret()),
+                java.util.List.of(MAILBOX)).orElseThrow();
+        assertTrue(withoutRole.contains("$objectId = '<OBJECT ID OF THE ENTERPRISE APPLICATION>'"), withoutRole);
+        assertTrue(withoutRole.contains("Application.Read.All"), withoutRole);
+        try (Office365StandIn reader = Office365StandIn.builder(dir.resolve("reader")).grantedRoles(
+                Office365StandIn.GRAPH_RESOURCE, "Mail.ReadWrite", "User.Read.All", "Application.Read.All").start()) {
+            String script = connector.adminSetupScript(endpoint(reader, exchange), Secret.of(reader.clientSecret()),
+                    java.util.List.of(MAILBOX)).orElseThrow();
+            assertTrue(script.contains("$objectId = '" + reader.servicePrincipalId() + "'"), script);
+            assertTrue(script.contains("$appId = '" + reader.clientId() + "'"), script);
+            assertFalse(script.contains(reader.clientSecret()));
+        }
+    }
+
+    @Test
     void graphThrottlingIsWaitedOutAsItsRetryAfterSays() {
         int before = standIn.graphThrottled();
         standIn.throttleGraph(2, 1);
