@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mailferry.connector.office365.Office365Settings;
-import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.secret.Secret;
 import dev.mailferry.demo.CorpusSpec;
 import dev.mailferry.demo.DemoEnvironmentUser;
@@ -155,14 +153,8 @@ class ChildProcessTest extends DovecotTestBase {
     void killedProcessResumesIntoOffice365WithoutDuplicatesOrGaps() throws Exception {
         try (Office365StandIn standIn = Office365StandIn.builder(dir.resolve("standin")).start()) {
             start(1, CorpusSpec.small(26, 600), servers -> servers.targetExchangeOnline(standIn));
-            project.setTargetEndpoint(new Endpoint(Office365Settings.CONNECTOR_ID, Map.of(
-                    Office365Settings.TENANT, standIn.tenantId(),
-                    Office365Settings.CLIENT_ID, standIn.clientId(),
-                    Office365Settings.LOGIN_URL, standIn.loginUrl(),
-                    Office365Settings.GRAPH_URL, standIn.graphUrl(),
-                    Office365Settings.IMAP_HOST, demo.target().host(),
-                    Office365Settings.IMAP_PORT, Integer.toString(demo.target().imapsPort()),
-                    Office365Settings.TLS_TRUST, standIn.certificateSha256())));
+            project.setTargetEndpoint(Office365MigrationTest.office365(standIn, demo.target().host(),
+                    demo.target().imapsPort()));
             secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
             project.createBatch("all", List.of(), BatchOptions.defaults());
             MigrationEngine engine = engineService();

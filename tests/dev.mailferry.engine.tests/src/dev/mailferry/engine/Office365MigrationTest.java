@@ -45,14 +45,19 @@ class Office365MigrationTest extends DovecotTestBase {
 
     /** Points the project's Office 365 target at the stand-ins, with Exchange's IMAP on {@code port}. */
     private void useImapPort(int port) throws Exception {
-        project.setTargetEndpoint(new Endpoint(Office365Settings.CONNECTOR_ID, Map.of(
+        project.setTargetEndpoint(office365(standIn, demo.target().host(), port));
+    }
+
+    /** An Office 365 target endpoint on the stand-ins, with Exchange's IMAP at {@code imapHost:imapPort}. */
+    static Endpoint office365(Office365StandIn standIn, String imapHost, int imapPort) {
+        return new Endpoint(Office365Settings.CONNECTOR_ID, Map.of(
                 Office365Settings.TENANT, standIn.tenantId(),
                 Office365Settings.CLIENT_ID, standIn.clientId(),
                 Office365Settings.LOGIN_URL, standIn.loginUrl(),
                 Office365Settings.GRAPH_URL, standIn.graphUrl(),
-                Office365Settings.IMAP_HOST, demo.target().host(),
-                Office365Settings.IMAP_PORT, Integer.toString(port),
-                Office365Settings.TLS_TRUST, standIn.certificateSha256())));
+                Office365Settings.IMAP_HOST, imapHost,
+                Office365Settings.IMAP_PORT, Integer.toString(imapPort),
+                Office365Settings.TLS_TRUST, standIn.certificateSha256()));
     }
 
     @Test
