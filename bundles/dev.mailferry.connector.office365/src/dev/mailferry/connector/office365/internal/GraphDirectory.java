@@ -19,7 +19,6 @@ import dev.mailferry.core.tls.PinningTlsSocketFactory;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
 
@@ -224,11 +223,6 @@ final class GraphDirectory {
         } catch (RuntimeException e) {
             throw failure("look up the enterprise application of " + endpoint.clientId(), e);
         }
-    }
-
-    /** The application permissions of the Graph token, e.g. Mail.ReadWrite and User.Read.All. */
-    static List<String> roles(AppTokens.AccessToken graphToken) {
-        return TokenClaims.roles(graphToken.value());
     }
 
     private static String code(ODataError e) {
