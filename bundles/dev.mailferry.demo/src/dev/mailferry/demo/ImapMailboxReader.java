@@ -49,7 +49,7 @@ public final class ImapMailboxReader {
                     byte[] raw = (byte[]) ((IMAPFolder) opened).doCommand(
                             protocol -> protocol.peekBody(number, "").getByteArray().getNewBytes());
                     messages.add(new StoredMessage(((IMAPFolder) opened).getUID(message), raw,
-                            names(message.getFlags()), message.getReceivedDate().toInstant()));
+                            flagNames(message.getFlags()), message.getReceivedDate().toInstant()));
                 }
                 return messages;
             } finally {
@@ -61,7 +61,8 @@ public final class ImapMailboxReader {
         }
     }
 
-    private static List<String> names(Flags flags) {
+    /** The IMAP names of {@code flags}, sorted: system flags ({@code \Seen}...) and keywords; \Recent left out. */
+    public static List<String> flagNames(Flags flags) {
         TreeSet<String> names = new TreeSet<>();
         for (Flags.Flag flag : flags.getSystemFlags()) {
             if (flag == Flags.Flag.SEEN) {

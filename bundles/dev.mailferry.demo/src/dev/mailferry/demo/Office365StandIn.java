@@ -93,7 +93,6 @@ public final class Office365StandIn implements AutoCloseable {
                 ? SelfSignedCertificate.createRsa(builder.directory.resolve("app-certificate.p12"), "Mailferry migration")
                 : null;
         new SecureRandom().nextBytes(signingKey);
-        Files.createDirectories(builder.directory);
         this.certificate = SelfSignedCertificate.create(builder.directory.resolve("office365-standin.p12"));
         this.executor = Executors.newFixedThreadPool(8, r -> {
             Thread thread = new Thread(r, "office365-standin");

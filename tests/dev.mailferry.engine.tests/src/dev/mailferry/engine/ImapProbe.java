@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.BODY;
@@ -92,20 +91,7 @@ final class ImapProbe implements AutoCloseable {
     }
 
     static String flagString(Flags flags) {
-        TreeSet<String> names = new TreeSet<>();
-        for (Flags.Flag flag : flags.getSystemFlags()) {
-            if (flag == Flags.Flag.SEEN) {
-                names.add("\\Seen");
-            } else if (flag == Flags.Flag.ANSWERED) {
-                names.add("\\Answered");
-            } else if (flag == Flags.Flag.FLAGGED) {
-                names.add("\\Flagged");
-            } else if (flag == Flags.Flag.DRAFT) {
-                names.add("\\Draft");
-            }
-        }
-        Collections.addAll(names, flags.getUserFlags());
-        return String.join(",", names);
+        return String.join(",", dev.mailferry.demo.ImapMailboxReader.flagNames(flags));
     }
 
     static String sha256(byte[] bytes) {

@@ -12,7 +12,6 @@ import dev.mailferry.core.spi.ConnectorSetting;
 import dev.mailferry.core.spi.MailboxCheck;
 import dev.mailferry.core.spi.TargetConnector;
 import dev.mailferry.core.spi.TargetSession;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -153,13 +152,12 @@ public final class Office365TargetConnector implements TargetConnector {
         } catch (ConnectorException e) {
             throw explainLogin(e, office, token, credentials.userName());
         }
-        List<String> capabilities = new ArrayList<>(imapResult.capabilities());
         return new ConnectionTestResult("Exchange Online IMAP " + imapResult.server() + "; token from "
                 + office.loginHost() + " for application " + office.clientId() + " with permissions "
                 + (roles.isEmpty() ? "(none listed)" : String.join(", ", roles)) + " (Exchange) and "
                 + (graphRoles.isEmpty() ? "(none listed)" : String.join(", ", graphRoles)) + " (Graph), valid until "
                 + token.expiresOn(),
-                imapResult.security(), capabilities, imapResult.namespaces(), imapResult.folderCount());
+                imapResult.security(), imapResult.capabilities(), imapResult.namespaces(), imapResult.folderCount());
     }
 
     /**
