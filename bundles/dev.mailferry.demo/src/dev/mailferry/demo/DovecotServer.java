@@ -236,6 +236,19 @@ public final class DovecotServer implements DemoImapServer, ExchangeMailStore {
         return manifest;
     }
 
+    /**
+     * Drops an empty (zero-byte) message file into {@code user}'s INBOX, as an interrupted delivery or a full disk leaves
+     * one behind: Dovecot lists it as a message of size 0, and refuses to store such a message by APPEND ("Can't save a
+     * zero byte message"), which makes it a message every Dovecot target refuses whatever its size limits.
+     */
+    public void addEmptyInboxMessage(String user) throws IOException {
+        Path cur = mailDir(user).resolve("cur");
+        Files.createDirectories(cur);
+        Files.createFile(cur.resolve(System.currentTimeMillis() / 1000 + ".M" + System.nanoTime() % 1_000_000
+                + "P0.empty,S=0:2,"));
+        fixMailOwnership();
+    }
+
     /** Whether a {@code dovecot} binary is where {@link Builder#start()} looks for it. */
     public static boolean isInstalled() {
         try {

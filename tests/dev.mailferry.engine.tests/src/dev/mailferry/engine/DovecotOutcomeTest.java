@@ -87,6 +87,42 @@ class DovecotOutcomeTest extends DovecotTestBase {
 
     @Test
     void messagesTheTargetRefusesLeaveTheMailboxSyncedWithErrorsAndAreTriedAgain() throws Exception {
+        start(2, CorpusSpec.small(32, 60));
+        for (DemoEnvironmentUser u : demo.users()) {
+            for (int i = 0; i < 2; i++) {
+                ((DovecotServer) demo.sourceServer()).addEmptyInboxMessage(u.sourceUserName());
+            }
+        }
+        MigrationEngine engine = engineService();
+        project.createBatch("all", List.of(), BatchOptions.defaults());
+        FakeEngineTest.RecordingListener events = new FakeEngineTest.RecordingListener();
+
+        BatchRunResult first = engine.sync(project, "all", secrets, events);
+
+        assertEquals(BatchState.SYNCED_WITH_ERRORS, first.state());
+        for (MailboxStatus m : first.mailboxes()) {
+            assertEquals(MailboxState.SYNCED_WITH_ERRORS, m.state(), m.toString());
+            assertEquals(2, m.failed(), m.toString());
+            assertEquals("2 messages failed (see the report); the next pass tries them again", m.lastError());
+        }
+        assertEquals(4, events.failed.size(), "one line per refused message: " + events.failed);
+        List<String> details = Files.readAllLines(project.writeReport("all").details(), StandardCharsets.UTF_8);
+        assertEquals(4, details.stream().filter(l -> l.contains(",failed,refused by the target: Can't save a zero byte"
+                + " message")).count(), details.toString());
+
+        // the next pass tries the failed messages again (and the target refuses them again): nothing else is copied
+        FakeEngineTest.RecordingListener retry = new FakeEngineTest.RecordingListener();
+        BatchRunResult second = engine.sync(project, "all", secrets, retry);
+        assertEquals(4, retry.failed.size(), "every failed message was tried again");
+        assertEquals(0, retry.copied.get());
+        assertEquals(BatchState.SYNCED_WITH_ERRORS, second.state());
+        for (int i = 0; i < 2; i++) {
+            assertTargetHoldsOnlySourceMessages(demo.users().get(i), second.mailboxes().get(i).copied());
+        }
+    }
+
+    @Test
+    void messagesTooLargeForTheTargetAreSkippedWithItsReasonAndOfferedAgainNextPass() throws Exception {
         long limit = 100 * 1024;
         start(2, CorpusSpec.small(32, 60), b -> b.targetMaxMessageSize(limit));
         MigrationEngine engine = engineService();
@@ -95,18 +131,19 @@ class DovecotOutcomeTest extends DovecotTestBase {
 
         BatchRunResult first = engine.sync(project, "all", secrets, events);
 
-        assertEquals(BatchState.SYNCED_WITH_ERRORS, first.state());
-        long refused = 0;
+        assertEquals(BatchState.SYNCED, first.state(), "a skip is no error");
+        assertTrue(events.failed.isEmpty(), events.failed.toString());
+        String tooLarge = "refused by the target as too large: [LIMIT] Mail size is larger than the maximum size";
+        long refused = events.skipped.stream().filter(l -> l.contains(tooLarge)).count();
+        assertTrue(refused > 0, "the corpus has messages over 100 KB: " + events.skipped);
         for (MailboxStatus m : first.mailboxes()) {
-            assertEquals(MailboxState.SYNCED_WITH_ERRORS, m.state(), m.toString());
-            assertTrue(m.failed() > 0, m.toString());
-            assertEquals(m.failed() + " messages failed (see the report); the next pass tries them again", m.lastError());
-            refused += m.failed();
+            assertEquals(MailboxState.SYNCED, m.state(), m.toString());
+            assertEquals(0, m.failed(), m.toString());
+            assertTrue(m.skipped() > 0, m.toString());
         }
-        assertEquals(refused, events.failed.size(), "one line per refused message: " + events.failed);
         List<String> details = Files.readAllLines(project.writeReport("all").details(), StandardCharsets.UTF_8);
-        assertEquals(refused, details.stream().filter(l -> l.contains(",failed,refused by the target: [LIMIT] Mail size"
-                + " is larger than the maximum size")).count(), details.toString());
+        assertEquals(refused, details.stream().filter(l -> l.contains(",skipped," + tooLarge)).count(),
+                details.toString());
         for (DemoEnvironmentUser u : demo.users()) {
             try (ImapProbe t = targetProbe(u)) {
                 for (List<String> messages : t.snapshot().values()) {
@@ -117,13 +154,14 @@ class DovecotOutcomeTest extends DovecotTestBase {
             }
         }
 
-        // the next pass tries the failed messages again (and the target refuses them again): nothing else is copied
+        // the next pass offers them again (the limit may have been raised) and records the same skips, no more
         FakeEngineTest.RecordingListener retry = new FakeEngineTest.RecordingListener();
         BatchRunResult second = engine.sync(project, "all", secrets, retry);
-        assertEquals(refused, retry.failed.size(), "every failed message was tried again");
+        assertEquals(refused, retry.skipped.stream().filter(l -> l.contains(tooLarge)).count());
         assertEquals(0, retry.copied.get());
-        assertEquals(BatchState.SYNCED_WITH_ERRORS, second.state());
+        assertEquals(BatchState.SYNCED, second.state());
         for (int i = 0; i < 2; i++) {
+            assertEquals(first.mailboxes().get(i).skipped(), second.mailboxes().get(i).skipped());
             assertTargetHoldsOnlySourceMessages(demo.users().get(i), second.mailboxes().get(i).copied());
         }
     }

@@ -512,8 +512,8 @@ class FakeEngineTest {
         FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
         FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
         fill(inbox, "in", 10, 1);
-        inbox.add(FakeMail.message("huge@example.com", "huge", 9000), BASE, MessageFlags.NONE, false);
-        target.maxAppendSize = 8000;
+        inbox.add(FakeMail.message("odd@example.com", "odd", 900), BASE, MessageFlags.NONE, false);
+        target.refusedSubject = "odd";
         project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults());
         BatchRunResult result = engine.sync(project, "wave1", secrets, events);
 
@@ -523,17 +523,53 @@ class FakeEngineTest {
         assertEquals(10, status.copied());
         assertEquals(1, status.failed());
         assertEquals(1, events.failed.size());
-        assertTrue(events.failed.get(0).contains("Message too large"), events.failed.toString());
+        assertTrue(events.failed.get(0).contains("Invalid message header"), events.failed.toString());
         String details = Files.readString(project.writeReport("wave1").details());
-        assertTrue(details.contains("failed,refused by the target: NO [LIMIT] Message too large"), details);
+        assertTrue(details.contains("failed,refused by the target: NO [PARSE] Invalid message header"), details);
 
         // once the target takes it, the next pass copies it
-        target.maxAppendSize = Long.MAX_VALUE;
+        target.refusedSubject = null;
         BatchRunResult second = engine.sync(project, "wave1", secrets, events);
         assertEquals(11, second.mailboxes().get(0).copied());
         assertEquals(0, second.mailboxes().get(0).failed());
         assertEquals(MailboxState.SYNCED, second.mailboxes().get(0).state());
         assertEquals(BatchState.SYNCED, second.state());
+    }
+
+    @Test
+    void messageTheTargetRefusesAsTooLargeIsSkippedWithItsReasonAndOfferedAgainNextPass() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 10, 1);
+        inbox.add(FakeMail.message("huge@example.com", "huge", 9000), BASE, MessageFlags.NONE, false);
+        target.maxAppendSize = 8000;
+        project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults());
+        BatchRunResult result = engine.sync(project, "wave1", secrets, events);
+
+        MailboxStatus status = result.mailboxes().get(0);
+        assertEquals(MailboxState.SYNCED, status.state(), "a skip is no error: " + status);
+        assertEquals(BatchState.SYNCED, result.state());
+        assertEquals(10, status.copied());
+        assertEquals(0, status.failed());
+        assertEquals(1, status.skipped());
+        assertTrue(events.failed.isEmpty(), events.failed.toString());
+        String details = Files.readString(project.writeReport("wave1").details());
+        assertTrue(details.contains("skipped,refused by the target as too large: NO [LIMIT] Message too large"), details);
+
+        // a later pass offers it again, and the skip stays (not counted twice) while the target still refuses it
+        int appendsBefore = target.appends.get();
+        BatchRunResult again = engine.sync(project, "wave1", secrets, events);
+        assertEquals(appendsBefore + 1, target.appends.get(), "only the refused message is offered again");
+        assertEquals(1, again.mailboxes().get(0).skipped());
+        assertEquals(MailboxState.SYNCED, again.mailboxes().get(0).state());
+
+        // once the target's limit is raised, the next pass copies it
+        target.maxAppendSize = Long.MAX_VALUE;
+        BatchRunResult third = engine.sync(project, "wave1", secrets, events);
+        assertEquals(11, third.mailboxes().get(0).copied());
+        assertEquals(0, third.mailboxes().get(0).skipped());
+        assertEquals(MailboxState.SYNCED, third.mailboxes().get(0).state());
+        assertFalse(Files.readString(project.writeReport("wave1").details()).contains("huge@example.com"));
     }
 
     @Test

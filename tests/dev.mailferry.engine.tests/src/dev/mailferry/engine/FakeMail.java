@@ -134,6 +134,8 @@ final class FakeMail {
         final AtomicInteger connectionFailures = new AtomicInteger();
         /** The target refuses messages larger than this (like Exchange's size limit). */
         volatile long maxAppendSize = Long.MAX_VALUE;
+        /** Appends of messages whose subject is this are refused as malformed (a refusal not about the size). */
+        volatile String refusedSubject;
         final AtomicInteger appends = new AtomicInteger();
         /** Sessions open now, and the most ever open at once. */
         final AtomicInteger openSessions = new AtomicInteger();
@@ -376,8 +378,12 @@ final class FakeMail {
                         throw new IllegalStateException("size mismatch for UID " + message.uid());
                     }
                     appends.incrementAndGet();
-                    if (bytes.length > maxAppendSize) {
-                        unreported.add(() -> listener.rejected(message, "NO [LIMIT] Message too large"));
+                    String refused = refusedSubject;
+                    if (refused != null && new String(bytes, StandardCharsets.US_ASCII).contains("Subject: " + refused
+                            + "\r\n")) {
+                        unreported.add(() -> listener.rejected(message, "NO [PARSE] Invalid message header"));
+                    } else if (bytes.length > maxAppendSize) {
+                        unreported.add(() -> listener.refusedAsTooLarge(message, "NO [LIMIT] Message too large"));
                     } else {
                         Message m = f.add(bytes, message.internalDate(), flags, false);
                         String id = f.uidValidity + ":" + m.uid();

@@ -75,7 +75,16 @@ public interface TargetFolderWriter extends AutoCloseable {
          */
         void accepted(MessageInfo message, String targetId, MessageFlags droppedFlags);
 
-        /** The target refused this message (e.g. too large); the reason is the target's answer. */
+        /** The target refused this message; the reason is the target's answer. */
         void rejected(MessageInfo message, String reason);
+
+        /**
+         * The target refused this message for its size (its limit is lower than the batch's maximum message size); the
+         * reason is the target's answer. The engine records the message as skipped with that reason and offers it
+         * again on later passes, in case the limit was raised. Default: {@link #rejected}.
+         */
+        default void refusedAsTooLarge(MessageInfo message, String reason) {
+            rejected(message, reason);
+        }
     }
 }

@@ -565,7 +565,7 @@ public final class JdbcStateStore implements StateStore {
     public List<MailboxStatus> mailboxStatuses(String batch) throws StoreException {
         String sql = "SELECT bm.email, bm.state, bm.last_pass_copied, bm.last_pass_ms, bm.last_error, bm.last_sync_end,"
                 + " COALESCE(SUM(CASE WHEN m.status = 'C' THEN 1 ELSE 0 END), 0),"
-                + " COALESCE(SUM(CASE WHEN m.status = 'S' THEN 1 ELSE 0 END), 0),"
+                + " COALESCE(SUM(CASE WHEN m.status IN ('S', 'T') THEN 1 ELSE 0 END), 0),"
                 + " COALESCE(SUM(CASE WHEN m.status = 'F' THEN 1 ELSE 0 END), 0),"
                 + " COALESCE(SUM(CASE WHEN m.status IN ('C', 'V') THEN m.size ELSE 0 END), 0),"
                 + " COALESCE(SUM(CASE WHEN m.status = 'V' THEN 1 ELSE 0 END), 0), bm.last_pass_throttled_ms"
@@ -830,7 +830,7 @@ public final class JdbcStateStore implements StateStore {
             // the old space are decided afresh
             exec(c, "UPDATE message_map SET status = 'V' WHERE folder_id = ? AND uidvalidity = ? AND status = 'C'",
                     folderId, oldUidValidity);
-            exec(c, "DELETE FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status IN ('S', 'F')", folderId,
+            exec(c, "DELETE FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status IN ('S', 'F', 'T')", folderId,
                     oldUidValidity);
             try (PreparedStatement ps = c.prepareStatement("UPDATE folder_state SET uidvalidity = ? WHERE id = ?")) {
                 ps.setLong(1, newUidValidity);
@@ -957,7 +957,7 @@ public final class JdbcStateStore implements StateStore {
                 + " s.internal_date, s.message_id, s.flags, 0, s.skip_reason FROM scan s JOIN folder_state f"
                 + " ON f.id = s.folder_id WHERE s." + inFolders + " AND s.skip_reason IS NOT NULL AND NOT EXISTS"
                 + " (SELECT 1 FROM message_map m WHERE m.folder_id = s.folder_id AND m.uidvalidity = f.uidvalidity"
-                + " AND m.uid = s.uid AND m.status IN ('C', 'F'))", arg);
+                + " AND m.uid = s.uid AND m.status IN ('C', 'F', 'T'))", arg);
     }
 
     private static long count(Connection c, String sql, Object... args) throws SQLException {
@@ -1065,7 +1065,7 @@ public final class JdbcStateStore implements StateStore {
                     + " AND status = 'C' AND NOT EXISTS (SELECT 1 FROM scan s WHERE s.folder_id = message_map.folder_id"
                     + " AND s.uid = message_map.uid)", folderId, uidValidity);
             // failures of messages no longer on the source are moot
-            exec(c, "DELETE FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status = 'F' AND NOT EXISTS"
+            exec(c, "DELETE FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status IN ('F', 'T') AND NOT EXISTS"
                     + " (SELECT 1 FROM scan s WHERE s.folder_id = message_map.folder_id AND s.uid = message_map.uid)", folderId, uidValidity);
             c.commit();
             return n;
@@ -1257,6 +1257,11 @@ public final class JdbcStateStore implements StateStore {
         }
 
         @Override
+        public void tooLargeForTarget(long folderId, long uidValidity, MessageInfo message, String reason) {
+            upsertMessage(folderId, uidValidity, message, TOO_LARGE_FOR_TARGET, null, 0, reason);
+        }
+
+        @Override
         public void flagsSynced(long folderId, long uidValidity, long uid, String newFlags) {
             pending.add(s -> {
                 s.flags().setString(1, newFlags);
@@ -1327,7 +1332,7 @@ public final class JdbcStateStore implements StateStore {
 
     private static final String FOLDER_STATUS_SQL = "SELECT f.email, f.source_path, f.target_path, f.note,"
             + " COALESCE(SUM(CASE WHEN m.status = 'C' THEN 1 ELSE 0 END), 0),"
-            + " COALESCE(SUM(CASE WHEN m.status = 'S' THEN 1 ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN m.status IN ('S', 'T') THEN 1 ELSE 0 END), 0),"
             + " COALESCE(SUM(CASE WHEN m.status = 'F' THEN 1 ELSE 0 END), 0),"
             + " COALESCE(SUM(CASE WHEN m.status IN ('C', 'V') THEN m.size ELSE 0 END), 0),"
             + " COALESCE(SUM(CASE WHEN m.status = 'V' THEN 1 ELSE 0 END), 0),"
@@ -1385,7 +1390,7 @@ public final class JdbcStateStore implements StateStore {
     public void forEachProblem(String email, ProblemConsumer consumer) throws StoreException {
         String sql = "SELECT f.source_path, m.uid, m.message_id, m.size, m.internal_date, m.status, m.reason"
                 + " FROM message_map m JOIN folder_state f ON f.id = m.folder_id AND m.uidvalidity = f.uidvalidity"
-                + " WHERE f.email = ? AND m.status IN ('S', 'F') ORDER BY f.id, m.uid";
+                + " WHERE f.email = ? AND m.status IN ('S', 'F', 'T') ORDER BY f.id, m.uid";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, key(email));
             try (ResultSet rs = ps.executeQuery()) {

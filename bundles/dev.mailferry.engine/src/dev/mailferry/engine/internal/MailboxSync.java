@@ -1586,6 +1586,18 @@ public final class MailboxSync {
             }
             events.add(() -> listener.messageFailed(email, source, message, why));
         }
+
+        @Override
+        public void refusedAsTooLarge(MessageInfo message, String reason) {
+            FolderPath source = folder.source();
+            String why = "refused by the target as too large: " + reason;
+            try {
+                recorder.tooLargeForTarget(folder.id(), folder.uidValidity(), message, why);
+            } catch (StoreException e) {
+                throw new RecordingFailed(e);
+            }
+            events.add(() -> listener.messageSkipped(email, source, message, why));
+        }
     }
 
     /** Carries a store failure out of an append listener (whose methods cannot throw checked exceptions). */

@@ -22,8 +22,12 @@ import java.util.Optional;
  */
 public interface StateStore extends AutoCloseable {
 
-    /** Message states in the message map. */
-    String COPIED = "C", SKIPPED = "S", FAILED = "F", VANISHED = "V";
+    /**
+     * Message states in the message map. {@link #TOO_LARGE_FOR_TARGET}: the target refused the message for its size; it
+     * counts as skipped, but unlike a {@link #SKIPPED} message (decided afresh by every scan) it is tried again by
+     * every pass, like a {@link #FAILED} one, in case the target's limit was raised.
+     */
+    String COPIED = "C", SKIPPED = "S", FAILED = "F", VANISHED = "V", TOO_LARGE_FOR_TARGET = "T";
 
     /** The reason recorded with a copied message that the target already held, so it was not copied again. */
     String ALREADY_ON_TARGET = "already on the target";
@@ -225,6 +229,9 @@ public interface StateStore extends AutoCloseable {
         void failed(long folderId, long uidValidity, MessageInfo message, String reason) throws StoreException;
 
         void skipped(long folderId, long uidValidity, MessageInfo message, String reason) throws StoreException;
+
+        /** The target refused the message as too large: skipped, with the target's reason, and tried again next pass. */
+        void tooLargeForTarget(long folderId, long uidValidity, MessageInfo message, String reason) throws StoreException;
 
         void flagsSynced(long folderId, long uidValidity, long uid, String flags) throws StoreException;
 

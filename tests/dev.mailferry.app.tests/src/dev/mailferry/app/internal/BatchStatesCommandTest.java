@@ -11,6 +11,7 @@ import dev.mailferry.demo.CorpusSpec;
 import dev.mailferry.demo.DemoEnvironment;
 import dev.mailferry.demo.DemoEnvironmentServer;
 import dev.mailferry.demo.DemoEnvironmentUser;
+import dev.mailferry.demo.DovecotServer;
 import dev.mailferry.engine.BatchRunResult;
 import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.MigrationProject;
@@ -31,11 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The states and exit codes of {@code mailferry batch ...} when a pass does not simply succeed, and reading a batch's
- * status while a pass runs; against real Dovecot servers whose target refuses messages above 100 KB.
+ * status while a pass runs; against real Dovecot servers, the source's INBOXes each with an empty message file that
+ * Dovecot refuses to store by APPEND.
  */
 class BatchStatesCommandTest {
-
-    private static final long TARGET_MAX_MESSAGE = 100 * 1024;
 
     @TempDir
     static Path root;
@@ -45,8 +45,10 @@ class BatchStatesCommandTest {
     @BeforeAll
     static void startServers() throws IOException {
         System.setProperty("mailferry.secrets.dir", root.resolve("secrets").toString());
-        demo = DemoEnvironment.builder(root.resolve("servers")).users(2).corpus(CorpusSpec.small(41, 40))
-                .targetMaxMessageSize(TARGET_MAX_MESSAGE).start();
+        demo = DemoEnvironment.builder(root.resolve("servers")).users(2).corpus(CorpusSpec.small(41, 40)).start();
+        for (DemoEnvironmentUser u : demo.users()) {
+            ((DovecotServer) demo.sourceServer()).addEmptyInboxMessage(u.sourceUserName());
+        }
     }
 
     @AfterAll
@@ -100,7 +102,7 @@ class BatchStatesCommandTest {
         CommandRun list = mailferry("batch", "list", "-p", project.toString());
         assertTrue(list.out().contains("SYNCED_WITH_ERRORS"), list.out());
         List<String> details = Files.readAllLines(project.resolve("reports").resolve("wave1-details.csv"));
-        assertTrue(details.stream().anyMatch(l -> l.contains(",failed,refused by the target: [LIMIT] Mail size")),
+        assertTrue(details.stream().anyMatch(l -> l.contains(",failed,refused by the target: Can't save a zero byte message")),
                 details.toString());
     }
 

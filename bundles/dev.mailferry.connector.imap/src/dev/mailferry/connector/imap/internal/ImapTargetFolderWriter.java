@@ -203,7 +203,7 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
             throws ConnectorException {
         ensureUsable();
         if (message.size() > Integer.MAX_VALUE) {
-            listener.rejected(message, "larger than 2 GB");
+            listener.refusedAsTooLarge(message, "larger than 2 GB, more than this IMAP client can append");
             return;
         }
         TreeSet<String> kept = new TreeSet<>();
@@ -361,7 +361,11 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
                 throw connection.failure(Kind.PROTOCOL, "The IMAP server " + connection.where()
                         + " cannot take messages for '" + folder.path() + "' at the moment: " + reason);
             }
-            q.listener().rejected(q.message(), reason);
+            if (refusesForSize(reason)) {
+                q.listener().refusedAsTooLarge(q.message(), reason);
+            } else {
+                q.listener().rejected(q.message(), reason);
+            }
         } else {
             if (ServerThrottling.backoff(response.getRest()) != null) {
                 broken = true;
@@ -422,6 +426,30 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
             | Pattern.DOTALL);
     /** Words by which a [LIMIT] refusal speaks of the one message (its size, a line length), not of the mailbox. */
     private static final Pattern MESSAGE_LIMIT = Pattern.compile("size|large|big|long", Pattern.CASE_INSENSITIVE);
+
+    /** Words by which a [LIMIT] refusal speaks of the message's size (not of a line's length). */
+    private static final Pattern LIMIT_OF_SIZE = Pattern.compile("size|large|big", Pattern.CASE_INSENSITIVE);
+    /** Words by which a refusal without a response code speaks of the message's size (Exchange says no code). */
+    private static final Pattern SIZE_REFUSAL = Pattern.compile(
+            "too (large|big)|(exceed|larger than|greater than)[^.]*(size|limit)|size[^.]*(exceed|too|limit)",
+            Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Whether a NO answer to APPEND refuses the message for its size: RFC 4469's [TOOBIG], a [LIMIT] about the
+     * message's size (RFC 5530; Dovecot: "[LIMIT] Mail size is too large"), or an answer without a code that says so.
+     */
+    static boolean refusesForSize(String serverText) {
+        String text = serverText == null ? "" : serverText.trim();
+        Matcher matcher = RESPONSE_CODE.matcher(text);
+        if (!matcher.matches()) {
+            return SIZE_REFUSAL.matcher(text).find();
+        }
+        return switch (matcher.group(1).toUpperCase(java.util.Locale.ROOT)) {
+            case "TOOBIG" -> true;
+            case "LIMIT" -> LIMIT_OF_SIZE.matcher(matcher.group(2)).find();
+            default -> false;
+        };
+    }
 
     /**
      * Whether a NO answer to APPEND (or CREATE) refuses every further message of the mailbox, not just this one

@@ -95,4 +95,20 @@ class ImapTargetRefusalTest {
         assertTrue(ImapTargetFolderWriter.isTransient("[TRYCREATE] Mailbox doesn't exist: Old"));
         assertFalse(ImapTargetFolderWriter.isTransient("[OVERQUOTA] Quota exceeded"));
     }
+
+    @Test
+    void whichRefusalsAreAboutTheMessagesSize() {
+        assertTrue(ImapTargetFolderWriter.refusesForSize(
+                "[LIMIT] Mail size is larger than the maximum size allowed by server configuration"));
+        assertTrue(ImapTargetFolderWriter.refusesForSize("[TOOBIG] Message exceeds APPENDLIMIT"));
+        assertTrue(ImapTargetFolderWriter.refusesForSize("[LIMIT] Message too large"));
+        assertTrue(ImapTargetFolderWriter.refusesForSize("APPEND failed: message too big"));
+        assertTrue(ImapTargetFolderWriter.refusesForSize("The message exceeds the maximum message size"));
+        assertFalse(ImapTargetFolderWriter.refusesForSize("[LIMIT] Line too long"));
+        assertFalse(ImapTargetFolderWriter.refusesForSize("[OVERQUOTA] Quota exceeded (mailbox for user is full)"));
+        assertFalse(ImapTargetFolderWriter.refusesForSize("Quota exceeded"));
+        assertFalse(ImapTargetFolderWriter.refusesForSize("Can't save a zero byte message."));
+        assertFalse(ImapTargetFolderWriter.refusesForSize("[PARSE] Invalid message header"));
+        assertFalse(ImapTargetFolderWriter.refusesForSize(null));
+    }
 }
