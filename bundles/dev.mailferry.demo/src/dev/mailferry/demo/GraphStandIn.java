@@ -41,6 +41,12 @@ final class GraphStandIn {
     /** Graph's well-known folder names and the folders Exchange gives them (its English names). */
     private static final Map<String, String> WELL_KNOWN = Map.of("inbox", "INBOX", "sentitems", "Sent Items", "drafts",
             "Drafts", "deleteditems", "Deleted Items", "junkemail", "Junk Email", "archive", "Archive");
+    /**
+     * Exchange's own top-level folders that are not mail folders: mailFolders and its IMAP do not list them, but a mail
+     * folder of the same name cannot be created beside them.
+     */
+    private static final java.util.Set<String> NON_MAIL_FOLDERS = java.util.Set.of("calendar", "contacts", "tasks",
+            "notes", "journal");
     /** Graph's default page size for mailFolders and childFolders. */
     static final int DEFAULT_PAGE_SIZE = 10;
 
@@ -206,7 +212,8 @@ final class GraphStandIn {
                 send(exchange, 400, "ErrorInvalidFolderName", "The folder name is not valid.");
                 return;
             }
-            if (children.stream().anyMatch(c -> c.get(c.size() - 1).equalsIgnoreCase(displayName))) {
+            if (children.stream().anyMatch(c -> c.get(c.size() - 1).equalsIgnoreCase(displayName))
+                    || parent.isEmpty() && NON_MAIL_FOLDERS.contains(displayName.toLowerCase(Locale.ROOT))) {
                 send(exchange, 409, "ErrorFolderExists", "A folder with the specified name already exists.");
                 return;
             }

@@ -154,6 +154,36 @@ class ProjectAndPlannerTest {
     }
 
     @Test
+    void foldersWhoseNamesChangedSayWhyInTheirNote() throws Exception {
+        List<SourceFolder> source = List.of(src("INBOX", SpecialUse.INBOX), src("v1.2", SpecialUse.NONE),
+                src("v1_2", SpecialUse.NONE), src("Plain", SpecialUse.NONE));
+        Map<String, String> notes = new java.util.HashMap<>();
+        for (PlannedFolder p : FolderPlanner.plan(source, List.of(), BatchOptions.defaults(), Map.of(),
+                ProjectAndPlannerTest::dotTarget)) {
+            notes.put(p.source().path().toString(), String.valueOf(p.note()));
+        }
+        assertEquals("the target cannot hold the name v1.2, and v1_2 is another folder's; stored as v1_2 (2)",
+                notes.get("v1.2"));
+        assertEquals("null", notes.get("v1_2"));
+        assertEquals("null", notes.get("Plain"));
+        assertEquals("null", notes.get("INBOX"));
+    }
+
+    @Test
+    void onATargetThatIgnoresCaseNamesDifferingInCaseOnlyAreKeptApart() throws Exception {
+        List<SourceFolder> source = List.of(src("Work", SpecialUse.NONE), src("work", SpecialUse.NONE),
+                src("work/Sub", SpecialUse.NONE), src("WORK/Sub", SpecialUse.NONE));
+        List<PlannedFolder> plan = FolderPlanner.plan(source, List.of(), BatchOptions.defaults(), Map.of(), p -> p,
+                true);
+        assertEquals(Map.of("Work", "Work", "work", "work (2)", "work/Sub", "work (2)/Sub", "WORK/Sub", "WORK/Sub"),
+                targets(plan));
+        assertEquals("work is another folder's on the target; stored as work (2)", plan.get(1).note());
+        // a target that tells case apart keeps every name
+        assertEquals(Map.of("Work", "Work", "work", "work", "work/Sub", "work/Sub", "WORK/Sub", "WORK/Sub"),
+                targets(FolderPlanner.plan(source, List.of(), BatchOptions.defaults(), Map.of(), p -> p, false)));
+    }
+
+    @Test
     void aFolderKeepsTheTargetItWasRecordedWithWhenAnotherArrives() throws Exception {
         List<SourceFolder> source = List.of(src("Mr. Smith", SpecialUse.NONE), src("Mr_ Smith", SpecialUse.NONE));
         Map<FolderPath, FolderPath> recorded = Map.of(FolderPath.of("Mr. Smith"), FolderPath.of("Mr_ Smith"),

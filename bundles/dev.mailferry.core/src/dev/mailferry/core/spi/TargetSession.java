@@ -23,6 +23,14 @@ public interface TargetSession extends AutoCloseable {
     }
 
     /**
+     * Whether the target takes folder names that differ only in case for one folder (Exchange: "Work" and "work"), so
+     * that the engine keeps two source folders whose names differ only in case apart. Default: false.
+     */
+    default boolean ignoresFolderNameCase() {
+        return false;
+    }
+
+    /**
      * Renames {@code folder}, with its subfolders, to {@code newPath} (a storable path whose folder does not exist yet),
      * creating missing parents; the messages keep their target ids where the target can (IMAP RENAME keeps UIDs). Used
      * to follow a folder renamed on the source. Default: not supported, and the engine keeps the old target folder.

@@ -24,7 +24,8 @@ import java.util.Map;
  * " (2)", " (3)"... after its name; folders whose name the target holds as it is are served first (a real "v1_2" keeps
  * its name, "v1.2" becomes "v1_2 (2)"), and a subfolder follows its parent's new name. A folder keeps the target it
  * was recorded with in an earlier pass as long as that still fits its wanted path, so that a folder added later never
- * renames an existing one.
+ * renames an existing one. On a target that compares names without regard to case (Exchange), names that differ only
+ * in case collide too. A copied folder whose name was changed says why in its note (the report shows it).
  */
 public final class FolderPlanner {
 
@@ -34,10 +35,22 @@ public final class FolderPlanner {
         FolderPath storable(FolderPath wanted) throws ConnectorException;
     }
 
-    /** One source folder's plan; {@code excludedReason} is null when the folder is copied. */
-    public record PlannedFolder(SourceFolder source, FolderPath target, String excludedReason) {
+    /**
+     * One source folder's plan; {@code excludedReason} is null when the folder is copied; {@code renameNote} says why a
+     * copied folder's target name differs from its wanted one (null when it does not).
+     */
+    public record PlannedFolder(SourceFolder source, FolderPath target, String excludedReason, String renameNote) {
+        public PlannedFolder(SourceFolder source, FolderPath target, String excludedReason) {
+            this(source, target, excludedReason, null);
+        }
+
         public boolean copied() {
             return excludedReason == null;
+        }
+
+        /** What the report notes for this folder: why it is not copied, or why its name changed, or null. */
+        public String note() {
+            return copied() ? renameNote : excludedReason;
         }
     }
 
@@ -62,8 +75,18 @@ public final class FolderPlanner {
     public static List<PlannedFolder> plan(List<SourceFolder> sourceFolders, List<TargetFolder> targetFolders,
             BatchOptions options, Map<FolderPath, FolderPath> recordedTargets, StorablePaths storable)
             throws ConnectorException {
+        return plan(sourceFolders, targetFolders, options, recordedTargets, storable, false);
+    }
+
+    /**
+     * As above; {@code namesIgnoreCase}: the target takes names that differ only in case for one folder
+     * ({@link TargetSession#ignoresFolderNameCase}).
+     */
+    public static List<PlannedFolder> plan(List<SourceFolder> sourceFolders, List<TargetFolder> targetFolders,
+            BatchOptions options, Map<FolderPath, FolderPath> recordedTargets, StorablePaths storable,
+            boolean namesIgnoreCase) throws ConnectorException {
         List<PlannedFolder> wanted = wantedTargets(sourceFolders, targetFolders, options);
-        return collisionFree(wanted, options, recordedTargets, storable);
+        return collisionFree(wanted, options, recordedTargets, storable, namesIgnoreCase);
     }
 
     private static List<PlannedFolder> wantedTargets(List<SourceFolder> sourceFolders, List<TargetFolder> targetFolders,
@@ -120,7 +143,9 @@ public final class FolderPlanner {
     }
 
     private static List<PlannedFolder> collisionFree(List<PlannedFolder> wanted, BatchOptions options,
-            Map<FolderPath, FolderPath> recordedTargets, StorablePaths storable) throws ConnectorException {
+            Map<FolderPath, FolderPath> recordedTargets, StorablePaths storable, boolean namesIgnoreCase)
+            throws ConnectorException {
+        java.util.function.UnaryOperator<FolderPath> key = namesIgnoreCase ? FolderPlanner::lowerCase : p -> p;
         Map<FolderPath, Decision> bySource = new java.util.LinkedHashMap<>();
         List<Decision> decisions = new ArrayList<>();
         java.util.Set<FolderPath> planned = new java.util.HashSet<>();
@@ -137,7 +162,7 @@ public final class FolderPlanner {
         Map<FolderPath, Boolean> claimed = new HashMap<>();
         recordedTargets.forEach((source, target) -> {
             if (!planned.contains(source)) {
-                claimed.merge(target, false, Boolean::logicalOr); // gone or excluded: its messages are there
+                claimed.merge(key.apply(target), false, Boolean::logicalOr); // gone or excluded: its messages are there
             }
         });
         // 1. a folder keeps its recorded target while it still fits (folders an older version merged stay merged,
@@ -146,7 +171,7 @@ public final class FolderPlanner {
             FolderPath recorded = recordedTargets.get(d.planned.source().path());
             if (recorded != null && fits(recorded, d.storableWanted) && storable.storable(recorded).equals(recorded)) {
                 d.target = recorded;
-                claimed.merge(recorded, d.mapped, Boolean::logicalOr);
+                claimed.merge(key.apply(recorded), d.mapped, Boolean::logicalOr);
             }
         }
         // 2. names the target holds as they are, then the changed ones; parents before children in each
@@ -156,23 +181,47 @@ public final class FolderPlanner {
                     continue;
                 }
                 FolderPath candidate = underParentsTarget(d, bySource);
-                Boolean claimedByMapping = claimed.get(candidate);
+                Boolean claimedByMapping = claimed.get(key.apply(candidate));
                 if (claimedByMapping != null && !(d.mapped || claimedByMapping)) {
                     FolderPath base = candidate;
-                    for (int n = 2; claimed.containsKey(candidate); n++) {
+                    for (int n = 2; claimed.containsKey(key.apply(candidate)); n++) {
                         candidate = storable.storable(base.parent().child(base.name() + " (" + n + ")"));
                     }
                 }
                 d.target = candidate;
-                claimed.merge(candidate, d.mapped, Boolean::logicalOr);
+                claimed.merge(key.apply(candidate), d.mapped, Boolean::logicalOr);
             }
         }
         List<PlannedFolder> plan = new ArrayList<>();
         for (PlannedFolder p : wanted) {
             Decision d = p.copied() ? bySource.get(p.source().path()) : null;
-            plan.add(d == null ? p : new PlannedFolder(p.source(), d.target, null));
+            plan.add(d == null ? p : new PlannedFolder(p.source(), d.target, null, renameNote(p.target(), d)));
         }
         return plan;
+    }
+
+    /** Why the folder's target is not the path it wanted, or null when it is that path. */
+    private static String renameNote(FolderPath wanted, Decision d) {
+        if (d.target.equals(wanted)) {
+            return null;
+        }
+        if (!d.storableWanted.equals(wanted) && d.target.equals(d.storableWanted)) {
+            return "the target cannot hold the name " + wanted + "; stored as " + d.target;
+        }
+        if (!d.storableWanted.equals(wanted)) {
+            return "the target cannot hold the name " + wanted + ", and " + d.storableWanted
+                    + " is another folder's; stored as " + d.target;
+        }
+        return wanted + " is another folder's on the target; stored as " + d.target;
+    }
+
+    /** The path with every name in lower case, as a target that ignores case compares names. */
+    static FolderPath lowerCase(FolderPath path) {
+        List<String> segments = new ArrayList<>();
+        for (String segment : path.segments()) {
+            segments.add(segment.toLowerCase(java.util.Locale.ROOT));
+        }
+        return FolderPath.of(segments);
     }
 
     /** The folder's storable wanted path, below the target its nearest decided source parent got instead of its own. */

@@ -120,7 +120,7 @@ public final class MailboxSync {
                 recordedTargets.put(r.source(), r.target());
             }
             List<PlannedFolder> plan = FolderPlanner.plan(sourceFolders, targetFolders, options, recordedTargets,
-                    target::storablePath);
+                    target::storablePath, target.ignoresFolderNameCase());
             try (LaneSessions laneSessions = new LaneSessions(plan)) {
                 planAndCopy(source, target, sourceFolders, targetFolders, records, plan, laneSessions);
             }
@@ -137,7 +137,7 @@ public final class MailboxSync {
         List<Work> work = new ArrayList<>();
         for (PlannedFolder p : plan) {
             FolderRecord record = store.folder(email, p.source().path(), p.target());
-            store.setFolderNote(record.id(), p.excludedReason());
+            store.setFolderNote(record.id(), p.note());
             if (p.copied()) {
                 work.add(new Work(p.source(), record));
             }

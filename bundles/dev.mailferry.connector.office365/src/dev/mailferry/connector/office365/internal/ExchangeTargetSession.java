@@ -29,9 +29,16 @@ final class ExchangeTargetSession implements TargetSession {
         return imap.listFolders();
     }
 
+    /** The IMAP target's rules ('/' in a name, INBOX), then Exchange's ({@link ExchangeFolderNames}). */
     @Override
     public FolderPath storablePath(FolderPath wanted) throws ConnectorException {
-        return imap.storablePath(wanted);
+        return ExchangeFolderNames.storable(imap.storablePath(wanted));
+    }
+
+    /** Exchange's folder names are not case-sensitive: "Work" and "work" are one folder. */
+    @Override
+    public boolean ignoresFolderNameCase() {
+        return true;
     }
 
     @Override
@@ -43,19 +50,38 @@ final class ExchangeTargetSession implements TargetSession {
         graph.ensureFolder(mailbox, path);
         TargetFolder created = find(path);
         if (created == null) {
-            throw new ConnectorException(Kind.PROTOCOL, "Microsoft Graph created the folder '" + path + "' of " + mailbox
-                    + ", but Exchange's IMAP does not list it");
+            throw new ConnectorException(Kind.CONFIGURATION, "Exchange Online has the folder '" + path + "' in " + mailbox
+                    + " (Graph), but its IMAP does not list it: a folder of that name that is not a mail folder (a"
+                    + " calendar, contacts, notes or tasks folder, named in the mailbox's language) takes the name."
+                    + " Send this source folder elsewhere with the batch's folder mapping");
         }
         return created;
     }
 
+    /** The folder at {@code path}, its names compared as Exchange compares them: without regard to case. */
     private TargetFolder find(FolderPath path) throws ConnectorException {
+        TargetFolder sameButCase = null;
         for (TargetFolder folder : imap.listFolders()) {
             if (folder.path().equals(path)) {
                 return folder;
             }
+            if (sameButCase == null && sameIgnoringCase(folder.path(), path)) {
+                sameButCase = folder;
+            }
         }
-        return null;
+        return sameButCase;
+    }
+
+    private static boolean sameIgnoringCase(FolderPath a, FolderPath b) {
+        if (a.depth() != b.depth()) {
+            return false;
+        }
+        for (int i = 0; i < a.depth(); i++) {
+            if (!a.segments().get(i).equalsIgnoreCase(b.segments().get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
