@@ -23,6 +23,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -345,16 +346,35 @@ public final class DovecotServer implements DemoImapServer, ExchangeMailStore {
         for (String line : imapAsUser(user, "LIST \"\" \"*\"")) {
             java.util.regex.Matcher listed = LISTED.matcher(line);
             if (listed.matches()) {
-                String name = listed.group(1).startsWith("\"")
-                        ? listed.group(1).substring(1, listed.group(1).length() - 1).replace("\\\"", "\"")
-                                .replace("\\\\", "\\")
-                        : listed.group(1);
-                folders.add(List.of(MaildirModifiedUtf7.decode(name).split(java.util.regex.Pattern.quote(
-                        String.valueOf(delimiter)))));
+                folders.add(folderPath(listed.group(1)));
             }
         }
         return folders;
     }
+
+    /** Exchange mode: each folder's message count, from one LIST ... RETURN (STATUS (MESSAGES)) as the user. */
+    @Override
+    public Map<List<String>, Long> messageCounts(String user) throws IOException {
+        Map<List<String>, Long> counts = new HashMap<>();
+        for (String line : imapAsUser(user, "LIST \"\" \"*\" RETURN (STATUS (MESSAGES))")) {
+            java.util.regex.Matcher status = STATUS_MESSAGES.matcher(line);
+            if (status.matches()) {
+                counts.put(folderPath(status.group(1)), Long.parseLong(status.group(2)));
+            }
+        }
+        return counts;
+    }
+
+    /** A listed mailbox name (quoted or an atom, in modified UTF-7) as a path. */
+    private List<String> folderPath(String listedName) {
+        String name = listedName.startsWith("\"")
+                ? listedName.substring(1, listedName.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\")
+                : listedName;
+        return List.of(MaildirModifiedUtf7.decode(name).split(java.util.regex.Pattern.quote(String.valueOf(delimiter))));
+    }
+
+    private static final java.util.regex.Pattern STATUS_MESSAGES = java.util.regex.Pattern
+            .compile("^\\* STATUS (.+) \\(MESSAGES ([0-9]+)\\)$");
 
     /** Exchange mode: creates a folder over IMAP as the user, as Exchange's store does for Graph. */
     @Override

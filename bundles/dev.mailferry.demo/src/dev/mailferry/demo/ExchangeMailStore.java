@@ -15,4 +15,7 @@ interface ExchangeMailStore {
 
     /** Creates the folder (its parent exists). */
     void create(String user, List<String> path) throws IOException;
+
+    /** How many messages each folder of the user's mailbox holds, by path as {@link #folders} gives them. */
+    java.util.Map<List<String>, Long> messageCounts(String user) throws IOException;
 }

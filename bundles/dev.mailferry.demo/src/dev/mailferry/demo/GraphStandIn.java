@@ -186,7 +186,7 @@ final class GraphStandIn {
             }
         }
         if (path.length == 6 && !post) {
-            sendJson(exchange, 200, folderJson(user, parent, folders));
+            sendJson(exchange, 200, folderJson(user, parent, folders, mail.messageCounts(user.userPrincipalName())));
             return;
         }
         if (path.length == 7 && !path[6].equals("childFolders") || path.length > 7 || (path.length == 6 && post)) {
@@ -223,15 +223,16 @@ final class GraphStandIn {
             created.computeIfAbsent(user.userPrincipalName().toLowerCase(Locale.ROOT),
                     u -> ConcurrentHashMap.newKeySet()).add(String.join("/", folder));
             folders.add(folder);
-            sendJson(exchange, 201, folderJson(user, folder, folders));
+            sendJson(exchange, 201, folderJson(user, folder, folders, Map.of()));
             return;
         }
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         int top = Integer.parseInt(query.getOrDefault("$top", Integer.toString(DEFAULT_PAGE_SIZE)));
         int skip = Integer.parseInt(query.getOrDefault("$skip", "0"));
         StringBuilder page = new StringBuilder("{\"value\":[");
+        Map<List<String>, Long> counts = mail.messageCounts(user.userPrincipalName());
         for (int i = skip; i < Math.min(children.size(), skip + top); i++) {
-            page.append(i > skip ? "," : "").append(folderJson(user, children.get(i), folders));
+            page.append(i > skip ? "," : "").append(folderJson(user, children.get(i), folders, counts));
         }
         page.append(']');
         if (skip + top < children.size()) {
@@ -264,7 +265,9 @@ final class GraphStandIn {
         }
     }
 
-    private static String folderJson(User user, List<String> folder, List<List<String>> folders) {
+    /** A mailFolder resource; {@code counts}: messages per folder (totalItemCount). */
+    private static String folderJson(User user, List<String> folder, List<List<String>> folders,
+            Map<List<String>, Long> counts) {
         long children = folders.stream().filter(f -> f.size() == folder.size() + 1
                 && f.subList(0, folder.size()).equals(folder)).count();
         String name = folder.get(folder.size() - 1);
@@ -272,7 +275,8 @@ final class GraphStandIn {
         String parentId = folder.size() == 1 ? "msgfolderroot" : id(user, folder.subList(0, folder.size() - 1));
         return "{\"id\":\"" + id(user, folder) + "\",\"displayName\":\"" + Office365StandIn.json(displayName)
                 + "\",\"parentFolderId\":\"" + parentId + "\",\"childFolderCount\":" + children
-                + ",\"unreadItemCount\":0,\"totalItemCount\":0,\"isHidden\":false}";
+                + ",\"unreadItemCount\":0,\"totalItemCount\":" + counts.getOrDefault(folder, 0L)
+                + ",\"isHidden\":false}";
     }
 
     private static String id(User user, List<String> folder) {

@@ -41,6 +41,12 @@ class DovecotMigrationTest extends DovecotTestBase {
         }
         assertTrue(project.folderStatus(demo.users().get(0).emailAddress()).stream()
                 .anyMatch(f -> f.source().equals(FolderPath.of("Проекты"))), "non-ASCII folder names survive");
+        // every target folder written to was read back over IMAP (STATUS) after the pass: all recorded messages there
+        for (FolderStatus f : project.folderStatus(demo.users().get(0).emailAddress())) {
+            if (f.copied() > 0) {
+                assertEquals(new FolderStatus.ReadBack(f.copied(), f.copied()), f.readBack(), f.toString());
+            }
+        }
 
         // new mail and changed flags on the source of the first user
         DemoEnvironmentUser alice = demo.users().get(0);

@@ -573,6 +573,52 @@ class FakeEngineTest {
     }
 
     @Test
+    void messagesMissingOnTheTargetWhenReadBackAreReportedAndTheFinalPassStillCompletes() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        fill(src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX), "in", 6, 1);
+        fill(src.folder(FolderPath.of("Projects"), SpecialUse.NONE), "pr", 4, 1);
+        project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults());
+        BatchRunResult first = engine.sync(project, "wave1", secrets, events);
+        assertEquals(MailboxState.SYNCED, first.mailboxes().get(0).state());
+        FolderStatus projects = project.folderStatus(ALICE).stream()
+                .filter(f -> f.source().equals(FolderPath.of("Projects"))).findFirst().orElseThrow();
+        assertEquals(new FolderStatus.ReadBack(4, 4), projects.readBack(), "read back after the pass");
+
+        // someone deletes two copied messages on the target (or the target loses them)
+        FakeMail.Folder onTarget = target.mailboxes.get(ALICE).folder("Projects");
+        onTarget.remove(0);
+        onTarget.remove(0);
+        BatchRunResult second = engine.sync(project, "wave1", secrets, events);
+
+        MailboxStatus alice = second.mailboxes().get(0);
+        assertEquals(MailboxState.SYNCED_WITH_ERRORS, alice.state(), alice.toString());
+        assertEquals("Read back from the target: 2 messages recorded as copied are not there (Projects holds 2 of 4);"
+                + " deleted or moved on the target since, or lost by it (see the report)", alice.lastError());
+        assertTrue(events.notices.contains(alice.lastError()), events.notices.toString());
+        String summary = Files.readString(project.writeReport("wave1").summary());
+        assertTrue(summary.contains(",2,\"read back: the target folder holds 2 messages, fewer than the 4 recorded as"
+                + " copied there"), summary);
+
+        // the final pass runs when users may already work in the target: it completes, the report keeps the counts
+        BatchRunResult last = engine.complete(project, "wave1", secrets, events);
+        assertEquals(BatchState.COMPLETED, last.state(), last.toString());
+        assertEquals(MailboxState.COMPLETED, last.mailboxes().get(0).state());
+    }
+
+    @Test
+    void aTargetThatCannotCountItsMessagesIsNotReadBack() throws Exception {
+        target.countsMessages = false;
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        fill(src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX), "in", 3, 1);
+        project.createBatch("wave1", List.of(ALICE), BatchOptions.defaults());
+        engine.sync(project, "wave1", secrets, events);
+        target.mailboxes.get(ALICE).folder("INBOX").remove(0);
+        BatchRunResult second = engine.sync(project, "wave1", secrets, events);
+        assertEquals(MailboxState.SYNCED, second.mailboxes().get(0).state());
+        assertTrue(project.folderStatus(ALICE).stream().allMatch(f -> f.readBack() == null));
+    }
+
+    @Test
     void wrongPasswordFailsThatMailboxOnly() throws Exception {
         FakeMail.Mailbox alice = sourceUser(ALICE, "alice", "pw");
         fill(alice.folder(FolderPath.of("INBOX"), SpecialUse.INBOX), "a", 5, 1);

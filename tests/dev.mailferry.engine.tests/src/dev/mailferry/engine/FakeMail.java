@@ -75,6 +75,15 @@ final class FakeMail {
             return new ArrayList<>(messages);
         }
 
+        synchronized int size() {
+            return messages.size();
+        }
+
+        /** Removes the message at {@code index}, as a user deleting it (and expunging) does. */
+        synchronized void remove(int index) {
+            messages.remove(index);
+        }
+
         /** Gives every message a new UID under a new UIDVALIDITY, as a server rebuilding its index does. */
         synchronized void renumber(long newUidValidity) {
             List<Message> old = new ArrayList<>(messages);
@@ -283,6 +292,8 @@ final class FakeMail {
     }
 
     static final class Target extends Server implements TargetConnector {
+        /** Whether the target can count the messages of its folders (the engine's read-back). */
+        volatile boolean countsMessages = true;
         /** Roles the target gives its folders, as Exchange does ("Sent Items" is SENT). */
         final Map<FolderPath, SpecialUse> roles = new ConcurrentHashMap<>();
 
@@ -321,6 +332,17 @@ final class FakeMail {
                 @Override
                 public TargetFolderWriter openFolder(TargetFolder folder) {
                     return writer(mailbox.folder(folder.path(), SpecialUse.NONE));
+                }
+
+                @Override
+                public Map<FolderPath, Long> messageCounts(java.util.Collection<TargetFolder> folders) {
+                    Map<FolderPath, Long> counts = new java.util.HashMap<>();
+                    if (countsMessages) {
+                        for (TargetFolder folder : folders) {
+                            counts.put(folder.path(), (long) mailbox.folder(folder.path(), SpecialUse.NONE).size());
+                        }
+                    }
+                    return counts;
                 }
 
                 @Override

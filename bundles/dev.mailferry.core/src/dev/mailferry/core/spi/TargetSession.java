@@ -39,6 +39,17 @@ public interface TargetSession extends AutoCloseable {
         throw new ConnectorException(ConnectorException.Kind.CONFIGURATION, "This target cannot rename folders");
     }
 
+    /**
+     * How many messages each of {@code folders} holds now, read back from the target apart from the appends (IMAP:
+     * STATUS; Exchange Online: Microsoft Graph), so that the engine can check after a pass that the messages it recorded
+     * as copied are there. A folder the target cannot count is left out. Call it with no writer open. Default: none
+     * (the target cannot say).
+     */
+    default java.util.Map<FolderPath, Long> messageCounts(java.util.Collection<TargetFolder> folders)
+            throws ConnectorException {
+        return java.util.Map.of();
+    }
+
     /** Opens a folder for appending. At most one writer per session is open at a time. */
     TargetFolderWriter openFolder(TargetFolder folder) throws ConnectorException;
 

@@ -53,7 +53,7 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class JdbcStateStore implements StateStore {
 
-    static final int SCHEMA_VERSION = 3;
+    static final int SCHEMA_VERSION = 4;
 
     /** The database file in the project folder. */
     public static final String FILE_NAME = "state.db";
@@ -322,6 +322,12 @@ public final class JdbcStateStore implements StateStore {
                 }
                 s.execute("INSERT INTO schema_version (version) VALUES (3)");
             }
+            if (version < 4) {
+                for (String sql : SCHEMA_V4) {
+                    s.execute(sql);
+                }
+                s.execute("INSERT INTO schema_version (version) VALUES (4)");
+            }
             c.commit();
         } catch (SQLException e) {
             throw fail("open the state database", e);
@@ -362,6 +368,12 @@ public final class JdbcStateStore implements StateStore {
     /** Version 3: how long the last pass of a mailbox waited because the target throttled it. */
     private static final String[] SCHEMA_V3 = {
         "ALTER TABLE batch_mailbox ADD COLUMN last_pass_throttled_ms BIGINT NOT NULL DEFAULT 0"
+    };
+
+    /** Version 4: what reading the target folder back found after the last complete pass (NULL: not read back). */
+    private static final String[] SCHEMA_V4 = {
+        "ALTER TABLE folder_state ADD COLUMN on_target BIGINT",
+        "ALTER TABLE folder_state ADD COLUMN recorded_on_target BIGINT",
     };
 
     private static final String[] SCHEMA_V2 = {
@@ -670,6 +682,31 @@ public final class JdbcStateStore implements StateStore {
     public void setFolderNote(long folderId, String note) throws StoreException {
         update("record a folder note", "UPDATE folder_state SET note = ? WHERE id = ?",
                 note == null ? null : truncate(note, 4000), folderId);
+    }
+
+    @Override
+    public Map<FolderPath, Long> recordedOnTarget(String email) throws StoreException {
+        String sql = "SELECT f.target_path, COUNT(*) FROM folder_state f JOIN message_map m ON m.folder_id = f.id"
+                + " WHERE f.email = ? AND m.status IN ('C', 'V') GROUP BY f.target_path";
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, key(email));
+            Map<FolderPath, Long> counts = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(Codecs.decodePath(rs.getString(1)), rs.getLong(2));
+                }
+            }
+            c.commit();
+            return counts;
+        } catch (SQLException e) {
+            throw fail("count the messages recorded on the target for " + email, e);
+        }
+    }
+
+    @Override
+    public void recordReadBack(String email, FolderPath target, long onTarget, long recorded) throws StoreException {
+        update("record what the target holds", "UPDATE folder_state SET on_target = ?, recorded_on_target = ?"
+                + " WHERE email = ? AND target_path = ?", onTarget, recorded, key(email), Codecs.encodePath(target));
     }
 
     @Override
@@ -1337,9 +1374,10 @@ public final class JdbcStateStore implements StateStore {
             + " COALESCE(SUM(CASE WHEN m.status IN ('C', 'V') THEN m.size ELSE 0 END), 0),"
             + " COALESCE(SUM(CASE WHEN m.status = 'V' THEN 1 ELSE 0 END), 0),"
             + " COALESCE(SUM(CASE WHEN m.status = 'C' AND m.reason = '" + ALREADY_ON_TARGET + "' THEN 1 ELSE 0 END), 0),"
-            + " f.renamed_from"
+            + " f.renamed_from, f.on_target, f.recorded_on_target"
             + " FROM folder_state f LEFT JOIN message_map m ON m.folder_id = f.id AND m.uidvalidity = f.uidvalidity"
-            + " WHERE %s GROUP BY f.id, f.email, f.source_path, f.target_path, f.note, f.renamed_from ORDER BY f.id";
+            + " WHERE %s GROUP BY f.id, f.email, f.source_path, f.target_path, f.note, f.renamed_from, f.on_target,"
+            + " f.recorded_on_target ORDER BY f.id";
 
     @Override
     public List<FolderStatus> folderStatuses(String email) throws StoreException {
@@ -1358,9 +1396,13 @@ public final class JdbcStateStore implements StateStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long alreadyOnTarget = rs.getLong(10);
+                    long onTarget = rs.getLong(12);
+                    FolderStatus.ReadBack readBack = rs.wasNull() ? null
+                            : new FolderStatus.ReadBack(onTarget, rs.getLong(13));
                     list.add(new FolderStatus(rs.getString(1), Codecs.decodePath(rs.getString(2)),
                             Codecs.decodePath(rs.getString(3)), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
-                            rs.getLong(9), folderNote(rs.getString(4), rs.getString(11), alreadyOnTarget), alreadyOnTarget));
+                            rs.getLong(9), folderNote(rs.getString(4), rs.getString(11), alreadyOnTarget, readBack),
+                            alreadyOnTarget, readBack));
                 }
             }
             c.commit();
@@ -1371,7 +1413,8 @@ public final class JdbcStateStore implements StateStore {
     }
 
     /** The note shown in the reports: the pass's note, then the folder's rename and the messages found on the target. */
-    private static String folderNote(String note, String renamedFrom, long alreadyOnTarget) {
+    private static String folderNote(String note, String renamedFrom, long alreadyOnTarget,
+            FolderStatus.ReadBack readBack) {
         List<String> parts = new ArrayList<>();
         if (note != null && !note.isBlank()) {
             parts.add(note);
@@ -1382,6 +1425,10 @@ public final class JdbcStateStore implements StateStore {
         if (alreadyOnTarget > 0) {
             parts.add(alreadyOnTarget + (alreadyOnTarget == 1 ? " message was" : " messages were") + " " + ALREADY_ON_TARGET
                     + " and not copied again");
+        }
+        if (readBack != null && readBack.missing() > 0) {
+            parts.add("read back: the target folder holds " + readBack.onTarget() + " messages, fewer than the "
+                    + readBack.recorded() + " recorded as copied there");
         }
         return parts.isEmpty() ? null : String.join("; ", parts);
     }

@@ -71,6 +71,7 @@ public final class MailboxSync {
     private final AtomicLong copiedBytes = new AtomicLong();
     private final int lanes;
     private volatile boolean stopped;
+    private String readBackShortfall;
     /** Messages the target folders held before this mailbox's first copy into them, by target folder. */
     private volatile Map<FolderPath, Presence> presence = Map.of();
 
@@ -124,7 +125,15 @@ public final class MailboxSync {
             try (LaneSessions laneSessions = new LaneSessions(plan)) {
                 planAndCopy(source, target, sourceFolders, targetFolders, records, plan, laneSessions);
             }
+            if (!stopped) {
+                readBackShortfall = TargetReadBack.check(target, store, email, listener);
+            }
         }
+    }
+
+    /** What reading the target back after this pass found missing, or null when nothing (or it was not read back). */
+    public String readBackShortfall() {
+        return readBackShortfall;
     }
 
     /** Plans the pass over the listed folders and copies; {@code laneSessions} serve the lanes after the first. */

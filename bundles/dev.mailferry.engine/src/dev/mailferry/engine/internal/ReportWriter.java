@@ -21,7 +21,7 @@ public final class ReportWriter {
 
     private static final String[] SUMMARY_HEADER = {"Mailbox", "Source folder", "Target folder", "State", "Copied",
         "Skipped", "Failed", "Gone from source", "Bytes copied", "MB copied", "Last pass duration (s)", "Last pass throttled (s)", "Last pass copied",
-        "Note or last error"};
+        "On target (read back)", "Note or last error"};
     private static final String[] DETAIL_HEADER = {"Mailbox", "Source folder", "UID", "Message-ID", "Size (bytes)",
         "Internal date (UTC)", "Outcome", "Reason"};
 
@@ -46,10 +46,11 @@ public final class ReportWriter {
         for (MailboxStatus m : store.mailboxStatuses(batch.name())) {
             out.printRecord(m.emailAddress(), "(all folders)", "", m.state(), m.copied(), m.skipped(), m.failed(),
                     m.vanished(), m.bytes(), megabytes(m.bytes()), m.lastPassDuration().toSeconds(), m.lastPassThrottled().toSeconds(), m.lastPassCopied(),
-                    m.lastError() == null ? "" : m.lastError());
+                    "", m.lastError() == null ? "" : m.lastError());
             for (FolderStatus f : store.folderStatuses(m.emailAddress())) {
                 out.printRecord(m.emailAddress(), f.source(), f.target(), "", f.copied(), f.skipped(), f.failed(),
-                        f.vanished(), f.bytes(), megabytes(f.bytes()), "", "", "", f.note() == null ? "" : f.note());
+                        f.vanished(), f.bytes(), megabytes(f.bytes()), "", "", "",
+                        f.readBack() == null ? "" : f.readBack().onTarget(), f.note() == null ? "" : f.note());
             }
         }
     }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -70,6 +71,18 @@ public interface StateStore extends AutoCloseable {
     List<FolderRecord> folders(String email) throws StoreException;
 
     void setFolderNote(long folderId, String note) throws StoreException;
+
+    /**
+     * How many messages are recorded as being on the target (copied, also those since gone from the source), by target
+     * folder; folders with none are left out.
+     */
+    Map<FolderPath, Long> recordedOnTarget(String email) throws StoreException;
+
+    /**
+     * What reading the target back after a pass found: the target folder {@code target} held {@code onTarget} messages
+     * while {@code recorded} were recorded as copied there. Kept for the reports until the next read-back.
+     */
+    void recordReadBack(String email, FolderPath target, long onTarget, long recorded) throws StoreException;
 
     /**
      * The source folder of a record was renamed to {@code newSource} (no record has that path yet): the record, with its

@@ -55,6 +55,20 @@ final class ImapTargetSession implements TargetSession {
         return folders;
     }
 
+    /** STATUS (MESSAGES) of each folder: one round trip each, the folders stay unselected. */
+    @Override
+    public Map<FolderPath, Long> messageCounts(java.util.Collection<TargetFolder> folders) throws ConnectorException {
+        Map<FolderPath, Long> counts = new HashMap<>();
+        for (TargetFolder folder : folders) {
+            String decoded = FolderNames.decode(folder.id());
+            counts.put(folder.path(), (long) connection.call("count the messages of '" + folder.path() + "'",
+                    () -> connection.protocol().status(decoded, MESSAGES)).total);
+        }
+        return counts;
+    }
+
+    private static final String[] MESSAGES = {"MESSAGES"};
+
     /**
      * A character equal to the server's hierarchy delimiter inside a folder name cannot be kept (the server would read
      * it as a level): it becomes '_'. A first segment INBOX, in any case, is the server's INBOX.

@@ -6,7 +6,10 @@ import dev.mailferry.core.spi.ConnectorException.Kind;
 import dev.mailferry.core.spi.TargetFolder;
 import dev.mailferry.core.spi.TargetFolderWriter;
 import dev.mailferry.core.spi.TargetSession;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One Exchange Online mailbox: the IMAP session writes the mail; folders are created through Microsoft Graph, so that
@@ -87,6 +90,25 @@ final class ExchangeTargetSession implements TargetSession {
     @Override
     public TargetFolder renameFolder(TargetFolder folder, FolderPath newPath) throws ConnectorException {
         return imap.renameFolder(folder, newPath);
+    }
+
+    /**
+     * Read back through Microsoft Graph (each folder's totalItemCount), apart from the IMAP session that wrote: Graph's
+     * names are matched without case ("Inbox" is IMAP's INBOX).
+     */
+    @Override
+    public Map<FolderPath, Long> messageCounts(Collection<TargetFolder> folders) throws ConnectorException {
+        Map<FolderPath, Long> byGraphPath = graph.messageCounts(mailbox);
+        Map<FolderPath, Long> counts = new HashMap<>();
+        for (TargetFolder folder : folders) {
+            for (Map.Entry<FolderPath, Long> counted : byGraphPath.entrySet()) {
+                if (sameIgnoringCase(counted.getKey(), folder.path())) {
+                    counts.put(folder.path(), counted.getValue());
+                    break;
+                }
+            }
+        }
+        return counts;
     }
 
     @Override

@@ -12,6 +12,7 @@ import com.microsoft.kiota.authentication.AccessTokenProvider;
 import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.secret.Secret;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.ConnectorException.Kind;
@@ -19,6 +20,10 @@ import dev.mailferry.core.tls.PinningTlsSocketFactory;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
 
@@ -138,7 +143,7 @@ final class GraphDirectory {
      * Graph: a folder created so is a normal mail folder (class IPF.Note) that Outlook and phones show, where one made
      * by IMAP CREATE may not be. Idempotent; a folder another session created meanwhile ("ErrorFolderExists") is taken.
      */
-    void ensureFolder(String userPrincipalName, dev.mailferry.core.model.FolderPath path) throws ConnectorException {
+    void ensureFolder(String userPrincipalName, FolderPath path) throws ConnectorException {
         String parentId = null;
         String doing = "create folder '" + path + "' of " + userPrincipalName;
         try {
@@ -176,6 +181,64 @@ final class GraphDirectory {
         } catch (RuntimeException e) {
             throw failure(doing, e);
         }
+    }
+
+    /**
+     * The number of items of every mail folder of the mailbox ({@code totalItemCount}), by path of display names ("Inbox"
+     * for the inbox): the folder tree walked level by level, a request per folder that has children (and per page).
+     */
+    Map<FolderPath, Long> messageCounts(String userPrincipalName)
+            throws ConnectorException {
+        String doing = "count the messages in the folders of " + userPrincipalName;
+        Map<FolderPath, Long> counts = new HashMap<>();
+        ArrayDeque<Map.Entry<String, FolderPath>> parents = new ArrayDeque<>();
+        parents.add(Map.entry("", FolderPath.ROOT));
+        try {
+            while (!parents.isEmpty()) {
+                var parent = parents.poll();
+                for (MailFolder folder : children(userPrincipalName, parent.getKey().isEmpty() ? null
+                        : parent.getKey())) {
+                    var path = parent.getValue().child(folder.getDisplayName());
+                    counts.put(path, folder.getTotalItemCount() == null ? 0L : folder.getTotalItemCount());
+                    if (folder.getChildFolderCount() != null && folder.getChildFolderCount() > 0) {
+                        parents.add(Map.entry(folder.getId(), path));
+                    }
+                }
+            }
+            return counts;
+        } catch (ODataError e) {
+            if ("ErrorAccessDenied".equals(code(e))) {
+                throw permissionMissing("Mail.ReadWrite", e);
+            }
+            throw failure(doing, e);
+        } catch (TokenFailure e) {
+            throw e.failure;
+        } catch (RuntimeException e) {
+            throw failure(doing, e);
+        }
+    }
+
+    /** Every child folder of {@code parentId} (null: the top of the mailbox), page after page. */
+    private List<MailFolder> children(String userPrincipalName, String parentId) {
+        String[] select = { "id", "displayName", "childFolderCount", "totalItemCount" };
+        var folders = graph.users().byUserId(userPrincipalName).mailFolders();
+        MailFolderCollectionResponse page = parentId == null
+                ? folders.get(request -> {
+                    request.queryParameters.top = pageSize;
+                    request.queryParameters.select = select;
+                })
+                : folders.byMailFolderId(parentId).childFolders().get(request -> {
+                    request.queryParameters.top = pageSize;
+                    request.queryParameters.select = select;
+                });
+        List<MailFolder> all = new ArrayList<>();
+        while (page != null) {
+            all.addAll(page.getValue());
+            String next = page.getOdataNextLink();
+            page = next == null ? null : parentId == null ? folders.withUrl(next).get()
+                    : folders.byMailFolderId(parentId).childFolders().withUrl(next).get();
+        }
+        return all;
     }
 
     /** The id of the child folder {@code name} of {@code parentId} (null: the top of the mailbox), or null. */
