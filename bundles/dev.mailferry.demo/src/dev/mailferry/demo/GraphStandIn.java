@@ -35,6 +35,11 @@ final class GraphStandIn {
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     /** Graph's limit of concurrent requests per app and mailbox. */
     static final int CONCURRENT_REQUESTS_PER_MAILBOX = 4;
+    /** Graph's limit of requests per app and mailbox in {@link #rateWindow} (Outlook service limits: 10,000/10 min). */
+    private volatile int requestsPerWindow = 10_000;
+    private volatile java.time.Duration rateWindow = java.time.Duration.ofMinutes(10);
+    /** When each mailbox's requests within the current window arrived (System.nanoTime), oldest first. */
+    private final Map<String, java.util.ArrayDeque<Long>> recentRequests = new ConcurrentHashMap<>();
     private final Map<String, java.util.Set<String>> created = new ConcurrentHashMap<>();
     private volatile ExchangeMailStore store;
 
@@ -74,6 +79,33 @@ final class GraphStandIn {
         return throttled.get();
     }
 
+    /** Lowers (for tests) or restores Graph's per-mailbox request limit: {@code requests} per {@code window}. */
+    void limitRequestsPerMailbox(int requests, java.time.Duration window) {
+        requestsPerWindow = requests;
+        rateWindow = window;
+        recentRequests.clear();
+    }
+
+    /**
+     * Counts a request to {@code mailbox} against the limit; returns how long until the mailbox may ask again when it
+     * is over it (the request is then not counted), else null.
+     */
+    private java.time.Duration overRateLimit(String mailbox) {
+        java.util.ArrayDeque<Long> recent = recentRequests.computeIfAbsent(mailbox, m -> new java.util.ArrayDeque<>());
+        long now = System.nanoTime();
+        long window = rateWindow.toNanos();
+        synchronized (recent) {
+            while (!recent.isEmpty() && now - recent.peekFirst() >= window) {
+                recent.pollFirst();
+            }
+            if (recent.size() >= requestsPerWindow) {
+                return java.time.Duration.ofNanos(recent.peekFirst() + window - now);
+            }
+            recent.addLast(now);
+            return null;
+        }
+    }
+
     void useMailStore(ExchangeMailStore mailStore) {
         this.store = mailStore;
     }
@@ -92,6 +124,14 @@ final class GraphStandIn {
         String[] segments = exchange.getRequestURI().getRawPath().split("/");
         String mailbox = segments.length > 3 ? URLDecoder.decode(segments[3], StandardCharsets.UTF_8)
                 .toLowerCase(Locale.ROOT) : "";
+        java.time.Duration wait = mailbox.isEmpty() ? null : overRateLimit(mailbox);
+        if (wait != null) {
+            throttled.incrementAndGet();
+            // Retry-After in whole seconds, rounded up: asking again sooner would only be refused again
+            exchange.getResponseHeaders().set("Retry-After", Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
+            send(exchange, 429, "ApplicationThrottled", "Application is over its MailboxRequests limit.");
+            return;
+        }
         AtomicInteger concurrent = inFlight.computeIfAbsent(mailbox, m -> new AtomicInteger());
         try {
             if (concurrent.incrementAndGet() > CONCURRENT_REQUESTS_PER_MAILBOX) {

@@ -265,6 +265,14 @@ public final class Office365StandIn implements AutoCloseable {
         graph.throttleNext(requests, seconds);
     }
 
+    /**
+     * Sets Graph's limit of requests per app and mailbox, 10,000 per 10 minutes by default (as Microsoft documents for
+     * Outlook resources); beyond it Graph answers 429 with Retry-After until the oldest request leaves the window.
+     */
+    public void limitGraphRequestsPerMailbox(int requests, Duration window) {
+        graph.limitRequestsPerMailbox(requests, window);
+    }
+
     /** How many Graph requests were answered 429. */
     public int graphThrottled() {
         return graph.throttled();

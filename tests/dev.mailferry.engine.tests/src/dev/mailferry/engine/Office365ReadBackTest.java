@@ -81,4 +81,31 @@ class Office365ReadBackTest extends DovecotTestBase {
         assertTrue(project.folderStatus(u.emailAddress()).stream().map(FolderStatus::target)
                 .anyMatch(FolderPath.of("Sent Items")::equals), "Exchange's own folders are read back too");
     }
+
+    @Test
+    void graphsRequestLimitPerMailboxIsWaitedOut() throws Exception {
+        standIn = Office365StandIn.builder(dir.resolve("standin")).start();
+        // Graph's 10,000 requests per 10 minutes per mailbox, scaled down so that folder creation and read-back hit it
+        standIn.limitGraphRequestsPerMailbox(8, java.time.Duration.ofSeconds(2));
+        start(1, CorpusSpec.small(30, 60), servers -> servers.targetExchangeOnline(standIn));
+        project.setTargetEndpoint(Office365MigrationTest.office365(standIn, demo.target().host(),
+                demo.target().imapsPort()));
+        secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
+        MigrationEngine engine = engineService();
+        project.createBatch("all", List.of(), BatchOptions.defaults());
+        DemoEnvironmentUser u = demo.users().get(0);
+
+        BatchRunResult result = engine.sync(project, "all", secrets, null);
+
+        assertEquals(MailboxState.SYNCED, result.mailboxes().get(0).state(), result.toString());
+        assertTrue(standIn.graphThrottled() > 0, "the limit was reached: " + standIn.graphRequests() + " requests");
+        long folders = 0;
+        for (FolderStatus f : project.folderStatus(u.emailAddress())) {
+            if (f.copied() > 0) {
+                assertEquals(new FolderStatus.ReadBack(f.copied(), f.copied()), f.readBack(), f.toString());
+                folders++;
+            }
+        }
+        assertTrue(folders > 3, "folders created and read back: " + folders);
+    }
 }
