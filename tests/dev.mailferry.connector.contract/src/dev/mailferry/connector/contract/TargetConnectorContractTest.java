@@ -199,6 +199,25 @@ public abstract class TargetConnectorContractTest {
     }
 
     @Test
+    public void messageCountsReadBackWhatTheFolderHoldsOrLeaveItOut() throws Exception {
+        try (TargetSession session = connector().open(endpoint(), credentials())) {
+            TargetFolder folder = session.createFolder(session.storablePath(freshFolder()));
+            Outcomes outcomes = new Outcomes();
+            try (TargetFolderWriter writer = session.openFolder(folder)) {
+                for (long uid = 1; uid <= 3; uid++) {
+                    byte[] raw = message("counted " + uid, 700);
+                    MessageInfo info = info(uid, raw, Instant.parse("2023-04-05T06:07:08Z"), MessageFlags.NONE);
+                    writer.append(info, info.flags(), new ByteArrayInputStream(raw), outcomes);
+                }
+                writer.flush();
+            }
+            Map<FolderPath, Long> counts = session.messageCounts(List.of(folder));
+            // a target that cannot count its folders leaves them out; one that can says what the folder holds now
+            assertTrue(counts.isEmpty() || counts.equals(Map.of(folder.path(), 3L)), counts.toString());
+        }
+    }
+
+    @Test
     public void appendedSinceFindsExactlyTheMessagesStoredAfterTheCheckpoint() throws Exception {
         Instant date = Instant.parse("2022-01-02T03:04:05Z");
         try (TargetSession session = connector().open(endpoint(), credentials())) {
