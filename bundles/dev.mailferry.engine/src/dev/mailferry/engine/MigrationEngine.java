@@ -7,6 +7,7 @@ import dev.mailferry.core.secret.SecretStore;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.SourceConnector;
 import dev.mailferry.core.spi.TargetConnector;
+import dev.mailferry.engine.internal.BatchControl;
 import dev.mailferry.engine.internal.BatchLog;
 import dev.mailferry.engine.internal.EndpointRetries;
 import dev.mailferry.engine.internal.EndpointUnreachable;
@@ -148,7 +149,68 @@ public class MigrationEngine {
      */
     public BatchRunResult sync(MigrationProject project, String batch, SecretStore secrets, MigrationListener listener,
             BooleanSupplier stopRequested) throws MigrationException {
+        clearStopRequest(project, batch); // one left by a process that ended before it saw it
         return run(project, batch, secrets, listener, stopRequested, false);
+    }
+
+    /**
+     * Keeps the batch in sync, as Exchange Online does with its daily incremental passes: runs a pass, and the next one
+     * {@code every} after the previous one started (at once when a pass took longer), until {@code stopRequested}
+     * answers true or {@link MigrationProject#requestStop} is called, from this process or another; a pass under way
+     * then stops at its next safe point. The next pass's time is shown by {@link MigrationProject#nextPass} meanwhile.
+     * Returns the last pass's result; a wait between passes that was stopped leaves the batch as that pass left it.
+     */
+    public BatchRunResult keepInSync(MigrationProject project, String batch, SecretStore secrets,
+            MigrationListener listener, BooleanSupplier stopRequested, Duration every) throws MigrationException {
+        if (every.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new MigrationException("Passes must be at least a second apart (asked: every " + every + ")");
+        }
+        clearStopRequest(project, batch);
+        BatchControl control = project.control();
+        BooleanSupplier stop = control.stopRequested(batch, stopRequested);
+        project.keptInSync(batch, true);
+        try {
+            while (true) {
+                Instant passStart = Instant.now();
+                BatchRunResult result = run(project, batch, secrets, listener, stop, false);
+                if (stop.getAsBoolean() || result.state() == BatchState.STOPPED) {
+                    return result;
+                }
+                Instant next = passStart.plus(every);
+                control.setNextPass(batch, next);
+                if (listener != null) {
+                    listener.nextPassScheduled(batch, next);
+                }
+                while (Instant.now().isBefore(next)) {
+                    if (stop.getAsBoolean()) {
+                        return result;
+                    }
+                    Thread.sleep(Math.min(500, Math.max(1, Duration.between(Instant.now(), next).toMillis())));
+                }
+            }
+        } catch (IOException e) {
+            throw new MigrationException("Cannot record the next pass of '" + batch + "': " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException("Interrupted while waiting for the next pass of '" + batch + "'", e);
+        } finally {
+            project.keptInSync(batch, false);
+            try {
+                control.clearNextPass(batch);
+            } catch (IOException e) {
+                // a stale time is shown only while a process holds the project
+            }
+            clearStopRequest(project, batch);
+        }
+    }
+
+    private static void clearStopRequest(MigrationProject project, String batch) throws MigrationException {
+        try {
+            project.control().clearStopRequest(batch);
+        } catch (IOException e) {
+            throw new MigrationException("Cannot clear the stop request of '" + batch + "' in " + project.folder()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -158,11 +220,14 @@ public class MigrationEngine {
      */
     public BatchRunResult complete(MigrationProject project, String batch, SecretStore secrets, MigrationListener listener)
             throws MigrationException {
+        clearStopRequest(project, batch);
         return run(project, batch, secrets, listener, () -> false, true);
     }
 
+    /** One pass; {@code localStop}: this process's stop, to which a stop requested by another process is added. */
     private BatchRunResult run(MigrationProject project, String batchName, SecretStore secrets,
-            MigrationListener userListener, BooleanSupplier stopRequested, boolean finalPass) throws MigrationException {
+            MigrationListener userListener, BooleanSupplier localStop, boolean finalPass) throws MigrationException {
+        BooleanSupplier stopRequested = project.control().stopRequested(batchName, localStop);
         BatchInfo batch = project.requireBatch(batchName);
         if (batch.state() == BatchState.COMPLETED) {
             throw new MigrationException("Batch '" + batchName + "' is completed and does not sync any more");

@@ -3,6 +3,7 @@ package dev.mailferry.engine;
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MessageInfo;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Receives the events of a running batch: for live progress (CLI, UI) and the batch log. Mailboxes run in parallel, so
@@ -64,5 +65,9 @@ public interface MigrationListener {
     }
 
     default void batchFinished(BatchRunResult result) {
+    }
+
+    /** A batch kept in sync on a schedule waits for its next pass, which starts at {@code when}. */
+    default void nextPassScheduled(String batch, Instant when) {
     }
 }

@@ -5,6 +5,7 @@ import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.MailboxEntry;
 import dev.mailferry.core.secret.Secret;
 import dev.mailferry.core.secret.SecretStore;
+import dev.mailferry.engine.internal.BatchControl;
 import dev.mailferry.engine.internal.JdbcStateStore;
 import dev.mailferry.engine.internal.ProjectFile;
 import dev.mailferry.engine.internal.ReportWriter;
@@ -43,6 +44,8 @@ public final class MigrationProject implements AutoCloseable {
 
     /** Batches a pass runs over in this process, as "folder NUL batch". */
     private static final Set<String> RUNNING_PASSES = ConcurrentHashMap.newKeySet();
+    /** Batches this process keeps in sync on a schedule (also between their passes), as "folder NUL batch". */
+    private static final Set<String> KEPT_IN_SYNC = ConcurrentHashMap.newKeySet();
 
     private final Path folder;
     private final StateStore store;
@@ -131,6 +134,14 @@ public final class MigrationProject implements AutoCloseable {
         RUNNING_PASSES.remove(runningKey(batch));
     }
 
+    void keptInSync(String batch, boolean kept) {
+        if (kept) {
+            KEPT_IN_SYNC.add(runningKey(batch));
+        } else {
+            KEPT_IN_SYNC.remove(runningKey(batch));
+        }
+    }
+
     private String runningKey(String batch) {
         return folder.toAbsolutePath().normalize() + "\0" + batch;
     }
@@ -139,8 +150,9 @@ public final class MigrationProject implements AutoCloseable {
      * Whether a pass may be running over the batch: in this process, or in another one that has the project open. A
      * stored SYNCING without one is what a killed process left behind.
      */
-    private boolean passMayRun(String batch) {
-        return RUNNING_PASSES.contains(runningKey(batch)) || JdbcStateStore.isOpenInAnotherProcess(folder);
+    public boolean passMayRun(String batch) {
+        return RUNNING_PASSES.contains(runningKey(batch)) || KEPT_IN_SYNC.contains(runningKey(batch))
+                || JdbcStateStore.isOpenInAnotherProcess(folder);
     }
 
     private BatchInfo shown(BatchInfo b) {
@@ -175,6 +187,33 @@ public final class MigrationProject implements AutoCloseable {
 
     public Path folder() {
         return folder;
+    }
+
+    /** Signals between processes about this project's batches (stop requests, the next scheduled pass). */
+    BatchControl control() {
+        return new BatchControl(folder);
+    }
+
+    /**
+     * Asks the pass running over {@code batch}, in this process or in another one (the command line, a workbench), to
+     * stop at its next safe point, as Ctrl-C does; a process keeping the batch in sync on a schedule ends too. Allowed
+     * on a project opened read-only. Returns false, asking nothing, when no process is running a pass over the batch.
+     */
+    public boolean requestStop(String batch) throws MigrationException {
+        if (!passMayRun(batch)) {
+            return false;
+        }
+        try {
+            control().requestStop(batch);
+            return true;
+        } catch (IOException e) {
+            throw new MigrationException("Cannot ask the running pass of '" + batch + "' to stop: " + e.getMessage(), e);
+        }
+    }
+
+    /** When the next scheduled pass over {@code batch} starts, while a process keeps it in sync on a schedule. */
+    public Optional<Instant> nextPass(String batch) {
+        return passMayRun(batch) ? control().nextPass(batch) : Optional.empty();
     }
 
     public Path reportsFolder() {

@@ -778,6 +778,47 @@ class FakeEngineTest {
         assertSameMessages(inbox, target.mailboxes.get(ALICE).folder("INBOX"));
     }
 
+    @Test
+    void aBatchKeptInSyncRunsAPassOnScheduleUntilAnotherProcessAsksItToStop() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 5, 1);
+        project.createBatch("wave1", List.of(), BatchOptions.defaults());
+        java.util.concurrent.BlockingQueue<java.time.Instant> scheduled = new java.util.concurrent.LinkedBlockingQueue<>();
+        MigrationListener listener = new MigrationListener() {
+            @Override
+            public void nextPassScheduled(String batch, java.time.Instant when) {
+                scheduled.add(when);
+            }
+        };
+        assertFalse(project.requestStop("wave1"), "nothing runs yet: nothing to stop");
+        java.util.concurrent.CompletableFuture<BatchRunResult> kept = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return engine.keepInSync(project, "wave1", secrets, listener, () -> false,
+                                java.time.Duration.ofSeconds(1));
+                    } catch (MigrationException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        java.time.Instant first = scheduled.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertNotNull(first, "a second pass is scheduled after the first");
+        assertEquals(5, target.mailboxes.get(ALICE).folder("INBOX").size());
+        // a reader of the project (another process would open it read-only) sees the next pass
+        assertTrue(project.nextPass("wave1").isPresent());
+        inbox.add(FakeMail.message("later@example.com", "later", 300), BASE, MessageFlags.NONE, false);
+        assertNotNull(scheduled.poll(20, java.util.concurrent.TimeUnit.SECONDS), "the next pass ran and scheduled one more");
+        assertEquals(6, target.mailboxes.get(ALICE).folder("INBOX").size(), "the scheduled pass copied the new message");
+
+        assertTrue(project.requestStop("wave1"), "asked while kept in sync");
+        BatchRunResult last = kept.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(BatchState.SYNCED, last.state(), "stopped between passes: the batch is as its last pass left it");
+        assertTrue(project.nextPass("wave1").isEmpty());
+        assertFalse(project.requestStop("wave1"), "nothing runs any more");
+        // a later pass is not stopped by the request that ended this one
+        assertEquals(BatchState.SYNCED, engine.sync(project, "wave1", secrets, events).state());
+    }
+
     /** Collects events; thread safe. */
     static final class RecordingListener implements MigrationListener {
         final AtomicInteger copied = new AtomicInteger();

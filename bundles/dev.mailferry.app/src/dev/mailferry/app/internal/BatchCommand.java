@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "batch", mixinStandardHelpOptions = true,
         description = "Create, start (sync), watch, report and complete migration batches.",
         subcommands = { BatchCommand.Create.class, BatchCommand.ListBatches.class, BatchCommand.Start.class,
-                BatchCommand.Status.class, BatchCommand.Report.class, BatchCommand.Complete.class })
+                BatchCommand.Stop.class, BatchCommand.Status.class, BatchCommand.Report.class,
+                BatchCommand.Complete.class })
 final class BatchCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a batch of some or all mailboxes.")
@@ -137,9 +138,14 @@ final class BatchCommand {
 
         abstract boolean finalPass();
 
+        /** How long after a pass's start the next one starts, or null for one pass. */
+        java.time.Duration every() {
+            return null;
+        }
+
         @Override
         public Integer call() {
-            return run(project, name, quiet, finalPass());
+            return run(project, name, quiet, finalPass(), every());
         }
     }
 
@@ -147,9 +153,61 @@ final class BatchCommand {
             description = { "Run a pass over the batch: the first copies everything, later ones only what is new,",
                     "and update changed flags. Safe to interrupt (Ctrl-C, kill, crash): the next start resumes." })
     static final class Start extends PassCommand {
+        @Option(names = "--every", paramLabel = "DURATION", converter = PassInterval.class,
+                description = { "Keep the batch in sync: start a pass every DURATION (24h, 90m, 1h30m, 2d...) until",
+                        "stopped (Ctrl-C, SIGTERM, or 'mailferry batch stop NAME' from elsewhere)." })
+        java.time.Duration every;
+
         @Override
         boolean finalPass() {
             return false;
+        }
+
+        @Override
+        java.time.Duration every() {
+            return every;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = { "Stop the pass running over the batch in another process (or a batch kept in sync with",
+                    "--every) at its next safe point, as Ctrl-C there would, and wait until it has." })
+    static final class Stop implements Callable<Integer> {
+
+        @Mixin
+        ProjectOption project;
+
+        @Parameters(paramLabel = "NAME", description = "The batch.")
+        String name;
+
+        @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
+                description = "How long to wait for the pass to stop (default ${DEFAULT-VALUE}); 0: do not wait.")
+        int waitSeconds;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (MigrationProject p = project.openForReading()) {
+                p.batch(name).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION,
+                        "no batch '" + name + "' in the project"));
+                if (!p.requestStop(name)) {
+                    System.out.println("No pass is running over batch '" + name + "'.");
+                    return ExitCodes.OK;
+                }
+                System.out.println("Asked the pass over batch '" + name + "' to stop.");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(0, waitSeconds));
+                while (p.passMayRun(name)) {
+                    if (System.nanoTime() >= deadline) {
+                        System.out.println("It is still stopping; it stops at its next safe point.");
+                        return ExitCodes.PARTIAL;
+                    }
+                    Thread.sleep(200);
+                }
+                BatchInfo batch = p.batch(name).orElseThrow();
+                System.out.println("Batch '" + name + "' stopped: " + batch.state() + ".");
+                return ExitCodes.OK;
+            } catch (MigrationException e) {
+                throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+            }
         }
     }
 
@@ -171,7 +229,7 @@ final class BatchCommand {
     /** The shutdown hook of the pass running now, if any: for tests, which cannot press Ctrl-C. */
     static volatile Thread runningStopHook;
 
-    static int run(ProjectOption project, String name, boolean quiet, boolean complete) {
+    static int run(ProjectOption project, String name, boolean quiet, boolean complete, java.time.Duration every) {
         CountDownLatch recorded = new CountDownLatch(1);
         try (MigrationProject p = project.open()) {
             ProgressPrinter progress = new ProgressPrinter(System.out, quiet);
@@ -189,9 +247,11 @@ final class BatchCommand {
             runningStopHook = hook;
             BatchRunResult result;
             try {
-                result = complete
-                        ? EndpointCommand.services().engine().complete(p, name, EndpointCommand.services().secrets(), progress)
-                        : EndpointCommand.services().engine().sync(p, name, EndpointCommand.services().secrets(), progress, stop::get);
+                var engine = EndpointCommand.services().engine();
+                var secrets = EndpointCommand.services().secrets();
+                result = complete ? engine.complete(p, name, secrets, progress)
+                        : every != null ? engine.keepInSync(p, name, secrets, progress, stop::get, every)
+                        : engine.sync(p, name, secrets, progress, stop::get);
             } finally {
                 runningStopHook = null;
                 progress.close();
@@ -206,7 +266,7 @@ final class BatchCommand {
                     + ". Log: " + result.log());
             ReportFiles report = p.writeReport(name);
             System.out.println("Report: " + report.summary() + " and " + report.details());
-            if (stop.get()) {
+            if (stop.get() || result.state() == BatchState.STOPPED) {
                 return ExitCodes.INTERRUPTED;
             }
             if (result.unreachable() != null) {
@@ -240,7 +300,9 @@ final class BatchCommand {
                 BatchInfo batch = p.batch(name).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION,
                         "no batch '" + name + "' in the project"));
                 System.out.println("Batch '" + batch.name() + "': " + batch.state() + ", " + batch.passes() + " passes, last sync "
-                        + (batch.lastSyncEnd() == null ? "never" : batch.lastSyncEnd()));
+                        + (batch.lastSyncEnd() == null ? "never" : batch.lastSyncEnd())
+                        + p.nextPass(name).map(next -> ", next pass " + next.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                                .orElse(""));
                 List<MailboxStatus> status = p.status(name);
                 printStatus(status);
                 if (folders) {

@@ -117,10 +117,10 @@ final class DemoCommand implements Callable<Integer> {
         ProjectOption projectOption = new ProjectOption();
         projectOption.folder = projectDir;
         System.out.println("$ mailferry batch start demo");
-        int first = BatchCommand.run(projectOption, "demo", false, false);
+        int first = BatchCommand.run(projectOption, "demo", false, false, null);
         System.out.println();
         System.out.println("$ mailferry batch start demo      (incremental: only what is new since the last pass)");
-        int second = BatchCommand.run(projectOption, "demo", false, false);
+        int second = BatchCommand.run(projectOption, "demo", false, false, null);
         System.out.println();
         System.out.println("The project stays in " + projectDir + " (try: mailferry batch status -p " + projectDir + " demo --folders)");
         if (keep) {

@@ -26,6 +26,8 @@ final class ProgressPrinter implements MigrationListener, AutoCloseable {
     private final BatchProgress totals = new BatchProgress();
     private final ScheduledExecutorService ticker;
     private int lastLineLength;
+    /** Between two scheduled passes: nothing moves, so no progress line. */
+    private volatile boolean waiting;
 
     ProgressPrinter(PrintStream out, boolean quiet) {
         this.out = out;
@@ -45,6 +47,7 @@ final class ProgressPrinter implements MigrationListener, AutoCloseable {
 
     @Override
     public void batchStarted(String batch, int count, boolean finalPass) {
+        waiting = false;
         totals.batchStarted(batch, count, finalPass);
         println((finalPass ? "Completing" : "Syncing") + " batch '" + batch + "': " + count + " mailboxes");
     }
@@ -102,8 +105,16 @@ final class ProgressPrinter implements MigrationListener, AutoCloseable {
         printProgress();
     }
 
+    @Override
+    public void nextPassScheduled(String batch, java.time.Instant when) {
+        waiting = true;
+        println("Batch '" + batch + "' is " + "in sync; the next pass starts at " + when.truncatedTo(
+                java.time.temporal.ChronoUnit.SECONDS) + " (in " + duration(Duration.between(java.time.Instant.now(),
+                        when)) + "). Ctrl-C or 'mailferry batch stop " + batch + "' ends it.");
+    }
+
     private synchronized void printProgress() {
-        if (quiet) {
+        if (quiet || waiting) {
             return;
         }
         BatchProgress.Snapshot s = totals.snapshot();

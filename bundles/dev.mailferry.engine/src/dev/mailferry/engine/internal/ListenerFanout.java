@@ -93,4 +93,9 @@ public final class ListenerFanout implements MigrationListener {
     public void batchFinished(BatchRunResult result) {
         each(l -> l.batchFinished(result));
     }
+
+    @Override
+    public void nextPassScheduled(String batch, java.time.Instant when) {
+        each(l -> l.nextPassScheduled(batch, when));
+    }
 }

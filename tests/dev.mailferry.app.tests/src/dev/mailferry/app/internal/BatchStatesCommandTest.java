@@ -226,4 +226,60 @@ class BatchStatesCommandTest {
         CommandRun after = mailferry("batch", "status", "-p", project.toString(), "wave1");
         assertFalse(after.out().contains("SYNCING"), after.out());
     }
+
+    @Test
+    void aBatchKeptInSyncShowsItsNextPassAndStopsWhenAnotherCommandSaysSo() throws Exception {
+        Path project = project("kept", true);
+        CountDownLatch waiting = new CountDownLatch(1);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        // "batch start wave1 --every 1h" in another terminal
+        Thread kept = new Thread(() -> {
+            try (MigrationProject p = MigrationProject.open(project)) {
+                outcome.set(EndpointCommand.services().engine().keepInSync(p, "wave1",
+                        EndpointCommand.services().secrets(), new MigrationListener() {
+                            @Override
+                            public void nextPassScheduled(String batch, java.time.Instant when) {
+                                waiting.countDown();
+                            }
+                        }, () -> false, Duration.ofHours(1)));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        kept.start();
+        try {
+            assertTrue(waiting.await(60, TimeUnit.SECONDS), "the first pass did not end: " + outcome.get());
+            CommandRun status = mailferry("batch", "status", "-p", project.toString(), "wave1");
+            assertTrue(status.out().lines().findFirst().orElseThrow().contains(", next pass "), status.out());
+
+            CommandRun stop = mailferry("batch", "stop", "-p", project.toString(), "wave1", "--wait", "30");
+
+            assertEquals(ExitCodes.OK, stop.exitCode(), stop.out() + stop.err());
+            assertTrue(stop.out().contains("Asked the pass over batch 'wave1' to stop."), stop.out());
+            assertTrue(stop.out().contains("Batch 'wave1' stopped: SYNCED_WITH_ERRORS."), stop.out());
+        } finally {
+            kept.join(30_000);
+        }
+        assertTrue(outcome.get() instanceof BatchRunResult, String.valueOf(outcome.get()));
+        CommandRun again = mailferry("batch", "stop", "-p", project.toString(), "wave1");
+        assertEquals(ExitCodes.OK, again.exitCode());
+        assertEquals("No pass is running over batch 'wave1'.", again.out().strip());
+        CommandRun status = mailferry("batch", "status", "-p", project.toString(), "wave1");
+        assertFalse(status.out().lines().findFirst().orElseThrow().contains(", next pass "), status.out());
+    }
+
+    @Test
+    void theTimeBetweenPassesIsWrittenAsPeopleWriteIt() {
+        PassInterval interval = new PassInterval();
+        assertEquals(Duration.ofHours(24), interval.convert("24h"));
+        assertEquals(Duration.ofMinutes(90), interval.convert("1h30m"));
+        assertEquals(Duration.ofDays(2), interval.convert("2d"));
+        assertEquals(Duration.ofHours(6), interval.convert("PT6H"));
+        CommandRun zero = mailferry("batch", "start", "-p", root.toString(), "wave1", "--every", "0s");
+        assertEquals(ExitCodes.USAGE, zero.exitCode(), zero.out() + zero.err());
+        assertTrue(zero.err().contains("'0s' is shorter than a second"), zero.err());
+        CommandRun words = mailferry("batch", "start", "-p", root.toString(), "wave1", "--every", "daily");
+        assertEquals(ExitCodes.USAGE, words.exitCode());
+        assertTrue(words.err().contains("'daily' is not a duration such as 24h"), words.err());
+    }
 }
