@@ -25,6 +25,71 @@ import org.junit.jupiter.api.Test;
  */
 class DovecotMigrationTest extends DovecotTestBase {
 
+    /** Counts the folders a pass works on (scans and copies). */
+    private static final class FoldersWorkedOn implements MigrationListener {
+        final List<FolderPath> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void folderStarted(String email, FolderPath source, FolderPath target, long messages) {
+            started.add(source);
+        }
+    }
+
+    @Test
+    void laterPassesPassOverFoldersInWhichNothingChanged() throws Exception {
+        start(1, CorpusSpec.small(8, 120));
+        MigrationEngine engine = engineService();
+        project.createBatch("all", List.of(), BatchOptions.defaults());
+        DemoEnvironmentUser alice = demo.users().get(0);
+        FoldersWorkedOn first = new FoldersWorkedOn();
+        engine.sync(project, "all", secrets, first);
+        assertTrue(first.started.size() > 3, first.started.toString());
+
+        // nothing changed on the source: no folder is scanned (Dovecot has CONDSTORE: STATUS HIGHESTMODSEQ says so)
+        FoldersWorkedOn idle = new FoldersWorkedOn();
+        BatchRunResult second = engine.sync(project, "all", secrets, idle);
+        assertEquals(MailboxState.SYNCED, second.mailboxes().get(0).state());
+        assertEquals(List.of(), idle.started);
+
+        // a new message in INBOX, a flag changed in another folder, a message expunged in a third
+        List<FolderPath> withMessages = new java.util.ArrayList<>();
+        try (ImapProbe s = sourceProbe(alice)) {
+            s.snapshot().forEach((folder, messages) -> {
+                if (!folder.isInbox() && messages.size() > 1) {
+                    withMessages.add(folder);
+                }
+            });
+            assertTrue(withMessages.size() >= 2, withMessages.toString());
+            s.append(FolderPath.of("INBOX"), ("Message-ID: <idle-then-new@example.org>\r\nSubject: new\r\n"
+                    + "From: x@example.org\r\n\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII),
+                    new Date(1_700_000_000_000L), new Flags());
+            s.changeFlags(withMessages.get(0), 1, new Flags(Flags.Flag.FLAGGED), true);
+            jakarta.mail.Folder expunged = s.folder(withMessages.get(1));
+            expunged.open(jakarta.mail.Folder.READ_WRITE);
+            expunged.getMessage(1).setFlag(Flags.Flag.DELETED, true);
+            expunged.close(true);
+        }
+        FoldersWorkedOn changed = new FoldersWorkedOn();
+        BatchRunResult third = engine.sync(project, "all", secrets, changed);
+
+        assertEquals(MailboxState.SYNCED, third.mailboxes().get(0).state(), third.toString());
+        assertEquals(java.util.Set.of(FolderPath.of("INBOX"), withMessages.get(0), withMessages.get(1)),
+                java.util.Set.copyOf(changed.started), "only the changed folders");
+        assertEquals(1, third.mailboxes().get(0).lastPassCopied());
+        assertEquals(1, third.mailboxes().get(0).vanished(), "the expunged message is recorded as gone");
+        try (ImapProbe s = sourceProbe(alice); ImapProbe t = targetProbe(alice)) {
+            assertEquals(nonEmpty(s.snapshot()).get(withMessages.get(0)), t.snapshot().get(withMessages.get(0)),
+                    "the changed flag was pushed");
+        }
+
+        // other limits (a batch with a larger maximum message size) make every folder be looked at again
+        project.createBatch("larger", List.of(alice.emailAddress()), BatchOptions.defaults().withMaxMessageSize(
+                BatchOptions.defaults().maxMessageSize() * 2));
+        FoldersWorkedOn reconsidered = new FoldersWorkedOn();
+        engine.sync(project, "larger", secrets, reconsidered);
+        assertEquals(first.started.size(), reconsidered.started.size(), reconsidered.started.toString());
+    }
+
     @Test
     void fullMigrationThenIncrementalPass() throws Exception {
         start(2, CorpusSpec.small(7, 120));

@@ -21,6 +21,15 @@ public interface SourceSession extends AutoCloseable {
         }
     }
 
+    /**
+     * The folder's state now, read without opening it, so that the engine can pass over a folder in which nothing
+     * changed since its last complete pass; null when the source cannot tell (IMAP without CONDSTORE): the folder is
+     * then scanned on every pass.
+     */
+    default FolderState folderState(SourceFolder folder) throws ConnectorException {
+        return null;
+    }
+
     @Override
     void close();
 }

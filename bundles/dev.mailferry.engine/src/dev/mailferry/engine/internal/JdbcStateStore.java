@@ -53,7 +53,7 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class JdbcStateStore implements StateStore {
 
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 5;
 
     /** The database file in the project folder. */
     public static final String FILE_NAME = "state.db";
@@ -328,6 +328,12 @@ public final class JdbcStateStore implements StateStore {
                 }
                 s.execute("INSERT INTO schema_version (version) VALUES (4)");
             }
+            if (version < 5) {
+                for (String sql : SCHEMA_V5) {
+                    s.execute(sql);
+                }
+                s.execute("INSERT INTO schema_version (version) VALUES (5)");
+            }
             c.commit();
         } catch (SQLException e) {
             throw fail("open the state database", e);
@@ -374,6 +380,11 @@ public final class JdbcStateStore implements StateStore {
     private static final String[] SCHEMA_V4 = {
         "ALTER TABLE folder_state ADD COLUMN on_target BIGINT",
         "ALTER TABLE folder_state ADD COLUMN recorded_on_target BIGINT",
+    };
+
+    /** Version 5: the source folder's state when its last complete pass began (NULL: scan it). */
+    private static final String[] SCHEMA_V5 = {
+        "ALTER TABLE folder_state ADD COLUMN source_state VARCHAR(400)",
     };
 
     private static final String[] SCHEMA_V2 = {
@@ -682,6 +693,47 @@ public final class JdbcStateStore implements StateStore {
     public void setFolderNote(long folderId, String note) throws StoreException {
         update("record a folder note", "UPDATE folder_state SET note = ? WHERE id = ?",
                 note == null ? null : truncate(note, 4000), folderId);
+    }
+
+    @Override
+    public String sourceState(long folderId) throws StoreException {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement("SELECT source_state FROM folder_state WHERE id = ?")) {
+            ps.setLong(1, folderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                String state = rs.next() ? rs.getString(1) : null;
+                c.commit();
+                return state;
+            }
+        } catch (SQLException e) {
+            throw fail("read the source state of a folder", e);
+        }
+    }
+
+    @Override
+    public void setSourceState(long folderId, String state) throws StoreException {
+        update("record the source state of a folder", "UPDATE folder_state SET source_state = ? WHERE id = ?", state,
+                folderId);
+    }
+
+    @Override
+    public java.util.Set<Long> foldersWithUnfinishedMessages(String email) throws StoreException {
+        String sql = "SELECT f.id FROM folder_state f WHERE f.email = ? AND (EXISTS (SELECT 1 FROM message_map m"
+                + " WHERE m.folder_id = f.id AND m.uidvalidity = f.uidvalidity AND m.status IN ('F', 'T'))"
+                + " OR EXISTS (SELECT 1 FROM journal j WHERE j.folder_id = f.id))";
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, key(email));
+            java.util.Set<Long> ids = new java.util.HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            c.commit();
+            return ids;
+        } catch (SQLException e) {
+            throw fail("find the folders with messages to try again", e);
+        }
     }
 
     @Override

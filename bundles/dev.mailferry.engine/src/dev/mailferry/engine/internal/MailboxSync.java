@@ -7,6 +7,7 @@ import dev.mailferry.core.model.MessageFingerprint;
 import dev.mailferry.core.model.MessageFlags;
 import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.core.spi.ConnectorException;
+import dev.mailferry.core.spi.FolderState;
 import dev.mailferry.core.spi.InMemoryMessage;
 import dev.mailferry.core.spi.SourceConnector;
 import dev.mailferry.core.spi.SourceFolder;
@@ -72,6 +73,8 @@ public final class MailboxSync {
     private final int lanes;
     private volatile boolean stopped;
     private String readBackShortfall;
+    /** The source state of each folder when this pass began, by folder id; recorded once the pass is complete. */
+    private final Map<Long, String> sourceStatesAtStart = new HashMap<>();
     /** Messages the target folders held before this mailbox's first copy into them, by target folder. */
     private volatile Map<FolderPath, Presence> presence = Map.of();
 
@@ -126,9 +129,30 @@ public final class MailboxSync {
                 planAndCopy(source, target, sourceFolders, targetFolders, records, plan, laneSessions);
             }
             if (!stopped) {
+                recordSourceStates();
                 readBackShortfall = TargetReadBack.check(target, store, email, listener);
             }
         }
+    }
+
+    /**
+     * After a complete pass: each folder's source state from the pass's start now vouches that everything up to it is
+     * recorded, unless the folder has messages to try again.
+     */
+    private void recordSourceStates() throws StoreException {
+        java.util.Set<Long> unfinished = store.foldersWithUnfinishedMessages(email);
+        for (Map.Entry<Long, String> state : sourceStatesAtStart.entrySet()) {
+            store.setSourceState(state.getKey(), unfinished.contains(state.getKey()) ? null : state.getValue());
+        }
+    }
+
+    /**
+     * A folder's source state with what else decides its copy (the size and item limits, the target folder): a change
+     * of any of them makes the folder be scanned again.
+     */
+    private String encode(FolderState state, FolderRecord record) {
+        return state.uidValidity() + ":" + state.uidNext() + ":" + state.modSeq() + ":" + state.messages() + "|"
+                + options.maxMessageSize() + ":" + options.maxItemsPerMailbox() + "|" + record.target();
     }
 
     /** What reading the target back after this pass found missing, or null when nothing (or it was not read back). */
@@ -180,10 +204,20 @@ public final class MailboxSync {
         // lane copies it as soon as it is scanned while the other lanes still scan theirs.
         Map<Work, Long> counts = new IdentityHashMap<>(); // each Work is its own key
         long messages = 0;
+        java.util.Set<Long> unfinished = store.foldersWithUnfinishedMessages(email);
+        List<Work> unchanged = new ArrayList<>();
         for (Work w : work) {
-            long n = source.messageCount(w.source());
+            FolderState state = source.folderState(w.source());
+            long n = state != null ? state.messages() : source.messageCount(w.source());
             counts.put(w, n);
             messages += n;
+            if (state != null) {
+                String encoded = encode(state, w.record());
+                sourceStatesAtStart.put(w.record().id(), encoded);
+                if (encoded.equals(store.sourceState(w.record().id())) && !unfinished.contains(w.record().id())) {
+                    unchanged.add(w);
+                }
+            }
         }
         Planning planning;
         if (messages <= options.maxItemsPerMailbox()) {
@@ -192,6 +226,9 @@ public final class MailboxSync {
                 folderIds.add(w.record().id());
             }
             store.retainSkips(email, folderIds);
+            // nothing changed in these since their last complete pass, which recorded everything: nothing to do
+            work = new ArrayList<>(work);
+            work.removeAll(unchanged);
             if (work.isEmpty()) {
                 listener.mailboxPlanned(email, 0, 0);
                 return;
@@ -199,6 +236,11 @@ public final class MailboxSync {
             work = splitLargeFolders(source, target, work, counts, messages);
             planning = new Planning(true, counts, work.size());
         } else {
+            // the item limit ranks the whole mailbox: every folder is scanned, and no folder's state can vouch for it
+            sourceStatesAtStart.clear();
+            for (Work w : work) {
+                store.setSourceState(w.record().id(), null);
+            }
             for (int i = 0; i < work.size(); i++) {
                 if (stop()) {
                     return;

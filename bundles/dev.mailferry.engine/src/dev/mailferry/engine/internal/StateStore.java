@@ -73,6 +73,18 @@ public interface StateStore extends AutoCloseable {
     void setFolderNote(long folderId, String note) throws StoreException;
 
     /**
+     * The source folder's state (as the engine encodes it) when its last complete pass began, with everything up to it
+     * recorded; null when there is none. An equal state later means the folder can be passed over.
+     */
+    String sourceState(long folderId) throws StoreException;
+
+    /** Records (or, with null, forgets) the source state a complete pass of the folder began with. */
+    void setSourceState(long folderId, String state) throws StoreException;
+
+    /** The mailbox's folders with messages to try again (failed, refused as too large) or an append journal. */
+    java.util.Set<Long> foldersWithUnfinishedMessages(String email) throws StoreException;
+
+    /**
      * How many messages are recorded as being on the target (copied, also those since gone from the source), by target
      * folder; folders with none are left out.
      */

@@ -2,6 +2,7 @@ package dev.mailferry.connector.imap.internal;
 
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.ConnectorException.Kind;
+import dev.mailferry.core.spi.FolderState;
 import dev.mailferry.core.spi.SourceFolder;
 import dev.mailferry.core.spi.SourceFolderReader;
 import dev.mailferry.core.spi.SourceSession;
@@ -57,6 +58,22 @@ final class ImapSourceSession implements SourceSession {
     }
 
     private static final String[] MESSAGES = {"MESSAGES"};
+    private static final String[] STATE = {"MESSAGES", "UIDNEXT", "UIDVALIDITY", "HIGHESTMODSEQ"};
+
+    /** STATUS with HIGHESTMODSEQ, where the server offers CONDSTORE (RFC 7162); else null. */
+    @Override
+    public FolderState folderState(SourceFolder folder) throws ConnectorException {
+        if (!folder.selectable() || !connection.protocol().hasCapability("CONDSTORE")) {
+            return null;
+        }
+        String decoded = FolderNames.decode(folder.nativeName());
+        org.eclipse.angus.mail.imap.protocol.Status status = connection.call("read the state of '" + folder.path()
+                + "'", () -> connection.protocol().status(decoded, STATE));
+        if (status.highestmodseq <= 0 || status.uidvalidity <= 0 || status.uidnext <= 0) {
+            return null; // the server did not say: no way to tell that nothing changed
+        }
+        return new FolderState(status.uidvalidity, status.uidnext, status.highestmodseq, status.total);
+    }
 
     void readerClosed(ImapSourceFolderReader reader) {
         if (openReader == reader) {

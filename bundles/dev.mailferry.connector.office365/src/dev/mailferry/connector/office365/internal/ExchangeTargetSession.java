@@ -17,6 +17,10 @@ import java.util.Map;
  */
 final class ExchangeTargetSession implements TargetSession {
 
+    /** How often, and how far apart, IMAP is asked again for a folder Graph says exists: 5 s in all. */
+    private static final int LIST_LOOKS = 10;
+    private static final long LIST_PAUSE_MILLIS = 500;
+
     private final TargetSession imap;
     private final GraphDirectory graph;
     private final String mailbox;
@@ -52,6 +56,17 @@ final class ExchangeTargetSession implements TargetSession {
         }
         graph.ensureFolder(mailbox, path);
         TargetFolder created = find(path);
+        // an IMAP session may see a folder created elsewhere (Graph, another session) a moment later
+        for (int look = 1; created == null && look <= LIST_LOOKS; look++) {
+            try {
+                Thread.sleep(LIST_PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectorException(Kind.CONNECTION, "Interrupted while waiting for the folder '" + path
+                        + "' of " + mailbox + " to appear over IMAP");
+            }
+            created = find(path);
+        }
         if (created == null) {
             throw new ConnectorException(Kind.CONFIGURATION, "Exchange Online has the folder '" + path + "' in " + mailbox
                     + " (Graph), but its IMAP does not list it: a folder of that name that is not a mail folder (a"
