@@ -41,14 +41,9 @@ if [ ! -x "$MAILFERRY" ] || [ -z "$(jar dev.mailferry.demo)" ]; then
 fi
 CP="$(jar dev.mailferry.core):$(jar dev.mailferry.demo)"
 
-ENV_PID=""
-stop_environment() {
-    if [ -n "$ENV_PID" ] && kill -0 "$ENV_PID" 2>/dev/null; then
-        kill "$ENV_PID"
-        wait "$ENV_PID" 2>/dev/null || true
-    fi
-}
-trap stop_environment EXIT
+# shellcheck source=bench/demo-environment.sh
+. "$ROOT/bench/demo-environment.sh"
+trap stop_demo_environment EXIT
 
 run_once() {
     local USERS="$1" WORK="$BASE_WORK/$1-mailboxes"
@@ -58,16 +53,8 @@ run_once() {
     [ "$THROTTLE" != 0 ] && THROTTLE_ARGS+=(--throttle "$THROTTLE")
     [ "$TENANT_RATE" != 0 ] && THROTTLE_ARGS+=(--tenant-rate "$TENANT_RATE")
     [ "$MAILBOX_RATE" != 0 ] && THROTTLE_ARGS+=(--mailbox-rate "$MAILBOX_RATE")
-    java -cp "$CP" dev.mailferry.demo.DemoEnvironmentMain --dir "$WORK/servers" --users "$USERS" --preset benchmark \
-        --messages "$MESSAGES" --seed "$SEED" --env-file "$WORK/env.sh" --fsync --office365 "${THROTTLE_ARGS[@]}" \
-        >"$WORK/environment.log" 2>&1 &
-    ENV_PID=$!
-    for _ in $(seq 1 900); do
-        grep -q '^READY' "$WORK/environment.log" 2>/dev/null && break
-        kill -0 "$ENV_PID" 2>/dev/null || { cat "$WORK/environment.log" >&2; die "environment did not start"; }
-        sleep 0.5
-    done
-    grep -q '^READY' "$WORK/environment.log" || die "environment not ready after 450 s"
+    start_demo_environment "$WORK/environment.log" 450 --dir "$WORK/servers" --users "$USERS" --preset benchmark \
+        --messages "$MESSAGES" --seed "$SEED" --env-file "$WORK/env.sh" --fsync --office365 "${THROTTLE_ARGS[@]}"
     # shellcheck disable=SC1091
     . "$WORK/env.sh"
     sed -n '1p' "$WORK/environment.log" | sed 's/^/office365: /'
@@ -95,8 +82,7 @@ run_once() {
     read -r WAITS WAITED_MS < <(cat "$MAILFERRY_PROJECT"/logs/*.log | grep -o 'throttled by the target, waiting [0-9]* ms' \
         | awk '{n++; ms+=$6} END {print n+0, ms+0}')
     THROTTLED=$(awk -v r="$THROTTLED" -v ms="$WAITED_MS" 'BEGIN {s=ms/1000; print (s>r ? s : r)}')
-    stop_environment
-    ENV_PID=""
+    stop_demo_environment
     grep '^throttling proxy:' "$WORK/environment.log" | sed 's/^/office365: /' || true
     echo "$USERS $ELAPSED $COPIED $BYTES $THROTTLED $RSS_KB $WAITS $LOAD" >>"$RUNS"
     python3 - "$ELAPSED" "$COPIED" "$BYTES" "$THROTTLED" "$RSS_KB" "$USERS" "$THROTTLE" "$WAITS" <<'EOF'

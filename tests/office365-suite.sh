@@ -14,14 +14,13 @@ MAVEN_FLAGS="${MF_MAVEN_FLAGS--o}"
 die() { echo "office365-suite: $*" >&2; exit 1; }
 jar() { ls -t "$ROOT/bundles/$1/target/$1"-*.jar 2>/dev/null | grep -v -- '-sources' | head -n 1 || true; }
 
-ENV_PID=""
+CP="$(jar dev.mailferry.core):$(jar dev.mailferry.demo)"
+# shellcheck source=bench/demo-environment.sh
+. "$ROOT/bench/demo-environment.sh"
 WORK=""
 cleanup() {
-    if [ -n "$ENV_PID" ] && kill -0 "$ENV_PID" 2>/dev/null; then
-        kill "$ENV_PID"
-        wait "$ENV_PID" 2>/dev/null || true
-    fi
-    [ -n "$WORK" ] && rm -rf "$WORK"
+    stop_demo_environment
+    if [ -n "$WORK" ]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -31,17 +30,10 @@ case "${1:-}" in
         # shellcheck disable=SC2086
         (cd "$ROOT" && ./mvnw -B $MAVEN_FLAGS -q verify -DskipTests -pl bundles/dev.mailferry.core,bundles/dev.mailferry.demo -am) >&2
     fi
+    CP="$(jar dev.mailferry.core):$(jar dev.mailferry.demo)"
     WORK="$(mktemp -d)"
     chmod 755 "$WORK" # Dovecot's mail processes must enter it
-    java -cp "$(jar dev.mailferry.core):$(jar dev.mailferry.demo)" dev.mailferry.demo.DemoEnvironmentMain \
-        --dir "$WORK" --users 2 --preset small --messages 5 --office365 >"$WORK/environment.log" 2>&1 &
-    ENV_PID=$!
-    for _ in $(seq 1 240); do
-        grep -q '^READY' "$WORK/environment.log" 2>/dev/null && break
-        kill -0 "$ENV_PID" 2>/dev/null || { cat "$WORK/environment.log" >&2; die "stand-ins did not start"; }
-        sleep 0.5
-    done
-    grep -q '^READY' "$WORK/environment.log" || die "stand-ins not ready after 120 s"
+    start_demo_environment "$WORK/environment.log" 120 --dir "$WORK" --users 2 --preset small --messages 5 --office365
     # shellcheck disable=SC1091
     . "$WORK/env.sh"
     export MF_O365_TENANT MF_O365_CLIENT_ID MF_O365_CLIENT_SECRET MF_O365_LOGIN_URL MF_O365_GRAPH_URL \
