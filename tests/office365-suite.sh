@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the Office 365 migration tests (Office365MigrationTest, TenantUnderTestTest) against a test tenant named by the
-# MF_O365_* variables (see the README, "Office 365 target"). With --stand-ins it starts the local stand-ins first
+# Runs the Office 365 migration tests (Office365MigrationTest, ChildProcessTest's kill test; its other tests stay
+# Dovecot to Dovecot) against a test tenant named by the MF_O365_* variables (see the README, "Office 365 target"). With --stand-ins it starts the local stand-ins first
 # (DemoEnvironmentMain --office365: Entra ID and Graph stand-ins, Dovecot as Exchange Online's IMAP) and addresses them
 # only through those variables, as a real tenant would be: this checks the switch without reaching Microsoft.
 #
@@ -55,4 +55,5 @@ command -v xvfb-run >/dev/null && XVFB=(xvfb-run -a)
 cd "$ROOT"
 # shellcheck disable=SC2086
 "${XVFB[@]}" ./mvnw -B -q $MAVEN_FLAGS verify -pl tests/dev.mailferry.engine.tests -am \
-    -Dtest='Office365MigrationTest,TenantUnderTestTest' -Dsurefire.failIfNoSpecifiedTests=false
+    -Dtest='Office365MigrationTest,TenantUnderTestTest,ChildProcessTest' \
+    -Dsurefire.failIfNoSpecifiedTests=false

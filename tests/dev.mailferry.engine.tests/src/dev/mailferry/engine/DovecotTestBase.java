@@ -100,6 +100,17 @@ abstract class DovecotTestBase {
         project.putMailboxes(imports, secrets);
     }
 
+    /** The top-level folders of all source mailboxes (for a batch's folder mapping). */
+    List<FolderPath> sourceTopLevelFolders() throws Exception {
+        java.util.Set<FolderPath> topLevel = new java.util.TreeSet<>();
+        for (DemoEnvironmentUser u : demo.users()) {
+            try (ImapProbe s = sourceProbe(u)) {
+                topLevel.addAll(s.topLevelFolders());
+            }
+        }
+        return List.copyOf(topLevel);
+    }
+
     /** The target login of the {@code index}-th user: the demo target's own unless a test migrates elsewhere. */
     String targetUserName(int index, DemoEnvironmentUser u) {
         return u.targetUserName();

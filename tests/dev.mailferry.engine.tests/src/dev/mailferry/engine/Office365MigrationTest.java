@@ -71,27 +71,11 @@ class Office365MigrationTest extends DovecotTestBase {
 
     /** The batch "all", on a test tenant with every top-level folder mapped below the test's own folder. */
     private void createBatch() throws Exception {
-        java.util.Set<FolderPath> topLevel = new java.util.TreeSet<>();
-        for (DemoEnvironmentUser u : demo.users()) {
-            try (ImapProbe s = sourceProbe(u)) {
-                topLevel.addAll(s.topLevelFolders());
-            }
-        }
-        project.createBatch("all", List.of(), tenant.batchOptions(List.copyOf(topLevel)));
+        project.createBatch("all", List.of(), tenant.batchOptions(sourceTopLevelFolders()));
     }
 
-    /** On a test tenant, deletes the folder this test created in each mailbox (and nothing else). */
     private void removeTestFolders() throws Exception {
-        if (tenant.testRoot().isEmpty()) {
-            return;
-        }
-        FolderPath root = tenant.testRoot().get();
-        for (int i = 0; i < demo.users().size(); i++) {
-            try (ImapProbe t = tenant.readBack(tenant.mailbox(i, demo.users().get(i)))) {
-                t.delete(root);
-                assertFalse(t.exists(root), root + " is gone");
-            }
-        }
+        tenant.removeTestFolders(demo.users());
     }
 
     /** Points the project's Office 365 target at the stand-ins, with Exchange's IMAP on {@code port}. */
@@ -266,11 +250,10 @@ class Office365MigrationTest extends DovecotTestBase {
     private void assertSameMessages(int index) throws Exception {
         DemoEnvironmentUser u = demo.users().get(index);
         Map<FolderPath, List<String>> source;
-        Map<FolderPath, List<String>> target;
-        try (ImapProbe s = sourceProbe(u); ImapProbe t = tenant.readBack(tenant.mailbox(index, u))) {
+        try (ImapProbe s = sourceProbe(u)) {
             source = nonEmpty(s.snapshot());
-            target = nonEmpty(tenant.testRoot().isPresent() ? t.snapshot(tenant.testRoot().get()) : t.snapshot());
         }
+        Map<FolderPath, List<String>> target = tenant.readBackMessages(index, u);
         assertFalse(source.isEmpty());
         assertEquals(all(source), all(target), "messages of " + u.emailAddress() + "; source folders " + source.keySet()
                 + ", target folders " + target.keySet());

@@ -139,6 +139,33 @@ abstract class TenantUnderTest {
         return options.withFolderMapping(mapping);
     }
 
+    /**
+     * What the migration stored in the {@code index}-th user's mailbox, as {@link ImapProbe#snapshot()} (on a test
+     * tenant: below the test's folder only), empty folders left out.
+     */
+    final Map<FolderPath, List<String>> readBackMessages(int index, DemoEnvironmentUser user) throws Exception {
+        try (ImapProbe target = readBack(mailbox(index, user))) {
+            return DovecotTestBase.nonEmpty(testRoot().isPresent() ? target.snapshot(testRoot().get())
+                    : target.snapshot());
+        }
+    }
+
+    /** On a test tenant, deletes the folder this test created in the mailboxes of {@code users} (and nothing else). */
+    final void removeTestFolders(List<DemoEnvironmentUser> users) throws Exception {
+        if (testRoot().isEmpty()) {
+            return;
+        }
+        FolderPath root = testRoot().get();
+        for (int i = 0; i < users.size(); i++) {
+            try (ImapProbe target = readBack(mailbox(i, users.get(i)))) {
+                target.delete(root);
+                if (target.exists(root)) {
+                    throw new AssertionError(root + " is still in " + mailbox(i, users.get(i)));
+                }
+            }
+        }
+    }
+
     /** The local stand-ins: as the Office 365 tests have always run in CI. */
     private static final class StandIns extends TenantUnderTest {
         private final Office365StandIn standIn;
