@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the Office 365 migration tests (Office365MigrationTest, ChildProcessTest's kill test; its other tests stay
-# Dovecot to Dovecot) against a test tenant named by the MF_O365_* variables (see the README, "Office 365 target"). With --stand-ins it starts the local stand-ins first
-# (DemoEnvironmentMain --office365: Entra ID and Graph stand-ins, Dovecot as Exchange Online's IMAP) and addresses them
-# only through those variables, as a real tenant would be: this checks the switch without reaching Microsoft.
+# Dovecot to Dovecot) against a test tenant named by the MF_O365_* variables (see the README, "Office 365 target").
+# With --stand-ins it starts the local stand-ins first (DemoEnvironmentMain --office365: Entra ID and Graph stand-ins,
+# Dovecot as Exchange Online's IMAP) and addresses them only through those variables, as a real tenant would be: this
+# checks the switch without reaching Microsoft.
 #
 # Usage: tests/office365-suite.sh              # MF_O365_TENANT, MF_O365_CLIENT_ID, ... set in the environment
 #        tests/office365-suite.sh --stand-ins
