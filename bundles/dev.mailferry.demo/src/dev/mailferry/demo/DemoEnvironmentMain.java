@@ -23,12 +23,15 @@ public final class DemoEnvironmentMain {
     private static final String USAGE = String.join("\n",
             "Usage: DemoEnvironmentMain --dir DIR [--env-file FILE] [--users N] [--preset small|benchmark]",
             "         [--messages N] [--seed S] [--near-limit] [--over-limit] [--delimiters ./]",
-            "         [--server auto|dovecot|greenmail] [--office365 [--throttle EVERY:MILLIS]]",
+            "         [--server auto|dovecot|greenmail]",
+            "         [--office365 [--throttle EVERY:MILLIS] [--tenant-rate MSGS] [--mailbox-rate MSGS]]",
             "Starts a source IMAP server with generated mailboxes and an empty target on loopback (Dovecot if",
             "installed, else GreenMail; see MAILFERRY_DEMO_SERVER), writes MF_* shell variables to FILE",
             "(default DIR/env.sh), prints READY and runs until terminated. --office365: the target is Dovecot as",
             "Exchange Online's IMAP with the Entra ID and Graph stand-ins (MF_O365_* variables); --throttle: every",
-            "EVERY-th APPEND is answered 'Request is throttled. Suggested Backoff Time: MILLIS milliseconds'.");
+            "EVERY-th APPEND is answered 'Request is throttled. Suggested Backoff Time: MILLIS milliseconds';",
+            "--tenant-rate / --mailbox-rate: at most MSGS APPENDs a second over all mailboxes / into each mailbox,",
+            "beyond that the same answer with the time until the limit allows the APPEND.");
 
     private DemoEnvironmentMain() {
     }
@@ -52,6 +55,8 @@ public final class DemoEnvironmentMain {
         boolean office365 = false;
         int throttleEvery = 0;
         long throttleMillis = 0;
+        double tenantRate = 0;
+        double mailboxRate = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -67,11 +72,16 @@ public final class DemoEnvironmentMain {
                     throttleEvery = Integer.parseInt(every[0]);
                     throttleMillis = Long.parseLong(every[1]);
                 }
+                case "--tenant-rate" -> tenantRate = Double.parseDouble(args[++i]);
+                case "--mailbox-rate" -> mailboxRate = Double.parseDouble(args[++i]);
                 default -> i = corpus.parse(args, i);
                 }
             }
             if (dir == null || delimiters.length() != 2 || !corpus.hasKnownPreset()) {
                 throw new IllegalArgumentException("--dir is required; --preset is small or benchmark; --delimiters two chars");
+            }
+            if (tenantRate < 0 || mailboxRate < 0 || throttleEvery < 0) {
+                throw new IllegalArgumentException("--throttle, --tenant-rate and --mailbox-rate take positive numbers");
             }
         } catch (RuntimeException e) {
             err.println(e.getMessage() == null ? e.toString() : e.getMessage());
@@ -88,13 +98,18 @@ public final class DemoEnvironmentMain {
             builder.targetExchangeOnline(standIn);
         }
         DemoEnvironment environment = builder.start();
-        ImapThrottlingProxy proxy = standIn != null && throttleEvery > 0
-                ? new ImapThrottlingProxy(standIn, environment.target().host(), environment.target().imapPort(),
-                        throttleEvery, java.time.Duration.ofMillis(throttleMillis), Integer.MAX_VALUE)
+        ImapThrottlingProxy proxy = standIn != null && (throttleEvery > 0 || tenantRate > 0 || mailboxRate > 0)
+                ? ImapThrottlingProxy.builder(standIn, environment.target().host(), environment.target().imapPort())
+                        .everyNthAppend(throttleEvery, java.time.Duration.ofMillis(throttleMillis), Integer.MAX_VALUE)
+                        .tenantRate(tenantRate).mailboxRate(mailboxRate).start()
                 : null;
         Thread stopper = new Thread(() -> {
             if (proxy != null) {
                 proxy.close();
+                // for the benchmark's log: what the limits did
+                out.printf("throttling proxy: %d APPENDs relayed, %d refused by the rate limits, %d by every-n-th%n",
+                        proxy.appendsRelayed(), proxy.rateThrottles(), proxy.throttles());
+                out.flush();
             }
             environment.stop();
             if (standIn != null) {

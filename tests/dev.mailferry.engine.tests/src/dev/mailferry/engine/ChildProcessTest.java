@@ -149,14 +149,30 @@ class ChildProcessTest extends DovecotTestBase {
         assertMigrated(demo.users().get(0));
     }
 
+    /** The Office 365 tenant of the kill test, once chosen (the target logins come from it). */
+    private TenantUnderTest office365;
+
+    @Override
+    String targetUserName(int index, DemoEnvironmentUser u) {
+        return office365 != null ? office365.mailbox(index, u) : u.targetUserName();
+    }
+
+    /** Into the stand-ins, or the test tenant the MF_O365_* variables name (see {@link TenantUnderTest}). */
     @Test
     void killedProcessResumesIntoOffice365WithoutDuplicatesOrGaps() throws Exception {
-        try (Office365StandIn standIn = Office365StandIn.builder(dir.resolve("standin")).start()) {
-            start(1, CorpusSpec.small(26, 600), servers -> servers.targetExchangeOnline(standIn));
-            project.setTargetEndpoint(Office365MigrationTest.office365(standIn, demo.target().host(),
-                    demo.target().imapsPort()));
-            secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
-            project.createBatch("all", List.of(), BatchOptions.defaults());
+        java.util.Optional<TenantUnderTest> named = TenantUnderTest.fromEnvironment();
+        Office365StandIn standIn = named.isPresent() ? null : Office365StandIn.builder(dir.resolve("standin")).start();
+        try {
+            if (named.isPresent()) {
+                office365 = named.get();
+                start(1, CorpusSpec.small(26, 600));
+            } else {
+                start(1, CorpusSpec.small(26, 600), servers -> servers.targetExchangeOnline(standIn));
+                office365 = TenantUnderTest.standIns(standIn, demo);
+            }
+            project.setTargetEndpoint(office365.endpoint());
+            office365.clientSecret().ifPresent(secret -> secrets.put(SecretKeys.targetEndpoint(project.id()), secret));
+            project.createBatch("all", List.of(), office365.batchOptions(sourceTopLevelFolders()));
             MigrationEngine engine = engineService();
             Process child = startChild("all");
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -177,13 +193,18 @@ class ChildProcessTest extends DovecotTestBase {
             DemoEnvironmentUser alice = demo.users().get(0);
             List<String> source = new ArrayList<>();
             List<String> target = new ArrayList<>();
-            try (ImapProbe s = sourceProbe(alice); ImapProbe t = targetProbe(alice)) {
+            try (ImapProbe s = sourceProbe(alice)) {
                 nonEmpty(s.snapshot()).values().forEach(source::addAll);
-                nonEmpty(t.snapshot()).values().forEach(target::addAll);
             }
+            office365.readBackMessages(0, alice).values().forEach(target::addAll);
             java.util.Collections.sort(source);
             java.util.Collections.sort(target);
             assertEquals(source, target);
+            office365.removeTestFolders(demo.users());
+        } finally {
+            if (standIn != null) {
+                standIn.close();
+            }
         }
     }
 

@@ -92,11 +92,28 @@ abstract class DovecotTestBase {
         project.setSourceEndpoint(endpoint(demo.source()));
         project.setTargetEndpoint(endpoint(demo.target()));
         List<MailboxImport> imports = new ArrayList<>();
-        for (DemoEnvironmentUser u : demo.users()) {
-            imports.add(new MailboxImport(new MailboxEntry(u.emailAddress(), u.sourceUserName(), null, u.targetUserName()),
-                    Secret.of(u.sourcePassword()), Secret.of(u.targetPassword())));
+        for (int i = 0; i < demo.users().size(); i++) {
+            DemoEnvironmentUser u = demo.users().get(i);
+            imports.add(new MailboxImport(new MailboxEntry(u.emailAddress(), u.sourceUserName(), null,
+                    targetUserName(i, u)), Secret.of(u.sourcePassword()), Secret.of(u.targetPassword())));
         }
         project.putMailboxes(imports, secrets);
+    }
+
+    /** The top-level folders of all source mailboxes (for a batch's folder mapping). */
+    List<FolderPath> sourceTopLevelFolders() throws Exception {
+        java.util.Set<FolderPath> topLevel = new java.util.TreeSet<>();
+        for (DemoEnvironmentUser u : demo.users()) {
+            try (ImapProbe s = sourceProbe(u)) {
+                topLevel.addAll(s.topLevelFolders());
+            }
+        }
+        return List.copyOf(topLevel);
+    }
+
+    /** The target login of the {@code index}-th user: the demo target's own unless a test migrates elsewhere. */
+    String targetUserName(int index, DemoEnvironmentUser u) {
+        return u.targetUserName();
     }
 
     ImapProbe sourceProbe(DemoEnvironmentUser u) throws Exception {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.BODY;
@@ -33,15 +34,38 @@ final class ImapProbe implements AutoCloseable {
     private final ClassLoader previous;
 
     ImapProbe(String host, int port, String user, String password) throws MessagingException {
+        this("imap", new Properties(), host, port, user, password);
+    }
+
+    private ImapProbe(String protocol, Properties p, String host, int port, String user, String password)
+            throws MessagingException {
         // Jakarta Mail finds Angus through the context class loader
         previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(IMAPStore.class.getClassLoader());
+        try {
+            p.put("mail." + protocol + ".host", host);
+            p.put("mail." + protocol + ".port", Integer.toString(port));
+            Session session = Session.getInstance(p);
+            store = session.getStore(protocol);
+            store.connect(host, port, user, password);
+        } catch (MessagingException | RuntimeException e) {
+            Thread.currentThread().setContextClassLoader(previous);
+            throw e;
+        }
+    }
+
+    /**
+     * Logs in to {@code user}'s mailbox as an app does at Exchange Online: implicit TLS, SASL XOAUTH2 with an
+     * access token and nothing else.
+     */
+    static ImapProbe xoauth2(String host, int port, String user, String accessToken, SSLSocketFactory tls)
+            throws MessagingException {
         Properties p = new Properties();
-        p.put("mail.imap.host", host);
-        p.put("mail.imap.port", Integer.toString(port));
-        Session session = Session.getInstance(p);
-        store = session.getStore("imap");
-        store.connect(host, port, user, password);
+        p.put("mail.imaps.auth.mechanisms", "XOAUTH2");
+        p.put("mail.imaps.ssl.socketFactory", tls);
+        p.put("mail.imaps.connectiontimeout", "30000");
+        p.put("mail.imaps.timeout", "300000");
+        return new ImapProbe("imaps", p, host, port, user, accessToken);
     }
 
     /** Folder path → sorted descriptions "sha256 size internaldate flags" of its messages (\Deleted ones left out). */
@@ -54,6 +78,38 @@ final class ImapProbe implements AutoCloseable {
             result.put(path(f), describe((IMAPFolder) f));
         }
         return result;
+    }
+
+    /**
+     * As {@link #snapshot()}, for the folders below {@code root} only (paths as seen from it), so that a mailbox's
+     * other mail is never read.
+     */
+    Map<FolderPath, List<String>> snapshot(FolderPath root) throws MessagingException {
+        Map<FolderPath, List<String>> result = new TreeMap<>();
+        Folder top = folder(root);
+        if (!top.exists()) {
+            return result;
+        }
+        for (Folder f : top.list("*")) {
+            if ((f.getType() & Folder.HOLDS_MESSAGES) != 0) {
+                FolderPath full = path(f);
+                result.put(FolderPath.of(full.segments().subList(root.depth(), full.depth())), describe((IMAPFolder) f));
+            }
+        }
+        return result;
+    }
+
+    /** The mailbox's top-level folders (INBOX, Sent...), whether or not they hold messages. */
+    List<FolderPath> topLevelFolders() throws MessagingException {
+        List<FolderPath> result = new ArrayList<>();
+        for (Folder f : store.getDefaultFolder().list("%")) {
+            result.add(path(f));
+        }
+        return result;
+    }
+
+    boolean exists(FolderPath path) throws MessagingException {
+        return folder(path).exists();
     }
 
     static FolderPath path(Folder f) throws MessagingException {
