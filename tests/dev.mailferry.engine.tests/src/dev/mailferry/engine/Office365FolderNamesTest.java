@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.core.model.FolderPath;
-import dev.mailferry.core.secret.Secret;
 import dev.mailferry.demo.CorpusSpec;
 import dev.mailferry.demo.DemoEnvironmentUser;
-import dev.mailferry.demo.Office365StandIn;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,24 +21,12 @@ import org.junit.jupiter.api.Test;
  * names differing only in case, white space at the ends) land in predictable folders, each with a note saying why,
  * and their messages with them; against the stand-ins, whose Graph refuses such names as Exchange does.
  */
-class Office365FolderNamesTest extends DovecotTestBase {
+class Office365FolderNamesTest extends Office365TestBase {
 
-    private Office365StandIn standIn;
-
-    @AfterEach
-    void stopStandIn() {
-        if (standIn != null) {
-            standIn.close();
-        }
-    }
 
     @Test
     void namesExchangeRefusesAreMappedPredictablyAndNoted() throws Exception {
-        standIn = Office365StandIn.builder(dir.resolve("standin")).start();
-        start(1, CorpusSpec.small(28, 10), servers -> servers.targetExchangeOnline(standIn));
-        project.setTargetEndpoint(Office365MigrationTest.office365(standIn, demo.target().host(),
-                demo.target().imapsPort()));
-        secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
+        startWithOffice365Target(1, CorpusSpec.small(28, 10), servers -> servers);
         DemoEnvironmentUser u = demo.users().get(0);
         List<String> names = List.of("Notes", "Calendar", "Work", "work", " Spaced ");
         try (ImapProbe source = sourceProbe(u)) {

@@ -3,14 +3,11 @@ package dev.mailferry.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mailferry.core.secret.Secret;
 import dev.mailferry.demo.CorpusSpec;
 import dev.mailferry.demo.DemoEnvironmentUser;
-import dev.mailferry.demo.Office365StandIn;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,25 +15,13 @@ import org.junit.jupiter.api.Test;
  * skipped with Exchange's reason, the rest of the mailbox copied, against the stand-ins with a size limit on the IMAP
  * stand-in.
  */
-class Office365OversizeTest extends DovecotTestBase {
+class Office365OversizeTest extends Office365TestBase {
 
-    private Office365StandIn standIn;
-
-    @AfterEach
-    void stopStandIn() {
-        if (standIn != null) {
-            standIn.close();
-        }
-    }
 
     @Test
     void itemsExchangeRefusesAsTooLargeAreSkippedWithItsReasonAndTheRestIsCopied() throws Exception {
         long limit = 100 * 1024;
-        standIn = Office365StandIn.builder(dir.resolve("standin")).start();
-        start(1, CorpusSpec.small(27, 80), servers -> servers.targetExchangeOnline(standIn).targetMaxMessageSize(limit));
-        project.setTargetEndpoint(Office365MigrationTest.office365(standIn, demo.target().host(),
-                demo.target().imapsPort()));
-        secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
+        startWithOffice365Target(1, CorpusSpec.small(27, 80), servers -> servers.targetMaxMessageSize(limit));
         MigrationEngine engine = engineService();
         project.createBatch("all", List.of(), BatchOptions.defaults());
         FakeEngineTest.RecordingListener events = new FakeEngineTest.RecordingListener();

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.core.model.FolderPath;
-import dev.mailferry.core.secret.Secret;
 import dev.mailferry.demo.CorpusSpec;
 import dev.mailferry.demo.DemoEnvironmentUser;
-import dev.mailferry.demo.Office365StandIn;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,24 +17,12 @@ import org.junit.jupiter.api.Test;
  * (apart from the IMAP session that wrote): equal to what was recorded as copied, and a shortfall (an item deleted in
  * Exchange, or lost by it) is reported; against the stand-ins, whose Graph counts the IMAP stand-in's messages.
  */
-class Office365ReadBackTest extends DovecotTestBase {
+class Office365ReadBackTest extends Office365TestBase {
 
-    private Office365StandIn standIn;
-
-    @AfterEach
-    void stopStandIn() {
-        if (standIn != null) {
-            standIn.close();
-        }
-    }
 
     @Test
     void everyFolderIsReadBackThroughGraphAndAShortfallIsReported() throws Exception {
-        standIn = Office365StandIn.builder(dir.resolve("standin")).start();
-        start(1, CorpusSpec.small(29, 60), servers -> servers.targetExchangeOnline(standIn));
-        project.setTargetEndpoint(Office365MigrationTest.office365(standIn, demo.target().host(),
-                demo.target().imapsPort()));
-        secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
+        startWithOffice365Target(1, CorpusSpec.small(29, 60), servers -> servers);
         MigrationEngine engine = engineService();
         project.createBatch("all", List.of(), BatchOptions.defaults());
         DemoEnvironmentUser u = demo.users().get(0);
@@ -84,13 +69,9 @@ class Office365ReadBackTest extends DovecotTestBase {
 
     @Test
     void graphsRequestLimitPerMailboxIsWaitedOut() throws Exception {
-        standIn = Office365StandIn.builder(dir.resolve("standin")).start();
+        startWithOffice365Target(1, CorpusSpec.small(30, 60), servers -> servers);
         // Graph's 10,000 requests per 10 minutes per mailbox, scaled down so that folder creation and read-back hit it
         standIn.limitGraphRequestsPerMailbox(8, java.time.Duration.ofSeconds(2));
-        start(1, CorpusSpec.small(30, 60), servers -> servers.targetExchangeOnline(standIn));
-        project.setTargetEndpoint(Office365MigrationTest.office365(standIn, demo.target().host(),
-                demo.target().imapsPort()));
-        secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
         MigrationEngine engine = engineService();
         project.createBatch("all", List.of(), BatchOptions.defaults());
         DemoEnvironmentUser u = demo.users().get(0);

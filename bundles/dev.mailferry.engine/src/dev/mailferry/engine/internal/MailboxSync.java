@@ -1628,26 +1628,28 @@ public final class MailboxSync {
 
         @Override
         public void rejected(MessageInfo message, String reason) {
-            FolderPath source = folder.source();
-            String why = "refused by the target: " + reason;
-            try {
-                recorder.failed(folder.id(), folder.uidValidity(), message, why);
-            } catch (StoreException e) {
-                throw new RecordingFailed(e);
-            }
-            events.add(() -> listener.messageFailed(email, source, message, why));
+            refused(message, "refused by the target: " + reason, false);
         }
 
         @Override
         public void refusedAsTooLarge(MessageInfo message, String reason) {
+            refused(message, "refused by the target as too large: " + reason, true);
+        }
+
+        /** Records a refused message: failed, or skipped (and offered again next pass) when it was too large. */
+        private void refused(MessageInfo message, String why, boolean tooLarge) {
             FolderPath source = folder.source();
-            String why = "refused by the target as too large: " + reason;
             try {
-                recorder.tooLargeForTarget(folder.id(), folder.uidValidity(), message, why);
+                if (tooLarge) {
+                    recorder.tooLargeForTarget(folder.id(), folder.uidValidity(), message, why);
+                } else {
+                    recorder.failed(folder.id(), folder.uidValidity(), message, why);
+                }
             } catch (StoreException e) {
                 throw new RecordingFailed(e);
             }
-            events.add(() -> listener.messageSkipped(email, source, message, why));
+            events.add(tooLarge ? () -> listener.messageSkipped(email, source, message, why)
+                    : () -> listener.messageFailed(email, source, message, why));
         }
     }
 
