@@ -47,6 +47,9 @@ final class GraphDirectory {
     private final PinningTlsSocketFactory tls;
     private final String host;
     private final int pageSize;
+    private final AppTokens tokens;
+    private final Secret clientSecret;
+    private final OkHttpClient http;
 
     GraphDirectory(Office365Endpoint endpoint, AppTokens tokens, Secret clientSecret) throws ConnectorException {
         this(endpoint, tokens, clientSecret, 100);
@@ -57,6 +60,8 @@ final class GraphDirectory {
             throws ConnectorException {
         this.endpoint = endpoint;
         this.pageSize = pageSize;
+        this.tokens = tokens;
+        this.clientSecret = clientSecret;
         this.host = URI.create(endpoint.graphUrl()).getHost();
         try {
             this.tls = new PinningTlsSocketFactory(endpoint.trustedFingerprint());
@@ -92,8 +97,32 @@ final class GraphDirectory {
             javax.net.ssl.HostnameVerifier usual = new OkHttpClient().hostnameVerifier();
             http.hostnameVerifier((name, session) -> tls.isPinned(session) || usual.verify(name, session));
         }
+        this.http = http.build();
         this.graph = new GraphServiceClient(new BaseGraphRequestAdapter(new BaseBearerTokenAuthenticationProvider(provider),
-                endpoint.graphUrl() + "/v1.0", http.build()));
+                endpoint.graphUrl() + "/v1.0", this.http));
+    }
+
+    /**
+     * The HTTP client under the SDK (pinned TLS, timeouts, the retry handler that waits out 429/503), for the requests
+     * whose bodies the Graph-only mode writes itself: streamed message JSON and upload-session chunks.
+     */
+    OkHttpClient http() {
+        return http;
+    }
+
+    /** Graph's v1.0 base URL, e.g. {@code https://graph.microsoft.com/v1.0}. */
+    String baseUrl() {
+        return endpoint.graphUrl() + "/v1.0";
+    }
+
+    /** A Graph token for this app, cached and renewed by {@link AppTokens}. */
+    String accessToken() throws ConnectorException {
+        return tokens.acquire(endpoint, clientSecret, endpoint.graphScope()).value();
+    }
+
+    /** A failure to reach Graph, as {@link ConnectorException}: an untrusted certificate is said as such. */
+    ConnectorException unreachable(String doing, Exception e) {
+        return failure(doing, new RuntimeException(e.getMessage(), e));
     }
 
     /**
