@@ -89,6 +89,14 @@ public final class Office365TargetConnector implements TargetConnector {
     @Override
     public TargetSession open(Endpoint endpoint, Credentials credentials) throws ConnectorException {
         Office365Endpoint office = Office365Endpoint.parse(endpoint);
+        if (office.graphOnly()) {
+            GraphDirectory graph = directory(office, credentials.password());
+            String why = graph.whyNoMailbox(credentials.userName());
+            if (why != null) {
+                throw new ConnectorException(Kind.NOT_FOUND, "Cannot write to " + credentials.userName() + ": " + why);
+            }
+            return new GraphTargetSession(graph, credentials.userName());
+        }
         AppTokens.AccessToken token = tokens.forImap(office, credentials.password());
         TargetSession session;
         try {
@@ -117,6 +125,9 @@ public final class Office365TargetConnector implements TargetConnector {
             if (why != null) {
                 return new MailboxCheck(mailbox, false, why);
             }
+            if (office.graphOnly()) {
+                return new MailboxCheck(mailbox, true, "user found, Exchange Online mailbox (Graph-only mode: no IMAP)");
+            }
             open(endpoint, credentials).close();
             return new MailboxCheck(mailbox, true, "user found, Exchange Online mailbox, IMAP login as the app works");
         } catch (ConnectorException e) {
@@ -141,6 +152,9 @@ public final class Office365TargetConnector implements TargetConnector {
     @Override
     public ConnectionTestResult testConnection(Endpoint endpoint, Credentials credentials) throws ConnectorException {
         Office365Endpoint office = Office365Endpoint.parse(endpoint);
+        if (office.graphOnly()) {
+            return testGraphOnly(office, credentials);
+        }
         AppTokens.AccessToken token = tokens.forImap(office, credentials.password());
         List<String> roles = TokenClaims.roles(token.value());
         List<String> graphRoles = TokenClaims.roles(tokens.acquire(office, credentials.password(), office.graphScope())
@@ -158,6 +172,22 @@ public final class Office365TargetConnector implements TargetConnector {
                 + (graphRoles.isEmpty() ? "(none listed)" : String.join(", ", graphRoles)) + " (Graph), valid until "
                 + token.expiresOn(),
                 imapResult.security(), imapResult.capabilities(), imapResult.namespaces(), imapResult.folderCount());
+    }
+
+    /** Graph-only mode: the Graph token, its permissions, and the mailbox's folders listed through Graph. */
+    private ConnectionTestResult testGraphOnly(Office365Endpoint office, Credentials credentials)
+            throws ConnectorException {
+        AppTokens.AccessToken token = tokens.acquire(office, credentials.password(), office.graphScope());
+        List<String> roles = TokenClaims.roles(token.value());
+        int folders;
+        try (TargetSession session = new GraphTargetSession(directory(office, credentials.password()),
+                credentials.userName())) {
+            folders = session.listFolders().size();
+        }
+        return new ConnectionTestResult("Microsoft Graph at " + java.net.URI.create(office.graphUrl()).getHost()
+                + " (Graph-only mode, no IMAP); token from " + office.loginHost() + " for application "
+                + office.clientId() + " with permissions " + (roles.isEmpty() ? "(none listed)" : String.join(", ", roles))
+                + ", valid until " + token.expiresOn(), "TLS", List.of(), List.of(), folders);
     }
 
     /**
