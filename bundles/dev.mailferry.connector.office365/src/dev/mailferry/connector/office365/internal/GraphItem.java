@@ -9,7 +9,6 @@ import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
-import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -421,7 +420,7 @@ final class GraphItem implements AutoCloseable {
                 }
             }
             return found.toArray(new Address[0]);
-        } catch (AddressException | MessagingException | RuntimeException unparsable) {
+        } catch (MessagingException | RuntimeException unparsable) {
             return new Address[0];
         }
     }
