@@ -272,6 +272,14 @@ final class GraphDirectory {
         }
         if (e instanceof ApiException api) {
             String detail = api instanceof ODataError odata ? code(odata) + " - " + message(odata) : api.getMessage();
+            if (api.getResponseStatusCode() == 429 || api.getResponseStatusCode() == 503) {
+                // still throttled after the SDK's retries: the engine waits as Graph asked and goes on
+                java.util.Set<String> retryAfter = api.getResponseHeaders() == null ? null
+                        : api.getResponseHeaders().get("Retry-After");
+                return ConnectorException.throttled("Microsoft Graph at " + host + " asks to slow down (" + doing
+                        + "): HTTP " + api.getResponseStatusCode() + " " + detail, GraphMailbox.retryAfter(
+                                retryAfter == null || retryAfter.isEmpty() ? null : retryAfter.iterator().next()));
+            }
             Kind kind = api.getResponseStatusCode() == 429 || api.getResponseStatusCode() >= 500 ? Kind.CONNECTION
                     : Kind.PROTOCOL;
             return new ConnectorException(kind, "Microsoft Graph at " + host + " could not " + doing + ": HTTP "
