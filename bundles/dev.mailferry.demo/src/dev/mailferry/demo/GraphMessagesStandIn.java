@@ -76,6 +76,7 @@ final class GraphMessagesStandIn {
     private final AtomicInteger tooLarge = new AtomicInteger();
     private final AtomicInteger chunks = new AtomicInteger();
     private volatile long maxMessageSize = 35L * 1024 * 1024;
+    private volatile Duration uploadSessionLifetime = Duration.ofMinutes(15);
 
     /** One stored item. Guarded by itself. */
     private static final class Item {
@@ -117,6 +118,10 @@ final class GraphMessagesStandIn {
 
     void maxMessageSize(long bytes) {
         this.maxMessageSize = bytes;
+    }
+
+    void uploadSessionLifetime(Duration lifetime) {
+        this.uploadSessionLifetime = lifetime;
     }
 
     int requestsTooLarge() {
@@ -562,7 +567,7 @@ final class GraphMessagesStandIn {
             upload.contentType = a.has("contentType") ? string(a, "contentType") : "application/octet-stream";
             upload.inline = a.has("isInline") && a.get("isInline").getAsBoolean();
             upload.contentId = a.has("contentId") ? string(a, "contentId") : null;
-            upload.expires = Instant.now().plus(Duration.ofMinutes(15));
+            upload.expires = Instant.now().plus(uploadSessionLifetime);
             if (upload.size < SMALL_ATTACHMENT_LIMIT) {
                 throw new Refusal(400, "ErrorAttachmentSizeShouldNotBeLessThanMinimumSize", "Attachment size must be at"
                         + " least 3 MB for an upload session.");

@@ -280,6 +280,11 @@ public final class Office365StandIn implements AutoCloseable {
         return graph.messages.requestsTooLarge();
     }
 
+    /** How long Graph's upload sessions stay open (15 minutes; zero makes every chunk find its session expired). */
+    public void graphUploadSessionLifetime(Duration lifetime) {
+        graph.messages.uploadSessionLifetime(lifetime);
+    }
+
     /** How many upload-session chunks Graph accepted. */
     public int graphUploadChunks() {
         return graph.messages.uploadChunks();

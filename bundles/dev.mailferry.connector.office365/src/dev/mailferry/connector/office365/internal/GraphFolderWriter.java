@@ -81,7 +81,10 @@ final class GraphFolderWriter implements TargetFolderWriter {
         return properties;
     }
 
-    /** Graph's clock (the Date of its answer about the folder), a little earlier: items created later are newer. */
+    /**
+     * Graph's clock (the Date of its answer about the folder) a little earlier, and short hashes of the items already
+     * created since then: what {@link #appendedSince} leaves out.
+     */
     @Override
     public String checkpoint() throws ConnectorException {
         GraphMailbox.Answer answer = mailbox.get(folderPath + "?$select=id", "read the folder '" + folder.path() + "'");
@@ -91,19 +94,46 @@ final class GraphFolderWriter implements TargetFolderWriter {
         } catch (RuntimeException noDate) {
             now = Instant.now().minus(Duration.ofMinutes(10)); // our clock, with room for skew
         }
-        return CHECKPOINT_PREFIX + now.minus(CHECKPOINT_MARGIN).truncatedTo(ChronoUnit.SECONDS);
+        Instant since = now.minus(CHECKPOINT_MARGIN).truncatedTo(ChronoUnit.SECONDS);
+        StringBuilder checkpoint = new StringBuilder(CHECKPOINT_PREFIX).append(since).append(' ');
+        List<String> pending = new ArrayList<>();
+        list(createdSince(since), m -> checkpoint.append(shortHash(m.targetId())).append(','), pending);
+        pending.forEach(id -> checkpoint.append(shortHash(id)).append(','));
+        return checkpoint.toString();
+    }
+
+    private static String createdSince(Instant since) {
+        return "&$filter=" + GraphMailbox.encode("createdDateTime ge " + since);
+    }
+
+    /** Graph's ids are long (~150 characters); 12 hex digits of their SHA-256 tell the few around a checkpoint apart. */
+    private static String shortHash(String id) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every Java runtime has SHA-256
+        }
     }
 
     @Override
     public List<AppendedMessage> appendedSince(String checkpoint) throws ConnectorException {
         String filter = "";
+        java.util.Set<String> before = new java.util.HashSet<>();
         if (checkpoint != null && checkpoint.startsWith(CHECKPOINT_PREFIX)) {
-            Instant since = Instant.parse(checkpoint.substring(CHECKPOINT_PREFIX.length()));
-            filter = "&$filter=" + GraphMailbox.encode("createdDateTime ge " + since);
+            String[] parts = checkpoint.substring(CHECKPOINT_PREFIX.length()).split(" ", 2);
+            filter = createdSince(Instant.parse(parts[0]));
+            if (parts.length > 1 && !parts[1].isEmpty()) {
+                before.addAll(List.of(parts[1].split(",")));
+            }
         }
         List<AppendedMessage> found = new ArrayList<>();
         List<String> pending = new ArrayList<>();
-        list(filter, found::add, pending);
+        list(filter, m -> {
+            if (!before.contains(shortHash(m.targetId()))) {
+                found.add(m);
+            }
+        }, pending);
         for (String id : pending) {
             // created, but its attachments were not all added before the stop: never reported, so copied again
             try {

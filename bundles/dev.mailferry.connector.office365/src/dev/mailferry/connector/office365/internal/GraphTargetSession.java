@@ -105,8 +105,22 @@ final class GraphTargetSession implements TargetSession {
         return roles;
     }
 
+    /**
+     * As on Exchange's IMAP (the other mode), '/' in a name becomes '_' and the inbox is INBOX: a project keeps its
+     * target folder names whichever mode writes them.
+     */
     @Override
-    public TargetFolder createFolder(FolderPath path) throws ConnectorException {
+    public FolderPath storablePath(FolderPath wanted) {
+        List<String> segments = new ArrayList<>();
+        for (String segment : wanted.segments()) {
+            segments.add(segments.isEmpty() && segment.equalsIgnoreCase("INBOX") ? "INBOX" : segment.replace('/', '_'));
+        }
+        return FolderPath.of(segments);
+    }
+
+    @Override
+    public TargetFolder createFolder(FolderPath wanted) throws ConnectorException {
+        FolderPath path = storablePath(wanted);
         TargetFolder existing = find(path);
         if (existing != null) {
             return existing;
