@@ -286,7 +286,7 @@ class Office365GraphOnlyContractTest extends TargetConnectorContractTest {
         assertTrue(result.server().contains("Graph-only"), result.server());
         assertTrue(result.server().contains("Mail.ReadWrite"), result.server());
         assertTrue(result.folderCount() >= 5, "Inbox and Exchange's special folders: " + result.folderCount());
-        assertTrue(connector().checkMailbox(endpoint(), credentials()).ready());
+        assertTrue(connector().checkMailbox(endpoint(), credentials()).ok());
     }
 
     private static byte[] largeMessage(String messageId, int attachmentBytes) {
