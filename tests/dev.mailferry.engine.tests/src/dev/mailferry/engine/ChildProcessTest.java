@@ -188,6 +188,41 @@ class ChildProcessTest extends DovecotTestBase {
     }
 
     @Test
+    void killedProcessResumesIntoOffice365GraphOnlyWithoutDuplicatesOrGaps() throws Exception {
+        try (Office365StandIn standIn = Office365StandIn.builder(dir.resolve("standin")).start()) {
+            start(1, CorpusSpec.small(27, 400), servers -> servers.targetExchangeOnline(standIn));
+            project.setTargetEndpoint(Office365GraphOnlyMigrationTest.graphOnly(standIn));
+            secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
+            project.createBatch("all", List.of(), BatchOptions.defaults());
+            MigrationEngine engine = engineService();
+            Process child = startChild("all");
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            boolean killed = false;
+            for (String line; (line = out.readLine()) != null;) {
+                if (line.equals("copied 40")) {
+                    child.destroyForcibly(); // SIGKILL mid-copy, with items being created through Graph
+                    killed = true;
+                    break;
+                }
+            }
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(killed, "the child did not copy 40 messages: " + Files.readString(dir.resolve("child-stderr.txt")));
+            int createdBeforeTheKill = standIn.graphMessages(demo.users().get(0).targetUserName()).size();
+            assertTrue(createdBeforeTheKill >= 40, "items created before the kill: " + createdBeforeTheKill);
+            project = MigrationProject.open(dir.resolve("project"));
+            BatchRunResult resumed = engine.sync(project, "all", secrets, null);
+            assertEquals(MailboxState.SYNCED, resumed.mailboxes().get(0).state(), resumed.toString());
+            // exactly the source's messages, each once, found again by the fingerprint each item carries
+            DemoEnvironmentUser alice = demo.users().get(0);
+            List<String> source;
+            try (ImapProbe s = sourceProbe(alice)) {
+                source = GraphOnlyComparison.source(s.rawMessages());
+            }
+            assertEquals(source, GraphOnlyComparison.target(standIn, alice.targetUserName()));
+        }
+    }
+
+    @Test
     void throughputAndPeakMemoryOfAWholeProcess() throws Exception {
         // -Dtycho.testArgLine=-Dmailferry.bench=benchmark runs the benchmark mailbox (5,000 messages, 414 MB, up to 20 MB)
         boolean benchmark = "benchmark".equals(System.getProperty("mailferry.bench"));
