@@ -149,6 +149,23 @@ class ChildProcessTest extends DovecotTestBase {
         assertMigrated(demo.users().get(0));
     }
 
+    /** Runs the batch in a child and kills it with SIGKILL (no shutdown hooks, no finally blocks) after N copies. */
+    private void killChildAfter(String batch, int copies) throws Exception {
+        Process child = startChild(batch);
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        boolean killed = false;
+        for (String line; (line = out.readLine()) != null;) {
+            if (line.equals("copied " + copies)) {
+                child.destroyForcibly();
+                killed = true;
+                break;
+            }
+        }
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(killed, "the child did not copy " + copies + " messages: "
+                + Files.readString(dir.resolve("child-stderr.txt")));
+    }
+
     @Test
     void killedProcessResumesIntoOffice365WithoutDuplicatesOrGaps() throws Exception {
         try (Office365StandIn standIn = Office365StandIn.builder(dir.resolve("standin")).start()) {
@@ -158,18 +175,7 @@ class ChildProcessTest extends DovecotTestBase {
             secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
             project.createBatch("all", List.of(), BatchOptions.defaults());
             MigrationEngine engine = engineService();
-            Process child = startChild("all");
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            boolean killed = false;
-            for (String line; (line = out.readLine()) != null;) {
-                if (line.equals("copied 50")) {
-                    child.destroyForcibly(); // SIGKILL mid-copy, with appends in flight to Exchange's IMAP
-                    killed = true;
-                    break;
-                }
-            }
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-            assertTrue(killed, "the child did not copy 50 messages: " + Files.readString(dir.resolve("child-stderr.txt")));
+            killChildAfter("all", 50); // with appends in flight to Exchange's IMAP
             project = MigrationProject.open(dir.resolve("project"));
             BatchRunResult resumed = engine.sync(project, "all", secrets, null);
             assertEquals(MailboxState.SYNCED, resumed.mailboxes().get(0).state(), resumed.toString());
@@ -195,18 +201,7 @@ class ChildProcessTest extends DovecotTestBase {
             secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
             project.createBatch("all", List.of(), BatchOptions.defaults());
             MigrationEngine engine = engineService();
-            Process child = startChild("all");
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            boolean killed = false;
-            for (String line; (line = out.readLine()) != null;) {
-                if (line.equals("copied 40")) {
-                    child.destroyForcibly(); // SIGKILL mid-copy, with items being created through Graph
-                    killed = true;
-                    break;
-                }
-            }
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-            assertTrue(killed, "the child did not copy 40 messages: " + Files.readString(dir.resolve("child-stderr.txt")));
+            killChildAfter("all", 40); // with items being created through Graph
             int createdBeforeTheKill = standIn.graphMessages(demo.users().get(0).targetUserName()).size();
             assertTrue(createdBeforeTheKill >= 40, "items created before the kill: " + createdBeforeTheKill);
             project = MigrationProject.open(dir.resolve("project"));
