@@ -250,7 +250,12 @@ final class GraphFolderWriter implements TargetFolderWriter {
         } catch (GraphItem.TooLarge e) {
             listener.rejected(message, "Microsoft Graph cannot hold this message: " + e.getMessage());
             return;
-        } catch (MessagingException | IOException e) {
+        } catch (MessagingException | RuntimeException e) {
+            // this one message cannot be rebuilt as an item; the others can
+            listener.rejected(message, "The message cannot be rebuilt as a Graph item: " + e.getClass().getSimpleName()
+                    + " " + e.getMessage());
+            return;
+        } catch (IOException e) {
             throw new ConnectorException(Kind.PROTOCOL, "Cannot read message UID " + message.uid() + " to write it to '"
                     + folder.path() + "' of " + mailbox.user() + " through Graph: " + e.getMessage(), e);
         } finally {

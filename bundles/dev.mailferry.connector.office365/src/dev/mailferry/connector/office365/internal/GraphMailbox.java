@@ -106,8 +106,13 @@ final class GraphMailbox {
     }
 
     private Answer send(Request.Builder request, String doing) throws ConnectorException {
-        request.header("Authorization", "Bearer " + directory.accessToken());
-        return execute(request.build(), doing);
+        Request built = request.build();
+        // a token goes to Graph's own host only, whatever URL an answer (a next page) names
+        if (!built.url().host().equalsIgnoreCase(okhttp3.HttpUrl.get(directory.baseUrl()).host())) {
+            throw new ConnectorException(Kind.PROTOCOL, "Microsoft Graph named another host (" + built.url().host()
+                    + ") to " + doing + " of " + user);
+        }
+        return execute(built.newBuilder().header("Authorization", "Bearer " + directory.accessToken()).build(), doing);
     }
 
     private Answer execute(Request request, String doing) throws ConnectorException {
