@@ -605,6 +605,8 @@ final class GraphMessagesStandIn {
     void upload(HttpExchange exchange) throws IOException {
         String token = exchange.getRequestURI().getPath().substring("/outlook-upload/".length());
         Upload upload = uploads.get(token);
+        // read first, whatever the answer: a client still sending its chunk would see the connection reset
+        byte[] body = readBody(exchange);
         if (!exchange.getRequestMethod().equals("PUT")) {
             GraphStandIn.send(exchange, 405, "ErrorInvalidRequest", "Upload URLs take PUT.");
             return;
@@ -618,7 +620,6 @@ final class GraphMessagesStandIn {
                     + " no Authorization header.");
             return;
         }
-        byte[] body = readBody(exchange);
         if (body == null) {
             tooLarge.incrementAndGet();
             GraphStandIn.send(exchange, 413, "RequestEntityTooLarge", "A chunk may have at most 4 MB.");
