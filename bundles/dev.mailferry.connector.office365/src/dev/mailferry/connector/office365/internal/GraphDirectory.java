@@ -166,8 +166,10 @@ final class GraphDirectory {
      * Makes sure the mail folder {@code path} exists in the mailbox, creating what is missing level by level through
      * Graph: a folder created so is a normal mail folder (class IPF.Note) that Outlook and phones show, where one made
      * by IMAP CREATE may not be. Idempotent; a folder another session created meanwhile ("ErrorFolderExists") is taken.
+     *
+     * @return the Graph id of the folder
      */
-    void ensureFolder(String userPrincipalName, dev.mailferry.core.model.FolderPath path) throws ConnectorException {
+    String ensureFolder(String userPrincipalName, dev.mailferry.core.model.FolderPath path) throws ConnectorException {
         String parentId = null;
         String doing = "create folder '" + path + "' of " + userPrincipalName;
         try {
@@ -195,6 +197,7 @@ final class GraphDirectory {
                 }
                 parentId = id;
             }
+            return parentId;
         } catch (ODataError e) {
             if ("ErrorAccessDenied".equals(code(e))) {
                 throw permissionMissing("Mail.ReadWrite", e);

@@ -40,6 +40,8 @@ final class GraphTargetSession implements TargetSession {
     private final GraphMailbox mailbox;
     /** Folder id -> role of Exchange's well-known folders, read once per session. */
     private Map<String, SpecialUse> roles;
+    /** The folders last listed, with those created since: a mailbox's whole tree is not walked again per folder. */
+    private List<TargetFolder> known;
 
     GraphTargetSession(GraphDirectory directory, String userPrincipalName) {
         this.directory = directory;
@@ -48,15 +50,16 @@ final class GraphTargetSession implements TargetSession {
 
     @Override
     public List<TargetFolder> listFolders() throws ConnectorException {
-        Map<String, SpecialUse> known = roles();
+        Map<String, SpecialUse> wellKnown = roles();
         List<TargetFolder> folders = new ArrayList<>();
         Deque<TargetFolder> parents = new ArrayDeque<>();
-        addPage(folders, parents, null, "/mailFolders?$top=" + PAGE_SIZE, known);
+        addPage(folders, parents, null, "/mailFolders?$top=" + PAGE_SIZE, wellKnown);
         while (!parents.isEmpty()) {
             TargetFolder parent = parents.poll();
             addPage(folders, parents, parent, "/mailFolders/" + GraphMailbox.encode(parent.id()) + "/childFolders?$top="
-                    + PAGE_SIZE, known);
+                    + PAGE_SIZE, wellKnown);
         }
+        known = new ArrayList<>(folders);
         return folders;
     }
 
@@ -121,21 +124,21 @@ final class GraphTargetSession implements TargetSession {
     @Override
     public TargetFolder createFolder(FolderPath wanted) throws ConnectorException {
         FolderPath path = storablePath(wanted);
+        if (known == null) {
+            listFolders();
+        }
         TargetFolder existing = find(path);
         if (existing != null) {
             return existing;
         }
-        directory.ensureFolder(mailbox.user(), path);
-        TargetFolder created = find(path);
-        if (created == null) {
-            throw new ConnectorException(Kind.PROTOCOL, "Microsoft Graph created the folder '" + path + "' of "
-                    + mailbox.user() + ", but does not list it");
-        }
+        // a folder made by a well-known name exists from the start: what is created here has no role
+        TargetFolder created = new TargetFolder(path, directory.ensureFolder(mailbox.user(), path), SpecialUse.NONE);
+        known.add(created);
         return created;
     }
 
-    private TargetFolder find(FolderPath path) throws ConnectorException {
-        for (TargetFolder folder : listFolders()) {
+    private TargetFolder find(FolderPath path) {
+        for (TargetFolder folder : known) {
             // Exchange compares folder names without case
             if (lowerCase(folder.path()).equals(lowerCase(path))) {
                 return folder;
