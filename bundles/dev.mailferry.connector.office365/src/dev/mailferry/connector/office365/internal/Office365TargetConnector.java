@@ -30,6 +30,8 @@ public final class Office365TargetConnector implements TargetConnector {
 
     /** Exchange Online's IMAP needs this application permission for app-only logins. */
     static final String IMAP_PERMISSION = "IMAP.AccessAsApp";
+    /** The Graph-only mode writes mail with this application permission. */
+    static final String GRAPH_WRITE_PERMISSION = "Mail.ReadWrite";
 
     private final AppTokens tokens = new AppTokens();
     private final Map<String, GraphDirectory> directories = new ConcurrentHashMap<>();
@@ -126,7 +128,16 @@ public final class Office365TargetConnector implements TargetConnector {
                 return new MailboxCheck(mailbox, false, why);
             }
             if (office.graphOnly()) {
-                return new MailboxCheck(mailbox, true, "user found, Exchange Online mailbox (Graph-only mode: no IMAP)");
+                // reading the inbox (above) needs only Mail.Read; writing needs Mail.ReadWrite: say so before any copy
+                List<String> roles = TokenClaims.roles(tokens.acquire(office, credentials.password(), office.graphScope())
+                        .value());
+                if (!roles.isEmpty() && !roles.contains(GRAPH_WRITE_PERMISSION)) {
+                    return new MailboxCheck(mailbox, false, "the app's Graph token lacks the application permission "
+                            + GRAPH_WRITE_PERMISSION + " (it has " + String.join(", ", roles) + "): grant it, with admin"
+                            + " consent, to application " + office.clientId());
+                }
+                return new MailboxCheck(mailbox, true, "user found, Exchange Online mailbox, " + GRAPH_WRITE_PERMISSION
+                        + " (Graph-only mode: no IMAP)");
             }
             open(endpoint, credentials).close();
             return new MailboxCheck(mailbox, true, "user found, Exchange Online mailbox, IMAP login as the app works");

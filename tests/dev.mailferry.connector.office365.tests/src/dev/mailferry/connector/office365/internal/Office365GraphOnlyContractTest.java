@@ -289,6 +289,25 @@ class Office365GraphOnlyContractTest extends TargetConnectorContractTest {
         assertTrue(connector().checkMailbox(endpoint(), credentials()).ok());
     }
 
+    @Test
+    void aMailboxCheckSaysWhenTheAppMayReadButNotWriteMail() throws Exception {
+        try (Office365StandIn readOnly = Office365StandIn.builder(dir.resolve("read-only"))
+                .grantedRoles(Office365StandIn.GRAPH_RESOURCE, "Mail.Read", "User.Read.All").start();
+                DovecotServer store = DovecotServer.builder(dir.resolve("read-only-store")).exchangeOnline(readOnly)
+                        .user(MAILBOX, "store-only-6").start()) {
+            Endpoint endpoint = new Endpoint(Office365Settings.CONNECTOR_ID, Map.of(
+                    Office365Settings.MODE, Office365Settings.MODE_GRAPH,
+                    Office365Settings.TENANT, readOnly.tenantId(),
+                    Office365Settings.CLIENT_ID, readOnly.clientId(),
+                    Office365Settings.LOGIN_URL, readOnly.loginUrl(),
+                    Office365Settings.GRAPH_URL, readOnly.graphUrl(),
+                    Office365Settings.TLS_TRUST, readOnly.certificateSha256()));
+            var check = connector().checkMailbox(endpoint, new Credentials(MAILBOX, Secret.of(readOnly.clientSecret())));
+            assertFalse(check.ok(), check.toString());
+            assertTrue(check.detail().contains("Mail.ReadWrite"), check.detail());
+        }
+    }
+
     private static byte[] largeMessage(String messageId, int attachmentBytes) {
         byte[] content = new byte[attachmentBytes];
         new java.util.Random(7).nextBytes(content);
