@@ -99,6 +99,7 @@ class Office365GraphOnlyMigrationTest extends DovecotTestBase {
         assertEquals(5_000_000, large.attachments().get(0).bytes().length);
         assertTrue(standIn.graphUploadChunks() >= 2, "in several chunks: " + standIn.graphUploadChunks());
         assertEquals(0, standIn.graphRequestsTooLarge(), "no request over Graph's 4 MB");
+        assertEquals(0, standIn.graphThrottled(), "never more than 4 requests at once on a mailbox (else 429)");
         // received items, not drafts: PR_MESSAGE_FLAGS without MSGFLAG_UNSENT, except what the source marks \Draft
         for (GraphStoredMessage m : items) {
             assertTrue(m.messageFlags() != null, m.toString());

@@ -92,6 +92,7 @@ final class GraphDirectory {
             new RetryHandlerOption(null, 5, 3) })
                 .connectTimeout(Duration.ofSeconds(endpoint.connectTimeoutSeconds()))
                 .readTimeout(Duration.ofSeconds(endpoint.readTimeoutSeconds()))
+                .addInterceptor(new MailboxConcurrency())
                 .sslSocketFactory(tls, tls.trustManager());
         if (endpoint.trustedFingerprint() != null) {
             javax.net.ssl.HostnameVerifier usual = new OkHttpClient().hostnameVerifier();

@@ -12,10 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -25,15 +21,13 @@ import okhttp3.Response;
  * Microsoft Graph requests on one mailbox for the Graph-only mode, over the SDK's HTTP client (its retry handler
  * already waits out a few 429/503 answers as Graph asks). What remains of a refusal after those retries becomes a
  * {@link ConnectorException}: {@link Kind#THROTTLED} with Graph's Retry-After, {@link Kind#AUTHENTICATION} for
- * 401/403, {@link ItemRefused} when Graph refuses one item (too large, invalid), so that only that message fails.
+ * 401/403, {@link ItemRefused} when Graph refuses one item (too large, invalid), so that only that message fails. The
+ * client keeps to Graph's 4 concurrent requests per mailbox ({@link MailboxConcurrency}).
  */
 final class GraphMailbox {
 
     /** Graph refuses request bodies over 4 MB with 413. */
     static final int REQUEST_LIMIT = 4 * 1024 * 1024;
-    /** Graph's limit of concurrent requests per app and mailbox; the sessions of one mailbox share it. */
-    static final int CONCURRENT_REQUESTS = 4;
-    private static final Map<String, Semaphore> CONCURRENCY = new ConcurrentHashMap<>();
     private static final MediaType JSON = MediaType.get("application/json");
     /** When Graph asks to wait without saying how long. */
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
@@ -54,14 +48,11 @@ final class GraphMailbox {
     private final GraphDirectory directory;
     private final String user;
     private final String userPath;
-    private final Semaphore concurrency;
 
     GraphMailbox(GraphDirectory directory, String userPrincipalName) {
         this.directory = directory;
         this.user = userPrincipalName;
         this.userPath = "/users/" + encode(userPrincipalName);
-        this.concurrency = CONCURRENCY.computeIfAbsent(userPrincipalName.toLowerCase(Locale.ROOT),
-                u -> new Semaphore(CONCURRENT_REQUESTS));
     }
 
     String user() {
@@ -116,12 +107,7 @@ final class GraphMailbox {
     }
 
     private Answer execute(Request request, String doing) throws ConnectorException {
-        try {
-            concurrency.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectorException(Kind.CONNECTION, "Interrupted while waiting to " + doing);
-        }
+        // at most 4 at once per mailbox: MailboxConcurrency, in the HTTP client
         try (Response response = directory.http().newCall(request).execute()) {
             String body = response.body() == null ? "" : response.body().string();
             if (response.isSuccessful()) {
@@ -135,8 +121,6 @@ final class GraphMailbox {
             throw refusal(response, body, doing);
         } catch (IOException | RuntimeException e) {
             throw directory.unreachable(doing + " of " + user, e);
-        } finally {
-            concurrency.release();
         }
     }
 
