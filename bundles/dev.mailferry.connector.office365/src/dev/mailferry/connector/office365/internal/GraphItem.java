@@ -211,15 +211,20 @@ final class GraphItem implements AutoCloseable {
             addAttachment(part, type);
         }
 
-        /** The richest alternative (HTML, else text) is the body; the others are the same content again. */
+        /**
+         * The richest alternative is the body (HTML, or a multipart such as related HTML with its images, before
+         * text; the later of equals, as RFC 2046 orders them); the others are the same content again.
+         */
         private void takeAlternative(MimeMultipart alternative) throws MessagingException, IOException {
             BodyPart best = null;
+            int bestRank = 0;
             for (int i = 0; i < alternative.getCount(); i++) {
                 BodyPart candidate = alternative.getBodyPart(i);
                 String type = baseType(candidate);
-                if (type.equals("text/html") || (type.equals("text/plain") && best == null)
-                        || (type.startsWith("multipart/") && best == null)) {
+                int rank = type.equals("text/plain") ? 1 : type.equals("text/html") || type.startsWith("multipart/") ? 2 : 0;
+                if (rank > 0 && rank >= bestRank) {
                     best = candidate;
+                    bestRank = rank;
                 }
             }
             if (best == null && alternative.getCount() > 0) {

@@ -228,6 +228,35 @@ class Office365GraphOnlyContractTest extends TargetConnectorContractTest {
     }
 
     @Test
+    void theRichestAlternativeIsTheBodyAndItsImagesStayInline() throws Exception {
+        String raw = "Message-ID: <alt@contract.example>\r\nFrom: a@example.org\r\nSubject: html with an image\r\n"
+                + "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n--alt\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n\r\nplain version\r\n--alt\r\n"
+                + "Content-Type: multipart/related; boundary=\"rel\"\r\n\r\n--rel\r\n"
+                + "Content-Type: text/html; charset=utf-8\r\n\r\n<p>html version <img src=\"cid:logo@x\"></p>\r\n"
+                + "--rel\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\nContent-ID: <logo@x>\r\n\r\n"
+                + "iVBORw0KGgo=\r\n--rel--\r\n--alt--\r\n";
+        byte[] bytes = raw.getBytes(StandardCharsets.US_ASCII);
+        Outcomes outcomes = new Outcomes();
+        try (TargetSession session = connector().open(endpoint(), credentials());
+                TargetFolderWriter writer = session.openFolder(session.createFolder(FolderPath.of("Alternatives")))) {
+            writer.append(new MessageInfo(1, bytes.length, Instant.parse("2024-03-04T05:06:07Z"), MessageFlags.NONE,
+                    "<alt@contract.example>", false), MessageFlags.NONE, new ByteArrayInputStream(bytes), outcomes);
+        }
+        GraphStoredMessage item = standIn.graphMessages(MAILBOX).stream()
+                .filter(m -> m.id().equals(outcomes.accepted.get(1L))).findFirst().orElseThrow();
+        assertEquals("html", item.bodyContentType());
+        assertTrue(item.body().contains("html version"), item.body());
+        assertEquals(1, item.attachments().size());
+        GraphStoredMessage.Attachment image = item.attachments().get(0);
+        assertTrue(image.isInline());
+        assertEquals("logo@x", image.contentId());
+        assertEquals("image/png", image.contentType());
+        assertEquals(java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode("iVBORw0KGgo=")),
+                java.util.HexFormat.of().formatHex(image.bytes()));
+    }
+
+    @Test
     void exchangesWellKnownFoldersCarryTheirRoles() throws Exception {
         try (TargetSession session = connector().open(endpoint(), credentials())) {
             Map<FolderPath, SpecialUse> roles = new HashMap<>();
