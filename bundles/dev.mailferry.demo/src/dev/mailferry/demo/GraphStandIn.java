@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class GraphStandIn {
 
     /** A user of the tenant; {@code mailbox} false for one without an Exchange Online mailbox (unlicensed, on-premises). */
-    private record User(String id, String userPrincipalName, boolean mailbox) {
+    record User(String id, String userPrincipalName, boolean mailbox) {
     }
 
     private final Office365StandIn tokens;
@@ -42,6 +42,8 @@ final class GraphStandIn {
     private final Map<String, java.util.ArrayDeque<Long>> recentRequests = new ConcurrentHashMap<>();
     private final Map<String, java.util.Set<String>> created = new ConcurrentHashMap<>();
     private volatile ExchangeMailStore store;
+    /** The message endpoints (Graph-only mode of the connector). */
+    final GraphMessagesStandIn messages = new GraphMessagesStandIn(this);
 
     /** Graph's well-known folder names and the folders Exchange gives them (its English names). */
     private static final Map<String, String> WELL_KNOWN = Map.of("inbox", "INBOX", "sentitems", "Sent Items", "drafts",
@@ -157,6 +159,10 @@ final class GraphStandIn {
             return;
         }
         String[] path = exchange.getRequestURI().getRawPath().split("/");
+        if (GraphMessagesStandIn.serves(path)) {
+            messages.answer(exchange, claims, path);
+            return;
+        }
         if (path.length == 3 && path[2].equals("servicePrincipals") && exchange.getRequestMethod().equals("GET")) {
             servicePrincipals(exchange, claims);
             return;
@@ -169,10 +175,7 @@ final class GraphStandIn {
             return;
         }
         String key = URLDecoder.decode(path[3], StandardCharsets.UTF_8);
-        User user = users.get(key.toLowerCase(Locale.ROOT));
-        if (user == null) {
-            user = users.values().stream().filter(u -> u.id().equals(key)).findFirst().orElse(null);
-        }
+        User user = user(key);
         if (path.length == 4) {
             if (!hasRole(claims, "User.Read.All") && !hasRole(claims, "Directory.Read.All")) {
                 send(exchange, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
@@ -203,6 +206,18 @@ final class GraphStandIn {
         send(exchange, 400, "BadRequest", "The stand-in does not serve " + exchange.getRequestURI().getPath());
     }
 
+    /** The user named by a user principal name or an id, or null. */
+    User user(String key) {
+        User user = users.get(key.toLowerCase(Locale.ROOT));
+        return user != null ? user : users.values().stream().filter(u -> u.id().equals(key)).findFirst().orElse(null);
+    }
+
+    /** The folder (path) a Graph id or well-known name stands for in the user's mailbox, or null. */
+    List<String> folder(User user, String idOrName) throws IOException {
+        ExchangeMailStore mail = store;
+        return mail == null ? null : folderOf(user, idOrName, mail.folders(user.userPrincipalName()));
+    }
+
     /**
      * {@code mailFolders}, {@code mailFolders/{id}}, {@code mailFolders/{id}/childFolders}: GET a folder or a page of
      * children ({@code $top}, default 10, {@code $skip}, {@code @odata.nextLink}), POST {@code {"displayName": ...}}
@@ -226,7 +241,7 @@ final class GraphStandIn {
             }
         }
         if (path.length == 6 && !post) {
-            sendJson(exchange, 200, folderJson(user, parent, folders, mail.messageCounts(user.userPrincipalName())));
+            sendJson(exchange, 200, folderJson(user, parent, folders, messageCounts(mail, user)));
             return;
         }
         if (path.length == 7 && !path[6].equals("childFolders") || path.length > 7 || (path.length == 6 && post)) {
@@ -270,7 +285,7 @@ final class GraphStandIn {
         int top = Integer.parseInt(query.getOrDefault("$top", Integer.toString(DEFAULT_PAGE_SIZE)));
         int skip = Integer.parseInt(query.getOrDefault("$skip", "0"));
         StringBuilder page = new StringBuilder("{\"value\":[");
-        Map<List<String>, Long> counts = mail.messageCounts(user.userPrincipalName());
+        Map<List<String>, Long> counts = messageCounts(mail, user);
         for (int i = skip; i < Math.min(children.size(), skip + top); i++) {
             page.append(i > skip ? "," : "").append(folderJson(user, children.get(i), folders, counts));
         }
@@ -305,6 +320,18 @@ final class GraphStandIn {
         }
     }
 
+    /**
+     * Messages per folder (totalItemCount): those in the mail store (written over IMAP) and those created through
+     * Graph (kept by {@link GraphMessagesStandIn}).
+     */
+    private Map<List<String>, Long> messageCounts(ExchangeMailStore mail, User user) throws IOException {
+        Map<List<String>, Long> counts = new java.util.HashMap<>(mail.messageCounts(user.userPrincipalName()));
+        for (GraphStoredMessage m : messages.messages(user.userPrincipalName())) {
+            counts.merge(List.of(m.folder().split("/")), 1L, Long::sum);
+        }
+        return counts;
+    }
+
     /** A mailFolder resource; {@code counts}: messages per folder (totalItemCount). */
     private static String folderJson(User user, List<String> folder, List<List<String>> folders,
             Map<List<String>, Long> counts) {
@@ -319,12 +346,12 @@ final class GraphStandIn {
                 + ",\"isHidden\":false}";
     }
 
-    private static String id(User user, List<String> folder) {
+    static String id(User user, List<String> folder) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(
                 (user.id() + "|" + String.join("\u0001", folder)).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Map<String, String> query(String rawQuery) {
+    static Map<String, String> query(String rawQuery) {
         Map<String, String> query = new java.util.HashMap<>();
         if (rawQuery != null) {
             for (String pair : rawQuery.split("&")) {
@@ -386,11 +413,11 @@ final class GraphStandIn {
         return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     }
 
-    private static boolean hasRole(String claims, String role) {
+    static boolean hasRole(String claims, String role) {
         return claims.contains("\"" + role + "\"");
     }
 
-    private static void send(HttpExchange exchange, int status, String code, String message) throws IOException {
+    static void send(HttpExchange exchange, int status, String code, String message) throws IOException {
         sendJson(exchange, status, "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + Office365StandIn.json(message)
                 + "\",\"innerError\":{\"request-id\":\"" + UUID.randomUUID() + "\",\"date\":\""
                 + java.time.Instant.now() + "\"}}}");

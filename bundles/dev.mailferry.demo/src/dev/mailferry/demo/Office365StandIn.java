@@ -273,6 +273,31 @@ public final class Office365StandIn implements AutoCloseable {
         graph.limitRequestsPerMailbox(requests, window);
     }
 
+    /** The messages created through Graph in the user's mailbox (Graph-only mode), oldest first. */
+    public List<GraphStoredMessage> graphMessages(String user) {
+        return graph.messages.messages(user);
+    }
+
+    /** The largest item Graph accepts in a mailbox (attachments included); Exchange's default is 35 MB. */
+    public void graphMaxMessageSize(long bytes) {
+        graph.messages.maxMessageSize(bytes);
+    }
+
+    /** How many Graph requests were refused with 413 (request over 4 MB, or item over the maximum message size). */
+    public int graphRequestsTooLarge() {
+        return graph.messages.requestsTooLarge();
+    }
+
+    /** How long Graph's upload sessions stay open (15 minutes; zero makes every chunk find its session expired). */
+    public void graphUploadSessionLifetime(Duration lifetime) {
+        graph.messages.uploadSessionLifetime(lifetime);
+    }
+
+    /** How many upload-session chunks Graph accepted. */
+    public int graphUploadChunks() {
+        return graph.messages.uploadChunks();
+    }
+
     /** How many Graph requests were answered 429. */
     public int graphThrottled() {
         return graph.throttled();
@@ -325,6 +350,10 @@ public final class Office365StandIn implements AutoCloseable {
         try (exchange) {
             if (exchange.getRequestURI().getPath().startsWith("/v1.0/")) {
                 graph.handle(exchange);
+                return;
+            }
+            if (exchange.getRequestURI().getPath().startsWith("/outlook-upload/")) {
+                graph.messages.upload(exchange); // an upload session's pre-authenticated URL
                 return;
             }
             String[] path = exchange.getRequestURI().getPath().split("/");

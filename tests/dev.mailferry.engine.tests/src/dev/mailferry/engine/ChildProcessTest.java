@@ -157,6 +157,23 @@ class ChildProcessTest extends DovecotTestBase {
         return office365 != null ? office365.mailbox(index, u) : u.targetUserName();
     }
 
+    /** Runs the batch in a child and kills it with SIGKILL (no shutdown hooks, no finally blocks) after N copies. */
+    private void killChildAfter(String batch, int copies) throws Exception {
+        Process child = startChild(batch);
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        boolean killed = false;
+        for (String line; (line = out.readLine()) != null;) {
+            if (line.equals("copied " + copies)) {
+                child.destroyForcibly();
+                killed = true;
+                break;
+            }
+        }
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(killed, "the child did not copy " + copies + " messages: "
+                + Files.readString(dir.resolve("child-stderr.txt")));
+    }
+
     /** Into the stand-ins, or the test tenant the MF_O365_* variables name (see {@link TenantUnderTest}). */
     @Test
     void killedProcessResumesIntoOffice365WithoutDuplicatesOrGaps() throws Exception {
@@ -174,18 +191,7 @@ class ChildProcessTest extends DovecotTestBase {
             office365.clientSecret().ifPresent(secret -> secrets.put(SecretKeys.targetEndpoint(project.id()), secret));
             project.createBatch("all", List.of(), office365.batchOptions(sourceTopLevelFolders()));
             MigrationEngine engine = engineService();
-            Process child = startChild("all");
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            boolean killed = false;
-            for (String line; (line = out.readLine()) != null;) {
-                if (line.equals("copied 50")) {
-                    child.destroyForcibly(); // SIGKILL mid-copy, with appends in flight to Exchange's IMAP
-                    killed = true;
-                    break;
-                }
-            }
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-            assertTrue(killed, "the child did not copy 50 messages: " + Files.readString(dir.resolve("child-stderr.txt")));
+            killChildAfter("all", 50); // with appends in flight to Exchange's IMAP
             project = MigrationProject.open(dir.resolve("project"));
             BatchRunResult resumed = engine.sync(project, "all", secrets, null);
             assertEquals(MailboxState.SYNCED, resumed.mailboxes().get(0).state(), resumed.toString());
@@ -205,6 +211,30 @@ class ChildProcessTest extends DovecotTestBase {
             if (standIn != null) {
                 standIn.close();
             }
+        }
+    }
+
+    @Test
+    void killedProcessResumesIntoOffice365GraphOnlyWithoutDuplicatesOrGaps() throws Exception {
+        try (Office365StandIn standIn = Office365StandIn.builder(dir.resolve("standin")).start()) {
+            start(1, CorpusSpec.small(27, 400), servers -> servers.targetExchangeOnline(standIn));
+            project.setTargetEndpoint(Office365GraphOnlyMigrationTest.graphOnly(standIn));
+            secrets.put(SecretKeys.targetEndpoint(project.id()), Secret.of(standIn.clientSecret()));
+            project.createBatch("all", List.of(), BatchOptions.defaults());
+            MigrationEngine engine = engineService();
+            killChildAfter("all", 40); // with items being created through Graph
+            int createdBeforeTheKill = standIn.graphMessages(demo.users().get(0).targetUserName()).size();
+            assertTrue(createdBeforeTheKill >= 40, "items created before the kill: " + createdBeforeTheKill);
+            project = MigrationProject.open(dir.resolve("project"));
+            BatchRunResult resumed = engine.sync(project, "all", secrets, null);
+            assertEquals(MailboxState.SYNCED, resumed.mailboxes().get(0).state(), resumed.toString());
+            // exactly the source's messages, each once, found again by the fingerprint each item carries
+            DemoEnvironmentUser alice = demo.users().get(0);
+            List<String> source;
+            try (ImapProbe s = sourceProbe(alice)) {
+                source = GraphOnlyComparison.source(s.rawMessages());
+            }
+            assertEquals(source, GraphOnlyComparison.target(standIn, alice.targetUserName()));
         }
     }
 

@@ -112,6 +112,40 @@ final class ImapProbe implements AutoCloseable {
         return folder(path).exists();
     }
 
+    /** A message as stored: its folder, bytes, internal date (seconds) and flags. */
+    record Raw(FolderPath folder, byte[] bytes, long internalDate, Flags flags) {
+    }
+
+    /** Every message of every folder (\\Deleted ones left out), with its bytes. */
+    List<Raw> rawMessages() throws MessagingException {
+        List<Raw> all = new ArrayList<>();
+        for (Folder folder : store.getDefaultFolder().list("*")) {
+            if ((folder.getType() & Folder.HOLDS_MESSAGES) == 0) {
+                continue;
+            }
+            IMAPFolder f = (IMAPFolder) folder;
+            f.open(Folder.READ_ONLY);
+            try {
+                Message[] messages = f.getMessages();
+                jakarta.mail.FetchProfile fp = new jakarta.mail.FetchProfile();
+                fp.add(jakarta.mail.FetchProfile.Item.FLAGS);
+                fp.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
+                f.fetch(messages, fp);
+                for (Message m : messages) {
+                    if (m.getFlags().contains(Flags.Flag.DELETED)) {
+                        continue;
+                    }
+                    int number = m.getMessageNumber();
+                    byte[] raw = (byte[]) f.doCommand(p -> p.peekBody(number, "").getByteArray().getNewBytes());
+                    all.add(new Raw(path(f), raw, m.getReceivedDate().getTime() / 1000, m.getFlags()));
+                }
+            } finally {
+                f.close(false);
+            }
+        }
+        return all;
+    }
+
     static FolderPath path(Folder f) throws MessagingException {
         return FolderPath.parse(f.getFullName(), f.getSeparator());
     }

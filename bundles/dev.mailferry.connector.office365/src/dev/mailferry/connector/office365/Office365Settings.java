@@ -60,6 +60,14 @@ public final class Office365Settings {
     public static final String CONNECT_TIMEOUT = "timeout.connect";
     /** Seconds to wait for any answer; default 300. */
     public static final String READ_TIMEOUT = "timeout.read";
+    /**
+     * How the mail is written: {@link #MODE_IMAP} (default: IMAP APPEND, original bytes kept) or {@link #MODE_GRAPH}
+     * (Microsoft Graph only, for tenants that disable IMAP: each message rebuilt as a Graph item, see the README).
+     */
+    public static final String MODE = "mode";
+    public static final String MODE_IMAP = "imap";
+    public static final String MODE_GRAPH = "graph";
+
     /** How many IMAP APPENDs may await Exchange's answer at once; default 64. */
     public static final String APPEND_PIPELINE = "append.pipeline";
 
@@ -78,6 +86,10 @@ public final class Office365Settings {
                         "The app's certificate (preferred to a secret): PEM with its unencrypted private key, or PKCS#12 whose password is the secret."),
                 ConnectorSetting.secret(CLIENT_SECRET, "Client secret",
                         "The app's client secret, or the PKCS#12 certificate's password; kept in the secret store, never in the project."),
+                ConnectorSetting.choice(MODE, "Mode",
+                        "imap: the mail goes by IMAP APPEND and keeps its original bytes (default); graph: Microsoft Graph"
+                                + " only, for tenants that disable IMAP (rebuilt items: original MIME and S/MIME signatures are lost).",
+                        MODE_IMAP, MODE_GRAPH).withDefault(MODE_IMAP),
                 ConnectorSetting.choice(CLOUD, "Cloud", "Microsoft's cloud the tenant lives in.", CLOUD_GLOBAL,
                         CLOUD_GCC_HIGH, CLOUD_DOD, CLOUD_CHINA).withDefault(CLOUD_GLOBAL),
                 ConnectorSetting.text(LOGIN_URL, "Login URL", "Token service; default: the cloud's (https://login.microsoftonline.com)."),

@@ -1,8 +1,12 @@
 package dev.mailferry.connector.office365.internal;
 
 import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.spi.TargetFolder;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -69,5 +73,36 @@ final class ExchangeFolderNames {
             end--; // never half a character
         }
         return name.substring(0, end).stripTrailing() + kept;
+    }
+
+    /** Whether two paths name one folder in Exchange, whose names are compared without case. */
+    static boolean sameIgnoringCase(FolderPath a, FolderPath b) {
+        if (a.depth() != b.depth()) {
+            return false;
+        }
+        for (int i = 0; i < a.depth(); i++) {
+            if (!a.segments().get(i).equalsIgnoreCase(b.segments().get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The counts Graph gave by its display names ("Inbox"), for the folders asked by their IMAP paths ("INBOX"); a
+     * folder Graph did not list is left out.
+     */
+    static Map<FolderPath, Long> countsOf(Collection<TargetFolder> folders,
+            Map<FolderPath, Long> byGraphPath) {
+        Map<FolderPath, Long> counts = new HashMap<>();
+        for (TargetFolder folder : folders) {
+            for (Map.Entry<FolderPath, Long> counted : byGraphPath.entrySet()) {
+                if (sameIgnoringCase(counted.getKey(), folder.path())) {
+                    counts.put(folder.path(), counted.getValue());
+                    break;
+                }
+            }
+        }
+        return counts;
     }
 }

@@ -7,7 +7,6 @@ import dev.mailferry.core.spi.TargetFolder;
 import dev.mailferry.core.spi.TargetFolderWriter;
 import dev.mailferry.core.spi.TargetSession;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -83,23 +82,11 @@ final class ExchangeTargetSession implements TargetSession {
             if (folder.path().equals(path)) {
                 return folder;
             }
-            if (sameButCase == null && sameIgnoringCase(folder.path(), path)) {
+            if (sameButCase == null && ExchangeFolderNames.sameIgnoringCase(folder.path(), path)) {
                 sameButCase = folder;
             }
         }
         return sameButCase;
-    }
-
-    private static boolean sameIgnoringCase(FolderPath a, FolderPath b) {
-        if (a.depth() != b.depth()) {
-            return false;
-        }
-        for (int i = 0; i < a.depth(); i++) {
-            if (!a.segments().get(i).equalsIgnoreCase(b.segments().get(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override
@@ -113,17 +100,7 @@ final class ExchangeTargetSession implements TargetSession {
      */
     @Override
     public Map<FolderPath, Long> messageCounts(Collection<TargetFolder> folders) throws ConnectorException {
-        Map<FolderPath, Long> byGraphPath = graph.messageCounts(mailbox);
-        Map<FolderPath, Long> counts = new HashMap<>();
-        for (TargetFolder folder : folders) {
-            for (Map.Entry<FolderPath, Long> counted : byGraphPath.entrySet()) {
-                if (sameIgnoringCase(counted.getKey(), folder.path())) {
-                    counts.put(folder.path(), counted.getValue());
-                    break;
-                }
-            }
-        }
-        return counts;
+        return ExchangeFolderNames.countsOf(folders, graph.messageCounts(mailbox));
     }
 
     @Override

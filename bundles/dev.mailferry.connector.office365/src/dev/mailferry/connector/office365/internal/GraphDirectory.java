@@ -52,6 +52,9 @@ final class GraphDirectory {
     private final PinningTlsSocketFactory tls;
     private final String host;
     private final int pageSize;
+    private final AppTokens tokens;
+    private final Secret clientSecret;
+    private final OkHttpClient http;
 
     GraphDirectory(Office365Endpoint endpoint, AppTokens tokens, Secret clientSecret) throws ConnectorException {
         this(endpoint, tokens, clientSecret, 100);
@@ -62,6 +65,8 @@ final class GraphDirectory {
             throws ConnectorException {
         this.endpoint = endpoint;
         this.pageSize = pageSize;
+        this.tokens = tokens;
+        this.clientSecret = clientSecret;
         this.host = URI.create(endpoint.graphUrl()).getHost();
         try {
             this.tls = new PinningTlsSocketFactory(endpoint.trustedFingerprint());
@@ -92,13 +97,38 @@ final class GraphDirectory {
             new RetryHandlerOption(null, 5, 3) })
                 .connectTimeout(Duration.ofSeconds(endpoint.connectTimeoutSeconds()))
                 .readTimeout(Duration.ofSeconds(endpoint.readTimeoutSeconds()))
+                .addInterceptor(new MailboxConcurrency())
                 .sslSocketFactory(tls, tls.trustManager());
         if (endpoint.trustedFingerprint() != null) {
             javax.net.ssl.HostnameVerifier usual = new OkHttpClient().hostnameVerifier();
             http.hostnameVerifier((name, session) -> tls.isPinned(session) || usual.verify(name, session));
         }
+        this.http = http.build();
         this.graph = new GraphServiceClient(new BaseGraphRequestAdapter(new BaseBearerTokenAuthenticationProvider(provider),
-                endpoint.graphUrl() + "/v1.0", http.build()));
+                endpoint.graphUrl() + "/v1.0", this.http));
+    }
+
+    /**
+     * The HTTP client under the SDK (pinned TLS, timeouts, the retry handler that waits out 429/503), for the requests
+     * whose bodies the Graph-only mode writes itself: streamed message JSON and upload-session chunks.
+     */
+    OkHttpClient http() {
+        return http;
+    }
+
+    /** Graph's v1.0 base URL, e.g. {@code https://graph.microsoft.com/v1.0}. */
+    String baseUrl() {
+        return endpoint.graphUrl() + "/v1.0";
+    }
+
+    /** A Graph token for this app, cached and renewed by {@link AppTokens}. */
+    String accessToken() throws ConnectorException {
+        return tokens.acquire(endpoint, clientSecret, endpoint.graphScope()).value();
+    }
+
+    /** A failure to reach Graph, as {@link ConnectorException}: an untrusted certificate is said as such. */
+    ConnectorException unreachable(String doing, Exception e) {
+        return failure(doing, new RuntimeException(e.getMessage(), e));
     }
 
     /**
@@ -142,8 +172,10 @@ final class GraphDirectory {
      * Makes sure the mail folder {@code path} exists in the mailbox, creating what is missing level by level through
      * Graph: a folder created so is a normal mail folder (class IPF.Note) that Outlook and phones show, where one made
      * by IMAP CREATE may not be. Idempotent; a folder another session created meanwhile ("ErrorFolderExists") is taken.
+     *
+     * @return the Graph id of the folder
      */
-    void ensureFolder(String userPrincipalName, FolderPath path) throws ConnectorException {
+    String ensureFolder(String userPrincipalName, FolderPath path) throws ConnectorException {
         String parentId = null;
         String doing = "create folder '" + path + "' of " + userPrincipalName;
         try {
@@ -171,6 +203,7 @@ final class GraphDirectory {
                 }
                 parentId = id;
             }
+            return parentId;
         } catch (ODataError e) {
             if ("ErrorAccessDenied".equals(code(e))) {
                 throw permissionMissing("Mail.ReadWrite", e);
@@ -306,6 +339,14 @@ final class GraphDirectory {
         }
         if (e instanceof ApiException api) {
             String detail = api instanceof ODataError odata ? code(odata) + " - " + message(odata) : api.getMessage();
+            if (api.getResponseStatusCode() == 429 || api.getResponseStatusCode() == 503) {
+                // still throttled after the SDK's retries: the engine waits as Graph asked and goes on
+                java.util.Set<String> retryAfter = api.getResponseHeaders() == null ? null
+                        : api.getResponseHeaders().get("Retry-After");
+                return ConnectorException.throttled("Microsoft Graph at " + host + " asks to slow down (" + doing
+                        + "): HTTP " + api.getResponseStatusCode() + " " + detail, GraphMailbox.retryAfter(
+                                retryAfter == null || retryAfter.isEmpty() ? null : retryAfter.iterator().next()));
+            }
             Kind kind = api.getResponseStatusCode() == 429 || api.getResponseStatusCode() >= 500 ? Kind.CONNECTION
                     : Kind.PROTOCOL;
             return new ConnectorException(kind, "Microsoft Graph at " + host + " could not " + doing + ": HTTP "

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 record Office365Endpoint(String tenant, String clientId, java.nio.file.Path certificateFile, MicrosoftCloud cloud,
         String loginUrl, String graphUrl,
         String imapHost, int imapPort, String trustedFingerprint, int connectTimeoutSeconds, int readTimeoutSeconds,
-        int appendPipeline) {
+        int appendPipeline, boolean graphOnly) {
 
     private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
     private static final Pattern DOMAIN = Pattern.compile("([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}");
@@ -52,12 +52,18 @@ record Office365Endpoint(String tenant, String clientId, java.nio.file.Path cert
             String trust = Fingerprints.parseSetting(Office365Settings.TLS_TRUST,
                     endpoint.get(Office365Settings.TLS_TRUST, null));
             String certificate = endpoint.get(Office365Settings.CERTIFICATE_FILE, null);
+            String mode = endpoint.get(Office365Settings.MODE, Office365Settings.MODE_IMAP).toLowerCase(Locale.ROOT);
+            if (!mode.equals(Office365Settings.MODE_IMAP) && !mode.equals(Office365Settings.MODE_GRAPH)) {
+                throw configuration("Setting '" + Office365Settings.MODE + "' must be '" + Office365Settings.MODE_IMAP
+                        + "' or '" + Office365Settings.MODE_GRAPH + "', not '" + mode + "'.");
+            }
             return new Office365Endpoint(tenant.toLowerCase(Locale.ROOT), clientId.toLowerCase(Locale.ROOT),
                     certificate == null ? null : java.nio.file.Path.of(certificate), cloud,
                     loginUrl, graphUrl, imapHost, imapPort, trust,
                     Math.max(1, endpoint.getInt(Office365Settings.CONNECT_TIMEOUT, 30)),
                     Math.max(1, endpoint.getInt(Office365Settings.READ_TIMEOUT, 300)),
-                    Math.max(1, endpoint.getInt(Office365Settings.APPEND_PIPELINE, 64)));
+                    Math.max(1, endpoint.getInt(Office365Settings.APPEND_PIPELINE, 64)),
+                    mode.equals(Office365Settings.MODE_GRAPH));
         } catch (IllegalArgumentException e) {
             throw configuration(e.getMessage());
         }

@@ -30,6 +30,8 @@ public final class Office365TargetConnector implements TargetConnector {
 
     /** Exchange Online's IMAP needs this application permission for app-only logins. */
     static final String IMAP_PERMISSION = "IMAP.AccessAsApp";
+    /** The Graph-only mode writes mail with this application permission. */
+    static final String GRAPH_WRITE_PERMISSION = "Mail.ReadWrite";
 
     private final AppTokens tokens = new AppTokens();
     private final Map<String, GraphDirectory> directories = new ConcurrentHashMap<>();
@@ -89,6 +91,14 @@ public final class Office365TargetConnector implements TargetConnector {
     @Override
     public TargetSession open(Endpoint endpoint, Credentials credentials) throws ConnectorException {
         Office365Endpoint office = Office365Endpoint.parse(endpoint);
+        if (office.graphOnly()) {
+            GraphDirectory graph = directory(office, credentials.password());
+            String why = graph.whyNoMailbox(credentials.userName());
+            if (why != null) {
+                throw new ConnectorException(Kind.NOT_FOUND, "Cannot write to " + credentials.userName() + ": " + why);
+            }
+            return new GraphTargetSession(graph, credentials.userName());
+        }
         AppTokens.AccessToken token = tokens.forImap(office, credentials.password());
         TargetSession session;
         try {
@@ -117,6 +127,18 @@ public final class Office365TargetConnector implements TargetConnector {
             if (why != null) {
                 return new MailboxCheck(mailbox, false, why);
             }
+            if (office.graphOnly()) {
+                // reading the inbox (above) needs only Mail.Read; writing needs Mail.ReadWrite: say so before any copy
+                List<String> roles = TokenClaims.roles(tokens.acquire(office, credentials.password(), office.graphScope())
+                        .value());
+                if (!roles.isEmpty() && !roles.contains(GRAPH_WRITE_PERMISSION)) {
+                    return new MailboxCheck(mailbox, false, "the app's Graph token lacks the application permission "
+                            + GRAPH_WRITE_PERMISSION + " (it has " + String.join(", ", roles) + "): grant it, with admin"
+                            + " consent, to application " + office.clientId());
+                }
+                return new MailboxCheck(mailbox, true, "user found, Exchange Online mailbox, " + GRAPH_WRITE_PERMISSION
+                        + " (Graph-only mode: no IMAP)");
+            }
             open(endpoint, credentials).close();
             return new MailboxCheck(mailbox, true, "user found, Exchange Online mailbox, IMAP login as the app works");
         } catch (ConnectorException e) {
@@ -141,6 +163,9 @@ public final class Office365TargetConnector implements TargetConnector {
     @Override
     public ConnectionTestResult testConnection(Endpoint endpoint, Credentials credentials) throws ConnectorException {
         Office365Endpoint office = Office365Endpoint.parse(endpoint);
+        if (office.graphOnly()) {
+            return testGraphOnly(office, credentials);
+        }
         AppTokens.AccessToken token = tokens.forImap(office, credentials.password());
         List<String> roles = TokenClaims.roles(token.value());
         List<String> graphRoles = TokenClaims.roles(tokens.acquire(office, credentials.password(), office.graphScope())
@@ -158,6 +183,22 @@ public final class Office365TargetConnector implements TargetConnector {
                 + (graphRoles.isEmpty() ? "(none listed)" : String.join(", ", graphRoles)) + " (Graph), valid until "
                 + token.expiresOn(),
                 imapResult.security(), imapResult.capabilities(), imapResult.namespaces(), imapResult.folderCount());
+    }
+
+    /** Graph-only mode: the Graph token, its permissions, and the mailbox's folders listed through Graph. */
+    private ConnectionTestResult testGraphOnly(Office365Endpoint office, Credentials credentials)
+            throws ConnectorException {
+        AppTokens.AccessToken token = tokens.acquire(office, credentials.password(), office.graphScope());
+        List<String> roles = TokenClaims.roles(token.value());
+        int folders;
+        try (TargetSession session = new GraphTargetSession(directory(office, credentials.password()),
+                credentials.userName())) {
+            folders = session.listFolders().size();
+        }
+        return new ConnectionTestResult("Microsoft Graph at " + java.net.URI.create(office.graphUrl()).getHost()
+                + " (Graph-only mode, no IMAP); token from " + office.loginHost() + " for application "
+                + office.clientId() + " with permissions " + (roles.isEmpty() ? "(none listed)" : String.join(", ", roles))
+                + ", valid until " + token.expiresOn(), "TLS", List.of(), List.of(), folders);
     }
 
     /**
