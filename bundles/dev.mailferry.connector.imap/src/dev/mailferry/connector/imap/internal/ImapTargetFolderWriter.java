@@ -349,11 +349,15 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
             }
             if (refusesEveryMessage(reason)) {
                 // reporting this for every further message would bury the one reason under thousands of lines: the
-                // mailbox stops here; appends still in flight are found again through appendedSince(checkpoint)
+                // mailbox stops here, once the answers to the appends already sent are read (a smaller message may
+                // still fit where this one did not); any not answered are found through appendedSince(checkpoint)
+                ConnectorException refusal = connection.failure(Kind.TARGET_REFUSES, "The IMAP server "
+                        + connection.where() + " refuses further messages (appending to '" + folder.path() + "'): "
+                        + reason);
+                confirmInFlight();
                 broken = true;
                 connection.drop();
-                throw connection.failure(Kind.TARGET_REFUSES, "The IMAP server " + connection.where()
-                        + " refuses further messages (appending to '" + folder.path() + "'): " + reason);
+                throw refusal;
             }
             if (isTransient(reason)) {
                 broken = true;
@@ -376,6 +380,30 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
             for (Queued q : done) {
                 send(List.of(q));
             }
+        }
+    }
+
+    /**
+     * Reads the answers to the appends still in flight and reports those the server stored; the refused ones stay
+     * unreported (journalled, they are tried again by the next pass). Stops at the first trouble reading.
+     */
+    private void confirmInFlight() {
+        try {
+            while (!pending.isEmpty()) {
+                Response response = protocol.readResponse();
+                if (response.isBYE()) {
+                    return;
+                }
+                List<Queued> done = response.isTagged() ? pending.remove(response.getTag()) : null;
+                if (done != null && response.isOK()) {
+                    List<String> targetIds = targetIds(response.toString(), done.size());
+                    for (int i = 0; i < done.size(); i++) {
+                        done.get(i).listener().accepted(done.get(i).message(), targetIds.get(i), done.get(i).dropped());
+                    }
+                }
+            }
+        } catch (IOException | ProtocolException e) {
+            // the rest is found through appendedSince(checkpoint) on the next pass
         }
     }
 
