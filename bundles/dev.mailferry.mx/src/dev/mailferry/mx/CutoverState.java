@@ -17,7 +17,7 @@ import java.util.Properties;
 /**
  * What the checker remembers between checks, per domain, in a small properties file (a project's
  * {@code mx-cutover.properties}): the moment every authoritative server was first seen serving Exchange Online hosts
- * only, and the TTL of the old MX set as the authoritative servers last served it. Without a file nothing is kept.
+ * only, and the TTL of the old MX set as the authoritative servers last served it. Without a file it lives in memory.
  */
 final class CutoverState {
 

@@ -9,7 +9,7 @@ import java.util.List;
  * @param address    the address and port asked, e.g. {@code 192.0.2.53:53}
  * @param role       authoritative (asked directly, without recursion) or a recursive resolver
  * @param listedBy   for an authoritative server: who names it: {@code parent} (the delegation), {@code zone} (the
- *                   zone's own NS records), or both; empty for resolvers
+ *                   zone's own NS records), or both, sorted; empty for resolvers
  * @param outcome    how it answered
  * @param hosts      the MX set, sorted by priority then name; empty unless {@link DnsOutcome#ANSWER}
  * @param ttlSeconds the TTL of the MX set: the full TTL from an authoritative server, what is left of it in a
@@ -25,7 +25,7 @@ public record MxAnswer(String server, String address, Role role, List<String> li
     }
 
     public MxAnswer {
-        listedBy = List.copyOf(listedBy);
+        listedBy = listedBy.stream().sorted().toList();
         hosts = hosts.stream().sorted().toList();
         detail = detail == null ? "" : detail;
     }

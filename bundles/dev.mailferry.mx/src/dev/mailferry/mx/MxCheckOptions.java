@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param timeout        how long one server may take to answer one question (dnsjava retries within it)
  * @param clock          the time of "first seen" and "safe after"
  * @param stateFile      where the moment the change was first seen and the old TTL are kept between checks (a
- *                       project's {@code mx-cutover.properties}); null keeps nothing, so "safe after" counts from now
+ *                       project's {@code mx-cutover.properties}); null keeps them only in the checker instance, so a
+ *                       new checker counts "first seen" from its first check
  */
 public record MxCheckOptions(List<InetSocketAddress> resolvers, int nameServerPort, Duration timeout, Clock clock,
         Path stateFile) {

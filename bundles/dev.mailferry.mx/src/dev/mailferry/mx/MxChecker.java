@@ -3,6 +3,7 @@ package dev.mailferry.mx;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,6 +38,8 @@ public final class MxChecker {
 
     private final MxCheckOptions options;
     private final DnsAsker asker;
+    /** The cutover state of this checker's checks when there is no state file. */
+    private final CutoverState memory = CutoverState.load(null);
 
     public MxChecker(MxCheckOptions options) {
         this.options = options;
@@ -107,7 +110,8 @@ public final class MxChecker {
         all.addAll(resolverAnswers);
 
         // the state is updated from whatever the authoritative servers said, even when another server failed
-        CutoverState state = CutoverState.load(options.stateFile());
+        // read anew each time: an "mx watch" in another terminal may have updated the file
+        CutoverState state = options.stateFile() == null ? memory : CutoverState.load(options.stateFile());
         long oldTtl = state.oldTtl(domain);
         for (MxAnswer answer : authoritative) {
             if (answer.outcome() == DnsOutcome.ANSWER && answer.hasOtherHosts()) {
@@ -134,11 +138,11 @@ public final class MxChecker {
         if (authoritativeMigrated && firstSeen != null) {
             if (oldTtl >= 0) {
                 safeAfter = firstSeen.plusSeconds(oldTtl);
-                basis = "change first seen " + firstSeen + " + old MX TTL " + oldTtl + " s";
+                basis = "change first seen " + firstSeen.truncatedTo(ChronoUnit.SECONDS) + " + old MX TTL " + oldTtl + " s";
             } else {
                 long assumed = authoritative.stream().mapToLong(MxAnswer::ttlSeconds).max().orElse(0);
                 safeAfter = firstSeen.plusSeconds(assumed);
-                basis = "change first seen " + firstSeen + " + " + assumed + " s: the old MX set was never seen by this"
+                basis = "change first seen " + firstSeen.truncatedTo(ChronoUnit.SECONDS) + " + " + assumed + " s: the old MX set was never seen by this"
                         + " checker, its TTL is assumed equal to the new set's";
             }
             for (MxAnswer answer : resolverAnswers) {

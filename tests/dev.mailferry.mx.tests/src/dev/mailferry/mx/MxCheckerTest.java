@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mailferry.mx.DnsTestNetwork.Domain;
+import dev.mailferry.demo.dns.LoopbackDnsNetwork;
+import dev.mailferry.demo.dns.LoopbackDnsNetwork.Domain;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,11 +30,11 @@ class MxCheckerTest {
     @TempDir
     static Path directory;
 
-    static DnsTestNetwork network;
+    static LoopbackDnsNetwork network;
 
     @BeforeAll
     static void startServers() throws Exception {
-        network = new DnsTestNetwork(directory, List.of(
+        network = new LoopbackDnsNetwork(directory, List.of(
                 Domain.both("migrated.test", "@ IN MX 0 migrated-test.mail.protection.outlook.com.\n" + EXO_SPF
                         + "autodiscover IN CNAME autodiscover.outlook.com.\n"),
                 Domain.both("newmx.test", "@ 600 IN MX 0 newmx-test.o-v1.mx.microsoft.\n" + EXO_SPF),
@@ -58,7 +59,7 @@ class MxCheckerTest {
     }
 
     private static DomainCheck check(String domain) {
-        return network.checker(Clock.fixed(NOW, ZoneOffset.UTC), null).check(domain);
+        return TestDns.checker(network, Clock.fixed(NOW, ZoneOffset.UTC), null).check(domain);
     }
 
     @Test
@@ -72,7 +73,7 @@ class MxCheckerTest {
             assertEquals(List.of(MxHost.of(0, "migrated-test.mail.protection.outlook.com")), answer.hosts());
             assertEquals(300, answer.ttlSeconds(), "the full TTL from the authoritative server");
         }
-        assertEquals(List.of(DnsTestNetwork.NS_A + ":" + network.port, DnsTestNetwork.NS_B + ":" + network.port),
+        assertEquals(List.of(LoopbackDnsNetwork.NS_A + ":" + network.port, LoopbackDnsNetwork.NS_B + ":" + network.port),
                 check.authoritative().stream().map(MxAnswer::address).toList());
         assertEquals(1, check.resolvers().size());
         assertTrue(check.resolvers().get(0).exchangeOnlineOnly());
@@ -121,9 +122,9 @@ class MxCheckerTest {
         DomainCheck check = check("disagree.test");
         assertEquals(Verdict.MIXED, check.verdict(), check.reason());
         assertTrue(check.reason().contains("disagree"), check.reason());
-        assertTrue(check.reason().contains("ns-a.test (" + DnsTestNetwork.NS_A + ":" + network.port
+        assertTrue(check.reason().contains("ns-a.test (" + LoopbackDnsNetwork.NS_A + ":" + network.port
                 + "): 0 disagree-test.mail.protection.outlook.com"), check.reason());
-        assertTrue(check.reason().contains("ns-b.test (" + DnsTestNetwork.NS_B + ":" + network.port
+        assertTrue(check.reason().contains("ns-b.test (" + LoopbackDnsNetwork.NS_B + ":" + network.port
                 + ")") && check.reason().contains("10 mx.oldhost.example"), check.reason());
         assertNull(check.safeAfter());
     }
@@ -169,7 +170,7 @@ class MxCheckerTest {
     @Test
     void aResolverThatNeverAnswersIsATimeout() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.53.99"), 0))) {
-            MxCheckOptions options = network.options(Clock.fixed(NOW, ZoneOffset.UTC), null)
+            MxCheckOptions options = TestDns.options(network, Clock.fixed(NOW, ZoneOffset.UTC), null)
                     .withResolvers(List.of(new InetSocketAddress("127.0.53.99", silent.getLocalPort())))
                     .withTimeout(Duration.ofMillis(700));
             DomainCheck check = new MxChecker(options).check("migrated.test");

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mailferry.mx.DnsTestNetwork.Domain;
+import dev.mailferry.demo.dns.LoopbackDnsNetwork;
+import dev.mailferry.demo.dns.LoopbackDnsNetwork.Domain;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,17 +35,17 @@ class MxCutoverTimingTest {
         Path stateFile = directory.resolve(MxChecker.STATE_FILE_NAME);
         Instant before = Instant.parse("2026-12-06T09:00:00Z");
         Instant changeSeen = Instant.parse("2026-12-06T10:00:00Z");
-        try (DnsTestNetwork network = new DnsTestNetwork(directory.resolve("dns"),
+        try (LoopbackDnsNetwork network = new LoopbackDnsNetwork(directory.resolve("dns"),
                 List.of(Domain.both("cutover.test", OLD)))) {
-            DomainCheck old = network.checker(Clock.fixed(before, ZoneOffset.UTC), stateFile).check("cutover.test");
+            DomainCheck old = TestDns.checker(network, Clock.fixed(before, ZoneOffset.UTC), stateFile).check("cutover.test");
             assertEquals(Verdict.NOT_MIGRATED, old.verdict(), old.reason());
             assertEquals(3600, old.oldTtlSeconds());
             assertEquals(3600, old.resolvers().get(0).ttlSeconds(), "fresh in the resolver's cache");
 
-            network.nsA.replaceZone("cutover.test", DnsTestNetwork.zone("cutover.test", NEW));
-            network.nsB.replaceZone("cutover.test", DnsTestNetwork.zone("cutover.test", NEW));
+            network.nsA.replaceZone("cutover.test", LoopbackDnsNetwork.zone("cutover.test", NEW));
+            network.nsB.replaceZone("cutover.test", LoopbackDnsNetwork.zone("cutover.test", NEW));
 
-            DomainCheck cached = network.checker(Clock.fixed(changeSeen, ZoneOffset.UTC), stateFile).check("cutover.test");
+            DomainCheck cached = TestDns.checker(network, Clock.fixed(changeSeen, ZoneOffset.UTC), stateFile).check("cutover.test");
             assertEquals(Verdict.MIXED, cached.verdict(), cached.reason());
             assertTrue(cached.reason().contains("still returns 10 mx.oldhost.example"), cached.reason());
             assertTrue(cached.authoritative().stream().allMatch(MxAnswer::exchangeOnlineOnly), cached.authoritative().toString());
@@ -55,7 +58,7 @@ class MxCutoverTimingTest {
 
             network.resolver.restart(); // its cache expired, as it would after the hour
             Instant later = changeSeen.plusSeconds(600);
-            DomainCheck migrated = network.checker(Clock.fixed(later, ZoneOffset.UTC), stateFile).check("cutover.test");
+            DomainCheck migrated = TestDns.checker(network, Clock.fixed(later, ZoneOffset.UTC), stateFile).check("cutover.test");
             assertEquals(Verdict.MIGRATED, migrated.verdict(), migrated.reason());
             assertEquals(changeSeen, migrated.changeFirstSeen(), "the first sighting is kept in the state file");
             assertEquals(changeSeen.plusSeconds(3600), migrated.safeAfter(), migrated.safeAfterBasis());
@@ -64,10 +67,10 @@ class MxCutoverTimingTest {
             assertTrue(migrated.safeToComplete(changeSeen.plusSeconds(3600)));
 
             // the change rolled back: the sighting is forgotten, nothing is safe
-            network.nsA.replaceZone("cutover.test", DnsTestNetwork.zone("cutover.test", OLD));
-            network.nsB.replaceZone("cutover.test", DnsTestNetwork.zone("cutover.test", OLD));
+            network.nsA.replaceZone("cutover.test", LoopbackDnsNetwork.zone("cutover.test", OLD));
+            network.nsB.replaceZone("cutover.test", LoopbackDnsNetwork.zone("cutover.test", OLD));
             network.resolver.restart();
-            DomainCheck rolledBack = network.checker(Clock.fixed(later.plusSeconds(60), ZoneOffset.UTC), stateFile)
+            DomainCheck rolledBack = TestDns.checker(network, Clock.fixed(later.plusSeconds(60), ZoneOffset.UTC), stateFile)
                     .check("cutover.test");
             assertEquals(Verdict.NOT_MIGRATED, rolledBack.verdict(), rolledBack.reason());
             assertNull(rolledBack.changeFirstSeen());
@@ -76,15 +79,36 @@ class MxCutoverTimingTest {
     }
 
     @Test
-    void withoutAStateFileEachCheckCountsFromItsOwnMoment() throws Exception {
-        try (DnsTestNetwork network = new DnsTestNetwork(directory.resolve("dns"),
+    void withoutAStateFileTheCheckerRemembersTheFirstSightingItself() throws Exception {
+        try (LoopbackDnsNetwork network = new LoopbackDnsNetwork(directory.resolve("dns"),
                 List.of(Domain.both("cutover.test", NEW)))) {
             Instant first = Instant.parse("2026-12-06T10:00:00Z");
-            Instant second = first.plusSeconds(120);
-            assertEquals(first, network.checker(Clock.fixed(first, ZoneOffset.UTC), null).check("cutover.test")
-                    .changeFirstSeen());
-            assertEquals(second, network.checker(Clock.fixed(second, ZoneOffset.UTC), null).check("cutover.test")
-                    .changeFirstSeen());
+            AtomicReference<Instant> now = new AtomicReference<>(first);
+            Clock clock = new Clock() {
+                @Override
+                public Instant instant() {
+                    return now.get();
+                }
+
+                @Override
+                public ZoneId getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(ZoneId zone) {
+                    throw new UnsupportedOperationException("UTC only");
+                }
+            };
+            MxChecker checker = TestDns.checker(network, clock, null);
+            assertEquals(first.plusSeconds(300), checker.check("cutover.test").safeAfter(),
+                    "the old set never seen: the new set's TTL is assumed");
+            now.set(first.plusSeconds(120));
+            DomainCheck again = checker.check("cutover.test");
+            assertEquals(first, again.changeFirstSeen());
+            assertEquals(first.plusSeconds(300), again.safeAfter());
+            assertEquals(first.plusSeconds(120), TestDns.checker(network, clock, null).check("cutover.test").changeFirstSeen(),
+                    "a new checker without a state file knows nothing earlier");
         }
     }
 }

@@ -29,7 +29,7 @@ final class MxReport {
 
     static void table(PrintStream out, List<DomainCheck> checks, Instant now) {
         int width = Math.max(6, checks.stream().mapToInt(c -> c.domain().length()).max().orElse(6));
-        String row = "%-" + width + "s  %-12s  %-22s  %s%n";
+        String row = "%-" + width + "s  %-12s  %-30s  %s%n";
         out.printf(row, "DOMAIN", "VERDICT", "SAFE AFTER (UTC)", "REASON");
         for (DomainCheck check : checks) {
             out.printf(row, check.domain(), check.verdict().label(), safeAfter(check, now), check.reason());

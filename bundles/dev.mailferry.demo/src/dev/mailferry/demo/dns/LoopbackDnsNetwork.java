@@ -1,53 +1,60 @@
-package dev.mailferry.mx;
+package dev.mailferry.demo.dns;
 
-import dev.mailferry.demo.dns.NsdServer;
-import dev.mailferry.demo.dns.UnboundResolver;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small DNS on loopback, all servers on one unprivileged port: NSD as the parent zone {@code test.} (127.0.53.1)
- * delegating each test domain, NSD as the domains' name servers {@code ns-a.test} (127.0.53.2) and {@code ns-b.test}
- * (127.0.53.3), and Unbound as the recursive resolver (127.0.53.100) that asks them.
+ * A small DNS on loopback, all servers on one unprivileged port (the checker is told to ask name servers on it): NSD as
+ * the parent zone {@code test.} (127.0.53.1) delegating each test domain, NSD as the domains' name servers
+ * {@code ns-a.test} (127.0.53.2) and {@code ns-b.test} (127.0.53.3), and Unbound as the recursive resolver
+ * (127.0.53.100) that asks them.
+ *
+ * <pre>{@code
+ * try (LoopbackDnsNetwork dns = new LoopbackDnsNetwork(dir, List.of(Domain.both("example.test", "@ IN MX 10 mx.example.")))) {
+ *     // ask dns.resolverAddress(); name servers on dns.port
+ * }
+ * }</pre>
  */
-final class DnsTestNetwork implements AutoCloseable {
+public final class LoopbackDnsNetwork implements AutoCloseable {
 
-    static final String PARENT = "127.0.53.1";
-    static final String NS_A = "127.0.53.2";
-    static final String NS_B = "127.0.53.3";
-    static final String RESOLVER = "127.0.53.100";
+    public static final String PARENT = "127.0.53.1";
+    public static final String NS_A = "127.0.53.2";
+    public static final String NS_B = "127.0.53.3";
+    public static final String RESOLVER = "127.0.53.100";
 
     /**
-     * One test domain.
+     * One test domain under {@code test.}.
      *
-     * @param name  e.g. {@code migrated.test}
-     * @param onA   what ns-a serves: zone records below the SOA and NS lines (null: configured without data, so
-     *              SERVFAIL; absent from {@code servedByA}: not configured, so REFUSED)
-     * @param onB   likewise for ns-b
+     * @param name      e.g. {@code migrated.test}
+     * @param servedByA whether ns-a has the zone at all (when not, it answers REFUSED: a lame delegation)
+     * @param onA       what ns-a serves: records written after the SOA and NS lines; null: the zone is configured
+     *                  without data, which NSD answers with SERVFAIL
+     * @param servedByB likewise for ns-b
+     * @param onB       likewise for ns-b
+     * @param delegated whether the parent zone delegates it (to ns-a and ns-b); when not, it does not exist
      */
-    record Domain(String name, boolean servedByA, String onA, boolean servedByB, String onB, boolean delegated) {
+    public record Domain(String name, boolean servedByA, String onA, boolean servedByB, String onB, boolean delegated) {
 
         /** The same records on both servers, delegated to both. */
-        static Domain both(String name, String records) {
+        public static Domain both(String name, String records) {
             return new Domain(name, true, records, true, records, true);
         }
     }
 
     private final List<AutoCloseable> started = new ArrayList<>();
-    final int port;
-    final NsdServer parent;
-    final NsdServer nsA;
-    final NsdServer nsB;
-    final UnboundResolver resolver;
+    /** The port every server listens on. */
+    public final int port;
+    public final NsdServer parent;
+    public final NsdServer nsA;
+    public final NsdServer nsB;
+    public final UnboundResolver resolver;
 
-    DnsTestNetwork(Path directory, List<Domain> domains) throws IOException {
+    /** Starts the servers below {@code directory}; they stop with {@link #close()}. */
+    public LoopbackDnsNetwork(Path directory, List<Domain> domains) throws IOException {
         port = NsdServer.freePort(List.of(PARENT, NS_A, NS_B, RESOLVER));
         try {
             parent = remember(NsdServer.builder(directory.resolve("parent"), PARENT, port).zone("test", parentZone(domains))
@@ -77,18 +84,13 @@ final class DnsTestNetwork implements AutoCloseable {
         }
     }
 
-    /** A checker that asks this network's resolver and its name servers on its port. */
-    MxChecker checker(Clock clock, Path stateFile) {
-        return new MxChecker(options(clock, stateFile));
-    }
-
-    MxCheckOptions options(Clock clock, Path stateFile) {
-        return MxCheckOptions.defaults().withResolvers(List.of(new InetSocketAddress(RESOLVER, port)))
-                .withNameServerPort(port).withTimeout(Duration.ofSeconds(2)).withClock(clock).withStateFile(stateFile);
+    /** {@code 127.0.53.100:PORT}, the resolver as a checker's {@code --resolver} takes it. */
+    public String resolverAddress() {
+        return RESOLVER + ":" + port;
     }
 
     /** The zone file for {@code domain}: SOA, NS ns-a.test and ns-b.test, then {@code records}. */
-    static String zone(String domain, String records) {
+    public static String zone(String domain, String records) {
         return "$ORIGIN " + domain + ".\n$TTL 300\n"
                 + "@ IN SOA ns-a.test. hostmaster.test. 1 3600 600 86400 60\n"
                 + "@ IN NS ns-a.test.\n@ IN NS ns-b.test.\n" + records + "\n";
