@@ -57,6 +57,8 @@ final class DnsAsker {
         Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
         if (authoritative) {
             query.getHeader().unsetFlag(Flags.RD);
+        } else {
+            query.getHeader().setFlag(Flags.AD); // asks a validating resolver to say whether it validated (RFC 6840 5.7)
         }
         Message response;
         try {

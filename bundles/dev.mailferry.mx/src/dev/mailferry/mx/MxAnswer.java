@@ -15,9 +15,11 @@ import java.util.List;
  * @param ttlSeconds the TTL of the MX set: the full TTL from an authoritative server, what is left of it in a
  *                   resolver's cache; -1 without records
  * @param detail     for a failed lookup, what happened (never empty then); otherwise empty
+ * @param dnssecValidated whether a resolver vouched for the answer with the AD flag (it validated the DNSSEC chain);
+ *                   always false for authoritative servers, which do not validate
  */
 public record MxAnswer(String server, String address, Role role, List<String> listedBy, DnsOutcome outcome,
-        List<MxHost> hosts, long ttlSeconds, String detail) {
+        List<MxHost> hosts, long ttlSeconds, String detail, boolean dnssecValidated) {
 
     /** Who was asked. */
     public enum Role {

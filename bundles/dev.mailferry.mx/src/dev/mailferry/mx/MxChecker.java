@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
@@ -82,7 +83,7 @@ public final class MxChecker {
         for (NameServer server : nameServers(name, resolverAddresses, notes)) {
             if (server.addresses.isEmpty()) {
                 authoritative.add(new MxAnswer(server.name, "-", MxAnswer.Role.AUTHORITATIVE, List.copyOf(server.listedBy),
-                        DnsOutcome.UNREACHABLE, List.of(), -1, server.addressProblem));
+                        DnsOutcome.UNREACHABLE, List.of(), -1, server.addressProblem, false));
                 continue;
             }
             for (InetAddress address : server.addresses) {
@@ -221,7 +222,7 @@ public final class MxChecker {
     private static MxAnswer mxAnswer(String server, String address, MxAnswer.Role role, List<String> listedBy,
             DnsAsker.Reply reply) {
         if (reply.outcome() != DnsOutcome.ANSWER) {
-            return new MxAnswer(server, address, role, listedBy, reply.outcome(), List.of(), -1, reply.detail());
+            return new MxAnswer(server, address, role, listedBy, reply.outcome(), List.of(), -1, reply.detail(), false);
         }
         List<MxHost> hosts = new ArrayList<>();
         long ttl = Long.MAX_VALUE;
@@ -230,7 +231,8 @@ public final class MxChecker {
             hosts.add(MxHost.of(mx.getPriority(), mx.getTarget().toString(true)));
             ttl = Math.min(ttl, mx.getTTL());
         }
-        return new MxAnswer(server, address, role, listedBy, DnsOutcome.ANSWER, hosts, ttl, "");
+        boolean validated = role == MxAnswer.Role.RESOLVER && reply.message().getHeader().getFlag(Flags.AD);
+        return new MxAnswer(server, address, role, listedBy, DnsOutcome.ANSWER, hosts, ttl, "", validated);
     }
 
     // ------------------------------------------------------------------------------------------- name servers

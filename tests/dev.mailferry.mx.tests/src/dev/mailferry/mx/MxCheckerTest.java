@@ -48,7 +48,11 @@ class MxCheckerTest {
                 Domain.both("badspf.test", "@ IN MX 0 badspf-test.mail.protection.outlook.com.\n"
                         + "@ IN TXT \"v=spf1 include:spf.protection.outlook.com ip4:300.1.2.3 -all\"\n"),
                 Domain.both("servfail.test", null),
-                new Domain("lame.test", true, "@ IN MX 0 lame-test.mail.protection.outlook.com.\n", false, null, true)));
+                new Domain("lame.test", true, "@ IN MX 0 lame-test.mail.protection.outlook.com.\n", false, null, true),
+                Domain.signed("signed.test", "@ IN MX 0 signed-test.mail.protection.outlook.com.\n" + EXO_SPF,
+                        LoopbackDnsNetwork.Signing.VALID),
+                Domain.signed("bogus.test", "@ IN MX 0 bogus-test.mail.protection.outlook.com.\n",
+                        LoopbackDnsNetwork.Signing.EXPIRED)));
     }
 
     @AfterAll
@@ -77,6 +81,7 @@ class MxCheckerTest {
                 check.authoritative().stream().map(MxAnswer::address).toList());
         assertEquals(1, check.resolvers().size());
         assertTrue(check.resolvers().get(0).exchangeOnlineOnly());
+        assertFalse(check.resolvers().get(0).dnssecValidated(), "an unsigned zone");
         assertEquals(SpfFinding.Status.INCLUDES_EXCHANGE_ONLINE, check.spf().status(), check.spf().detail());
         assertEquals(AutodiscoverFinding.Status.EXCHANGE_ONLINE, check.autodiscover().status());
         assertEquals("autodiscover.outlook.com", check.autodiscover().target());
@@ -178,5 +183,23 @@ class MxCheckerTest {
             assertEquals(DnsOutcome.TIMEOUT, check.errorType(), check.reason());
             assertFalse(check.safeToComplete(NOW.plusSeconds(86_400)));
         }
+    }
+
+    @Test
+    void aDnssecSignedZoneResolvesAndIsValidated() {
+        DomainCheck check = check("signed.test");
+        assertEquals(Verdict.MIGRATED, check.verdict(), check.reason());
+        assertTrue(check.resolvers().get(0).dnssecValidated(), "the resolver validated the chain: " + check.resolvers());
+        assertEquals(SpfFinding.Status.INCLUDES_EXCHANGE_ONLINE, check.spf().status(), "TXT validated too");
+    }
+
+    @Test
+    void expiredSignaturesAreAServfailFromTheValidatingResolver() {
+        DomainCheck check = check("bogus.test");
+        assertEquals(Verdict.ERROR, check.verdict(), check.reason());
+        assertEquals(DnsOutcome.SERVFAIL, check.errorType(), check.reason());
+        assertTrue(check.reason().startsWith("resolver " + LoopbackDnsNetwork.RESOLVER), check.reason());
+        assertTrue(check.authoritative().stream().allMatch(MxAnswer::exchangeOnlineOnly),
+                "the name servers serve the records; only validation fails: " + check.authoritative());
     }
 }

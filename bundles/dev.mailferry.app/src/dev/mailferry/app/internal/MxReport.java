@@ -41,7 +41,8 @@ final class MxReport {
                 String who = answer.role() == MxAnswer.Role.RESOLVER ? "resolver " + answer.address()
                         : answer.who() + " [" + String.join(", ", answer.listedBy()) + "]";
                 out.println("  " + who + ": " + answer.describe()
-                        + (answer.ttlSeconds() >= 0 ? " (TTL " + answer.ttlSeconds() + " s)" : ""));
+                        + (answer.ttlSeconds() >= 0 ? " (TTL " + answer.ttlSeconds() + " s)" : "")
+                        + (answer.dnssecValidated() ? " DNSSEC validated" : ""));
             }
             out.println("  SPF: " + check.spf().status().label() + (check.spf().detail().isEmpty() ? "" : " (" + check.spf().detail() + ")")
                     + (check.spf().records().isEmpty() ? "" : ": " + String.join(" | ", check.spf().records())));
@@ -111,7 +112,8 @@ final class MxReport {
                         .append(",\"exchange_online\":").append(hosts.get(h).exchangeOnline()).append('}');
             }
             json.append("],\"ttl\":").append(answer.ttlSeconds() < 0 ? "null" : Long.toString(answer.ttlSeconds()))
-                    .append(",\"detail\":").append(string(answer.detail())).append('}');
+                    .append(",\"detail\":").append(string(answer.detail()))
+                    .append(",\"dnssec_validated\":").append(answer.dnssecValidated()).append('}');
         }
         return json.append(']').toString();
     }

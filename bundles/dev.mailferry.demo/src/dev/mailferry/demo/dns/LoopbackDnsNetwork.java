@@ -2,6 +2,8 @@ package dev.mailferry.demo.dns;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,12 +39,31 @@ public final class LoopbackDnsNetwork implements AutoCloseable {
      * @param onB       likewise for ns-b
      * @param delegated whether the parent zone delegates it (to ns-a and ns-b); when not, it does not exist
      */
-    public record Domain(String name, boolean servedByA, String onA, boolean servedByB, String onB, boolean delegated) {
+    public record Domain(String name, boolean servedByA, String onA, boolean servedByB, String onB, boolean delegated,
+            Signing signing) {
+
+        public Domain(String name, boolean servedByA, String onA, boolean servedByB, String onB, boolean delegated) {
+            this(name, servedByA, onA, servedByB, onB, delegated, Signing.UNSIGNED);
+        }
 
         /** The same records on both servers, delegated to both. */
         public static Domain both(String name, String records) {
             return new Domain(name, true, records, true, records, true);
         }
+
+        /** The same records on both servers, DNSSEC-signed, the key a trust anchor of the resolver. */
+        public static Domain signed(String name, String records, Signing signing) {
+            return new Domain(name, true, records, true, records, true, signing);
+        }
+    }
+
+    /** Whether a zone is signed, and how. */
+    public enum Signing {
+        UNSIGNED,
+        /** Signatures valid from a day ago for four weeks. */
+        VALID,
+        /** Signatures that expired a month ago: a validating resolver finds the zone bogus and answers SERVFAIL. */
+        EXPIRED
     }
 
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -63,9 +84,21 @@ public final class LoopbackDnsNetwork implements AutoCloseable {
             NsdServer.Builder b = NsdServer.builder(directory.resolve("ns-b"), NS_B, port);
             Map<String, List<String>> stubs = new LinkedHashMap<>();
             stubs.put("test", List.of(PARENT + "@" + port));
+            List<String> trustAnchors = new ArrayList<>();
             for (Domain domain : domains) {
-                addZone(a, domain, domain.servedByA(), domain.onA());
-                addZone(b, domain, domain.servedByB(), domain.onB());
+                if (domain.signing() != Signing.UNSIGNED) {
+                    Instant now = Instant.now();
+                    boolean valid = domain.signing() == Signing.VALID;
+                    ZoneSigner.Signed signed = ZoneSigner.sign(directory.resolve("keys"), domain.name(),
+                            zone(domain.name(), domain.onA()), now.minus(valid ? Duration.ofDays(1) : Duration.ofDays(60)),
+                            now.plus(valid ? Duration.ofDays(28) : Duration.ofDays(-30)));
+                    a.zone(domain.name(), signed.zoneText());
+                    b.zone(domain.name(), signed.zoneText());
+                    trustAnchors.add(signed.trustAnchor());
+                } else {
+                    addZone(a, domain, domain.servedByA(), domain.onA());
+                    addZone(b, domain, domain.servedByB(), domain.onB());
+                }
                 List<String> servers = new ArrayList<>();
                 if (domain.delegated()) {
                     servers.add(NS_A + "@" + port);
@@ -77,6 +110,7 @@ public final class LoopbackDnsNetwork implements AutoCloseable {
             nsB = remember(b.start());
             UnboundResolver.Builder unbound = UnboundResolver.builder(directory.resolve("unbound"), RESOLVER, port);
             stubs.forEach(unbound::stubZone);
+            trustAnchors.forEach(unbound::trustAnchor);
             resolver = remember(unbound.start());
         } catch (IOException | RuntimeException e) {
             close();

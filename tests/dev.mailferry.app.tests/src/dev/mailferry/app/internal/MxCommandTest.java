@@ -55,7 +55,7 @@ class MxCommandTest {
         assertEquals(0, run.exitCode(), run.all());
         assertTrue(run.out().matches("(?s).*contoso\\.test\\s+migrated\\s+.*"), run.all());
         assertTrue(run.out().contains("ns-a.test (" + LoopbackDnsNetwork.NS_A + ":" + dns.port + ") [parent, zone]: 0 "
-                + "contoso-test.mail.protection.outlook.com (TTL 300)"), run.all());
+                + "contoso-test.mail.protection.outlook.com (TTL 300 s)"), run.all());
         assertTrue(run.out().contains("SPF: includes_exchange_online"), run.all());
     }
 
