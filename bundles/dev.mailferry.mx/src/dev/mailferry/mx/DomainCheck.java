@@ -14,7 +14,9 @@ import java.util.List;
  * @param authoritative   each authoritative server's answer, asked directly
  * @param resolvers       each recursive resolver's answer
  * @param spf             the SPF finding
- * @param autodiscover    the autodiscover finding
+ * @param autodiscover    the autodiscover CNAME finding
+ * @param verification    the Microsoft domain-verification TXT finding, null when no record was given to look for
+ * @param dkim            the DKIM selector CNAME findings (selector1, selector2), empty unless asked for
  * @param checkedAt       when the check ran
  * @param changeFirstSeen when every authoritative server was first seen serving Exchange Online hosts only (kept in
  *                        the cutover state file between checks); null while they do not
@@ -27,7 +29,8 @@ import java.util.List;
  *                        address...
  */
 public record DomainCheck(String domain, Verdict verdict, String reason, DnsOutcome errorType, List<MxAnswer> authoritative,
-        List<MxAnswer> resolvers, SpfFinding spf, AutodiscoverFinding autodiscover, Instant checkedAt,
+        List<MxAnswer> resolvers, SpfFinding spf, CnameFinding autodiscover, VerificationFinding verification,
+        List<CnameFinding> dkim, Instant checkedAt,
         Instant changeFirstSeen, long oldTtlSeconds, Instant safeAfter, String safeAfterBasis, List<String> notes) {
 
     public DomainCheck {
@@ -35,6 +38,7 @@ public record DomainCheck(String domain, Verdict verdict, String reason, DnsOutc
         resolvers = List.copyOf(resolvers);
         safeAfterBasis = safeAfterBasis == null ? "" : safeAfterBasis;
         notes = List.copyOf(notes);
+        dkim = List.copyOf(dkim);
     }
 
     /** Every answer, authoritative servers first. */

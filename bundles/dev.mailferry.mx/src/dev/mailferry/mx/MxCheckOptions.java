@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,9 +18,11 @@ import java.util.Objects;
  * @param stateFile      where the moment the change was first seen and the old TTL are kept between checks (a
  *                       project's {@code mx-cutover.properties}); null keeps them only in the checker instance, so a
  *                       new checker counts "first seen" from its first check
+ * @param verificationRecords per domain, the Microsoft domain-verification TXT record to look for ({@code MS=ms...})
+ * @param dkim           whether to look for the DKIM selector CNAMEs ({@code selector1._domainkey}, {@code selector2})
  */
 public record MxCheckOptions(List<InetSocketAddress> resolvers, int nameServerPort, Duration timeout, Clock clock,
-        Path stateFile) {
+        Path stateFile, Map<String, String> verificationRecords, boolean dkim) {
 
     public static final int DNS_PORT = 53;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
@@ -31,31 +34,42 @@ public record MxCheckOptions(List<InetSocketAddress> resolvers, int nameServerPo
         }
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(clock, "clock");
+        verificationRecords = Map.copyOf(verificationRecords);
     }
 
     /** The system's resolvers, port 53, the default timeout, the system clock, no state file. */
     public static MxCheckOptions defaults() {
-        return new MxCheckOptions(List.of(), DNS_PORT, DEFAULT_TIMEOUT, Clock.systemUTC(), null);
+        return new MxCheckOptions(List.of(), DNS_PORT, DEFAULT_TIMEOUT, Clock.systemUTC(), null, Map.of(), false);
     }
 
     public MxCheckOptions withResolvers(List<InetSocketAddress> newResolvers) {
-        return new MxCheckOptions(newResolvers, nameServerPort, timeout, clock, stateFile);
+        return new MxCheckOptions(newResolvers, nameServerPort, timeout, clock, stateFile, verificationRecords, dkim);
     }
 
     public MxCheckOptions withNameServerPort(int port) {
-        return new MxCheckOptions(resolvers, port, timeout, clock, stateFile);
+        return new MxCheckOptions(resolvers, port, timeout, clock, stateFile, verificationRecords, dkim);
     }
 
     public MxCheckOptions withTimeout(Duration newTimeout) {
-        return new MxCheckOptions(resolvers, nameServerPort, newTimeout, clock, stateFile);
+        return new MxCheckOptions(resolvers, nameServerPort, newTimeout, clock, stateFile, verificationRecords, dkim);
     }
 
     public MxCheckOptions withClock(Clock newClock) {
-        return new MxCheckOptions(resolvers, nameServerPort, timeout, newClock, stateFile);
+        return new MxCheckOptions(resolvers, nameServerPort, timeout, newClock, stateFile, verificationRecords, dkim);
     }
 
     public MxCheckOptions withStateFile(Path file) {
-        return new MxCheckOptions(resolvers, nameServerPort, timeout, clock, file);
+        return new MxCheckOptions(resolvers, nameServerPort, timeout, clock, file, verificationRecords, dkim);
+    }
+
+    /** Looks for these domain-verification TXT records (domain → {@code MS=ms...}). */
+    public MxCheckOptions withVerificationRecords(Map<String, String> records) {
+        return new MxCheckOptions(resolvers, nameServerPort, timeout, clock, stateFile, records, dkim);
+    }
+
+    /** Looks for the DKIM selector CNAMEs, or not. */
+    public MxCheckOptions withDkim(boolean lookForDkim) {
+        return new MxCheckOptions(resolvers, nameServerPort, timeout, clock, stateFile, verificationRecords, lookForDkim);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Flags;
@@ -93,9 +94,17 @@ public final class MxChecker {
             }
         }
 
-        SpfFinding spf = spf(name, resolverAddresses);
-        AutodiscoverFinding autodiscover = autodiscover(domainName, resolverAddresses);
-        return decide(domainName, now, authoritative, resolverAnswers, spf, autodiscover, notes);
+        DnsAsker.Reply txt = askResolvers(resolverAddresses, name, Type.TXT);
+        SpfFinding spf = spf(txt);
+        VerificationFinding verification = options.verificationRecords().containsKey(domainName)
+                ? verification(txt, options.verificationRecords().get(domainName)) : null;
+        CnameFinding autodiscover = cname("autodiscover." + domainName, resolverAddresses,
+                target -> target.equals(CnameFinding.AUTODISCOVER_TARGET));
+        List<CnameFinding> dkim = options.dkim()
+                ? List.of(cname("selector1._domainkey." + domainName, resolverAddresses, CnameFinding::isExchangeOnlineDkim),
+                        cname("selector2._domainkey." + domainName, resolverAddresses, CnameFinding::isExchangeOnlineDkim))
+                : List.of();
+        return decide(domainName, now, authoritative, resolverAnswers, new Findings(spf, autodiscover, verification, dkim), notes);
     }
 
     /** Checks each domain in turn. */
@@ -105,8 +114,13 @@ public final class MxChecker {
 
     // ------------------------------------------------------------------------------------------- verdict and timing
 
+    /** What the check found besides the MX sets. */
+    private record Findings(SpfFinding spf, CnameFinding autodiscover, VerificationFinding verification,
+            List<CnameFinding> dkim) {
+    }
+
     private DomainCheck decide(String domain, Instant now, List<MxAnswer> authoritative, List<MxAnswer> resolverAnswers,
-            SpfFinding spf, AutodiscoverFinding autodiscover, List<String> notes) {
+            Findings findings, List<String> notes) {
         List<MxAnswer> all = new ArrayList<>(authoritative);
         all.addAll(resolverAnswers);
 
@@ -202,8 +216,9 @@ public final class MxChecker {
                 reason = "every authoritative server and resolver returns Exchange Online only: " + all.get(0).describe();
             }
         }
-        return new DomainCheck(domain, verdict, reason, errorType, authoritative, resolverAnswers, spf, autodiscover, now,
-                firstSeen, oldTtl, safeAfter, basis, notes);
+        return new DomainCheck(domain, verdict, reason, errorType, authoritative, resolverAnswers, findings.spf(),
+                findings.autodiscover(), findings.verification(), findings.dkim(), now, firstSeen, oldTtl, safeAfter, basis,
+                notes);
     }
 
     /** {@code ns1 (addr): 10 a; ns2 (addr): 0 b}: one entry per distinct set, naming who returns it. */
@@ -359,34 +374,46 @@ public final class MxChecker {
 
     // ------------------------------------------------------------------------------------------- SPF, autodiscover
 
-    private SpfFinding spf(Name domain, List<InetSocketAddress> resolvers) {
-        DnsAsker.Reply txt = askResolvers(resolvers, domain, Type.TXT);
+    private static SpfFinding spf(DnsAsker.Reply txt) {
         if (txt.outcome().isError() && txt.outcome() != DnsOutcome.NXDOMAIN) {
             return new SpfFinding(SpfFinding.Status.LOOKUP_ERROR, List.of(), txt.outcome().label() + ": " + txt.detail());
         }
-        List<String> texts = new ArrayList<>();
-        for (Record record : txt.section(Section.ANSWER, Type.TXT)) {
-            // RFC 7208 3.3: the strings of one TXT record are joined without spaces
-            texts.add(String.join("", ((TXTRecord) record).getStrings()));
-        }
-        return SpfPolicy.judge(texts);
+        return SpfPolicy.judge(texts(txt));
     }
 
-    private AutodiscoverFinding autodiscover(String domain, List<InetSocketAddress> resolvers) {
-        Name name = toName("autodiscover." + domain);
+    private static VerificationFinding verification(DnsAsker.Reply txt, String expected) {
+        if (txt.outcome().isError() && txt.outcome() != DnsOutcome.NXDOMAIN) {
+            return new VerificationFinding(expected, VerificationFinding.Status.LOOKUP_ERROR, txt.outcome().label() + ": "
+                    + txt.detail());
+        }
+        return new VerificationFinding(expected, texts(txt).contains(expected.trim()) ? VerificationFinding.Status.PRESENT
+                : VerificationFinding.Status.MISSING, "");
+    }
+
+    /** Each TXT record's text; RFC 7208 3.3: the strings of one record are joined without spaces. */
+    private static List<String> texts(DnsAsker.Reply txt) {
+        List<String> texts = new ArrayList<>();
+        for (Record record : txt.section(Section.ANSWER, Type.TXT)) {
+            texts.add(String.join("", ((TXTRecord) record).getStrings()));
+        }
+        return texts;
+    }
+
+    private CnameFinding cname(String nameText, List<InetSocketAddress> resolvers, Predicate<String> exchangeOnline) {
+        Name name = toName(nameText);
         DnsAsker.Reply cname = askResolvers(resolvers, name, Type.CNAME);
         if (cname.outcome().isError() && cname.outcome() != DnsOutcome.NXDOMAIN) {
-            return new AutodiscoverFinding(AutodiscoverFinding.Status.LOOKUP_ERROR, "", cname.outcome().label() + ": "
+            return new CnameFinding(nameText, CnameFinding.Status.LOOKUP_ERROR, "", cname.outcome().label() + ": "
                     + cname.detail());
         }
         List<Record> records = cname.section(Section.ANSWER, Type.CNAME).stream().filter(r -> r.getName().equals(name))
                 .toList();
         if (records.isEmpty()) {
-            return new AutodiscoverFinding(AutodiscoverFinding.Status.MISSING, "", "");
+            return new CnameFinding(nameText, CnameFinding.Status.MISSING, "", "");
         }
         String target = hostName(((CNAMERecord) records.get(0)).getTarget());
-        return new AutodiscoverFinding(target.equals(AutodiscoverFinding.EXCHANGE_ONLINE_TARGET)
-                ? AutodiscoverFinding.Status.EXCHANGE_ONLINE : AutodiscoverFinding.Status.ELSEWHERE, target, "");
+        return new CnameFinding(nameText, exchangeOnline.test(target) ? CnameFinding.Status.EXCHANGE_ONLINE
+                : CnameFinding.Status.ELSEWHERE, target, "");
     }
 
     // ------------------------------------------------------------------------------------------- names

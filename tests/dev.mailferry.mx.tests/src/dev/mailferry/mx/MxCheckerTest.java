@@ -36,7 +36,8 @@ class MxCheckerTest {
     static void startServers() throws Exception {
         network = new LoopbackDnsNetwork(directory, List.of(
                 Domain.both("migrated.test", "@ IN MX 0 migrated-test.mail.protection.outlook.com.\n" + EXO_SPF
-                        + "autodiscover IN CNAME autodiscover.outlook.com.\n"),
+                        + "autodiscover IN CNAME autodiscover.outlook.com.\n@ IN TXT \"MS=ms12345678\"\n"
+                        + "selector1._domainkey IN CNAME selector1-migrated-test._domainkey.contoso.onmicrosoft.com.\n"),
                 Domain.both("newmx.test", "@ 600 IN MX 0 newmx-test.o-v1.mx.microsoft.\n" + EXO_SPF),
                 Domain.both("notmigrated.test", "@ IN MX 10 mx1.oldhost.example.\n@ IN MX 20 mx2.oldhost.example.\n"
                         + "@ IN TXT \"v=spf1 mx -all\"\nautodiscover IN CNAME mail.oldhost.example.\n"),
@@ -83,8 +84,11 @@ class MxCheckerTest {
         assertTrue(check.resolvers().get(0).exchangeOnlineOnly());
         assertFalse(check.resolvers().get(0).dnssecValidated(), "an unsigned zone");
         assertEquals(SpfFinding.Status.INCLUDES_EXCHANGE_ONLINE, check.spf().status(), check.spf().detail());
-        assertEquals(AutodiscoverFinding.Status.EXCHANGE_ONLINE, check.autodiscover().status());
+        assertEquals(CnameFinding.Status.EXCHANGE_ONLINE, check.autodiscover().status());
         assertEquals("autodiscover.outlook.com", check.autodiscover().target());
+        assertEquals(SpfFinding.Status.INCLUDES_EXCHANGE_ONLINE, check.spf().status(), "the MS= TXT record is no SPF record");
+        assertEquals(null, check.verification(), "not asked for");
+        assertEquals(List.of(), check.dkim(), "not asked for");
         // the old set was never seen and no state is kept: the change counts from now, with the new set's TTL
         assertEquals(NOW, check.changeFirstSeen());
         assertEquals(NOW.plusSeconds(300), check.safeAfter(), check.safeAfterBasis());
@@ -96,7 +100,7 @@ class MxCheckerTest {
         DomainCheck check = check("newmx.test");
         assertEquals(Verdict.MIGRATED, check.verdict(), check.reason());
         assertEquals(600, check.authoritative().get(0).ttlSeconds());
-        assertEquals(AutodiscoverFinding.Status.MISSING, check.autodiscover().status());
+        assertEquals(CnameFinding.Status.MISSING, check.autodiscover().status());
     }
 
     @Test
@@ -108,7 +112,7 @@ class MxCheckerTest {
         assertNull(check.changeFirstSeen());
         assertEquals(300, check.oldTtlSeconds());
         assertEquals(SpfFinding.Status.WITHOUT_EXCHANGE_ONLINE, check.spf().status());
-        assertEquals(AutodiscoverFinding.Status.ELSEWHERE, check.autodiscover().status());
+        assertEquals(CnameFinding.Status.ELSEWHERE, check.autodiscover().status());
         assertEquals("mail.oldhost.example", check.autodiscover().target());
     }
 
@@ -201,5 +205,24 @@ class MxCheckerTest {
         assertTrue(check.reason().startsWith("resolver " + LoopbackDnsNetwork.RESOLVER), check.reason());
         assertTrue(check.authoritative().stream().allMatch(MxAnswer::exchangeOnlineOnly),
                 "the name servers serve the records; only validation fails: " + check.authoritative());
+    }
+
+    @Test
+    void theVerificationTxtAndDkimSelectorsWhenAskedFor() {
+        MxCheckOptions options = TestDns.options(network, Clock.fixed(NOW, ZoneOffset.UTC), null)
+                .withVerificationRecords(java.util.Map.of("migrated.test", "MS=ms12345678", "notmigrated.test", "MS=ms1"))
+                .withDkim(true);
+        MxChecker checker = new MxChecker(options);
+        DomainCheck migrated = checker.check("migrated.test");
+        assertEquals(VerificationFinding.Status.PRESENT, migrated.verification().status());
+        assertEquals(2, migrated.dkim().size());
+        CnameFinding selector1 = migrated.dkim().get(0);
+        assertEquals("selector1._domainkey.migrated.test", selector1.name());
+        assertEquals(CnameFinding.Status.EXCHANGE_ONLINE, selector1.status());
+        assertEquals("selector1-migrated-test._domainkey.contoso.onmicrosoft.com", selector1.target());
+        assertEquals(CnameFinding.Status.MISSING, migrated.dkim().get(1).status());
+        DomainCheck notMigrated = checker.check("notmigrated.test");
+        assertEquals(VerificationFinding.Status.MISSING, notMigrated.verification().status());
+        assertNull(checker.check("newmx.test").verification(), "no record given for it");
     }
 }

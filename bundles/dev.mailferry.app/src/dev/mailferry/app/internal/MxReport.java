@@ -1,5 +1,6 @@
 package dev.mailferry.app.internal;
 
+import dev.mailferry.mx.CnameFinding;
 import dev.mailferry.mx.DomainCheck;
 import dev.mailferry.mx.MxAnswer;
 import dev.mailferry.mx.MxHost;
@@ -46,14 +47,22 @@ final class MxReport {
             }
             out.println("  SPF: " + check.spf().status().label() + (check.spf().detail().isEmpty() ? "" : " (" + check.spf().detail() + ")")
                     + (check.spf().records().isEmpty() ? "" : ": " + String.join(" | ", check.spf().records())));
-            out.println("  autodiscover: " + check.autodiscover().status().label()
-                    + (check.autodiscover().target().isEmpty() ? "" : " -> " + check.autodiscover().target())
-                    + (check.autodiscover().detail().isEmpty() ? "" : " (" + check.autodiscover().detail() + ")"));
+            out.println("  autodiscover: " + cname(check.autodiscover()));
+            if (check.verification() != null) {
+                out.println("  verification TXT " + check.verification().expected() + ": " + check.verification().status().label()
+                        + (check.verification().detail().isEmpty() ? "" : " (" + check.verification().detail() + ")"));
+            }
+            check.dkim().forEach(selector -> out.println("  DKIM " + selector.name() + ": " + cname(selector)));
             if (check.safeAfter() != null) {
                 out.println("  safe after: " + UTC_MINUTE.format(check.safeAfter()) + " UTC (" + check.safeAfterBasis() + ")");
             }
             check.notes().forEach(note -> out.println("  note: " + note));
         }
+    }
+
+    private static String cname(CnameFinding finding) {
+        return finding.status().label() + (finding.target().isEmpty() ? "" : " -> " + finding.target())
+                + (finding.detail().isEmpty() ? "" : " (" + finding.detail() + ")");
     }
 
     /** {@code 2026-12-06 10:41 (in 0:41:12)}, {@code 2026-12-06 10:41 (passed)}, or {@code -}. */
@@ -83,9 +92,13 @@ final class MxReport {
                     .append(",\"spf\":{\"status\":").append(string(check.spf().status().label()))
                     .append(",\"records\":").append(strings(check.spf().records()))
                     .append(",\"detail\":").append(string(check.spf().detail())).append('}')
-                    .append(",\"autodiscover\":{\"status\":").append(string(check.autodiscover().status().label()))
-                    .append(",\"target\":").append(string(check.autodiscover().target()))
-                    .append(",\"detail\":").append(string(check.autodiscover().detail())).append('}')
+                    .append(",\"autodiscover\":").append(cnameJson(check.autodiscover()))
+                    .append(",\"verification\":").append(check.verification() == null ? "null"
+                            : "{\"expected\":" + string(check.verification().expected()) + ",\"status\":"
+                                    + string(check.verification().status().label()) + ",\"detail\":"
+                                    + string(check.verification().detail()) + "}")
+                    .append(",\"dkim\":[").append(String.join(",", check.dkim().stream().map(MxReport::cnameJson).toList()))
+                    .append(']')
                     .append(",\"change_first_seen\":").append(instant(check.changeFirstSeen()))
                     .append(",\"old_mx_ttl\":").append(check.oldTtlSeconds() < 0 ? "null" : Long.toString(check.oldTtlSeconds()))
                     .append(",\"safe_after\":").append(instant(check.safeAfter()))
@@ -116,6 +129,11 @@ final class MxReport {
                     .append(",\"dnssec_validated\":").append(answer.dnssecValidated()).append('}');
         }
         return json.append(']').toString();
+    }
+
+    private static String cnameJson(CnameFinding finding) {
+        return "{\"name\":" + string(finding.name()) + ",\"status\":" + string(finding.status().label()) + ",\"target\":"
+                + string(finding.target()) + ",\"detail\":" + string(finding.detail()) + "}";
     }
 
     private static String instant(Instant instant) {

@@ -17,20 +17,13 @@ import java.util.Map;
  * try (NsdServer ns = NsdServer.builder(dir, "127.0.53.2", port).zone("example.test", zoneText).start()) { ... }
  * }</pre>
  */
-public final class NsdServer implements AutoCloseable {
+public final class NsdServer extends LoopbackDnsServer {
 
-    private final Path directory;
-    private final String address;
-    private final int port;
     private final Map<String, String> zones;
-    private final DnsDaemon daemon;
 
     private NsdServer(Builder builder) {
-        this.directory = builder.directory;
-        this.address = builder.address;
-        this.port = builder.port;
+        super(builder.directory, builder.address, builder.port, "nsd", "nsd");
         this.zones = new LinkedHashMap<>(builder.zones);
-        this.daemon = new DnsDaemon("nsd on " + address + ":" + port, directory.resolve("nsd.log"));
     }
 
     /** A server in {@code directory} (created if needed) listening on {@code address} (127.x.y.z), UDP and TCP {@code port}. */
@@ -43,53 +36,25 @@ public final class NsdServer implements AutoCloseable {
         return DnsDaemon.freePort(addresses);
     }
 
-    public String address() {
-        return address;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    /** {@code address@port}, as unbound's stub-addr takes it. */
-    public String addressAtPort() {
-        return address + "@" + port;
-    }
-
     /**
      * Serves {@code zoneText} for {@code zone} from now on (null: configured without data, answered with SERVFAIL), by
      * restarting the server on the same address and port, as an administrator's zone change followed by a reload.
      */
     public void replaceZone(String zone, String zoneText) throws IOException {
         zones.put(zone, zoneText);
-        daemon.stop();
-        launch();
+        relaunch();
     }
 
     @Override
-    public void close() {
-        daemon.stop();
-    }
-
-    private void launch() throws IOException {
-        StringBuilder config = new StringBuilder();
-        config.append("server:\n")
-                .append("  ip-address: ").append(address).append('@').append(port).append('\n')
-                .append("  port: ").append(port).append('\n')
-                // no privilege drop and no chroot: the same as root or as a CI user
-                .append("  username: \"\"\n")
-                .append("  chroot: \"\"\n")
+    void launch() throws IOException {
+        StringBuilder config = serverClause("ip-address")
                 .append("  zonesdir: \"").append(directory).append("\"\n")
-                .append("  pidfile: \"").append(directory.resolve("nsd.pid")).append("\"\n")
                 .append("  database: \"\"\n")
                 .append("  zonelistfile: \"").append(directory.resolve("zone.list")).append("\"\n")
                 .append("  xfrdfile: \"").append(directory.resolve("xfrd.state")).append("\"\n")
                 .append("  xfrdir: \"").append(directory).append("\"\n")
-                .append("  logfile: \"").append(directory.resolve("nsd.log")).append("\"\n")
                 .append("  server-count: 1\n")
-                .append("  do-ip6: no\n")
-                .append("  verbosity: 1\n")
-                .append("remote-control:\n  control-enable: no\n");
+                .append(REMOTE_CONTROL_OFF);
         for (Map.Entry<String, String> zone : zones.entrySet()) {
             String file = zone.getKey() + ".zone";
             Files.deleteIfExists(directory.resolve(file));
@@ -98,17 +63,10 @@ public final class NsdServer implements AutoCloseable {
             }
             config.append("zone:\n  name: \"").append(zone.getKey()).append("\"\n  zonefile: \"").append(file).append("\"\n");
         }
-        Files.writeString(directory.resolve("nsd.conf"), config, StandardCharsets.UTF_8);
         // zone data of an earlier start is not reused: NSD reads the zone files anew
         Files.deleteIfExists(directory.resolve("zone.list"));
         Files.deleteIfExists(directory.resolve("xfrd.state"));
-        daemon.start(List.of(DnsDaemon.binary("nsd", "nsd"), "-d", "-c", directory.resolve("nsd.conf").toString()),
-                "nsd started");
-    }
-
-    @Override
-    public String toString() {
-        return "NSD[" + address + ":" + port + ", " + directory + "]";
+        startDaemon(config, "nsd started");
     }
 
     /** Zones and where to listen. */

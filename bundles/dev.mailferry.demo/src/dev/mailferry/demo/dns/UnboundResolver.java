@@ -1,9 +1,9 @@
 package dev.mailferry.demo.dns;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,69 +11,41 @@ import java.util.Map;
 /**
  * A private, throwaway Unbound recursive (caching) resolver on one loopback address and port, that resolves the zones
  * given as stub zones by asking their authoritative servers ({@code address@port}, since servers on loopback test
- * ports cannot be found through real delegations). It caches answers for their TTL, as resolvers on the Internet do.
+ * ports cannot be found through real delegations). It caches answers for their TTL, as resolvers on the Internet do,
+ * and validates DNSSEC below the trust anchors it is given.
  */
-public final class UnboundResolver implements AutoCloseable {
+public final class UnboundResolver extends LoopbackDnsServer {
 
-    private final Path directory;
-    private final String address;
-    private final int port;
     private final Map<String, List<String>> stubZones;
     private final List<String> trustAnchors;
-    private final DnsDaemon daemon;
 
     private UnboundResolver(Builder builder) {
-        this.directory = builder.directory;
-        this.address = builder.address;
-        this.port = builder.port;
+        super(builder.directory, builder.address, builder.port, "unbound", "unbound");
         this.stubZones = new LinkedHashMap<>(builder.stubZones);
         this.trustAnchors = List.copyOf(builder.trustAnchors);
-        this.daemon = new DnsDaemon("unbound on " + address + ":" + port, directory.resolve("unbound.log"));
     }
 
     public static Builder builder(Path directory, String address, int port) {
         return new Builder(directory, address, port);
     }
 
-    public String address() {
-        return address;
-    }
-
-    public int port() {
-        return port;
-    }
-
     /** {@code address:port}, as the checker's {@code --resolver} takes it. */
     public String hostAndPort() {
-        return address + ":" + port;
+        return address() + ":" + port();
     }
 
     /** Starts afresh with an empty cache. */
     public void restart() throws IOException {
-        daemon.stop();
-        launch();
+        relaunch();
     }
 
     @Override
-    public void close() {
-        daemon.stop();
-    }
-
-    private void launch() throws IOException {
-        StringBuilder config = new StringBuilder();
-        config.append("server:\n")
-                .append("  interface: ").append(address).append('@').append(port).append('\n')
-                .append("  port: ").append(port).append('\n')
-                .append("  username: \"\"\n")
-                .append("  chroot: \"\"\n")
+    void launch() throws IOException {
+        StringBuilder config = serverClause("interface")
                 .append("  directory: \"").append(directory).append("\"\n")
-                .append("  pidfile: \"").append(directory.resolve("unbound.pid")).append("\"\n")
-                .append("  logfile: \"").append(directory.resolve("unbound.log")).append("\"\n")
                 .append("  use-syslog: no\n")
                 .append("  do-daemonize: no\n")
-                .append("  verbosity: 1\n")
                 .append("  num-threads: 1\n")
-                .append("  do-ip6: no\n")
                 .append("  so-reuseport: no\n")
                 .append("  outgoing-range: 64\n")
                 // the authoritative servers are on loopback, which unbound does not ask by default
@@ -85,35 +57,28 @@ public final class UnboundResolver implements AutoCloseable {
                 .append("  local-zone: \"test.\" nodefault\n")
                 .append("  domain-insecure: \"test.\"\n")
                 // a failing server is asked again at once, not after unbound's usual back-off
-                .append("  infra-host-ttl: 1\n")
-                .append("remote-control:\n  control-enable: no\n");
+                .append("  infra-host-ttl: 1\n");
         for (String anchor : trustAnchors) {
             // a trust anchor for a zone overrides domain-insecure above it
-            config.append("server:\n  trust-anchor: \"").append(anchor.replaceAll("\\s+", " ")).append("\"\n");
+            config.append("  trust-anchor: \"").append(anchor.replaceAll("\\s+", " ")).append("\"\n");
         }
+        config.append(REMOTE_CONTROL_OFF);
         for (Map.Entry<String, List<String>> stub : stubZones.entrySet()) {
             config.append("stub-zone:\n  name: \"").append(stub.getKey()).append("\"\n");
             for (String server : stub.getValue()) {
                 config.append("  stub-addr: ").append(server).append('\n');
             }
         }
-        Files.writeString(directory.resolve("unbound.conf"), config, StandardCharsets.UTF_8);
-        daemon.start(List.of(DnsDaemon.binary("unbound", "unbound"), "-d", "-c", directory.resolve("unbound.conf").toString()),
-                "start of service");
+        startDaemon(config, "start of service");
     }
 
-    @Override
-    public String toString() {
-        return "Unbound[" + address + ":" + port + ", " + directory + "]";
-    }
-
-    /** Stub zones and where to listen. */
+    /** Stub zones, trust anchors and where to listen. */
     public static final class Builder {
         private final Path directory;
         private final String address;
         private final int port;
         private final Map<String, List<String>> stubZones = new LinkedHashMap<>();
-        private final List<String> trustAnchors = new java.util.ArrayList<>();
+        private final List<String> trustAnchors = new ArrayList<>();
 
         private Builder(Path directory, String address, int port) {
             this.directory = directory;

@@ -60,6 +60,15 @@ class MxCommandTest {
     }
 
     @Test
+    void theVerificationTxtIsLookedForWhenGiven() {
+        CommandRun run = mailferry(mx("mx", "check", "contoso.test", "--verification-txt", "contoso.test=MS=ms999",
+                "--dkim", "-p", root.resolve("nowhere").toString()));
+        assertEquals(0, run.exitCode(), "findings besides MX do not change the exit code: " + run.all());
+        assertTrue(run.out().contains("verification TXT MS=ms999: missing"), run.all());
+        assertTrue(run.out().contains("DKIM selector1._domainkey.contoso.test: missing"), run.all());
+    }
+
+    @Test
     void aDomainNotMigratedExitsOneAndJsonSaysWhy() {
         CommandRun run = mailferry(mx("mx", "check", "fabrikam.test", "contoso.test", "--json", "-p",
                 root.resolve("nowhere").toString()));
@@ -72,6 +81,8 @@ class MxCommandTest {
                 + ",\"ttl\":300"), json);
         assertTrue(json.contains("{\"domain\":\"contoso.test\",\"verdict\":\"migrated\""), json);
         assertTrue(json.contains("\"spf\":{\"status\":\"missing\""), "fabrikam has no SPF: " + json);
+        assertTrue(json.contains("\"autodiscover\":{\"name\":\"autodiscover.fabrikam.test\",\"status\":\"missing\""), json);
+        assertTrue(json.contains("\"verification\":null,\"dkim\":[]"), json);
     }
 
     @Test
