@@ -281,7 +281,17 @@ public final class MxChecker {
         if (zoneNs.outcome().isError()) {
             notes.add("the resolvers gave no NS set for " + hostName(zone) + ": " + zoneNs.detail());
         }
-        parentDelegation(zone, resolvers, servers, notes);
+        boolean parentRead = parentDelegation(zone, resolvers, servers, notes);
+        if (parentRead) {
+            // a server only one side names is a stale delegation or a forgotten NS record: worth saying even if it answers
+            for (NameServer server : servers.values()) {
+                if (server.listedBy.size() == 1) {
+                    notes.add(server.name + " is named " + (server.listedBy.contains("zone")
+                            ? "by the zone's NS records only, not by the delegation in the parent zone"
+                            : "by the parent zone's delegation only, not by the zone's own NS records"));
+                }
+            }
+        }
         for (NameServer server : servers.values()) {
             if (server.addresses.isEmpty()) {
                 DnsAsker.Reply a = askResolvers(resolvers, toName(server.name), Type.A);
@@ -298,16 +308,16 @@ public final class MxChecker {
         return List.copyOf(servers.values());
     }
 
-    /** Adds the NS names (and glue) that the parent zone's servers delegate {@code zone} to. */
-    private void parentDelegation(Name zone, List<InetSocketAddress> resolvers, Map<String, NameServer> servers,
+    /** Adds the NS names (and glue) that the parent zone's servers delegate {@code zone} to; false when not read. */
+    private boolean parentDelegation(Name zone, List<InetSocketAddress> resolvers, Map<String, NameServer> servers,
             List<String> notes) {
         if (zone.labels() <= 2) {
-            return; // a top-level domain's parent is the root: not asked
+            return false; // a top-level domain's parent is the root: not asked
         }
         Name parent = zoneOf(new Name(zone, 1), resolvers);
         if (parent == null) {
             notes.add("the parent zone of " + hostName(zone) + " could not be found: its delegation was not checked");
-            return;
+            return false;
         }
         List<InetAddress> parentAddresses = new ArrayList<>();
         for (Record record : askResolvers(resolvers, parent, Type.NS).section(Section.ANSWER, Type.NS)) {
@@ -339,10 +349,11 @@ public final class MxChecker {
                     server.addresses.add(((ARecord) glue).getAddress());
                 }
             }
-            return; // one parent server's delegation is enough
+            return true; // one parent server's delegation is enough
         }
         notes.add("the delegation of " + hostName(zone) + " in " + hostName(parent) + " could not be read"
                 + (failures.isEmpty() ? ": no address for the parent's name servers" : ": " + String.join("; ", failures)));
+        return false;
     }
 
     /** The zone holding {@code name} (its SOA's owner), as the resolvers see it; null when they cannot tell. */
@@ -377,6 +388,9 @@ public final class MxChecker {
     private static SpfFinding spf(DnsAsker.Reply txt) {
         if (txt.outcome().isError() && txt.outcome() != DnsOutcome.NXDOMAIN) {
             return new SpfFinding(SpfFinding.Status.LOOKUP_ERROR, List.of(), txt.outcome().label() + ": " + txt.detail());
+        }
+        if (txt.outcome() == DnsOutcome.NXDOMAIN) {
+            return new SpfFinding(SpfFinding.Status.MISSING, List.of(), txt.detail());
         }
         return SpfPolicy.judge(texts(txt));
     }

@@ -49,6 +49,7 @@ class MxCheckerTest {
                 Domain.both("badspf.test", "@ IN MX 0 badspf-test.mail.protection.outlook.com.\n"
                         + "@ IN TXT \"v=spf1 include:spf.protection.outlook.com ip4:300.1.2.3 -all\"\n"),
                 Domain.both("servfail.test", null),
+                Domain.both("stale.test", "@ IN NS ns-c.test.\n@ IN MX 0 stale-test.mail.protection.outlook.com.\n"),
                 new Domain("lame.test", true, "@ IN MX 0 lame-test.mail.protection.outlook.com.\n", false, null, true),
                 Domain.signed("signed.test", "@ IN MX 0 signed-test.mail.protection.outlook.com.\n" + EXO_SPF,
                         LoopbackDnsNetwork.Signing.VALID),
@@ -162,6 +163,8 @@ class MxCheckerTest {
         assertEquals(Verdict.ERROR, check.verdict(), check.reason());
         assertEquals(DnsOutcome.NXDOMAIN, check.errorType());
         assertTrue(check.reason().contains("absent.test"), check.reason());
+        assertEquals(SpfFinding.Status.MISSING, check.spf().status());
+        assertTrue(check.spf().detail().contains("does not exist"), check.spf().detail());
     }
 
     @Test
@@ -224,5 +227,18 @@ class MxCheckerTest {
         DomainCheck notMigrated = checker.check("notmigrated.test");
         assertEquals(VerificationFinding.Status.MISSING, notMigrated.verification().status());
         assertNull(checker.check("newmx.test").verification(), "no record given for it");
+    }
+
+    @Test
+    void aNameServerOnlyTheZoneNamesIsAskedAndReported() {
+        DomainCheck check = check("stale.test");
+        assertEquals(Verdict.ERROR, check.verdict(), "ns-c.test has no address: " + check.reason());
+        assertEquals(DnsOutcome.UNREACHABLE, check.errorType());
+        MxAnswer stale = check.authoritative().stream().filter(a -> a.server().equals("ns-c.test")).findFirst().orElseThrow();
+        assertEquals(List.of("zone"), stale.listedBy());
+        assertTrue(stale.detail().contains("no IPv4 address for name server ns-c.test"), stale.detail());
+        assertTrue(check.notes().contains("ns-c.test is named by the zone's NS records only, not by the delegation in the"
+                + " parent zone"), check.notes().toString());
+        assertEquals(3, check.authoritative().size(), "ns-a, ns-b and ns-c: " + check.authoritative());
     }
 }

@@ -103,7 +103,7 @@ final class MxCommand {
 
     @Command(name = "watch", mixinStandardHelpOptions = true,
             description = { "Check again and again until every domain points to Exchange Online everywhere and the old MX",
-                    "TTL has passed, with a countdown; then say that the batch can be completed.",
+                    "TTL has passed, showing the time left; then say that the batch can be completed.",
                     "Exit codes: 0 safe to complete, 1 --max-checks reached before, 4 the last check had a lookup error." })
     static final class Watch extends DomainsCommand implements Callable<Integer> {
 
