@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mailferry mx ...}: the MX cutover checker. */
 @Command(name = "mx", mixinStandardHelpOptions = true,
-        description = { "Check whether each mail domain's MX records point to Exchange Online everywhere (every authoritative",
-                "name server asked directly, every resolver), and from when the final sync (batch complete) is safe." },
+        description = { "Check the MX cutover: is each mail domain on Exchange Online everywhere, and since when.",
+                "Every authoritative name server is asked directly and every resolver; the old MX set's TTL says from",
+                "when the final sync (batch complete) is safe." },
         subcommands = { MxCommand.Check.class, MxCommand.Watch.class })
 final class MxCommand {
 
