@@ -10,6 +10,7 @@ import dev.mailferry.demo.dns.LoopbackDnsNetwork.Domain;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +27,8 @@ class MxCheckerTest {
 
     private static final String EXO_SPF = "@ IN TXT \"v=spf1 include:spf.protection.outlook.com -all\"\n";
     private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
+    /** An address where a test holds the name server's port open and never answers. */
+    private static final String SILENT = "127.0.53.9";
 
     @TempDir
     static Path directory;
@@ -49,6 +52,8 @@ class MxCheckerTest {
                 Domain.both("badspf.test", "@ IN MX 0 badspf-test.mail.protection.outlook.com.\n"
                         + "@ IN TXT \"v=spf1 include:spf.protection.outlook.com ip4:300.1.2.3 -all\"\n"),
                 Domain.both("servfail.test", null),
+                Domain.both("silent.test", "@ IN NS ns-silent.silent.test.\nns-silent IN A " + SILENT + "\n"
+                        + "@ IN MX 0 silent-test.mail.protection.outlook.com.\n"),
                 Domain.both("stale.test", "@ IN NS ns-c.test.\n@ IN MX 0 stale-test.mail.protection.outlook.com.\n"),
                 new Domain("lame.test", true, "@ IN MX 0 lame-test.mail.protection.outlook.com.\n", false, null, true),
                 Domain.signed("signed.test", "@ IN MX 0 signed-test.mail.protection.outlook.com.\n" + EXO_SPF,
@@ -240,5 +245,25 @@ class MxCheckerTest {
         assertTrue(check.notes().contains("ns-c.test is named by the zone's NS records only, not by the delegation in the"
                 + " parent zone"), check.notes().toString());
         assertEquals(3, check.authoritative().size(), "ns-a, ns-b and ns-c: " + check.authoritative());
+    }
+
+    @Test
+    void anAuthoritativeServerThatNeverAnswersIsATimeout() throws Exception {
+        InetSocketAddress silentServer = new InetSocketAddress(InetAddress.getByName(SILENT), network.port);
+        try (DatagramSocket udp = new DatagramSocket(silentServer); ServerSocket tcp = new ServerSocket()) {
+            tcp.bind(silentServer); // accepts nothing: a TCP retry would wait too
+            MxCheckOptions options = TestDns.options(network, Clock.fixed(NOW, ZoneOffset.UTC), null)
+                    .withTimeout(Duration.ofMillis(700));
+            DomainCheck check = new MxChecker(options).check("silent.test");
+            assertEquals(Verdict.ERROR, check.verdict(), check.reason());
+            assertEquals(DnsOutcome.TIMEOUT, check.errorType(), check.reason());
+            MxAnswer silent = check.authoritative().stream().filter(a -> a.server().equals("ns-silent.silent.test"))
+                    .findFirst().orElseThrow();
+            assertEquals(DnsOutcome.TIMEOUT, silent.outcome());
+            assertEquals(SILENT + ":" + network.port, silent.address());
+            assertTrue(check.reason().contains("name server ns-silent.silent.test (" + SILENT + ":" + network.port
+                    + "): timeout"), check.reason());
+            assertTrue(check.resolvers().get(0).exchangeOnlineOnly(), "the resolver asks ns-a and ns-b only");
+        }
     }
 }
