@@ -66,11 +66,12 @@ final class DnsAsker {
         } catch (SocketTimeoutException e) {
             return timedOut(type);
         } catch (PortUnreachableException | ConnectException e) {
-            return new Reply(DnsOutcome.UNREACHABLE, null, "nothing answers on " + address(address) + ": " + e.getMessage());
+            return new Reply(DnsOutcome.UNREACHABLE, null, "nothing answers on " + address(address)
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } catch (WireParseException e) {
             return new Reply(DnsOutcome.UNREACHABLE, null, "unreadable answer to " + Type.string(type) + ": " + e.getMessage());
         } catch (IOException e) {
-            // dnsjava 3 reports its own timeouts as a plain IOException ("Timed out while trying to resolve ...")
+            // dnsjava 3's Resolver.send reports its own timeouts as a plain IOException ("Timed out while trying to resolve")
             String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
             if (message.contains("timed out") || e.getCause() instanceof java.util.concurrent.TimeoutException) {
                 return timedOut(type);
