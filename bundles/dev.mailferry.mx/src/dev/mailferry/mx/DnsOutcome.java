@@ -16,6 +16,8 @@ public enum DnsOutcome {
     REFUSED,
     /** A server listed as authoritative that does not answer authoritatively for the zone (lame delegation). */
     LAME,
+    /** The zone's delegation goes round in a circle of name servers without glue: none can be reached. */
+    DELEGATION_LOOP,
     /** No answer within the time allowed. */
     TIMEOUT,
     /** The server could not be reached or has no address, or its answer could not be read. */

@@ -17,6 +17,7 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -84,7 +85,7 @@ public final class MxChecker {
         for (NameServer server : nameServers(name, resolverAddresses, notes)) {
             if (server.addresses.isEmpty()) {
                 authoritative.add(new MxAnswer(server.name, "-", MxAnswer.Role.AUTHORITATIVE, List.copyOf(server.listedBy),
-                        DnsOutcome.UNREACHABLE, List.of(), -1, server.addressProblem, false));
+                        server.problem, List.of(), -1, server.addressProblem, false));
                 continue;
             }
             for (InetAddress address : server.addresses) {
@@ -258,6 +259,7 @@ public final class MxChecker {
         final Set<String> listedBy = new LinkedHashSet<>();
         final Set<InetAddress> addresses = new LinkedHashSet<>();
         String addressProblem = "";
+        DnsOutcome problem = DnsOutcome.UNREACHABLE;
 
         NameServer(String name) {
             this.name = name;
@@ -272,7 +274,16 @@ public final class MxChecker {
         Map<String, NameServer> servers = new TreeMap<>();
         Name zone = zoneOf(domain, resolvers);
         if (zone == null) {
-            return List.of(); // the resolvers failed: their MX answers already say how
+            // the resolvers failed (their MX answers say how); a delegation loop is one reason worth naming
+            DelegationLoop loop = delegationLoop(domain, resolvers);
+            if (loop == null) {
+                return List.of();
+            }
+            NameServer server = new NameServer(loop.nameServer());
+            server.listedBy.add("parent");
+            server.problem = DnsOutcome.DELEGATION_LOOP;
+            server.addressProblem = loop.description();
+            return List.of(server);
         }
         DnsAsker.Reply zoneNs = askResolvers(resolvers, zone, Type.NS);
         for (Record record : zoneNs.section(Section.ANSWER, Type.NS)) {
@@ -319,14 +330,8 @@ public final class MxChecker {
             notes.add("the parent zone of " + hostName(zone) + " could not be found: its delegation was not checked");
             return false;
         }
-        List<InetAddress> parentAddresses = new ArrayList<>();
-        for (Record record : askResolvers(resolvers, parent, Type.NS).section(Section.ANSWER, Type.NS)) {
-            for (Record a : askResolvers(resolvers, ((NSRecord) record).getTarget(), Type.A).section(Section.ANSWER, Type.A)) {
-                parentAddresses.add(((ARecord) a).getAddress());
-            }
-        }
         List<String> failures = new ArrayList<>();
-        for (InetAddress address : parentAddresses) {
+        for (InetAddress address : serverAddresses(parent, resolvers)) {
             InetSocketAddress socket = new InetSocketAddress(address, options.nameServerPort());
             DnsAsker.Reply referral = asker.ask(socket, zone, Type.NS, true);
             List<Record> ns = new ArrayList<>(referral.section(Section.AUTHORITY, Type.NS));
@@ -354,6 +359,81 @@ public final class MxChecker {
         notes.add("the delegation of " + hostName(zone) + " in " + hostName(parent) + " could not be read"
                 + (failures.isEmpty() ? ": no address for the parent's name servers" : ": " + String.join("; ", failures)));
         return false;
+    }
+
+    /** The addresses of {@code zone}'s name servers, as the resolvers give them. */
+    private List<InetAddress> serverAddresses(Name zone, List<InetSocketAddress> resolvers) {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (Record record : askResolvers(resolvers, zone, Type.NS).section(Section.ANSWER, Type.NS)) {
+            for (Record a : askResolvers(resolvers, ((NSRecord) record).getTarget(), Type.A).section(Section.ANSWER, Type.A)) {
+                addresses.add(((ARecord) a).getAddress());
+            }
+        }
+        return addresses;
+    }
+
+    /** Hops followed to find a delegation loop; real chains of glueless delegations are short. */
+    private static final int MAX_DELEGATION_HOPS = 6;
+
+    /** A loop of glueless delegations: the first name server on it, and the chain for people. */
+    private record DelegationLoop(String nameServer, String description) {
+    }
+
+    /**
+     * Follows the delegations from {@code domain}'s parent, asking the delegating servers directly: when each zone on
+     * the way is delegated, without glue, to a name server inside a zone further on, and one of them lies inside a zone
+     * already on the way, no server can ever be reached. Follows the first name server of each delegation; null when
+     * the chain ends (glue, an address, no answer) without a loop.
+     */
+    private DelegationLoop delegationLoop(Name domain, List<InetSocketAddress> resolvers) {
+        List<Name> zones = new ArrayList<>();
+        List<String> steps = new ArrayList<>();
+        String firstServer = null;
+        Name current = domain;
+        for (int hop = 0; hop < MAX_DELEGATION_HOPS; hop++) {
+            Message referral = referral(current, resolvers);
+            if (referral == null || !referral.getSection(Section.ADDITIONAL).stream()
+                    .filter(r -> r.getType() == Type.A || r.getType() == Type.AAAA).toList().isEmpty()) {
+                return null; // no delegation found, or one with glue: not a loop
+            }
+            List<Record> ns = referral.getSection(Section.AUTHORITY).stream().filter(r -> r.getType() == Type.NS).toList();
+            if (ns.isEmpty()) {
+                return null;
+            }
+            Name zone = ns.get(0).getName();
+            Name server = ((NSRecord) ns.get(0)).getTarget();
+            zones.add(zone);
+            if (firstServer == null) {
+                firstServer = hostName(server);
+            }
+            steps.add(hostName(zone) + " is delegated to " + hostName(server) + " without glue");
+            for (Name onTheWay : zones) {
+                if (server.subdomain(onTheWay)) {
+                    return new DelegationLoop(firstServer, "delegation loop: " + String.join(", ", steps) + ", which lies in " + hostName(onTheWay)
+                                    + ": no name server of " + hostName(domain) + " can be reached");
+                }
+            }
+            current = server;
+        }
+        return null;
+    }
+
+    /** The referral for {@code name} from the nearest enclosing zone the resolvers can find, asked directly. */
+    private Message referral(Name name, List<InetSocketAddress> resolvers) {
+        for (Name ancestor = new Name(name, 1); ancestor.labels() > 1; ancestor = new Name(ancestor, 1)) {
+            Name zone = zoneOf(ancestor, resolvers);
+            if (zone == null) {
+                continue; // a zone on the loop itself: look further up
+            }
+            for (InetAddress address : serverAddresses(zone, resolvers)) {
+                DnsAsker.Reply reply = asker.ask(new InetSocketAddress(address, options.nameServerPort()), name, Type.NS, true);
+                if (reply.message() != null && !reply.section(Section.AUTHORITY, Type.NS).isEmpty()) {
+                    return reply.message();
+                }
+            }
+            return null;
+        }
+        return null;
     }
 
     /** The zone holding {@code name} (its SOA's owner), as the resolvers see it; null when they cannot tell. */

@@ -59,7 +59,9 @@ class MxCheckerTest {
                 Domain.signed("signed.test", "@ IN MX 0 signed-test.mail.protection.outlook.com.\n" + EXO_SPF,
                         LoopbackDnsNetwork.Signing.VALID),
                 Domain.signed("bogus.test", "@ IN MX 0 bogus-test.mail.protection.outlook.com.\n",
-                        LoopbackDnsNetwork.Signing.EXPIRED)));
+                        LoopbackDnsNetwork.Signing.EXPIRED)),
+                // two zones delegated, without glue, to name servers inside each other
+                "loopa IN NS ns.loopb.test.\nloopb IN NS ns.loopa.test.\n");
     }
 
     @AfterAll
@@ -265,5 +267,16 @@ class MxCheckerTest {
                     + "): timeout"), check.reason());
             assertTrue(check.resolvers().get(0).exchangeOnlineOnly(), "the resolver asks ns-a and ns-b only");
         }
+    }
+
+    @Test
+    void gluelessDelegationsInACircleAreADelegationLoop() {
+        DomainCheck check = check("loopa.test");
+        assertEquals(Verdict.ERROR, check.verdict(), check.reason());
+        assertEquals(DnsOutcome.DELEGATION_LOOP, check.errorType(), check.reason());
+        assertTrue(check.reason().contains("loopa.test is delegated to ns.loopb.test without glue, loopb.test is delegated"
+                + " to ns.loopa.test without glue, which lies in loopa.test"), check.reason());
+        assertTrue(check.resolvers().get(0).outcome().isError(), "the resolver gives up on it (SERVFAIL, or a timeout first): "
+                + check.resolvers());
     }
 }

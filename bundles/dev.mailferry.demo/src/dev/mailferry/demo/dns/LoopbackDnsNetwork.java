@@ -76,10 +76,18 @@ public final class LoopbackDnsNetwork implements AutoCloseable {
 
     /** Starts the servers below {@code directory}; they stop with {@link #close()}. */
     public LoopbackDnsNetwork(Path directory, List<Domain> domains) throws IOException {
+        this(directory, domains, "");
+    }
+
+    /**
+     * Starts the servers, the parent zone {@code test.} holding {@code parentRecords} too (zone-file lines relative to
+     * {@code test.}, e.g. delegations that no server answers for).
+     */
+    public LoopbackDnsNetwork(Path directory, List<Domain> domains, String parentRecords) throws IOException {
         port = NsdServer.freePort(List.of(PARENT, NS_A, NS_B, RESOLVER));
         try {
-            parent = remember(NsdServer.builder(directory.resolve("parent"), PARENT, port).zone("test", parentZone(domains))
-                    .start());
+            parent = remember(NsdServer.builder(directory.resolve("parent"), PARENT, port)
+                    .zone("test", parentZone(domains) + parentRecords + "\n").start());
             NsdServer.Builder a = NsdServer.builder(directory.resolve("ns-a"), NS_A, port);
             NsdServer.Builder b = NsdServer.builder(directory.resolve("ns-b"), NS_B, port);
             Map<String, List<String>> stubs = new LinkedHashMap<>();
