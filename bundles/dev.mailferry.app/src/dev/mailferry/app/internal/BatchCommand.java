@@ -212,11 +212,34 @@ final class BatchCommand {
     }
 
     @Command(name = "complete", mixinStandardHelpOptions = true,
-            description = "Run the final incremental pass (after the MX change), then stop syncing the batch.")
+            description = { "Run the final incremental pass (after the MX change), then stop syncing the batch.",
+                    "First checks the MX records of the batch's mail domains (as mailferry mx check): when one is not",
+                    "migrated everywhere or its old MX TTL has not passed, asks (or, without a terminal, needs --force)." })
     static final class Complete extends PassCommand {
+
+        @Option(names = "--force", description = "Complete even when the MX check says the change is not visible everywhere yet.")
+        boolean force;
+
+        @Mixin
+        MxLookupOptions mxLookup;
+
         @Override
         boolean finalPass() {
             return true;
+        }
+
+        @Override
+        public Integer call() {
+            List<String> mailboxes;
+            try (MigrationProject p = project.openForReading()) {
+                BatchInfo batch = p.batch(name).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION,
+                        "no batch '" + name + "' in the project"));
+                mailboxes = batch.mailboxes();
+                MxCommand.confirmFinalSync(p, mailboxes, mxLookup, force, java.time.Clock.systemUTC());
+            } catch (MigrationException e) {
+                throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+            }
+            return super.call();
         }
     }
 

@@ -10,14 +10,14 @@ import picocli.CommandLine.Command;
 @Command(name = "mailferry", mixinStandardHelpOptions = true, version = "Mailferry 0.1.0",
         description = { "Migrates whole mailboxes from IMAP servers into Office 365 or another IMAP server.", "",
                 "Typical run: project create, source set, target set, mailboxes import, batch create, batch start",
-                "(again for incremental syncs), batch complete after the MX change. Try: mailferry demo" },
+                "(again for incremental syncs), mx watch, batch complete after the MX change. Try: mailferry demo" },
         footer = ExitCodes.HELP_FOOTER)
 public final class MailferryCommand implements Callable<Integer> {
 
     /** The subcommands, in the order of the help. */
     private static final List<Class<?>> SUBCOMMANDS = List.of(CommandLine.HelpCommand.class, ProjectCommand.class,
             EndpointCommand.Source.class, EndpointCommand.Target.class, MailboxesCommand.class, BatchCommand.class,
-            DemoCommand.class);
+            MxCommand.class, DemoCommand.class);
 
     static final Services SERVICES = new Services();
 
