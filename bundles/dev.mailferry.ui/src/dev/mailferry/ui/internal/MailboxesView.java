@@ -41,6 +41,8 @@ public final class MailboxesView extends ViewPart {
     static final String ID = "dev.mailferry.ui.mailboxesView";
     private static final long LIVE_REFRESH_MILLIS = 300;
     private static final long POLL_WHILE_RUNNING_MILLIS = 1_000;
+    /** A pass the command line starts sends the workbench no event: it shows up at the next of these reads. */
+    private static final long POLL_WHILE_IDLE_MILLIS = 3_000;
 
     /** What the view shows: a project folder, and one batch of it or all its mailboxes (batch null). */
     private record Shown(Path folder, String batch) {
@@ -66,6 +68,7 @@ public final class MailboxesView extends ViewPart {
         }
     };
     private final ISelectionListener selectionListener = this::selectionChanged;
+    private final Runnable poll = () -> requestRead(0);
     /** Any engine event only asks for a read: the table follows at the pace of the reads, not of the events. */
     private final MigrationListener liveUpdates = new MigrationListener() {
         @Override
@@ -126,6 +129,9 @@ public final class MailboxesView extends ViewPart {
     @Override
     public void dispose() {
         getSite().getPage().removeSelectionListener(ProjectsView.ID, selectionListener);
+        if (display != null && !display.isDisposed()) {
+            display.timerExec(-1, poll);
+        }
         readJob.cancel();
         super.dispose();
     }
@@ -137,6 +143,13 @@ public final class MailboxesView extends ViewPart {
 
     private void selectionChanged(IWorkbenchPart part, ISelection selection) {
         if (!(selection instanceof IStructuredSelection structured) || structured.isEmpty()) {
+            if (shown != null && part != null) { // the project was closed (a click always selects something)
+                shown = null;
+                table.setRows(java.util.List.of());
+                showProblem(null);
+                message.setText("Select a project or a batch in the Projects view.");
+                updateActions(null);
+            }
             return;
         }
         Object first = structured.getFirstElement();
@@ -206,9 +219,9 @@ public final class MailboxesView extends ViewPart {
         }
         message.getParent().layout();
         updateActions(rows);
-        if (rows.passUnderWay()) {
-            requestRead(POLL_WHILE_RUNNING_MILLIS); // a pass in another process sends us no events
-        }
+        // a pass in another process sends us no events: read again, more often while one runs
+        // (an SWT timer, not a delayed read: a delayed read would hold back the reads engine events ask for)
+        display.timerExec((int) (rows.passUnderWay() ? POLL_WHILE_RUNNING_MILLIS : POLL_WHILE_IDLE_MILLIS), poll);
     }
 
     private static String capitalize(String text) {

@@ -70,6 +70,14 @@ public final class ProjectsView extends ViewPart {
         IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
         toolBar.add(action("New Project...", "Create a project folder (as 'mailferry project create')", this::newProject));
         toolBar.add(action("Open Project...", "Open a project folder made here or by the command line", this::chooseProject));
+        toolBar.add(action("Close Project", "Close the selected project (its folder stays as it is)", () -> {
+            Object selected = viewer.getStructuredSelection().getFirstElement();
+            if (selected instanceof ProjectSnapshot p) {
+                closeProject(p.folder());
+            } else if (selected instanceof Node n) {
+                closeProject(n.project().folder());
+            }
+        }));
         toolBar.add(action("Refresh", "Read the open projects again", this::refresh));
         getViewSite().getActionBars().updateActionBars();
     }
@@ -114,6 +122,12 @@ public final class ProjectsView extends ViewPart {
         showProblem(null);
         folders.add(normalized);
         read(normalized);
+    }
+
+    /** Takes the project out of the navigator; the folder is left as it is. */
+    void closeProject(Path folder) {
+        folders.remove(folder.toAbsolutePath().normalize());
+        read(null);
     }
 
     /** Reads every open project again. */
