@@ -2,7 +2,6 @@ package dev.mailferry.ui.internal;
 
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MessageInfo;
-import dev.mailferry.engine.BatchProgress;
 import dev.mailferry.engine.BatchRunResult;
 import dev.mailferry.engine.MailboxStatus;
 import dev.mailferry.engine.MigrationEngine;
@@ -11,6 +10,8 @@ import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.MigrationProject;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
@@ -35,17 +36,18 @@ final class BatchPassJob extends Job {
     static final Object ALL_PASSES = new Object();
 
     private final Family family;
-    private final MigrationListener listener;
+    private final Runnable changed;
     private final Consumer<String> problems;
 
     /**
-     * @param listener gets the engine's events on the copy threads (it must hand them to the UI thread itself)
+     * @param changed  called on the copy threads whenever the pass changed what the mailbox table shows; it must return
+     *                 at once and hand over to the UI thread itself
      * @param problems gets why the pass could not run or ended early, in one sentence, on the job's thread
      */
-    BatchPassJob(Path folder, String batch, MigrationListener listener, Consumer<String> problems) {
+    BatchPassJob(Path folder, String batch, Runnable changed, Consumer<String> problems) {
         super("Batch '" + batch + "': sync pass");
         this.family = new Family(folder, batch);
-        this.listener = listener;
+        this.changed = changed;
         this.problems = problems;
         setUser(false);
         setPriority(LONG);
@@ -64,7 +66,6 @@ final class BatchPassJob extends Job {
 
     @Override
     protected IStatus run(IProgressMonitor monitor) {
-        BatchProgress progress = new BatchProgress();
         try (MigrationProject reader = MigrationProject.openReadOnly(family.folder())) {
             if (reader.passMayRun(family.batch())) {
                 // the command line (or another workbench) runs it: never a second pass over the same batch
@@ -84,45 +85,40 @@ final class BatchPassJob extends Job {
             int mailboxes = project.batch(family.batch()).get().mailboxes().size();
             monitor.beginTask(getName(), Math.max(mailboxes, 1));
             MigrationEngine engine = EngineServices.engine();
-            MigrationListener both = new MigrationListener() {
+            MigrationListener reporting = new MigrationListener() {
+                private final AtomicInteger mailboxesDone = new AtomicInteger();
+                private final AtomicLong messagesCopied = new AtomicLong();
+
                 @Override
                 public void batchStarted(String batch, int count, boolean finalPass) {
-                    progress.batchStarted(batch, count, finalPass);
-                    listener.batchStarted(batch, count, finalPass);
+                    changed.run();
                 }
 
                 @Override
                 public void mailboxStarted(String emailAddress) {
-                    listener.mailboxStarted(emailAddress);
-                }
-
-                @Override
-                public void mailboxPlanned(String emailAddress, long messages, long bytes) {
-                    progress.mailboxPlanned(emailAddress, messages, bytes);
+                    changed.run();
                 }
 
                 @Override
                 public void messageCopied(String emailAddress, FolderPath source, MessageInfo message) {
-                    progress.messageCopied(emailAddress, source, message);
-                    listener.messageCopied(emailAddress, source, message);
+                    messagesCopied.incrementAndGet();
+                    changed.run();
                 }
 
                 @Override
                 public void mailboxFinished(MailboxStatus status) {
-                    progress.mailboxFinished(status);
-                    listener.mailboxFinished(status);
                     monitor.worked(1);
-                    BatchProgress.Snapshot s = progress.snapshot();
-                    monitor.subTask(s.mailboxesDone() + " of " + s.mailboxesTotal() + " mailboxes, "
-                            + s.copiedMessages() + " messages copied");
+                    monitor.subTask(mailboxesDone.incrementAndGet() + " of " + mailboxes + " mailboxes done, "
+                            + messagesCopied.get() + " messages copied");
+                    changed.run();
                 }
 
                 @Override
                 public void batchFinished(BatchRunResult result) {
-                    listener.batchFinished(result);
+                    changed.run();
                 }
             };
-            BatchRunResult result = engine.sync(project, family.batch(), EngineServices.secrets(), both, monitor::isCanceled);
+            BatchRunResult result = engine.sync(project, family.batch(), EngineServices.secrets(), reporting, monitor::isCanceled);
             if (result.unreachable() != null) {
                 problems.accept(result.unreachable());
             }

@@ -1,15 +1,11 @@
 package dev.mailferry.ui.internal;
 
-import dev.mailferry.core.model.FolderPath;
-import dev.mailferry.core.model.MessageInfo;
-import dev.mailferry.engine.BatchRunResult;
-import dev.mailferry.engine.MailboxStatus;
 import dev.mailferry.engine.MigrationException;
-import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.ui.internal.ProjectSnapshot.BatchNode;
 import dev.mailferry.ui.internal.ProjectSnapshot.Node;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
@@ -24,6 +20,7 @@ import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.viewers.ISelection;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
@@ -70,32 +67,7 @@ public final class MailboxesView extends ViewPart {
     private final ISelectionListener selectionListener = this::selectionChanged;
     private final Runnable poll = () -> requestRead(0);
     /** Any engine event only asks for a read: the table follows at the pace of the reads, not of the events. */
-    private final MigrationListener liveUpdates = new MigrationListener() {
-        @Override
-        public void batchStarted(String batch, int mailboxes, boolean finalPass) {
-            requestRead(0);
-        }
-
-        @Override
-        public void mailboxStarted(String emailAddress) {
-            requestRead(LIVE_REFRESH_MILLIS);
-        }
-
-        @Override
-        public void messageCopied(String emailAddress, FolderPath source, MessageInfo messageInfo) {
-            requestRead(LIVE_REFRESH_MILLIS);
-        }
-
-        @Override
-        public void mailboxFinished(MailboxStatus status) {
-            requestRead(LIVE_REFRESH_MILLIS);
-        }
-
-        @Override
-        public void batchFinished(BatchRunResult result) {
-            requestRead(0);
-        }
-    };
+    private final Runnable passChanged = () -> requestRead(LIVE_REFRESH_MILLIS);
 
     @Override
     public void createPartControl(Composite parent) {
@@ -145,7 +117,7 @@ public final class MailboxesView extends ViewPart {
         if (!(selection instanceof IStructuredSelection structured) || structured.isEmpty()) {
             if (shown != null && part != null) { // the project was closed (a click always selects something)
                 shown = null;
-                table.setRows(java.util.List.of());
+                table.setRows(List.of());
                 showProblem(null);
                 message.setText("Select a project or a batch in the Projects view.");
                 updateActions(null);
@@ -164,7 +136,7 @@ public final class MailboxesView extends ViewPart {
         if (next != null && !next.equals(shown)) {
             shown = next;
             showProblem(null);
-            table.setRows(java.util.List.of());
+            table.setRows(List.of());
             message.setText("Reading " + describe(next) + " ...");
             requestRead(0);
         }
@@ -241,7 +213,7 @@ public final class MailboxesView extends ViewPart {
         }
         problem.setText(text == null ? "" : text);
         problem.setVisible(text != null);
-        ((org.eclipse.swt.layout.GridData) problem.getLayoutData()).exclude = text == null;
+        ((GridData) problem.getLayoutData()).exclude = text == null;
         problem.getParent().layout();
     }
 
@@ -263,7 +235,7 @@ public final class MailboxesView extends ViewPart {
         }
         showProblem(null);
         startAction.setEnabled(false);
-        BatchPassJob job = new BatchPassJob(target.folder(), target.batch(), liveUpdates,
+        BatchPassJob job = new BatchPassJob(target.folder(), target.batch(), passChanged,
                 problemText -> showProblemLater("Batch '" + target.batch() + "': " + problemText));
         job.addJobChangeListener(new JobChangeAdapter() {
             @Override
