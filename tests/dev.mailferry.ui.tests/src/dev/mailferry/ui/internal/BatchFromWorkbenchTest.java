@@ -214,4 +214,33 @@ class BatchFromWorkbenchTest {
                 () -> mailboxes.message().getText().contains(": STOPPED"), this::tableState);
         assertTrue(UiDriver.toolItem(shell, "Start pass").isEnabled());
     }
+
+    @Test
+    void closingTheWorkbenchDuringAPassAsksThenStopsThePassCleanly() throws Exception {
+        ui.click(UiDriver.toolItem(shell, "Start pass"));
+        ui.waitUntil("a mailbox is being copied", PASS_TIMEOUT,
+                () -> column("Copied").stream().anyMatch(c -> !c.equals("0")), this::tableState);
+
+        // the question is modal: answer it from the event loop it runs, once it is open
+        Runnable answerYes = new Runnable() {
+            @Override
+            public void run() {
+                for (Shell open : shell.getDisplay().getShells()) {
+                    if (open.isVisible() && "Passes are running".equals(open.getText())) {
+                        ui.click(UiDriver.button(open, "Yes"));
+                        return;
+                    }
+                }
+                shell.getDisplay().timerExec(50, this);
+            }
+        };
+        shell.getDisplay().timerExec(50, answerYes);
+        // what the workbench asks its advisor when the window is closed
+        assertTrue(new MailferryWorkbenchAdvisor().preShutdown(), "closes once the pass stopped");
+
+        assertEquals(null, BatchPassJob.running(projectFolder, BATCH), "the pass ended before the workbench closes");
+        try (MigrationProject project = MigrationProject.openReadOnly(projectFolder)) {
+            assertEquals(BatchState.STOPPED, project.batch(BATCH).orElseThrow().state(), "stopped, resumable");
+        }
+    }
 }
