@@ -17,6 +17,7 @@ import dev.mailferry.engine.BatchOptions;
 import dev.mailferry.engine.BatchRunResult;
 import dev.mailferry.engine.BatchState;
 import dev.mailferry.engine.MailboxImport;
+import dev.mailferry.engine.MailboxStatus;
 import dev.mailferry.engine.MigrationEngine;
 import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.MigrationProject;
@@ -25,6 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.eclipse.swt.widgets.Shell;
@@ -185,9 +188,22 @@ class BatchFromWorkbenchTest {
         MigrationEngine engine = EngineServices.engine();
         AtomicReference<BatchRunResult> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        // the other pass holds after its first mailbox until the workbench has shown it and asked it to stop: without
+        // this, a fast machine finishes the pass before the view's next poll
+        CountDownLatch stopAsked = new CountDownLatch(1);
+        MigrationListener holdAfterFirstMailbox = new MigrationListener() {
+            @Override
+            public void mailboxFinished(MailboxStatus status) {
+                try {
+                    stopAsked.await(PASS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
         Thread commandLine = new Thread(() -> {
             try (MigrationProject project = MigrationProject.open(projectFolder)) {
-                result.set(engine.sync(project, BATCH, EngineServices.secrets(), new MigrationListener() { }, () -> false));
+                result.set(engine.sync(project, BATCH, EngineServices.secrets(), holdAfterFirstMailbox, () -> false));
             } catch (Throwable t) {
                 failure.set(t);
             }
@@ -204,8 +220,12 @@ class BatchFromWorkbenchTest {
                     () -> column("Copied").stream().anyMatch(c -> !c.equals("0")), this::tableState);
 
             ui.click(stop); // asks the other pass through the project, as 'mailferry batch stop' does
+            ui.pump(1_000); // the request is written by a job, in a few milliseconds
+            assertEquals("", mailboxes.problem().getText());
+            stopAsked.countDown();
             ui.waitUntil("the other pass stopped", PASS_TIMEOUT, () -> !commandLine.isAlive(), this::tableState);
         } finally {
+            stopAsked.countDown();
             commandLine.join(PASS_TIMEOUT.toMillis());
         }
         assertEquals(null, failure.get());
