@@ -1,15 +1,22 @@
 package dev.mailferry.ui.internal;
 
+import org.eclipse.ui.IFolderLayout;
 import org.eclipse.ui.IPageLayout;
 import org.eclipse.ui.IPerspectiveFactory;
 
-/** The migration perspective; its views come with the workbench issue. */
+/** Projects on the left, the selected project's or batch's mailboxes in the middle, running passes below. */
 public final class MigrationPerspective implements IPerspectiveFactory {
 
     static final String ID = "dev.mailferry.ui.migrationPerspective";
+    static final String PROGRESS_VIEW_ID = "dev.mailferry.ui.progressView";
 
     @Override
     public void createInitialLayout(IPageLayout layout) {
         layout.setEditorAreaVisible(false);
+        String editorArea = layout.getEditorArea();
+        layout.addView(ProjectsView.ID, IPageLayout.LEFT, 0.25f, editorArea);
+        layout.addView(MailboxesView.ID, IPageLayout.TOP, 0.75f, editorArea);
+        IFolderLayout bottom = layout.createFolder("bottom", IPageLayout.BOTTOM, 0.75f, MailboxesView.ID);
+        bottom.addView(PROGRESS_VIEW_ID);
     }
 }

@@ -1,0 +1,134 @@
+package dev.mailferry.ui.internal;
+
+import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.model.MessageInfo;
+import dev.mailferry.engine.BatchRunResult;
+import dev.mailferry.engine.MailboxStatus;
+import dev.mailferry.engine.MigrationEngine;
+import dev.mailferry.engine.MigrationException;
+import dev.mailferry.engine.MigrationListener;
+import dev.mailferry.engine.MigrationProject;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
+
+/**
+ * Runs one pass over a batch, as {@code mailferry batch start} does, in a job: the Progress view and the status line
+ * show it, and cancelling it (the Stop action, or the Progress view's stop button) stops the pass at its next safe
+ * point, resumably. The project is opened for writing only for the pass, so the command line can work on it otherwise.
+ */
+final class BatchPassJob extends Job {
+
+    /** The job family of one batch's pass: finds the running pass of a batch without keeping a registry. */
+    record Family(Path folder, String batch) {
+        Family {
+            folder = folder.toAbsolutePath().normalize();
+        }
+    }
+
+    /** The family of every pass this workbench runs, to ask before the workbench closes. */
+    static final Object ALL_PASSES = new Object();
+
+    private final Family family;
+    private final Runnable changed;
+    private final Consumer<String> problems;
+
+    /**
+     * @param changed  called on the copy threads whenever the pass changed what the mailbox table shows; it must return
+     *                 at once and hand over to the UI thread itself
+     * @param problems gets why the pass could not run or ended early, in one sentence, on the job's thread
+     */
+    BatchPassJob(Path folder, String batch, Runnable changed, Consumer<String> problems) {
+        super("Batch '" + batch + "': sync pass");
+        this.family = new Family(folder, batch);
+        this.changed = changed;
+        this.problems = problems;
+        setUser(false);
+        setPriority(LONG);
+    }
+
+    /** The pass of this batch that this workbench runs now, if any. */
+    static BatchPassJob running(Path folder, String batch) {
+        Family wanted = new Family(folder, batch);
+        return Arrays.stream(Job.getJobManager().find(wanted)).map(BatchPassJob.class::cast).findFirst().orElse(null);
+    }
+
+    @Override
+    public boolean belongsTo(Object candidate) {
+        return family.equals(candidate) || candidate == ALL_PASSES;
+    }
+
+    @Override
+    protected IStatus run(IProgressMonitor monitor) {
+        try (MigrationProject reader = MigrationProject.openReadOnly(family.folder())) {
+            if (reader.passMayRun(family.batch())) {
+                // the command line (or another workbench) runs it: never a second pass over the same batch
+                problems.accept("A pass over it is already running outside this workbench (e.g. the command line);"
+                        + " its progress shows here");
+                return Status.OK_STATUS;
+            }
+        } catch (MigrationException e) {
+            problems.accept(e.getMessage());
+            return Status.OK_STATUS;
+        }
+        try (MigrationProject project = MigrationProject.open(family.folder())) {
+            if (project.batch(family.batch()).isEmpty()) {
+                problems.accept("The batch '" + family.batch() + "' is not in the project");
+                return Status.OK_STATUS;
+            }
+            int mailboxes = project.batch(family.batch()).get().mailboxes().size();
+            monitor.beginTask(getName(), Math.max(mailboxes, 1));
+            MigrationEngine engine = EngineServices.engine();
+            MigrationListener reporting = new MigrationListener() {
+                private final AtomicInteger mailboxesDone = new AtomicInteger();
+                private final AtomicLong messagesCopied = new AtomicLong();
+
+                @Override
+                public void batchStarted(String batch, int count, boolean finalPass) {
+                    changed.run();
+                }
+
+                @Override
+                public void mailboxStarted(String emailAddress) {
+                    changed.run();
+                }
+
+                @Override
+                public void messageCopied(String emailAddress, FolderPath source, MessageInfo message) {
+                    messagesCopied.incrementAndGet();
+                    changed.run();
+                }
+
+                @Override
+                public void mailboxFinished(MailboxStatus status) {
+                    monitor.worked(1);
+                    monitor.subTask(mailboxesDone.incrementAndGet() + " of " + mailboxes + " mailboxes done, "
+                            + messagesCopied.get() + " messages copied");
+                    changed.run();
+                }
+
+                @Override
+                public void batchFinished(BatchRunResult result) {
+                    changed.run();
+                }
+            };
+            BatchRunResult result = engine.sync(project, family.batch(), EngineServices.secrets(), reporting, monitor::isCanceled);
+            if (result.unreachable() != null) {
+                problems.accept(result.unreachable());
+            }
+            return monitor.isCanceled() ? Status.CANCEL_STATUS : Status.OK_STATUS;
+        } catch (MigrationException | RuntimeException e) {
+            // shown in the Mailboxes view where the user started the pass; a job error would open a dialog with a trace
+            problems.accept(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return Status.OK_STATUS;
+        } finally {
+            monitor.done();
+        }
+    }
+}

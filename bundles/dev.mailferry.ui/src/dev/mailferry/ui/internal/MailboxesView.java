@@ -1,0 +1,293 @@
+package dev.mailferry.ui.internal;
+
+import dev.mailferry.engine.MigrationException;
+import dev.mailferry.engine.MigrationProject;
+import dev.mailferry.ui.internal.ProjectSnapshot.BatchNode;
+import dev.mailferry.ui.internal.ProjectSnapshot.Node;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.IJobChangeEvent;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.core.runtime.jobs.JobChangeAdapter;
+import org.eclipse.jface.action.Action;
+import org.eclipse.jface.action.IToolBarManager;
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.jface.viewers.ISelection;
+import org.eclipse.jface.viewers.IStructuredSelection;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.ui.ISelectionListener;
+import org.eclipse.ui.IWorkbenchPart;
+import org.eclipse.ui.part.ViewPart;
+
+/**
+ * The mailboxes of the project or batch selected in the Projects view, with their progress, and the batch actions.
+ * Rows are read off the UI thread; during a pass (started here or by the command line) they are read again at most
+ * every {@value #LIVE_REFRESH_MILLIS} ms, however many events the engine sends.
+ */
+public final class MailboxesView extends ViewPart {
+
+    static final String ID = "dev.mailferry.ui.mailboxesView";
+    private static final long LIVE_REFRESH_MILLIS = 300;
+    private static final long POLL_WHILE_RUNNING_MILLIS = 1_000;
+    /** A pass the command line starts sends the workbench no event: it shows up at the next of these reads. */
+    private static final long POLL_WHILE_IDLE_MILLIS = 3_000;
+
+    /** What the view shows: a project folder, and one batch of it or all its mailboxes (batch null). */
+    private record Shown(Path folder, String batch) {
+    }
+
+    private Display display;
+    private Label message;
+    private Label problem;
+    private MailboxTable table;
+    private volatile Shown shown;
+    private final AtomicBoolean readPending = new AtomicBoolean();
+    private final ReadJob readJob = new ReadJob();
+    private final Action startAction = new Action("Start pass") {
+        @Override
+        public void run() {
+            startPass();
+        }
+    };
+    private final Action stopAction = new Action("Stop") {
+        @Override
+        public void run() {
+            stopPass();
+        }
+    };
+    private final ISelectionListener selectionListener = this::selectionChanged;
+    private final Runnable poll = () -> requestRead(0);
+    /** Any engine event only asks for a read: the table follows at the pace of the reads, not of the events. */
+    private final Runnable passChanged = () -> requestRead(LIVE_REFRESH_MILLIS);
+
+    @Override
+    public void createPartControl(Composite parent) {
+        display = parent.getDisplay();
+        GridLayoutFactory.fillDefaults().margins(4, 4).applyTo(parent);
+        message = new Label(parent, SWT.NONE);
+        message.setText("Select a project or a batch in the Projects view.");
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(message);
+        problem = new Label(parent, SWT.WRAP);
+        problem.setForeground(parent.getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
+        GridDataFactory.fillDefaults().grab(true, false).exclude(true).applyTo(problem);
+        problem.setVisible(false);
+        table = new MailboxTable(parent);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(table.control());
+
+        startAction.setToolTipText("Start a sync pass over the selected batch (incremental after the first)");
+        stopAction.setToolTipText("Stop the running pass at its next safe point; the next start resumes it");
+        IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
+        toolBar.add(startAction);
+        toolBar.add(stopAction);
+        getViewSite().getActionBars().updateActionBars();
+        updateActions(null);
+
+        getSite().getPage().addSelectionListener(ProjectsView.ID, selectionListener);
+        ISelection current = getSite().getPage().getSelection(ProjectsView.ID);
+        if (current != null) {
+            selectionChanged(null, current);
+        }
+    }
+
+    @Override
+    public void dispose() {
+        getSite().getPage().removeSelectionListener(ProjectsView.ID, selectionListener);
+        if (display != null && !display.isDisposed()) {
+            display.timerExec(-1, poll);
+        }
+        readJob.cancel();
+        super.dispose();
+    }
+
+    @Override
+    public void setFocus() {
+        table.control().setFocus();
+    }
+
+    private void selectionChanged(IWorkbenchPart part, ISelection selection) {
+        if (!(selection instanceof IStructuredSelection structured) || structured.isEmpty()) {
+            if (shown != null && part != null) { // the project was closed (a click always selects something)
+                shown = null;
+                table.setRows(List.of());
+                showProblem(null);
+                message.setText("Select a project or a batch in the Projects view.");
+                updateActions(null);
+            }
+            return;
+        }
+        Object first = structured.getFirstElement();
+        Shown next = null;
+        if (first instanceof ProjectSnapshot project) {
+            next = new Shown(project.folder(), null);
+        } else if (first instanceof BatchNode batch) {
+            next = new Shown(batch.project().folder(), batch.batch().name());
+        } else if (first instanceof Node node) {
+            next = new Shown(node.project().folder(), null);
+        }
+        if (next != null && !next.equals(shown)) {
+            shown = next;
+            showProblem(null);
+            table.setRows(List.of());
+            message.setText("Reading " + describe(next) + " ...");
+            requestRead(0);
+        }
+    }
+
+    private static String describe(Shown s) {
+        return (s.batch() == null ? "all mailboxes of " : "batch '" + s.batch() + "' of ") + s.folder().getFileName();
+    }
+
+    /** Asks for one read of the rows after {@code delayMillis}; requests meanwhile are folded into it. */
+    void requestRead(long delayMillis) {
+        if (readPending.compareAndSet(false, true)) {
+            readJob.schedule(delayMillis);
+        }
+    }
+
+    /** Reads the rows of what is shown off the UI thread, then hands them to it. */
+    private final class ReadJob extends Job {
+        ReadJob() {
+            super("Reading mailbox status");
+            setSystem(true);
+        }
+
+        @Override
+        protected IStatus run(IProgressMonitor monitor) {
+            readPending.set(false);
+            Shown target = shown;
+            if (target == null) {
+                return Status.OK_STATUS;
+            }
+            MailboxRows rows = MailboxRows.read(target.folder(), target.batch());
+            if (!display.isDisposed()) {
+                display.asyncExec(() -> show(target, rows));
+            }
+            return Status.OK_STATUS;
+        }
+    }
+
+    private void show(Shown target, MailboxRows rows) {
+        if (table.control().isDisposed() || !target.equals(shown)) {
+            return; // the view closed, or another project or batch was selected meanwhile
+        }
+        table.setRows(rows.rows());
+        if (rows.problem() != null) {
+            message.setText(describe(target));
+            showProblem(rows.problem());
+        } else {
+            String state = rows.batchState() == null ? "" : ": " + rows.batchState();
+            String running = rows.running() && BatchPassJob.running(target.folder(), target.batch() == null ? "" : target.batch()) == null
+                    ? " (a pass runs outside this workbench, e.g. the command line)" : "";
+            message.setText(capitalize(describe(target)) + state + running + " — " + rows.rows().size() + " mailboxes");
+        }
+        message.getParent().layout();
+        updateActions(rows);
+        // a pass in another process sends us no events: read again, more often while one runs
+        // (an SWT timer, not a delayed read: a delayed read would hold back the reads engine events ask for)
+        display.timerExec((int) (rows.passUnderWay() ? POLL_WHILE_RUNNING_MILLIS : POLL_WHILE_IDLE_MILLIS), poll);
+    }
+
+    private static String capitalize(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    private void updateActions(MailboxRows rows) {
+        boolean batchShown = rows != null && rows.batch() != null && rows.problem() == null;
+        startAction.setEnabled(batchShown && !rows.passUnderWay());
+        stopAction.setEnabled(batchShown && rows.passUnderWay());
+    }
+
+    /** Shows why something did not work where the user looks, in one sentence; null hides it. */
+    void showProblem(String text) {
+        if (problem.isDisposed()) {
+            return;
+        }
+        problem.setText(text == null ? "" : text);
+        problem.setVisible(text != null);
+        ((GridData) problem.getLayoutData()).exclude = text == null;
+        problem.getParent().layout();
+    }
+
+    private void showProblemLater(String text) {
+        if (!display.isDisposed()) {
+            display.asyncExec(() -> showProblem(text));
+        }
+    }
+
+    private void startPass() {
+        Shown target = shown;
+        if (target == null || target.batch() == null) {
+            showProblem("Select a batch in the Projects view to start a pass over it.");
+            return;
+        }
+        if (BatchPassJob.running(target.folder(), target.batch()) != null) {
+            showProblem("A pass over batch '" + target.batch() + "' is already running in this workbench.");
+            return;
+        }
+        showProblem(null);
+        startAction.setEnabled(false);
+        BatchPassJob job = new BatchPassJob(target.folder(), target.batch(), passChanged,
+                problemText -> showProblemLater("Batch '" + target.batch() + "': " + problemText));
+        job.addJobChangeListener(new JobChangeAdapter() {
+            @Override
+            public void done(IJobChangeEvent event) {
+                requestRead(0);
+                ProjectsView.refreshLater(getSite().getPage());
+            }
+        });
+        job.schedule();
+        requestRead(LIVE_REFRESH_MILLIS);
+    }
+
+    private void stopPass() {
+        Shown target = shown;
+        if (target == null || target.batch() == null) {
+            return;
+        }
+        BatchPassJob job = BatchPassJob.running(target.folder(), target.batch());
+        if (job != null) {
+            job.cancel(); // the engine sees the cancelled monitor and stops at its next safe point
+            message.setText("Stopping batch '" + target.batch() + "' at its next safe point ...");
+            stopAction.setEnabled(false);
+            return;
+        }
+        // a pass of another process (the command line): ask it through the project's control folder
+        stopAction.setEnabled(false);
+        Job ask = Job.create("Asking batch '" + target.batch() + "' to stop", monitor -> {
+            try (MigrationProject project = MigrationProject.openReadOnly(target.folder())) {
+                if (!project.requestStop(target.batch())) {
+                    showProblemLater("No pass is running over batch '" + target.batch() + "'.");
+                }
+            } catch (MigrationException e) {
+                showProblemLater(e.getMessage());
+            }
+            requestRead(0);
+        });
+        ask.setSystem(true);
+        ask.schedule();
+    }
+
+    /** For tests: the table of mailboxes. */
+    MailboxTable table() {
+        return table;
+    }
+
+    /** For tests: the one-line summary above the table. */
+    Label message() {
+        return message;
+    }
+
+    /** For tests: the line that shows what went wrong. */
+    Label problem() {
+        return problem;
+    }
+}
