@@ -176,9 +176,9 @@ final class GraphDirectory {
      * @return the Graph id of the folder
      */
     String ensureFolder(String userPrincipalName, FolderPath path) throws ConnectorException {
-        String parentId = null;
         String doing = "create folder '" + path + "' of " + userPrincipalName;
-        try {
+        return onMail(doing, () -> {
+            String parentId = null;
             for (String name : path.segments()) {
                 String id = childId(userPrincipalName, parentId, name);
                 if (id == null) {
@@ -204,6 +204,19 @@ final class GraphDirectory {
                 parentId = id;
             }
             return parentId;
+        });
+    }
+
+    /** A series of Graph requests on a mailbox's mail. */
+    @FunctionalInterface
+    private interface MailCall<T> {
+        T run() throws ConnectorException;
+    }
+
+    /** Runs {@code call}, turning Graph's and the token's failures into one that says what was being done. */
+    private <T> T onMail(String doing, MailCall<T> call) throws ConnectorException {
+        try {
+            return call.run();
         } catch (ODataError e) {
             if ("ErrorAccessDenied".equals(code(e))) {
                 throw permissionMissing("Mail.ReadWrite", e);
@@ -220,13 +233,11 @@ final class GraphDirectory {
      * The number of items of every mail folder of the mailbox ({@code totalItemCount}), by path of display names ("Inbox"
      * for the inbox): the folder tree walked level by level, a request per folder that has children (and per page).
      */
-    Map<FolderPath, Long> messageCounts(String userPrincipalName)
-            throws ConnectorException {
-        String doing = "count the messages in the folders of " + userPrincipalName;
-        Map<FolderPath, Long> counts = new HashMap<>();
-        ArrayDeque<Map.Entry<String, FolderPath>> parents = new ArrayDeque<>();
-        parents.add(Map.entry("", FolderPath.ROOT));
-        try {
+    Map<FolderPath, Long> messageCounts(String userPrincipalName) throws ConnectorException {
+        return onMail("count the messages in the folders of " + userPrincipalName, () -> {
+            Map<FolderPath, Long> counts = new HashMap<>();
+            ArrayDeque<Map.Entry<String, FolderPath>> parents = new ArrayDeque<>();
+            parents.add(Map.entry("", FolderPath.ROOT));
             while (!parents.isEmpty()) {
                 var parent = parents.poll();
                 for (MailFolder folder : children(userPrincipalName, parent.getKey().isEmpty() ? null
@@ -239,16 +250,7 @@ final class GraphDirectory {
                 }
             }
             return counts;
-        } catch (ODataError e) {
-            if ("ErrorAccessDenied".equals(code(e))) {
-                throw permissionMissing("Mail.ReadWrite", e);
-            }
-            throw failure(doing, e);
-        } catch (TokenFailure e) {
-            throw e.failure;
-        } catch (RuntimeException e) {
-            throw failure(doing, e);
-        }
+        });
     }
 
     /** Every child folder of {@code parentId} (null: the top of the mailbox), page after page. */
