@@ -3,6 +3,17 @@
 
 ENV_PID=""
 
+# demo_classpath: the jars DemoEnvironmentMain runs from (core, demo, and Gson, which the Office 365 stand-in's Graph
+# part uses; the build copies it into the Graph SDK bundle's lib/). Needs ROOT.
+demo_classpath() {
+    local bundle cp=""
+    for bundle in dev.mailferry.core dev.mailferry.demo; do
+        cp="$cp:$(ls -t "$ROOT/bundles/$bundle/target/$bundle"-*.jar 2>/dev/null | grep -v -- '-sources' | head -n 1 || true)"
+    done
+    cp="$cp:$(ls "$ROOT"/bundles/dev.mailferry.graph.sdk/lib/gson-*.jar 2>/dev/null | head -n 1 || true)"
+    echo "${cp#:}"
+}
+
 # start_demo_environment LOG SECONDS ARGS...: starts DemoEnvironmentMain ARGS with its output in LOG and waits up to
 # SECONDS until it prints READY (its env file is then complete).
 start_demo_environment() {

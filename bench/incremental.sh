@@ -27,8 +27,9 @@ jar() { ls -t "$ROOT/bundles/$1/target/$1"-*.jar 2>/dev/null | grep -v -- '-sour
 if [ ! -x "$MAILFERRY" ] || [ -z "$(jar dev.mailferry.demo)" ]; then
     (cd "$ROOT" && ./mvnw -B -q verify -DskipTests) >&2
 fi
-CP="$(jar dev.mailferry.core):$(jar dev.mailferry.demo)"
+# shellcheck source=bench/demo-environment.sh
 . "$ROOT/bench/demo-environment.sh"
+CP="$(demo_classpath)"
 trap stop_demo_environment EXIT
 
 rm -rf "$WORK"

@@ -18,7 +18,7 @@
 #                       beyond it the same answer, with the time until the limit allows the APPEND
 #   BENCH_MAILBOX_RATE  at most this many APPENDs a second into each mailbox (default none)
 #   BENCH_WORK          scratch directory (default bench/work/office365)
-# Needs: java 17+, dovecot, /usr/bin/time, and the built headless product and core/demo jars (built if missing).
+# Needs: java 17+, dovecot, /usr/bin/time, and the built headless product, core/demo jars and Gson (built if missing).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,10 +39,9 @@ jar() { ls -t "$ROOT/bundles/$1/target/$1"-*.jar 2>/dev/null | grep -v -- '-sour
 if [ ! -x "$MAILFERRY" ] || [ -z "$(jar dev.mailferry.demo)" ]; then
     (cd "$ROOT" && ./mvnw -B -q verify -DskipTests) >&2
 fi
-CP="$(jar dev.mailferry.core):$(jar dev.mailferry.demo)"
-
 # shellcheck source=bench/demo-environment.sh
 . "$ROOT/bench/demo-environment.sh"
+CP="$(demo_classpath)"
 trap stop_demo_environment EXIT
 
 run_once() {

@@ -15,9 +15,9 @@ MAVEN_FLAGS="${MF_MAVEN_FLAGS--o}"
 die() { echo "office365-suite: $*" >&2; exit 1; }
 jar() { ls -t "$ROOT/bundles/$1/target/$1"-*.jar 2>/dev/null | grep -v -- '-sources' | head -n 1 || true; }
 
-CP="$(jar dev.mailferry.core):$(jar dev.mailferry.demo)"
 # shellcheck source=bench/demo-environment.sh
 . "$ROOT/bench/demo-environment.sh"
+CP="$(demo_classpath)"
 WORK=""
 cleanup() {
     stop_demo_environment
@@ -29,9 +29,9 @@ case "${1:-}" in
 --stand-ins)
     if [ -z "$(jar dev.mailferry.core)" ] || [ -z "$(jar dev.mailferry.demo)" ]; then
         # shellcheck disable=SC2086
-        (cd "$ROOT" && ./mvnw -B $MAVEN_FLAGS -q verify -DskipTests -pl bundles/dev.mailferry.core,bundles/dev.mailferry.demo -am) >&2
+        (cd "$ROOT" && ./mvnw -B $MAVEN_FLAGS -q verify -DskipTests -pl bundles/dev.mailferry.core,bundles/dev.mailferry.demo,bundles/dev.mailferry.graph.sdk -am) >&2
     fi
-    CP="$(jar dev.mailferry.core):$(jar dev.mailferry.demo)"
+    CP="$(demo_classpath)"
     WORK="$(mktemp -d)"
     chmod 755 "$WORK" # Dovecot's mail processes must enter it
     start_demo_environment "$WORK/environment.log" 120 --dir "$WORK" --users 2 --preset small --messages 5 --office365
