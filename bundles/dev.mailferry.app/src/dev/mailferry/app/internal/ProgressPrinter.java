@@ -108,7 +108,7 @@ final class ProgressPrinter implements MigrationListener, AutoCloseable {
     @Override
     public void nextPassScheduled(String batch, java.time.Instant when) {
         waiting = true;
-        println("Batch '" + batch + "' is " + "in sync; the next pass starts at " + when.truncatedTo(
+        println("Batch '" + batch + "' is in sync; the next pass starts at " + when.truncatedTo(
                 java.time.temporal.ChronoUnit.SECONDS) + " (in " + duration(Duration.between(java.time.Instant.now(),
                         when)) + "). Ctrl-C or 'mailferry batch stop " + batch + "' ends it.");
     }
