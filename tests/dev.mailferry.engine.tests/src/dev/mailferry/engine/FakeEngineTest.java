@@ -591,10 +591,10 @@ class FakeEngineTest {
         BatchRunResult second = engine.sync(project, "wave1", secrets, events);
 
         MailboxStatus alice = second.mailboxes().get(0);
-        assertEquals(MailboxState.SYNCED_WITH_ERRORS, alice.state(), alice.toString());
-        assertEquals("Read back from the target: 2 messages recorded as copied are not there (Projects holds 2 of 4);"
-                + " deleted or moved on the target since, or lost by it (see the report)", alice.lastError());
-        assertTrue(events.notices.contains(alice.lastError()), events.notices.toString());
+        assertEquals(MailboxState.SYNCED, alice.state(), "a shortfall is reported, not an error: " + alice);
+        assertTrue(events.notices.contains("Read back from the target: 2 messages recorded as copied are not there"
+                + " (Projects holds 2 of 4); deleted or moved on the target since, or lost by it (see the report)"),
+                events.notices.toString());
         String summary = Files.readString(project.writeReport("wave1").summary());
         assertTrue(summary.contains(",2,\"read back: the target folder holds 2 messages, fewer than the 4 recorded as"
                 + " copied there"), summary);

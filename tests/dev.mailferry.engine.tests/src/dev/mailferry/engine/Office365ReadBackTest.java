@@ -51,13 +51,14 @@ class Office365ReadBackTest extends Office365TestBase {
             folder.close(true);
         }
         int graphRequests = standIn.graphRequests();
-        BatchRunResult second = engine.sync(project, "all", secrets, null);
+        FakeEngineTest.RecordingListener events = new FakeEngineTest.RecordingListener();
+        BatchRunResult second = engine.sync(project, "all", secrets, events);
 
         MailboxStatus alice = second.mailboxes().get(0);
-        assertEquals(MailboxState.SYNCED_WITH_ERRORS, alice.state(), alice.toString());
-        assertTrue(alice.lastError().startsWith("Read back from the target: 1 message recorded as copied is not there ("
-                + fullest.target() + " holds " + (fullest.copied() - 1) + " of " + fullest.copied() + ")"),
-                alice.lastError());
+        assertEquals(MailboxState.SYNCED, alice.state(), "a shortfall is reported, not an error: " + alice);
+        assertTrue(events.notices.stream().anyMatch(n -> n.startsWith("Read back from the target: 1 message recorded"
+                + " as copied is not there (" + emptied.target() + " holds " + (emptied.copied() - 1) + " of "
+                + emptied.copied() + ")")), events.notices.toString());
         assertTrue(standIn.graphRequests() > graphRequests, "read back through Graph");
         FolderStatus after = project.folderStatus(u.emailAddress()).stream()
                 .filter(f -> f.source().equals(emptied.source())).findFirst().orElseThrow();
