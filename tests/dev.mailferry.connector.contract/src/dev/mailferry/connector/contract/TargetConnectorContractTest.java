@@ -214,6 +214,20 @@ public abstract class TargetConnectorContractTest {
             Map<FolderPath, Long> counts = session.messageCounts(List.of(folder));
             // a target that cannot count its folders leaves them out; one that can says what the folder holds now
             assertTrue(counts.isEmpty() || counts.equals(Map.of(folder.path(), 3L)), counts.toString());
+
+            // the engine's other lanes write into the same folder over sessions of their own, and the read-back after
+            // the pass counts on the first session, which last wrote into that folder: their messages count too
+            try (TargetSession lane = connector().open(endpoint(), credentials());
+                    TargetFolderWriter writer = lane.openFolder(folder)) {
+                for (long uid = 4; uid <= 5; uid++) {
+                    byte[] raw = message("counted from another session " + uid, 800);
+                    MessageInfo info = info(uid, raw, Instant.parse("2023-04-05T06:07:08Z"), MessageFlags.NONE);
+                    writer.append(info, info.flags(), new ByteArrayInputStream(raw), outcomes);
+                }
+                writer.flush();
+            }
+            counts = session.messageCounts(List.of(folder));
+            assertTrue(counts.isEmpty() || counts.equals(Map.of(folder.path(), 5L)), counts.toString());
         }
     }
 

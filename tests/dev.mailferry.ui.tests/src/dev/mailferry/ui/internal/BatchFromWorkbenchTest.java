@@ -163,13 +163,14 @@ class BatchFromWorkbenchTest {
 
         ui.waitUntil("Start is enabled again", Duration.ofSeconds(10), start::isEnabled, this::tableState);
         ui.click(start);
-        ui.waitUntil("every mailbox is synced", PASS_TIMEOUT,
+        // the batch's line follows the mailboxes' rows at the view's next read of the project
+        ui.waitUntil("every mailbox and the batch are synced", PASS_TIMEOUT,
                 () -> BatchPassJob.running(projectFolder, BATCH) == null
-                        && column("State").stream().allMatch("SYNCED"::equals),
+                        && column("State").stream().allMatch("SYNCED"::equals)
+                        && mailboxes.message().getText().contains(": SYNCED"),
                 this::tableState);
         assertTrue(column("Failed").stream().allMatch("0"::equals), tableState());
         assertTrue(column("Copied").stream().noneMatch("0"::equals), tableState());
-        assertTrue(mailboxes.message().getText().contains(": SYNCED"), tableState());
         try (MigrationProject project = MigrationProject.openReadOnly(projectFolder)) {
             assertEquals(BatchState.SYNCED, project.batch(BATCH).orElseThrow().state());
             assertEquals(project.status(BATCH).stream().mapToLong(s -> s.copied()).sum(),
@@ -230,9 +231,9 @@ class BatchFromWorkbenchTest {
         }
         assertEquals(null, failure.get());
         assertEquals(BatchState.STOPPED, result.get().state());
-        ui.waitUntil("the view shows it stopped", Duration.ofSeconds(10),
-                () -> mailboxes.message().getText().contains(": STOPPED"), this::tableState);
-        assertTrue(UiDriver.toolItem(shell, "Start pass").isEnabled());
+        ui.waitUntil("the view shows it stopped and offers to start it again", Duration.ofSeconds(10),
+                () -> mailboxes.message().getText().contains(": STOPPED")
+                        && UiDriver.toolItem(shell, "Start pass").isEnabled(), this::tableState);
     }
 
     @Test

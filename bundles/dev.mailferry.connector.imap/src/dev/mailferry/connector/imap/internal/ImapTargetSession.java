@@ -20,6 +20,8 @@ final class ImapTargetSession implements TargetSession {
     /** Every folder LIST showed, selectable or not, by path; refreshed lazily. */
     private Map<FolderPath, FolderNames.Listed> known;
     private ImapTargetFolderWriter openWriter;
+    /** A writer selected a folder, which stays selected after the writer is closed. */
+    private boolean folderSelected;
 
     ImapTargetSession(ImapConnection connection) {
         this.connection = connection;
@@ -55,9 +57,27 @@ final class ImapTargetSession implements TargetSession {
         return folders;
     }
 
-    /** STATUS (MESSAGES) of each folder: one round trip each, the folders stay unselected. */
+    /**
+     * STATUS (MESSAGES) of each folder: one round trip each. The folder a writer left selected is unselected first:
+     * servers answer STATUS on the selected folder from the session's own view (Dovecot does), which misses what other
+     * sessions (the engine's other lanes) appended since this one last synchronised it.
+     */
     @Override
     public Map<FolderPath, Long> messageCounts(java.util.Collection<TargetFolder> folders) throws ConnectorException {
+        if (openWriter != null) {
+            openWriter.close();
+        }
+        if (folderSelected) {
+            connection.call("leave the selected folder", () -> {
+                if (connection.hasCapability("UNSELECT")) {
+                    connection.protocol().unselect();
+                    folderSelected = false;
+                } else {
+                    connection.protocol().noop(); // brings the selected folder's view up to date instead
+                }
+                return null;
+            });
+        }
         Map<FolderPath, Long> counts = new HashMap<>();
         for (TargetFolder folder : folders) {
             String decoded = FolderNames.decode(folder.id());
@@ -181,6 +201,7 @@ final class ImapTargetSession implements TargetSession {
             openWriter.close();
         }
         openWriter = ImapTargetFolderWriter.open(connection, folder, this);
+        folderSelected = true;
         return openWriter;
     }
 
