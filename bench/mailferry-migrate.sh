@@ -2,7 +2,8 @@
 # The Mailferry half of bench/run.sh, on the headless product's CLI (see the README):
 #   mailferry-migrate.sh setup   project create, source/target set, mailboxes import, batch create (not timed)
 #   mailferry-migrate.sh start   batch start: the copy that run.sh times
-# run.sh calls it with the MF_* variables of the running demo environment exported.
+# run.sh calls it with the MF_* variables of the running demo environment exported; BENCH_SOURCE_OPTIONS and
+# BENCH_BATCH_OPTIONS add options to `source set` and `batch create` (bench/scale.sh).
 set -euo pipefail
 
 MAILFERRY="${MAILFERRY:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/releng/dev.mailferry.repository/target/products/mailferry.headless/linux/gtk/x86_64/mailferry}"
@@ -32,10 +33,13 @@ setup)
         TRUST_SOURCE=(--trust-cert "$MF_SOURCE_CERT_SHA256")
         TRUST_TARGET=(--trust-cert "$MF_TARGET_CERT_SHA256")
     fi
-    "$MAILFERRY" source set --host "$MF_SOURCE_HOST" --port "$SOURCE_PORT" --security "$SECURITY" "${TRUST_SOURCE[@]}"
+    # shellcheck disable=SC2086 # BENCH_SOURCE_OPTIONS / BENCH_BATCH_OPTIONS: more options, split at spaces
+    "$MAILFERRY" source set --host "$MF_SOURCE_HOST" --port "$SOURCE_PORT" --security "$SECURITY" "${TRUST_SOURCE[@]}" \
+        ${BENCH_SOURCE_OPTIONS:-}
     "$MAILFERRY" target set --host "$MF_TARGET_HOST" --port "$TARGET_PORT" --security "$SECURITY" "${TRUST_TARGET[@]}"
     "$MAILFERRY" mailboxes import "$MF_TARGET_CSV"  # EmailAddress,UserName,Password,UserRoot,TargetUserName,TargetPassword
-    "$MAILFERRY" batch create bench
+    # shellcheck disable=SC2086
+    "$MAILFERRY" batch create bench ${BENCH_BATCH_OPTIONS:-}
     ;;
 start)
     "$MAILFERRY" batch start bench --quiet

@@ -1,7 +1,7 @@
 package dev.mailferry.demo;
 
 /**
- * The corpus options that {@link DemoEnvironmentMain} and {@link MaildirFill} share ({@code --preset small|benchmark},
+ * The corpus options that {@link DemoEnvironmentMain} and {@link MaildirFill} share ({@code --preset small|text|benchmark},
  * {@code --messages N}, {@code --seed S}, {@code --near-limit}, {@code --over-limit}), parsed and turned into a
  * {@link CorpusSpec} in one place so the two command lines cannot drift apart.
  */
@@ -30,12 +30,16 @@ final class CorpusOptions {
     }
 
     boolean hasKnownPreset() {
-        return preset.equals("small") || preset.equals("benchmark");
+        return preset.equals("small") || preset.equals("text") || preset.equals("benchmark");
     }
 
     /** The spec the options ask for; throws {@link IllegalArgumentException} for a negative message count. */
     CorpusSpec spec() {
-        CorpusSpec spec = preset.equals("benchmark") ? CorpusSpec.benchmark(seed) : CorpusSpec.small(seed, 200);
+        CorpusSpec spec = switch (preset) {
+        case "benchmark" -> CorpusSpec.benchmark(seed);
+        case "text" -> CorpusSpec.text(seed, 200);
+        default -> CorpusSpec.small(seed, 200);
+        };
         if (messages != null) {
             spec = spec.withMessageCount(messages);
         }

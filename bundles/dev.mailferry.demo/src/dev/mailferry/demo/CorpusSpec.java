@@ -75,6 +75,16 @@ public record CorpusSpec(long seed, int messageCount, List<CorpusSizeBand> sizeM
                 Instant.parse("2026-06-30T00:00:00Z"));
     }
 
+    /**
+     * Plain-text-sized mail of 1 to 8 KB in the standard folders: mailboxes of hundreds of thousands of messages fit a
+     * benchmark machine's disk twice over (source and target), and each message costs what its handling costs.
+     */
+    public static CorpusSpec text(long seed, int messageCount) {
+        return new CorpusSpec(seed, messageCount, List.of(new CorpusSizeBand("text", 1.0, 1024, 8 * 1024)),
+                standardFolders(), 0.10, false, false, "alice@example.org", "Alice Example",
+                Instant.parse("2019-01-01T00:00:00Z"), Instant.parse("2026-06-30T00:00:00Z"));
+    }
+
     /** Most messages 2–50 KB, some 100 KB–2 MB, a few 5–20 MB: a mean of about 82 KB per message. */
     public static List<CorpusSizeBand> realisticSizeMix() {
         return List.of(new CorpusSizeBand("small", 0.909, 2 * 1024, 50 * 1024),

@@ -21,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
 public final class DemoEnvironmentMain {
 
     private static final String USAGE = String.join("\n",
-            "Usage: DemoEnvironmentMain --dir DIR [--env-file FILE] [--users N] [--preset small|benchmark]",
+            "Usage: DemoEnvironmentMain --dir DIR [--env-file FILE] [--users N] [--preset small|text|benchmark]",
             "         [--messages N] [--seed S] [--near-limit] [--over-limit] [--delimiters ./]",
             "         [--server auto|dovecot|greenmail]",
             "         [--office365 [--throttle EVERY:MILLIS] [--tenant-rate MSGS] [--mailbox-rate MSGS]]",
@@ -78,7 +78,8 @@ public final class DemoEnvironmentMain {
                 }
             }
             if (dir == null || delimiters.length() != 2 || !corpus.hasKnownPreset()) {
-                throw new IllegalArgumentException("--dir is required; --preset is small or benchmark; --delimiters two chars");
+                throw new IllegalArgumentException(
+                        "--dir is required; --preset is small, text or benchmark; --delimiters two chars");
             }
             if (tenantRate < 0 || mailboxRate < 0 || throttleEvery < 0) {
                 throw new IllegalArgumentException("--throttle, --tenant-rate and --mailbox-rate take positive numbers");

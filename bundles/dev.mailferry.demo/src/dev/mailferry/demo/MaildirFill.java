@@ -17,7 +17,7 @@ import java.nio.file.Path;
 public final class MaildirFill {
 
     private static final String USAGE = String.join("\n",
-            "Usage: MaildirFill --maildir DIR [--layout maildir++|fs] [--preset small|benchmark] [--messages N]",
+            "Usage: MaildirFill --maildir DIR [--layout maildir++|fs] [--preset small|text|benchmark] [--messages N]",
             "         [--seed S] [--near-limit] [--over-limit] [--owner UID:GID] [--manifest FILE]",
             "Writes a generated mailbox into DIR and prints what was written; FILE gets the manifest (TSV).");
 
@@ -55,7 +55,7 @@ public final class MaildirFill {
                 }
             }
             if (maildir == null || !corpus.hasKnownPreset()) {
-                throw new IllegalArgumentException("--maildir is required; --preset is small or benchmark");
+                throw new IllegalArgumentException("--maildir is required; --preset is small, text or benchmark");
             }
         } catch (RuntimeException e) {
             err.println(e.getMessage() == null ? e.toString() : e.getMessage());
