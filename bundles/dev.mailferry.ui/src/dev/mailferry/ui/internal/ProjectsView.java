@@ -97,7 +97,11 @@ public final class ProjectsView extends ViewPart {
                 action("Set Source...", "Set and test the source (as 'mailferry source set' and 'source test')",
                         () -> withSelectedProject(folder -> openEndpointWizard(folder, EndpointConnector.Role.SOURCE))),
                 action("Set Target...", "Set and test the target (as 'mailferry target set' and 'target test')",
-                        () -> withSelectedProject(folder -> openEndpointWizard(folder, EndpointConnector.Role.TARGET))));
+                        () -> withSelectedProject(folder -> openEndpointWizard(folder, EndpointConnector.Role.TARGET))),
+                action("Import Mailboxes...", "Import mailboxes from a CSV file (as 'mailferry mailboxes import')",
+                        () -> withSelectedProject(folder -> WizardLauncher.open(getSite().getShell(), "the mailbox import",
+                                () -> new CsvImportWizard(CsvImportWizard.Input.read(folder), () -> read(folder)),
+                                this::showProblem))));
     }
 
     private void openEndpointWizard(Path folder, EndpointConnector.Role role) {
