@@ -26,6 +26,7 @@ import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.viewers.ArrayContentProvider;
 import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.ColumnViewerToolTipSupport;
 import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.jface.wizard.Wizard;
@@ -199,12 +200,13 @@ final class CsvImportWizard extends Wizard implements WizardLauncher.DialogProvi
             preview.getTable().setLinesVisible(true);
             GridDataFactory.fillDefaults().span(3, 1).grab(true, true).hint(SWT.DEFAULT, 260).applyTo(preview.getControl());
             preview.setContentProvider(ArrayContentProvider.getInstance());
+            ColumnViewerToolTipSupport.enableFor(preview);
             column("Line", 50, Row::line);
             column("Email address", 190, Row::emailAddress);
             column("User name", 120, Row::userName);
             column("User root", 80, Row::userRoot);
             column("Target user", 110, Row::targetUserName);
-            column("Problem", 320, Row::problem);
+            column("Problem", 520, Row::problem);
             preview.setInput(List.of());
 
             summary = new Label(page, SWT.WRAP);
@@ -232,6 +234,11 @@ final class CsvImportWizard extends Wizard implements WizardLauncher.DialogProvi
                 @Override
                 public Color getBackground(Object element) {
                     return ((Row) element).bad() ? badBackground : null;
+                }
+
+                @Override
+                public String getToolTipText(Object element) {
+                    return ((Row) element).problem(); // a long reason does not fit its column
                 }
             });
         }

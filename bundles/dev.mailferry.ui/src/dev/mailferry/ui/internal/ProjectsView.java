@@ -101,6 +101,10 @@ public final class ProjectsView extends ViewPart {
                 action("Import Mailboxes...", "Import mailboxes from a CSV file (as 'mailferry mailboxes import')",
                         () -> withSelectedProject(folder -> WizardLauncher.open(getSite().getShell(), "the mailbox import",
                                 () -> new CsvImportWizard(CsvImportWizard.Input.read(folder), () -> read(folder)),
+                                this::showProblem))),
+                action("New Batch...", "Create a batch of mailboxes with its options (as 'mailferry batch create')",
+                        () -> withSelectedProject(folder -> WizardLauncher.open(getSite().getShell(), "a new batch",
+                                () -> new NewBatchWizard(NewBatchWizard.Input.read(folder), () -> read(folder)),
                                 this::showProblem))));
     }
 
