@@ -58,8 +58,8 @@ class EndpointWizardTest {
     @BeforeAll
     static void startEngineBundles() throws Exception {
         for (Bundle b : FrameworkUtil.getBundle(MigrationEngine.class).getBundleContext().getBundles()) {
-            if (List.of("org.apache.felix.scr", "dev.mailferry.engine", "dev.mailferry.connector.imap")
-                    .contains(b.getSymbolicName())) {
+            if (List.of("org.apache.felix.scr", "dev.mailferry.engine", "dev.mailferry.connector.imap",
+                    "dev.mailferry.connector.office365").contains(b.getSymbolicName())) {
                 b.start();
             }
         }
@@ -170,6 +170,7 @@ class EndpointWizardTest {
                 trust.validity.getText());
         assertTrue(page.testResult.getText().contains("is not trusted"), page.testResult.getText());
         assertEquals("", page.form.raw("tls.trust"), "nothing trusted before the user says so");
+        moveMouseAway(shell);
         String screenshots = System.getProperty("mailferry.screenshots");
         if (screenshots != null) {
             ui.screenshot(trust.getShell(), Path.of(screenshots, "certificate-trust.png"));
@@ -183,6 +184,7 @@ class EndpointWizardTest {
         assertEquals(dovecot.certificateSha256(), page.form.raw("tls.trust"), "shown as the dialog showed it");
         assertTrue(page.testResult.getText().contains("Dovecot"), page.testResult.getText());
         assertTrue(page.getMessage().startsWith("Connection tested"), page.getMessage());
+        moveMouseAway(shell);
         if (screenshots != null) {
             ui.screenshot(shell, Path.of(screenshots, "source-wizard.png"));
         }
@@ -230,5 +232,72 @@ class EndpointWizardTest {
         assertTrue(page.getErrorMessage().startsWith("Test failed: The certificate of the IMAP server"),
                 page.getErrorMessage());
         assertFalse(page.testResult.getText().contains("Exception"), "no stack trace: " + page.testResult.getText());
+    }
+    @Test
+    void theOffice365TargetFormIsDrawnFromItsSettingsDescriptionAndItsSecretGoesToTheSecretStore() throws Exception {
+        ui.click(UiDriver.toolItem(workbench, "Set Target..."));
+        WizardDialog dialog = openWizard(ui, workbench, EndpointWizard.class);
+        Shell shell = dialog.getShell();
+        EndpointWizard.EndpointPage page = ((EndpointWizard) dialog.getCurrentPage().getWizard()).page();
+        Button finish = UiDriver.button(shell, "Finish");
+        choose(ui, page.connectorCombo, page.connectorCombo.getItem(indexOf(page.connectorCombo, "(office365)")));
+        assertFalse(page.presetCombo.isEnabled(), "presets are for IMAP servers");
+        assertNull(page.form.field("host"), "no IMAP fields in the Office 365 form");
+        Text tenant = (Text) page.form.field("tenant");
+        Text clientId = (Text) page.form.field("client.id");
+        Text clientSecret = (Text) page.form.field("client.secret");
+        assertTrue((clientSecret.getStyle() & SWT.PASSWORD) != 0, "a secret is typed into a password field");
+        assertEquals("imap", ((Combo) page.form.field("mode")).getText(), "the described default is chosen");
+        assertEquals("Enter the Tenant.", page.getMessage());
+        assertFalse(finish.isEnabled());
+
+        ui.type(tenant, "contoso.onmicrosoft.com");
+        ui.type(clientId, "not-a-guid");
+        // judged by the connector's checkEndpoint, as 'target set' does
+        assertEquals("Setting 'client.id' must be the application's id (a GUID), not 'not-a-guid'.", page.getErrorMessage());
+        assertFalse(finish.isEnabled());
+        String appId = "7c1e2f4a-93b1-4d6e-8a2f-0b5c3d9e1f20";
+        ui.type(clientId, appId);
+        ui.type(clientSecret, "client-secret-0815");
+        ui.type((Text) page.form.field("connections.max"), "many");
+        assertTrue(page.getErrorMessage().startsWith("Connection limit: must be a whole number from 1 to 10000"),
+                page.getErrorMessage());
+        ui.type((Text) page.form.field("connections.max"), "20");
+        assertNull(page.getErrorMessage());
+        assertTrue(finish.isEnabled());
+        moveMouseAway(shell);
+        String screenshots = System.getProperty("mailferry.screenshots");
+        if (screenshots != null) {
+            ui.screenshot(shell, Path.of(screenshots, "target-wizard-office365.png"));
+        }
+
+        ui.click(finish);
+        ui.waitUntil("the wizard closes", shell::isDisposed);
+        assertFalse(Files.readString(projectFolder.resolve(MigrationProject.PROJECT_FILE)).contains("client-secret-0815"));
+        try (MigrationProject project = MigrationProject.openReadOnly(projectFolder)) {
+            Endpoint target = project.targetEndpoint().orElseThrow();
+            assertEquals("office365", target.connectorId());
+            assertEquals("contoso.onmicrosoft.com", target.get("tenant"));
+            assertEquals(appId, target.get("client.id"));
+            assertEquals("20", target.get("connections.max"));
+            assertNull(target.get("client.secret"));
+            assertEquals("client-secret-0815", EngineServices.secrets().get(SecretKeys.targetEndpoint(project.id()))
+                    .orElseThrow().reveal());
+        }
+    }
+
+    private static int indexOf(Combo combo, String suffix) {
+        for (int i = 0; i < combo.getItemCount(); i++) {
+            if (combo.getItem(i).endsWith(suffix)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + suffix + " in " + List.of(combo.getItems()));
+    }
+
+    /** Tool tips where the pointer happens to rest would cover the screenshot. */
+    static void moveMouseAway(Shell shell) {
+        org.eclipse.swt.graphics.Rectangle screen = shell.getDisplay().getBounds();
+        shell.getDisplay().setCursorLocation(screen.x + screen.width - 1, screen.y + screen.height - 1);
     }
 }

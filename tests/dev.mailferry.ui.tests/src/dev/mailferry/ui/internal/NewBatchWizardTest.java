@@ -116,6 +116,7 @@ class NewBatchWizardTest {
         page.parallel.setSelection(2);
         assertNull(page.getErrorMessage());
         assertTrue(finish.isEnabled());
+        EndpointWizardTest.moveMouseAway(shell);
         String screenshots = System.getProperty("mailferry.screenshots");
         if (screenshots != null) {
             ui.screenshot(shell, Path.of(screenshots, "new-batch.png"));
