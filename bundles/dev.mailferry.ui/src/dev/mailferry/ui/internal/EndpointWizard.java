@@ -228,7 +228,8 @@ final class EndpointWizard extends Wizard {
             testResult = new Text(test, SWT.MULTI | SWT.WRAP | SWT.READ_ONLY | SWT.V_SCROLL);
             GridDataFactory.fillDefaults().span(3, 1).grab(true, true).hint(520, 70).applyTo(testResult);
 
-            connectorCombo.addListener(SWT.Selection, e -> showConnector(null));
+            // back on the saved connector, its saved values show again
+            connectorCombo.addListener(SWT.Selection, e -> showConnector(input.current()));
             presetCombo.addListener(SWT.Selection, e -> applyPreset(Preset.IMAP.get(presetCombo.getSelectionIndex())));
             testUser.addListener(SWT.Modify, e -> validate());
             testButton.addListener(SWT.Selection, e -> runTest());
