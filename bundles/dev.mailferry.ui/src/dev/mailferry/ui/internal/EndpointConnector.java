@@ -5,6 +5,7 @@ import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.spi.ConnectionTestResult;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.ConnectorSetting;
+import dev.mailferry.core.spi.MailboxCheck;
 import dev.mailferry.core.spi.SourceConnector;
 import dev.mailferry.core.spi.TargetConnector;
 import dev.mailferry.engine.MigrationEngine;
@@ -46,6 +47,19 @@ interface EndpointConnector {
     void checkEndpoint(Endpoint endpoint) throws ConnectorException;
 
     ConnectionTestResult testConnection(Endpoint endpoint, Credentials credentials) throws ConnectorException;
+
+    /**
+     * A target's check of one mailbox before any copy ({@code TargetConnector.checkMailbox}); null for a source,
+     * which has no such check.
+     */
+    default MailboxCheck checkMailbox(Endpoint endpoint, Credentials credentials) {
+        return null;
+    }
+
+    /** Whether opening a mailbox needs a password or secret ({@code TargetConnector.needsSecret}). */
+    default boolean needsSecret(Endpoint endpoint) {
+        return true;
+    }
 
     /** The installed connectors for {@code role}, in the engine's order. */
     static List<EndpointConnector> installed(MigrationEngine engine, Role role) {
@@ -107,6 +121,16 @@ interface EndpointConnector {
             @Override
             public ConnectionTestResult testConnection(Endpoint endpoint, Credentials credentials) throws ConnectorException {
                 return connector.testConnection(endpoint, credentials);
+            }
+
+            @Override
+            public MailboxCheck checkMailbox(Endpoint endpoint, Credentials credentials) {
+                return connector.checkMailbox(endpoint, credentials);
+            }
+
+            @Override
+            public boolean needsSecret(Endpoint endpoint) {
+                return connector.needsSecret(endpoint);
             }
         };
     }

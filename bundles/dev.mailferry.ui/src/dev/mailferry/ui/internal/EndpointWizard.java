@@ -8,6 +8,7 @@ import dev.mailferry.core.secret.SecretStore;
 import dev.mailferry.core.spi.ConnectionTestResult;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.ConnectorSetting;
+import dev.mailferry.core.spi.MailboxCheck;
 import dev.mailferry.engine.EngineSettings;
 import dev.mailferry.engine.MigrationEngine;
 import dev.mailferry.engine.MigrationException;
@@ -21,6 +22,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
@@ -342,19 +348,38 @@ final class EndpointWizard extends Wizard {
                 ConnectionTestResult result = null;
                 String failure = null;
                 ConnectorException untrusted = null;
+                boolean loginRefused = false;
                 try {
                     Credentials credentials = new Credentials(user, password(user, typedPassword, typedSecret));
                     result = connector.testConnection(endpoint, credentials);
                 } catch (ConnectorException e) {
                     failure = e.getMessage();
                     untrusted = e.kind() == ConnectorException.Kind.UNTRUSTED_CERTIFICATE ? e : null;
+                    loginRefused = e.kind() == ConnectorException.Kind.AUTHENTICATION;
                 } catch (MigrationException | IOException | RuntimeException e) {
                     failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                }
+                List<MailboxCheck> checks = null;
+                MailboxEntry first = input.firstMailbox();
+                // as 'target test' without --user: then every mailbox of the project, also when the first one's login
+                // was refused (the list says which others are ready)
+                if (input.role() == Role.TARGET && first != null && user.equals(first.effectiveTargetUserName())
+                        && (result != null || loginRefused)) {
+                    try {
+                        checks = checkEveryMailbox(connector, endpoint, typedSecret);
+                    } catch (MigrationException | IOException | ExecutionException | RuntimeException e) {
+                        failure = (failure == null ? "" : failure + "; ") + "checking the mailboxes failed: "
+                                + (e.getCause() != null && e instanceof ExecutionException ? e.getCause().getMessage()
+                                        : e.getMessage());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
                 ConnectionTestResult found = result;
                 String failed = failure;
                 ConnectorException certificate = untrusted;
-                display.asyncExec(() -> showOutcome(endpoint, found, failed, certificate));
+                List<MailboxCheck> checked = checks;
+                display.asyncExec(() -> showOutcome(endpoint, found, failed, certificate, checked));
                 return Status.OK_STATUS;
             });
             job.setSystem(true);
@@ -385,21 +410,68 @@ final class EndpointWizard extends Wizard {
             return secrets.get(secretKey(input.role(), input.projectId())).orElse(Secret.empty());
         }
 
-        private void showOutcome(Endpoint endpoint, ConnectionTestResult result, String failure, ConnectorException untrusted) {
+        /**
+         * Checks every mailbox of the project on the target, several at a time within the endpoint's connection
+         * limit, with the credentials a pass would use (the secret typed above standing for the stored one).
+         */
+        private List<MailboxCheck> checkEveryMailbox(EndpointConnector connector, Endpoint endpoint, String typedSecret)
+                throws MigrationException, IOException, InterruptedException, ExecutionException {
+            SecretStore secrets = EngineServices.secrets();
+            boolean needsSecret = connector.needsSecret(endpoint);
+            List<Callable<MailboxCheck>> checks = new ArrayList<>();
+            try (MigrationProject project = MigrationProject.openReadOnly(input.folder())) {
+                for (MailboxEntry entry : project.mailboxes()) {
+                    Credentials credentials = typedSecret.isEmpty() ? project.targetCredentials(entry, secrets)
+                            : new Credentials(entry.effectiveTargetUserName(), Secret.of(typedSecret));
+                    checks.add(() -> needsSecret && credentials.password().isEmpty()
+                            ? new MailboxCheck(credentials.userName(), false, "no stored password: import the CSV again or set it")
+                            : connector.checkMailbox(endpoint, credentials));
+                }
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8,
+                    endpoint.getInt(Endpoint.MAX_CONNECTIONS, 8))));
+            try {
+                List<MailboxCheck> results = new ArrayList<>();
+                for (Future<MailboxCheck> check : pool.invokeAll(checks)) {
+                    results.add(check.get());
+                }
+                return results;
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        private void showOutcome(Endpoint endpoint, ConnectionTestResult result, String failure, ConnectorException untrusted,
+                List<MailboxCheck> checks) {
             if (testResult.isDisposed()) {
                 return; // the wizard was closed meanwhile
             }
             testing = false;
-            if (result != null) {
+            StringBuilder mailboxes = new StringBuilder();
+            long notReady = 0;
+            if (checks != null) {
+                notReady = checks.stream().filter(c -> !c.ok()).count();
+                mailboxes.append("\nMailboxes: ").append(checks.size() - notReady).append(" ready, ").append(notReady)
+                        .append(" not ready");
+                for (MailboxCheck check : checks) {
+                    mailboxes.append("\n  ").append(check.ok() ? "OK" : "FAILED").append("  ").append(check.mailbox())
+                            .append("  ").append(check.detail());
+                }
+            }
+            if (result != null && failure == null) {
                 tested = endpoint;
                 testResult.setForeground(null);
                 testResult.setText("OK: " + result.server() + "\nSecurity: " + result.security() + "\nFolders: "
-                        + result.folderCount() + "; namespaces: " + String.join("; ", result.namespaces()));
+                        + result.folderCount() + "; namespaces: " + String.join("; ", result.namespaces()) + mailboxes);
                 validate();
+                if (notReady > 0) {
+                    setMessage(notReady + " of " + checks.size() + " mailboxes are not ready (listed below).",
+                            IMessageProvider.WARNING);
+                }
                 return;
             }
             testResult.setForeground(testResult.getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
-            testResult.setText(failure);
+            testResult.setText(failure + mailboxes);
             validate();
             setErrorMessage("Test failed: " + failure);
             if (untrusted != null && untrusted.certificate() != null) {

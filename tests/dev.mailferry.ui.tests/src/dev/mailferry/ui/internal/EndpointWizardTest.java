@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.MailboxEntry;
 import dev.mailferry.core.secret.EncryptedFileSecretStore;
+import dev.mailferry.core.secret.Secret;
 import dev.mailferry.core.spi.ConnectionTestResult;
 import dev.mailferry.core.tls.Fingerprints;
 import dev.mailferry.demo.DovecotServer;
+import dev.mailferry.engine.MailboxImport;
 import dev.mailferry.engine.MigrationEngine;
 import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.engine.SecretKeys;
@@ -284,6 +286,34 @@ class EndpointWizardTest {
             assertEquals("client-secret-0815", EngineServices.secrets().get(SecretKeys.targetEndpoint(project.id()))
                     .orElseThrow().reveal());
         }
+    }
+
+    @Test
+    void theTargetTestChecksEveryMailboxOfTheProjectAsTheCommandLineDoes() throws Exception {
+        try (MigrationProject project = MigrationProject.open(projectFolder)) {
+            project.putMailboxes(List.of(
+                    new MailboxImport(new MailboxEntry("alice@example.com", "alice", null, "alice"), null, Secret.of("alice-pw")),
+                    new MailboxImport(new MailboxEntry("zed@example.com", "zed", null, "zed"), null, Secret.of("zed-pw"))),
+                    EngineServices.secrets());
+        }
+        ui.click(UiDriver.toolItem(workbench, "Set Target..."));
+        WizardDialog dialog = openWizard(ui, workbench, EndpointWizard.class);
+        EndpointWizard.EndpointPage page = ((EndpointWizard) dialog.getCurrentPage().getWizard()).page();
+        assertEquals("alice", page.testUser.getText(), "the project's first mailbox logs in by default");
+        ui.type((Text) page.form.field("host"), dovecot.host());
+        ui.type((Text) page.form.field("port"), Integer.toString(dovecot.imapPort()));
+        choose(ui, (Combo) page.form.field("security"), "none");
+
+        ui.click(page.testButton);
+        ui.waitUntil("the test and the mailbox checks end", Duration.ofSeconds(60),
+                () -> page.testResult.getText().contains("Mailboxes: "), () -> page.testResult.getText());
+        String result = page.testResult.getText();
+        assertTrue(result.startsWith("OK: "), result);
+        assertTrue(result.contains("Mailboxes: 1 ready, 1 not ready"), result);
+        assertTrue(result.contains("OK  alice  "), result);
+        assertTrue(result.contains("FAILED  zed  "), result);
+        assertFalse(result.contains("zed-pw"), "no password in what is shown: " + result);
+        assertEquals("1 of 2 mailboxes are not ready (listed below).", page.getMessage());
     }
 
     private static int indexOf(Combo combo, String suffix) {
