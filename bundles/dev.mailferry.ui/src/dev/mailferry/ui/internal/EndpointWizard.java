@@ -119,6 +119,7 @@ final class EndpointWizard extends Wizard {
         SettingsForm.Reading reading = page.form.read(page.connector().id());
         Endpoint endpoint = reading.endpoint();
         String secret = reading.secret();
+        boolean removeSecret = secret.isEmpty() && page.removeSecret != null && page.removeSecret.getSelection();
         try {
             getContainer().run(true, false, monitor -> {
                 monitor.beginTask("Saving the " + input.role().title().toLowerCase(), IProgressMonitor.UNKNOWN);
@@ -130,6 +131,8 @@ final class EndpointWizard extends Wizard {
                     }
                     if (!secret.isEmpty()) {
                         EngineServices.secrets().put(secretKey(input.role(), project.id()), Secret.of(secret));
+                    } else if (removeSecret) {
+                        EngineServices.secrets().remove(secretKey(input.role(), project.id()));
                     }
                 } catch (MigrationException | IOException e) {
                     throw new InvocationTargetException(e);
@@ -162,6 +165,8 @@ final class EndpointWizard extends Wizard {
         Button testButton;
         Text testResult;
         private Label presetLabel;
+        /** Shown when the endpoint's secret is stored: removes it on Finish. */
+        Button removeSecret;
         private Composite formHolder;
         private boolean applyingPreset;
         private boolean testing;
@@ -239,6 +244,16 @@ final class EndpointWizard extends Wizard {
             presetCombo.addListener(SWT.Selection, e -> applyPreset(Preset.IMAP.get(presetCombo.getSelectionIndex())));
             testUser.addListener(SWT.Modify, e -> validate());
             testButton.addListener(SWT.Selection, e -> runTest());
+            for (Text field : List.of(testUser, testPassword)) {
+                field.addListener(SWT.Traverse, e -> { // Enter in the test's fields tests, not Finish
+                    if (e.detail == SWT.TRAVERSE_RETURN) {
+                        e.doit = false;
+                        if (testButton.isEnabled()) {
+                            runTest();
+                        }
+                    }
+                });
+            }
 
             showConnector(input.current());
             setControl(page);
@@ -261,9 +276,18 @@ final class EndpointWizard extends Wizard {
             presetCombo.setEnabled(imap);
             presetLabel.setEnabled(imap);
             presetCombo.select(imap ? presetOf(form.raw(HOST)) : 0);
-            if (input.secretStored() && input.current() != null && input.current().connectorId().equals(connector.id())) {
-                form.first(ConnectorSetting.Type.SECRET).ifPresent(s -> ((Text) form.field(s.key()))
-                        .setMessage("stored in the secret store; type to replace it"));
+            if (removeSecret != null) {
+                removeSecret.dispose();
+                removeSecret = null;
+            }
+            Optional<ConnectorSetting> secret = form.first(ConnectorSetting.Type.SECRET);
+            if (input.secretStored() && secret.isPresent() && input.current() != null
+                    && input.current().connectorId().equals(connector.id())) {
+                ((Text) form.field(secret.get().key())).setMessage("stored in the secret store; type to replace it");
+                // what 'set --password-file' with an empty file does on the command line
+                removeSecret = new Button(formHolder, SWT.CHECK);
+                removeSecret.setText("Remove the stored " + secret.get().label().toLowerCase(java.util.Locale.ROOT)
+                        + " (when none is typed above)");
             }
             tested = null;
             testResult.setText("");

@@ -214,6 +214,31 @@ class EndpointWizardTest {
                     .testConnection(source, project.sourceCredentials(alice, EngineServices.secrets()));
             assertTrue(result.folderCount() >= 1, result.toString());
         }
+
+        // opened again: the saved values show, the stored secret is kept unless replaced or removed
+        ui.click(UiDriver.toolItem(workbench, "Set Source..."));
+        WizardDialog again = openWizard(ui, workbench, EndpointWizard.class);
+        EndpointWizard.EndpointPage second = ((EndpointWizard) again.getCurrentPage().getWizard()).page();
+        assertEquals(dovecot.host(), second.form.raw("host"));
+        assertEquals(fingerprint, second.form.raw("tls.trust"));
+        assertEquals("", second.form.raw("admin.password"), "a stored secret is never shown");
+        ui.type(second.testUser, "alice");
+        org.eclipse.swt.widgets.Event enter = new org.eclipse.swt.widgets.Event();
+        enter.detail = SWT.TRAVERSE_RETURN;
+        enter.doit = true;
+        second.testUser.notifyListeners(SWT.Traverse, enter);
+        assertFalse(enter.doit, "Enter in the test's fields tests instead of finishing");
+        ui.waitUntil("the test passes with the stored admin password", Duration.ofSeconds(60),
+                () -> second.testResult.getText().startsWith("OK: "), () -> second.testResult.getText());
+        assertEquals("Remove the stored admin password (when none is typed above)", second.removeSecret.getText());
+        second.removeSecret.setSelection(true);
+        Shell secondShell = again.getShell();
+        ui.click(UiDriver.button(secondShell, "Finish"));
+        ui.waitUntil("the wizard closes", secondShell::isDisposed);
+        try (MigrationProject project = MigrationProject.openReadOnly(projectFolder)) {
+            assertTrue(EngineServices.secrets().get(SecretKeys.sourceEndpoint(project.id())).isEmpty(), "removed");
+            assertEquals(fingerprint, project.sourceEndpoint().orElseThrow().get("tls.trust"), "the trust is kept");
+        }
     }
 
     @Test
