@@ -1,5 +1,7 @@
 package dev.mailferry.core.spi;
 
+import dev.mailferry.core.tls.Fingerprints;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 
 /**
@@ -51,6 +53,7 @@ public class ConnectorException extends Exception {
     private final Kind kind;
     private final String certificateSha256;
     private final Duration retryAfter;
+    private final X509Certificate certificate;
 
     public ConnectorException(Kind kind, String message) {
         this(kind, message, null, null);
@@ -61,25 +64,35 @@ public class ConnectorException extends Exception {
     }
 
     public ConnectorException(Kind kind, String message, Throwable cause, String certificateSha256) {
-        this(kind, message, cause, certificateSha256, null);
+        this(kind, message, cause, certificateSha256, null, null);
     }
 
     private ConnectorException(Kind kind, String message, Throwable cause, String certificateSha256,
-            Duration retryAfter) {
+            Duration retryAfter, X509Certificate certificate) {
         super(message, cause);
         this.kind = kind;
         this.certificateSha256 = certificateSha256;
         this.retryAfter = retryAfter;
+        this.certificate = certificate;
+    }
+
+    /**
+     * An {@link Kind#UNTRUSTED_CERTIFICATE} failure carrying the certificate the server presented, so that a user can
+     * see whose it is (subject, issuer, validity) and its fingerprint before trusting it.
+     */
+    public static ConnectorException untrustedCertificate(String message, X509Certificate certificate) {
+        return new ConnectorException(Kind.UNTRUSTED_CERTIFICATE, message, null,
+                certificate == null ? null : Fingerprints.sha256(certificate), null, certificate);
     }
 
     /** A {@link Kind#THROTTLED} failure: the server asked to wait {@code retryAfter} before the next request. */
     public static ConnectorException throttled(String message, Duration retryAfter) {
-        return new ConnectorException(Kind.THROTTLED, message, null, null, retryAfter);
+        return new ConnectorException(Kind.THROTTLED, message, null, null, retryAfter, null);
     }
 
     /** The same failure with {@code prefix} before its message (e.g. "Target: "), keeping everything it carries. */
     public ConnectorException prefixed(String prefix) {
-        return new ConnectorException(kind, prefix + getMessage(), this, certificateSha256, retryAfter);
+        return new ConnectorException(kind, prefix + getMessage(), this, certificateSha256, retryAfter, certificate);
     }
 
     public Kind kind() {
@@ -94,5 +107,13 @@ public class ConnectorException extends Exception {
     /** For {@link Kind#UNTRUSTED_CERTIFICATE}: the SHA-256 fingerprint the user may choose to trust; else null. */
     public String certificateSha256() {
         return certificateSha256;
+    }
+
+    /**
+     * For {@link Kind#UNTRUSTED_CERTIFICATE}: the certificate the server presented, when the connector kept it (see
+     * {@link #untrustedCertificate}); else null.
+     */
+    public X509Certificate certificate() {
+        return certificate;
     }
 }

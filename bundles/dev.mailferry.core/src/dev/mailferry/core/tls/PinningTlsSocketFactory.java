@@ -28,6 +28,7 @@ public final class PinningTlsSocketFactory extends SSLSocketFactory {
     private final X509ExtendedTrustManager trustManager;
     private final String trustedFingerprint;
     private volatile String presentedFingerprint;
+    private volatile X509Certificate presentedCertificate;
     private volatile boolean rejected;
     private volatile SSLSocket lastSocket;
 
@@ -76,6 +77,14 @@ public final class PinningTlsSocketFactory extends SSLSocketFactory {
     /** The fingerprint of the certificate the server presented last, or null before any handshake. */
     public String presentedFingerprint() {
         return presentedFingerprint;
+    }
+
+    /**
+     * The certificate the server presented last (for people to judge before they trust it: subject, issuer,
+     * validity), or null before any handshake.
+     */
+    public X509Certificate presentedCertificate() {
+        return presentedCertificate;
     }
 
     /** True when the last handshake failed because the certificate was not trusted. */
@@ -168,6 +177,7 @@ public final class PinningTlsSocketFactory extends SSLSocketFactory {
             if (chain == null || chain.length == 0) {
                 throw new CertificateException("The server presented no certificate");
             }
+            presentedCertificate = chain[0];
             presentedFingerprint = Fingerprints.sha256(chain[0]);
             rejected = false;
             if (trustedFingerprint != null && trustedFingerprint.equals(Fingerprints.normalize(presentedFingerprint))) {

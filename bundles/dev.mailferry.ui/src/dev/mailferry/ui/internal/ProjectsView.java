@@ -19,6 +19,8 @@ import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.IToolBarManager;
+import org.eclipse.jface.action.MenuManager;
+import org.eclipse.jface.action.Separator;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.viewers.IElementComparer;
@@ -79,7 +81,48 @@ public final class ProjectsView extends ViewPart {
             }
         }));
         toolBar.add(action("Refresh", "Read the open projects again", this::refresh));
+        toolBar.add(new Separator());
+        MenuManager menu = new MenuManager();
+        for (Action wizard : wizardActions()) {
+            toolBar.add(wizard);
+            menu.add(wizard);
+        }
+        viewer.getControl().setMenu(menu.createContextMenu(viewer.getControl()));
         getViewSite().getActionBars().updateActionBars();
+    }
+
+    /** The wizards that change the selected project, as the command line's set/import/create commands do. */
+    private List<Action> wizardActions() {
+        return List.of(
+                action("Set Source...", "Set and test the source (as 'mailferry source set' and 'source test')",
+                        () -> withSelectedProject(folder -> openEndpointWizard(folder, EndpointConnector.Role.SOURCE))),
+                action("Set Target...", "Set and test the target (as 'mailferry target set' and 'target test')",
+                        () -> withSelectedProject(folder -> openEndpointWizard(folder, EndpointConnector.Role.TARGET))),
+                action("Import Mailboxes...", "Import mailboxes from a CSV file (as 'mailferry mailboxes import')",
+                        () -> withSelectedProject(folder -> WizardLauncher.open(getSite().getShell(), "the mailbox import",
+                                () -> new CsvImportWizard(CsvImportWizard.Input.read(folder), () -> read(folder)),
+                                this::showProblem))),
+                action("New Batch...", "Create a batch of mailboxes with its options (as 'mailferry batch create')",
+                        () -> withSelectedProject(folder -> WizardLauncher.open(getSite().getShell(), "a new batch",
+                                () -> new NewBatchWizard(NewBatchWizard.Input.read(folder), () -> read(folder)),
+                                this::showProblem))));
+    }
+
+    private void openEndpointWizard(Path folder, EndpointConnector.Role role) {
+        WizardLauncher.open(getSite().getShell(), "the " + role.title().toLowerCase() + " of " + folder.getFileName(),
+                () -> new EndpointWizard(EndpointWizard.Input.read(folder, role), () -> read(folder)), this::showProblem);
+    }
+
+    /** Runs {@code action} with the folder of the selected project, or says that a project must be selected. */
+    private void withSelectedProject(java.util.function.Consumer<Path> action) {
+        Object selected = viewer.getStructuredSelection().getFirstElement();
+        Path folder = selected instanceof ProjectSnapshot p ? p.folder() : selected instanceof Node n ? n.project().folder() : null;
+        if (folder == null) {
+            showProblem("Select a project in the tree first (or open one).");
+            return;
+        }
+        showProblem(null);
+        action.accept(folder);
     }
 
     private static Action action(String text, String toolTip, Runnable run) {

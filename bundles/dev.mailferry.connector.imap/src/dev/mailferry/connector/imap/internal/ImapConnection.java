@@ -223,10 +223,9 @@ final class ImapConnection implements AutoCloseable {
             PinningTlsSocketFactory tls, String operation) {
         String place = "IMAP server " + endpoint.address() + " (" + who + ")";
         if (tls != null && tls.certificateRejected()) {
-            return new ConnectorException(Kind.UNTRUSTED_CERTIFICATE, "The certificate of the IMAP server "
+            return ConnectorException.untrustedCertificate("The certificate of the IMAP server "
                     + endpoint.address() + " is not trusted (SHA-256 " + tls.presentedFingerprint()
-                    + "). Trust it explicitly only if you know it is the server's own.", null,
-                    tls.presentedFingerprint());
+                    + "). Trust it explicitly only if you know it is the server's own.", tls.presentedCertificate());
         }
         String said = e instanceof ProtocolException protocolFailure ? serverText(protocolFailure) : e.getMessage();
         java.time.Duration backoff = ServerThrottling.backoff(said);

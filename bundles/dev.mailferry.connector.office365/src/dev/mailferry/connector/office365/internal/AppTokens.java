@@ -159,10 +159,9 @@ final class AppTokens {
             root = root.getCause();
         }
         if (tls.certificateRejected()) {
-            return new ConnectorException(Kind.UNTRUSTED_CERTIFICATE, "The certificate of the login service "
+            return ConnectorException.untrustedCertificate("The certificate of the login service "
                     + endpoint.loginHost() + " is not trusted (SHA-256 " + tls.presentedFingerprint()
-                    + "). Trust it explicitly only if you know it is the service's own.", null,
-                    tls.presentedFingerprint());
+                    + "). Trust it explicitly only if you know it is the service's own.", tls.presentedCertificate());
         }
         if (root instanceof IOException) {
             return new ConnectorException(Kind.CONNECTION, scrub("Cannot reach " + where + ": "

@@ -335,9 +335,9 @@ final class GraphDirectory {
 
     private ConnectorException failure(String doing, RuntimeException e) {
         if (tls.certificateRejected()) {
-            return new ConnectorException(Kind.UNTRUSTED_CERTIFICATE, "The certificate of Microsoft Graph at " + host
+            return ConnectorException.untrustedCertificate("The certificate of Microsoft Graph at " + host
                     + " is not trusted (SHA-256 " + tls.presentedFingerprint() + "). Trust it explicitly only if you"
-                    + " know it is the service's own.", null, tls.presentedFingerprint());
+                    + " know it is the service's own.", tls.presentedCertificate());
         }
         if (e instanceof ApiException api) {
             String detail = api instanceof ODataError odata ? code(odata) + " - " + message(odata) : api.getMessage();

@@ -115,6 +115,7 @@ class ImapLoginTest extends ImapConnectorTestBase {
         ConnectorException e = assertThrows(ConnectorException.class, () -> source.open(ssl(dovecot), credentials("bob")));
         assertEquals(Kind.UNTRUSTED_CERTIFICATE, e.kind(), everything(e));
         assertEquals(dovecot.certificateSha256(), e.certificateSha256());
+        assertEquals(dovecot.certificate(), e.certificate(), "the certificate itself, for people to judge");
         assertTrue(e.getMessage().contains(dovecot.certificateSha256()), e.getMessage());
         assertFalse(everything(e).contains(ImapTestSupport.password("bob")));
 
