@@ -61,7 +61,7 @@ public final class ReportWriter {
             store.forEachProblem(email, (folder, uid, messageId, size, date, status, reason) -> {
                 try {
                     out.printRecord(email, folder, uid, messageId == null ? "" : messageId, size, date,
-                            StateStore.FAILED.equals(status) ? "failed" : "skipped", reason == null ? "" : reason);
+                            status == MessageStatus.FAILED ? "failed" : "skipped", reason == null ? "" : reason);
                 } catch (IOException e) {
                     throw new StoreException("Cannot write the report: " + e.getMessage(), e);
                 }

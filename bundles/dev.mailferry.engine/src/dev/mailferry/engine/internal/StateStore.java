@@ -23,13 +23,6 @@ import java.util.Optional;
  */
 public interface StateStore extends AutoCloseable {
 
-    /**
-     * Message states in the message map. {@link #TOO_LARGE_FOR_TARGET}: the target refused the message for its size; it
-     * counts as skipped, but unlike a {@link #SKIPPED} message (decided afresh by every scan) it is tried again by
-     * every pass, like a {@link #FAILED} one, in case the target's limit was raised.
-     */
-    String COPIED = "C", SKIPPED = "S", FAILED = "F", VANISHED = "V", TOO_LARGE_FOR_TARGET = "T";
-
     /** The reason recorded with a copied message that the target already held, so it was not copied again. */
     String ALREADY_ON_TARGET = "already on the target";
 
@@ -238,8 +231,8 @@ public interface StateStore extends AutoCloseable {
     /** Receives skipped and failed messages for the detail report. */
     @FunctionalInterface
     interface ProblemConsumer {
-        void accept(FolderPath folder, long uid, String messageId, long size, Instant internalDate, String status,
-                String reason) throws StoreException;
+        void accept(FolderPath folder, long uid, String messageId, long size, Instant internalDate,
+                MessageStatus status, String reason) throws StoreException;
     }
 
     /**

@@ -203,4 +203,38 @@ class JdbcStateStoreTest {
             assertEquals(2, store.folders("a@example.org").size(), "opened again: migrated once");
         }
     }
+
+    @Test
+    void messageStatusesAreStoredAsTheLettersOfEarlierProjectsAndReadBackAsTheEnum() throws Exception {
+        try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
+            FolderRecord folder = store.folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("INBOX"));
+            store.changeUidValidity(folder.id(), 0, 7);
+            scan(store, folder.id(), 1, 4);
+            try (StateStore.Recorder recorder = store.recorder()) {
+                recorder.copied(folder.id(), 7, message(1), "9:1", 1);
+                recorder.failed(folder.id(), 7, message(2), "refused by the target");
+                recorder.tooLargeForTarget(folder.id(), 7, message(3), "refused by the target as too large");
+                recorder.skipped(folder.id(), 7, message(4), "too large");
+                recorder.commit();
+            }
+            List<String> problems = new ArrayList<>();
+            store.forEachProblem("a@example.org", (path, uid, messageId, size, date, status, reason) -> problems.add(
+                    uid + ":" + status));
+            assertEquals(List.of("2:FAILED", "3:TOO_LARGE_FOR_TARGET", "4:SKIPPED"), problems);
+        }
+        SqliteNativeLibrary.prepare();
+        org.sqlite.SQLiteDataSource source = new org.sqlite.SQLiteDataSource();
+        source.setUrl("jdbc:sqlite:" + dir.resolve(JdbcStateStore.FILE_NAME));
+        List<String> letters = new ArrayList<>();
+        try (java.sql.Connection c = source.getConnection(); java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT uid, status FROM message_map ORDER BY uid")) {
+            while (rs.next()) {
+                letters.add(rs.getLong(1) + ":" + rs.getString(2));
+            }
+        }
+        assertEquals(List.of("1:C", "2:F", "3:T", "4:S"), letters);
+        assertEquals('V', MessageStatus.VANISHED.letter());
+        assertEquals(MessageStatus.VANISHED, MessageStatus.ofCode("V"));
+        assertThrows(StoreException.class, () -> MessageStatus.ofCode("X"));
+    }
 }
