@@ -14,7 +14,7 @@ import dev.mailferry.engine.internal.EndpointUnreachable;
 import dev.mailferry.engine.internal.ListenerFanout;
 import dev.mailferry.engine.internal.MailboxSync;
 import dev.mailferry.engine.internal.PipelineHook;
-import dev.mailferry.engine.internal.StateStore;
+import dev.mailferry.engine.internal.ProjectStore;
 import dev.mailferry.engine.internal.StoreException;
 import java.io.IOException;
 import java.time.Duration;
@@ -240,7 +240,7 @@ public class MigrationEngine {
                 "No source connector '" + sourceEndpoint.connectorId() + "' is installed"));
         TargetConnector target = targetConnector(targetEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
                 "No target connector '" + targetEndpoint.connectorId() + "' is installed"));
-        StateStore store = project.store();
+        ProjectStore store = project.store();
         Instant start = Instant.now();
 
         BatchLog log;
@@ -354,7 +354,7 @@ public class MigrationEngine {
             MigrationListener listener, BooleanSupplier stopRequested, EndpointRetries sourceRetries,
             EndpointRetries targetRetries, Map<String, EndpointUnreachable> unreachable, boolean finalPass)
             throws StoreException {
-        StateStore store = project.store();
+        ProjectStore store = project.store();
         if (stopRequested.getAsBoolean()) {
             return MailboxState.STOPPED; // not started: its state stays as the last pass left it
         }
@@ -385,7 +385,7 @@ public class MigrationEngine {
                         error = STOPPED_REASON;
                         break;
                     }
-                    MailboxSync sync = new MailboxSync(store, source, mailboxSource, sourceCredentials, target,
+                    MailboxSync sync = new MailboxSync(project.store(), source, mailboxSource, sourceCredentials, target,
                             targetEndpoint, targetCredentials, email, batch.options(), listener, stopRequested, hook,
                             BYTE_BUDGET_PER_MAILBOX, lanes);
                     sync.watchEndpoints(isSource -> (isSource ? sourceRetries : targetRetries).reached());

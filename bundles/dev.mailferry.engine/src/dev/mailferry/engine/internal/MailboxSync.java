@@ -55,7 +55,7 @@ public final class MailboxSync {
     static final long COMMIT_INTERVAL_NANOS = 500_000_000L;
     static final int QUEUE_ITEMS = 10_000;
 
-    private final StateStore store;
+    private final SyncStore store;
     private final SourceConnector sourceConnector;
     private final Endpoint sourceEndpoint;
     private final Credentials sourceCredentials;
@@ -78,7 +78,7 @@ public final class MailboxSync {
     /** Messages the target folders held before this mailbox's first copy into them, by target folder. */
     private volatile Map<FolderPath, Presence> presence = Map.of();
 
-    public MailboxSync(StateStore store, SourceConnector sourceConnector, Endpoint sourceEndpoint,
+    public MailboxSync(SyncStore store, SourceConnector sourceConnector, Endpoint sourceEndpoint,
             Credentials sourceCredentials, TargetConnector targetConnector, Endpoint targetEndpoint,
             Credentials targetCredentials, String email, BatchOptions options, MigrationListener listener,
             BooleanSupplier stopRequested, PipelineHook hook, long byteBudget, int lanes) {
@@ -535,7 +535,7 @@ public final class MailboxSync {
                 }
             }
             long found = 0;
-            try (StateStore.Recorder recorder = store.recorder()) {
+            try (SyncStore.Recorder recorder = store.recorder()) {
                 for (JournalEntry e : entries) {
                     Deque<String> ids = arrived.get(e.fingerprint());
                     MessageInfo info = new MessageInfo(e.uid(), e.fingerprint().size(), e.fingerprint().internalDate(),
@@ -885,7 +885,7 @@ public final class MailboxSync {
             return page;
         }
         List<MessageInfo> rest = new ArrayList<>(page.size());
-        try (StateStore.Recorder recorder = store.recorder()) {
+        try (SyncStore.Recorder recorder = store.recorder()) {
             for (MessageInfo m : page) {
                 TargetFolderWriter.AppendedMessage there = p.take(fingerprint(m));
                 if (there == null) {
@@ -908,7 +908,7 @@ public final class MailboxSync {
         long uidValidity;
         try (SourceFolderReader reader = source.openFolder(w.source())) {
             uidValidity = reader.uidValidity();
-            try (StateStore.ScanWriter scan = store.scanWriter(r.id())) {
+            try (SyncStore.ScanWriter scan = store.scanWriter(r.id())) {
                 reader.scanMessages(1, Long.MAX_VALUE, m -> {
                     try {
                         scan.add(m, SkipRules.reason(m, options.maxMessageSize()));
@@ -1183,7 +1183,7 @@ public final class MailboxSync {
             long plannedMessages = 0;
             long plannedBytes = 0;
             boolean scannedWhole = false;
-            try (StateStore.ScanWriter scan = store.scanWriter(r.id(), fromUid, toUid)) {
+            try (SyncStore.ScanWriter scan = store.scanWriter(r.id(), fromUid, toUid)) {
                 long after = fromUid - 1;
                 List<MessageInfo> step = new ArrayList<>(PAGE);
                 while (!stop() && writer.failure == null) {
@@ -1236,7 +1236,7 @@ public final class MailboxSync {
             markVanished(r, uidValidity);
             store.recordFolderSkips(r.id());
             reportSkips(r, uidValidity);
-            List<StateStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
+            List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
             if (!flags.isEmpty() && !appending) {
                 queue.put(Item.PREPARE_APPENDS);
             }
@@ -1259,19 +1259,19 @@ public final class MailboxSync {
     }
 
     private void reportSkips(FolderRecord r, long uidValidity) throws StoreException {
-        List<StateStore.SkipRecord> skips = store.skips(r.id(), uidValidity, 0, PAGE);
+        List<SyncStore.SkipRecord> skips = store.skips(r.id(), uidValidity, 0, PAGE);
         while (!skips.isEmpty()) {
-            for (StateStore.SkipRecord skip : skips) {
+            for (SyncStore.SkipRecord skip : skips) {
                 listener.messageSkipped(email, r.source(), skip.message(), skip.reason());
             }
             skips = store.skips(r.id(), uidValidity, skips.get(skips.size() - 1).message().uid(), PAGE);
         }
     }
 
-    private void queueFlagChanges(FolderRecord r, long uidValidity, List<StateStore.FlagChange> flags,
+    private void queueFlagChanges(FolderRecord r, long uidValidity, List<SyncStore.FlagChange> flags,
             BlockingQueue<Item> queue, Writer writer) throws StoreException, InterruptedException {
         while (!flags.isEmpty() && !stopped && writer.failure == null) {
-            for (StateStore.FlagChange f : flags) {
+            for (SyncStore.FlagChange f : flags) {
                 queue.put(new UpdateFlags(f));
             }
             flags = store.flagChanges(r.id(), uidValidity, flags.get(flags.size() - 1).uid(), PAGE);
@@ -1284,7 +1284,7 @@ public final class MailboxSync {
         long uidValidity = r.uidValidity();
         reportSkips(r, uidValidity);
         List<MessageInfo> page = store.pendingCopies(r.id(), uidValidity, 0, PAGE);
-        List<StateStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
+        List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
         boolean work = !page.isEmpty() || !flags.isEmpty();
         listener.folderStarted(email, r.source(), r.target(), page.isEmpty() ? 0 : store.pendingCount(r.id(), uidValidity));
         queue.put(new OpenFolder(r, work));
@@ -1411,7 +1411,7 @@ public final class MailboxSync {
     private record Vanished(MessageInfo message) implements Item {
     }
 
-    private record UpdateFlags(StateStore.FlagChange change) implements Item {
+    private record UpdateFlags(SyncStore.FlagChange change) implements Item {
     }
 
     private record CloseFolder(FolderRecord record, boolean announce) implements Item {
@@ -1426,7 +1426,7 @@ public final class MailboxSync {
         private final BlockingQueue<Item> queue;
         private final ByteBudget budget;
         volatile Throwable failure;
-        private StateStore.Recorder recorder;
+        private SyncStore.Recorder recorder;
         private FolderRecord folder;
         private TargetFolder targetFolder;
         private TargetFolderWriter out;
@@ -1445,7 +1445,7 @@ public final class MailboxSync {
 
         @Override
         public void run() {
-            try (StateStore.Recorder r = store.recorder()) {
+            try (SyncStore.Recorder r = store.recorder()) {
                 recorder = r;
                 while (true) {
                     Item item = queue.take();
@@ -1550,7 +1550,7 @@ public final class MailboxSync {
                 events.add(() -> listener.messageSkipped(email, source, m,
                         "expunged from the source while it was being copied"));
             } else if (item instanceof UpdateFlags u) {
-                StateStore.FlagChange f = u.change();
+                SyncStore.FlagChange f = u.change();
                 if (f.targetId() != null) {
                     out.updateFlags(f.targetId(), MessageFlags.parse(f.flags()));
                     recorder.flagsSynced(folder.id(), folder.uidValidity(), f.uid(), f.flags());

@@ -25,9 +25,9 @@ public final class ReportWriter {
     private static final String[] DETAIL_HEADER = {"Mailbox", "Source folder", "UID", "Message-ID", "Size (bytes)",
         "Internal date (UTC)", "Outcome", "Reason"};
 
-    private final StateStore store;
+    private final ProjectStore store;
 
-    public ReportWriter(StateStore store) {
+    public ReportWriter(ProjectStore store) {
         this.store = store;
     }
 
