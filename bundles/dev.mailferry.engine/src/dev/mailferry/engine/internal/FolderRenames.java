@@ -131,11 +131,11 @@ final class FolderRenames {
                 matches.put(e.getKey(), new long[1]);
                 if (records.get(e.getKey()).uidValidity() == uidValidity) {
                     Map<Long, MessageFingerprint> m = new HashMap<>();
-                    e.getValue().forEach(c -> m.put(c.uid(), MailboxSync.fingerprint(c)));
+                    e.getValue().forEach(c -> m.put(c.uid(), TargetPresence.fingerprint(c)));
                     byUid.put(e.getKey(), m);
                 } else {
                     Map<MessageFingerprint, Integer> m = new HashMap<>();
-                    e.getValue().forEach(c -> m.merge(MailboxSync.fingerprint(c), 1, Integer::sum));
+                    e.getValue().forEach(c -> m.merge(TargetPresence.fingerprint(c), 1, Integer::sum));
                     byFingerprint.put(e.getKey(), m);
                 }
             }
@@ -143,7 +143,7 @@ final class FolderRenames {
                 return null;
             }
             reader.scanMessages(1, Long.MAX_VALUE, m -> {
-                MessageFingerprint f = MailboxSync.fingerprint(m);
+                MessageFingerprint f = TargetPresence.fingerprint(m);
                 byUid.forEach((id, uids) -> {
                     if (f.equals(uids.get(m.uid()))) {
                         matches.get(id)[0]++;

@@ -76,7 +76,7 @@ public final class MailboxSync {
     /** The source state of each folder when this pass began, by folder id; recorded once the pass is complete. */
     private final Map<Long, String> sourceStatesAtStart = new HashMap<>();
     /** Messages the target folders held before this mailbox's first copy into them, by target folder. */
-    private volatile Map<FolderPath, Presence> presence = Map.of();
+    private volatile TargetPresence presence = TargetPresence.NONE;
 
     public MailboxSync(SyncStore store, SourceConnector sourceConnector, Endpoint sourceEndpoint,
             Credentials sourceCredentials, TargetConnector targetConnector, Endpoint targetEndpoint,
@@ -179,21 +179,15 @@ public final class MailboxSync {
         renames.reportGone();
         new JournalRecovery(store, email, listener).recover(target, targetFolders);
         List<Long> presenceChecked = new ArrayList<>();
-        presence = findPresent(target, targetFolders, work, presenceChecked);
+        presence = TargetPresence.find(store, email, target, targetFolders,
+                work.stream().map(Work::record).toList(), presenceChecked);
         try {
             copyPlanned(source, target, work, laneSessions);
             if (!stopped && !presenceChecked.isEmpty()) {
                 store.markPresenceChecked(presenceChecked);
             }
         } finally {
-            for (Presence p : presence.values()) {
-                long found = p.found.get();
-                if (found > 0) {
-                    listener.notice(email, found + (found == 1 ? " message" : " messages") + " of the target folder "
-                            + p.target + " " + (found == 1 ? "was" : "were") + " already on the target and "
-                            + (found == 1 ? "is" : "are") + " recorded as copied, not copied again");
-                }
-            }
+            presence.reportFound(email, listener);
         }
     }
 
@@ -494,108 +488,6 @@ public final class MailboxSync {
         }
     }
 
-    static MessageFingerprint fingerprint(MessageInfo m) {
-        return new MessageFingerprint(m.size(), m.internalDate(), m.messageId());
-    }
-
-    // ------------------------------------------------------------------ messages already on the target
-
-    /**
-     * The messages of one target folder that the engine did not put there (another tool, an earlier project, the
-     * user), by fingerprint with multiplicity: each one stands for at most one source message. Shared by the source
-     * folders going to that folder and by the parts of a split folder (lanes take from it at once).
-     */
-    private static final class Presence {
-        final FolderPath target;
-        private final Map<MessageFingerprint, Deque<TargetFolderWriter.AppendedMessage>> byFingerprint;
-        final AtomicLong found = new AtomicLong();
-
-        Presence(FolderPath target, Map<MessageFingerprint, Deque<TargetFolderWriter.AppendedMessage>> byFingerprint) {
-            this.target = target;
-            this.byFingerprint = byFingerprint;
-        }
-
-        /** A target message with this fingerprint, taken; null when none is left. */
-        synchronized TargetFolderWriter.AppendedMessage take(MessageFingerprint fingerprint) {
-            Deque<TargetFolderWriter.AppendedMessage> messages = byFingerprint.get(fingerprint);
-            if (messages == null || messages.isEmpty()) {
-                return null;
-            }
-            found.incrementAndGet();
-            return messages.poll();
-        }
-    }
-
-    /**
-     * Reads the messages of each existing target folder that a folder of {@code work} goes to for the first time (its
-     * record was never checked, see {@link FolderRecord#presenceChecked()}): one paged FETCH of fingerprints per target
-     * folder, none for a folder the target does not have, nothing at all on later passes. Messages this mailbox put there
-     * itself (recorded target ids; recovery has already recorded those in flight) do not count. {@code checked} receives
-     * the ids of the records looked at, to be marked once the pass has gone through them all.
-     */
-    private Map<FolderPath, Presence> findPresent(TargetSession target, List<TargetFolder> targetFolders, List<Work> work,
-            List<Long> checked) throws ConnectorException, StoreException {
-        Map<FolderPath, TargetFolder> existing = new HashMap<>();
-        for (TargetFolder t : targetFolders) {
-            existing.put(t.path(), t);
-        }
-        Map<FolderPath, Presence> result = new HashMap<>();
-        java.util.Set<FolderPath> read = new java.util.HashSet<>();
-        for (Work w : work) {
-            FolderRecord r = w.record();
-            if (r.presenceChecked()) {
-                continue;
-            }
-            checked.add(r.id());
-            TargetFolder folder = existing.get(r.target());
-            if (folder == null || !read.add(r.target())) {
-                continue;
-            }
-            java.util.Set<String> ours = store.recordedTargetIds(email, r.target());
-            Map<MessageFingerprint, Deque<TargetFolderWriter.AppendedMessage>> byFingerprint = new HashMap<>();
-            try (TargetFolderWriter writer = target.openFolder(folder)) {
-                writer.existingMessages(m -> {
-                    if (m.targetId() == null || !ours.contains(m.targetId())) {
-                        byFingerprint.computeIfAbsent(m.fingerprint(), f -> new ArrayDeque<>()).add(m);
-                    }
-                });
-            }
-            if (!byFingerprint.isEmpty()) {
-                result.put(r.target(), new Presence(r.target(), byFingerprint));
-            }
-        }
-        return result;
-    }
-
-    /**
-     * Records the messages of {@code page} that the target folder already held as copied ("already on the target") and
-     * returns the others, which are to be copied. Committed before the others are journaled: those found are on the
-     * target whatever happens to the copy. They are recorded with their flags on the target, so that the flag sync
-     * brings those that differ in line with the source, as for any copied message.
-     */
-    private List<MessageInfo> withoutPresent(FolderRecord r, long uidValidity, List<MessageInfo> page)
-            throws StoreException {
-        Presence p = presence.get(r.target());
-        if (p == null || page.isEmpty()) {
-            return page;
-        }
-        List<MessageInfo> rest = new ArrayList<>(page.size());
-        try (SyncStore.Recorder recorder = store.recorder()) {
-            for (MessageInfo m : page) {
-                TargetFolderWriter.AppendedMessage there = p.take(fingerprint(m));
-                if (there == null) {
-                    rest.add(m);
-                } else {
-                    MessageInfo recorded = there.flags() == null ? m : new MessageInfo(m.uid(), m.size(),
-                            m.internalDate(), there.flags(), m.messageId(), m.deleted());
-                    recorder.alreadyOnTarget(r.id(), uidValidity, recorded, there.targetId());
-                }
-            }
-            recorder.commit();
-        }
-        return rest;
-    }
-
     // ------------------------------------------------------------------ scan
 
     private Work scan(SourceSession source, Work w) throws ConnectorException, StoreException {
@@ -893,7 +785,7 @@ public final class MailboxSync {
                     scan.commit();
                     // the scan goes no further than this step, so neither do the pending copies
                     long last = step.get(step.size() - 1).uid();
-                    List<MessageInfo> page = withoutPresent(r, uidValidity,
+                    List<MessageInfo> page = presence.withoutPresent(r, uidValidity,
                             store.pendingCopies(r.id(), uidValidity, after, last, PAGE));
                     after = last;
                     if (page.isEmpty()) {
@@ -991,7 +883,7 @@ public final class MailboxSync {
                 }
                 while (!page.isEmpty() && !stop() && writer.failure == null) {
                     long last = page.get(page.size() - 1).uid();
-                    List<MessageInfo> toCopy = withoutPresent(r, uidValidity, page);
+                    List<MessageInfo> toCopy = presence.withoutPresent(r, uidValidity, page);
                     if (!toCopy.isEmpty()) {
                         store.journal(r.id(), uidValidity, toCopy);
                         reader.readMessages(toCopy, new BodyHandler(queue, writer, budget));
@@ -999,7 +891,7 @@ public final class MailboxSync {
                     page = store.pendingCopies(r.id(), uidValidity, last, PAGE);
                 }
             }
-            if (flags.isEmpty() && presence.containsKey(r.target())) {
+            if (flags.isEmpty() && presence.holdsMessagesOfItsOwn(r.target())) {
                 // messages found on the target were recorded with their flags there: bring those in line too
                 flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
             }
