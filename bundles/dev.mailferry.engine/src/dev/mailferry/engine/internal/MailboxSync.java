@@ -71,6 +71,7 @@ public final class MailboxSync {
     private final AtomicLong copied = new AtomicLong();
     private final AtomicLong copiedBytes = new AtomicLong();
     private final int lanes;
+    private final LanePlanner lanePlanner;
     private volatile boolean stopped;
     private String readBackShortfall;
     /** The source state of each folder when this pass began, by folder id; recorded once the pass is complete. */
@@ -83,6 +84,7 @@ public final class MailboxSync {
             Credentials targetCredentials, String email, BatchOptions options, MigrationListener listener,
             BooleanSupplier stopRequested, PipelineHook hook, long byteBudget, int lanes) {
         this.lanes = Math.max(1, lanes);
+        this.lanePlanner = new LanePlanner(store, this.lanes);
         this.store = store;
         this.sourceConnector = sourceConnector;
         this.sourceEndpoint = sourceEndpoint;
@@ -168,19 +170,19 @@ public final class MailboxSync {
                 targetFolders, records, plan);
         plan = renames.follow();
         targetFolders = renames.targetFolders();
-        List<Work> work = new ArrayList<>();
+        List<FolderWork> work = new ArrayList<>();
         for (PlannedFolder p : plan) {
             FolderRecord record = store.folder(email, p.source().path(), p.target());
             store.setFolderNote(record.id(), p.note());
             if (p.copied()) {
-                work.add(new Work(p.source(), record));
+                work.add(new FolderWork(p.source(), record));
             }
         }
         renames.reportGone();
         new JournalRecovery(store, email, listener).recover(target, targetFolders);
         List<Long> presenceChecked = new ArrayList<>();
         presence = TargetPresence.find(store, email, target, targetFolders,
-                work.stream().map(Work::record).toList(), presenceChecked);
+                work.stream().map(FolderWork::record).toList(), presenceChecked);
         try {
             copyPlanned(source, target, work, laneSessions);
             if (!stopped && !presenceChecked.isEmpty()) {
@@ -192,16 +194,16 @@ public final class MailboxSync {
     }
 
     /** Scans, plans and copies the folders of {@code work}. */
-    private void copyPlanned(SourceSession source, TargetSession target, List<Work> work, LaneSessions laneSessions)
+    private void copyPlanned(SourceSession source, TargetSession target, List<FolderWork> work, LaneSessions laneSessions)
             throws ConnectorException, StoreException, InterruptedException {
         store.clearScan(email);
         // A mailbox within the item limit needs no mailbox-wide ranking: each folder is planned on its own, so its
         // lane copies it as soon as it is scanned while the other lanes still scan theirs.
-        Map<Work, Long> counts = new IdentityHashMap<>(); // each Work is its own key
+        Map<FolderWork, Long> counts = new IdentityHashMap<>(); // each FolderWork is its own key
         long messages = 0;
         java.util.Set<Long> unfinished = store.foldersWithUnfinishedMessages(email);
-        List<Work> unchanged = new ArrayList<>();
-        for (Work w : work) {
+        List<FolderWork> unchanged = new ArrayList<>();
+        for (FolderWork w : work) {
             FolderState state = source.folderState(w.source());
             long n = state != null ? state.messages() : source.messageCount(w.source());
             counts.put(w, n);
@@ -217,7 +219,7 @@ public final class MailboxSync {
         Planning planning;
         if (messages <= options.maxItemsPerMailbox()) {
             List<Long> folderIds = new ArrayList<>();
-            for (Work w : work) {
+            for (FolderWork w : work) {
                 folderIds.add(w.record().id());
             }
             store.retainSkips(email, folderIds);
@@ -228,12 +230,12 @@ public final class MailboxSync {
                 listener.mailboxPlanned(email, 0, 0);
                 return;
             }
-            work = splitLargeFolders(source, target, work, counts, messages);
+            work = lanePlanner.splitLargeFolders(source, target, work, counts, messages);
             planning = new Planning(true, counts, work.size());
         } else {
             // the item limit ranks the whole mailbox: every folder is scanned, and no folder's state can vouch for it
             sourceStatesAtStart.clear();
-            for (Work w : work) {
+            for (FolderWork w : work) {
                 store.setSourceState(w.record().id(), null);
             }
             for (int i = 0; i < work.size(); i++) {
@@ -257,12 +259,12 @@ public final class MailboxSync {
      */
     private final class Planning {
         final boolean perFolder;
-        final Map<Work, Long> messageCounts;
+        final Map<FolderWork, Long> messageCounts;
         private int foldersLeft;
         private long messages;
         private long bytes;
 
-        Planning(boolean perFolder, Map<Work, Long> messageCounts, int folders) {
+        Planning(boolean perFolder, Map<FolderWork, Long> messageCounts, int folders) {
             this.perFolder = perFolder;
             this.messageCounts = messageCounts;
             this.foldersLeft = folders;
@@ -436,61 +438,9 @@ public final class MailboxSync {
         this.endpointWatch = watch;
     }
 
-    /** A source folder with its record; {@code uidValidity} as scanned in this pass. */
-    private record Work(SourceFolder source, FolderRecord record, Part part) {
-        Work(SourceFolder source, FolderRecord record) {
-            this(source, record, null);
-        }
-    }
-
-    /**
-     * One UID range {@code [fromUid, toUid]} of a large folder that several lanes copy side by side. The parts share
-     * one target checkpoint, taken before any of them appends, so that recovery sees every part's appends.
-     */
-    private static final class Part {
-        final int index;
-        final long fromUid;
-        final long toUid;
-        final SplitFolder folder;
-
-        Part(int index, long fromUid, long toUid, SplitFolder folder) {
-            this.index = index;
-            this.fromUid = fromUid;
-            this.toUid = toUid;
-            this.folder = folder;
-        }
-    }
-
-    /** What the parts of one split folder share: its checkpoint's epoch, and who finishes the folder as a whole. */
-    private static final class SplitFolder {
-        final int epoch;
-        private final AtomicInteger unfinished;
-        private volatile boolean incomplete;
-
-        SplitFolder(int epoch, int parts) {
-            this.epoch = epoch;
-            this.unfinished = new AtomicInteger(parts);
-        }
-
-        /**
-         * Called once by each part when it ends ({@code whole} = scanned to its end); true for the last one to end. When
-         * every part was scanned whole, that one finishes the folder (vanished messages, skips, flag changes).
-         */
-        boolean partEnded(boolean whole) {
-            if (!whole) {
-                incomplete = true;
-            }
-            return unfinished.decrementAndGet() == 0;
-        }
-
-        boolean scannedWhole() {
-            return !incomplete;
-        }
-    }
-
     // ------------------------------------------------------------------ scan
 
-    private Work scan(SourceSession source, Work w) throws ConnectorException, StoreException {
+    private FolderWork scan(SourceSession source, FolderWork w) throws ConnectorException, StoreException {
         FolderRecord r = w.record();
         long uidValidity;
         try (SourceFolderReader reader = source.openFolder(w.source())) {
@@ -516,7 +466,7 @@ public final class MailboxSync {
             }
         }
         markVanished(r, uidValidity);
-        return new Work(w.source(), r.withUidValidity(uidValidity));
+        return new FolderWork(w.source(), r.withUidValidity(uidValidity));
     }
 
     private void markVanished(FolderRecord r, long uidValidity) throws StoreException {
@@ -531,19 +481,16 @@ public final class MailboxSync {
 
     /**
      * Copies the folders over {@code lanes} parallel pipelines (each its own source and target connection, reader and
-     * writer thread): one pipeline is bound by the target's round trips, several keep the target server busier. All
-     * source folders that go to the same target folder share a lane, so that a target folder's checkpoint only ever
-     * covers appends journaled for it by that lane (recovery pairs arrivals with journal entries by fingerprint, and
-     * without target UIDs two source folders could claim the same arrival). The parts of a split folder are the one
-     * exception: they are one source folder with one checkpoint, so recovery sees them as one.
+     * writer thread): one pipeline is bound by the target's round trips, several keep the target server busier. Which
+     * lane copies which folders is the {@link LanePlanner}'s.
      */
-    private void copy(SourceSession source, TargetSession target, List<Work> work, Planning planning,
+    private void copy(SourceSession source, TargetSession target, List<FolderWork> work, Planning planning,
             LaneSessions laneSessions) throws ConnectorException, StoreException, InterruptedException {
-        List<List<Work>> lanes = partition(work, planning);
+        List<List<FolderWork>> lanes = lanePlanner.partition(work, planning.messageCounts);
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         for (int i = 1; i < lanes.size(); i++) {
-            List<Work> lane = lanes.get(i);
+            List<FolderWork> lane = lanes.get(i);
             Thread t = new Thread(() -> {
                 try (Sessions sessions = laneSessions.take()) {
                     copyLane(sessions.source(), sessions.target(), lane, planning);
@@ -569,110 +516,7 @@ public final class MailboxSync {
         }
     }
 
-    /**
-     * Splits each folder holding more than a lane's share of the mailbox into UID ranges copied by several lanes side
-     * by side (a mailbox is often mostly its INBOX): first takes the folder's target checkpoint, which all its parts
-     * share. A renumbered folder is not split (its messages are paired with those copied before as a whole).
-     */
-    private List<Work> splitLargeFolders(SourceSession source, TargetSession target, List<Work> work,
-            Map<Work, Long> counts, long messages) throws ConnectorException, StoreException {
-        if (lanes < 2 || messages == 0) {
-            return work;
-        }
-        Map<FolderPath, Integer> sourcesPerTarget = new HashMap<>();
-        for (Work w : work) {
-            sourcesPerTarget.merge(w.record().target(), 1, Integer::sum);
-        }
-        List<Work> result = new ArrayList<>();
-        for (Work w : work) {
-            long count = counts.get(w);
-            int parts = (int) Math.min(Math.min(lanes, count / PAGE),
-                    Math.max(2, Math.round((double) count * lanes / messages)));
-            // source folders merged into one target folder keep to one lane (see copy): those are not split
-            if (parts < 2 || count * lanes <= messages || sourcesPerTarget.get(w.record().target()) > 1) {
-                result.add(w);
-                continue;
-            }
-            FolderRecord r = w.record();
-            long[] splits;
-            try (SourceFolderReader reader = source.openFolder(w.source())) {
-                long uidValidity = reader.uidValidity();
-                if (r.uidValidity() != 0 && r.uidValidity() != uidValidity) {
-                    result.add(w);
-                    continue;
-                }
-                splits = reader.splitPoints(parts);
-                if (splits.length == 0) {
-                    result.add(w);
-                    continue;
-                }
-                if (r.uidValidity() == 0) {
-                    store.changeUidValidity(r.id(), 0, uidValidity); // first pass: nothing to pair, only remembered
-                    r = r.withUidValidity(uidValidity);
-                }
-            }
-            int epoch;
-            try (TargetFolderWriter out = target.openFolder(target.createFolder(r.target()))) {
-                epoch = store.newCheckpoint(r.id(), out.checkpoint());
-            }
-            SplitFolder split = new SplitFolder(epoch, splits.length + 1);
-            long from = 1;
-            for (int i = 0; i <= splits.length; i++) {
-                long to = i < splits.length ? splits[i] - 1 : Long.MAX_VALUE;
-                Work part = new Work(w.source(), r, new Part(i, from, to, split));
-                result.add(part);
-                counts.put(part, count / (splits.length + 1));
-                from = to + 1;
-            }
-        }
-        return result;
-    }
-
-    /**
-     * Groups folders by target folder and spreads the groups over the lanes, biggest first: by messages to copy when
-     * the mailbox is planned, by messages to scan when each folder is planned in its lane. Each part of a split folder
-     * is a group of its own: the parts share a checkpoint taken for them all.
-     */
-    private List<List<Work>> partition(List<Work> work, Planning planning) throws StoreException {
-        Map<Object, List<Work>> byTarget = new java.util.LinkedHashMap<>();
-        Map<Object, Long> load = new HashMap<>();
-        for (Work w : work) {
-            Object group = w.part() != null ? w.part() : w.record().target();
-            byTarget.computeIfAbsent(group, t -> new ArrayList<>()).add(w);
-            long size = planning.perFolder ? planning.messageCounts.get(w)
-                    : store.pendingCount(w.record().id(), w.record().uidValidity());
-            load.merge(group, 1 + size, Long::sum);
-        }
-        int laneCount = (int) Math.max(1, Math.min(lanes, byTarget.size()));
-        List<List<Work>> result = new ArrayList<>();
-        long[] laneLoad = new long[laneCount];
-        for (int i = 0; i < laneCount; i++) {
-            result.add(new ArrayList<>());
-        }
-        List<Object> targets = new ArrayList<>(byTarget.keySet());
-        targets.sort((a, b) -> Long.compare(load.get(b), load.get(a)));
-        for (Object t : targets) {
-            int lightest = 0;
-            for (int i = 1; i < laneCount; i++) {
-                if (laneLoad[i] < laneLoad[lightest]) {
-                    lightest = i;
-                }
-            }
-            result.get(lightest).addAll(byTarget.get(t));
-            laneLoad[lightest] += load.get(t);
-        }
-        // within a lane, keep the source's order (parents before children)
-        Map<Work, Integer> order = new IdentityHashMap<>();
-        for (int i = 0; i < work.size(); i++) {
-            order.put(work.get(i), i);
-        }
-        for (List<Work> lane : result) {
-            lane.sort(java.util.Comparator.comparingInt(order::get));
-        }
-        return result;
-    }
-
-    private void copyLane(SourceSession source, TargetSession target, List<Work> work, Planning planning)
+    private void copyLane(SourceSession source, TargetSession target, List<FolderWork> work, Planning planning)
             throws ConnectorException, StoreException, InterruptedException {
         // bounded in items as well as bytes, so that a long run of flag updates cannot pile up either
         BlockingQueue<Item> queue = new LinkedBlockingQueue<>(QUEUE_ITEMS);
@@ -684,7 +528,7 @@ public final class MailboxSync {
         thread.start();
         Throwable readerFailure = null;
         try {
-            for (Work w : work) {
+            for (FolderWork w : work) {
                 if (stop() || writer.failure != null) {
                     break;
                 }
@@ -734,10 +578,10 @@ public final class MailboxSync {
      * first appends of a large folder do not wait for its whole scan. A renumbered folder (UIDVALIDITY changed) is
      * scanned whole first: pairing its messages with those copied before needs all of them.
      */
-    private void copyFolderWhileScanning(SourceSession source, Work w, BlockingQueue<Item> queue, Writer writer,
+    private void copyFolderWhileScanning(SourceSession source, FolderWork w, BlockingQueue<Item> queue, Writer writer,
             ByteBudget budget, Planning planning) throws ConnectorException, StoreException, InterruptedException {
         FolderRecord r = w.record();
-        Part part = w.part();
+        LanePlanner.Part part = w.part();
         long fromUid = part == null ? 1 : part.fromUid;
         long toUid = part == null ? Long.MAX_VALUE : part.toUid;
         SourceFolderReader reader = source.openFolder(w.source());
@@ -751,7 +595,7 @@ public final class MailboxSync {
             }
             if (r.uidValidity() != 0 && r.uidValidity() != uidValidity) {
                 reader.close();
-                Work scanned = scan(source, w);
+                FolderWork scanned = scan(source, w);
                 store.recordFolderSkips(r.id());
                 long[] totals = store.pendingTotals(r.id(), uidValidity);
                 planning.folderPlanned(totals[0], totals[1]);
@@ -865,7 +709,7 @@ public final class MailboxSync {
         }
     }
 
-    private void copyFolder(SourceSession source, Work w, BlockingQueue<Item> queue, Writer writer, ByteBudget budget)
+    private void copyFolder(SourceSession source, FolderWork w, BlockingQueue<Item> queue, Writer writer, ByteBudget budget)
             throws ConnectorException, StoreException, InterruptedException {
         FolderRecord r = w.record();
         long uidValidity = r.uidValidity();
