@@ -115,7 +115,7 @@ public final class MailboxSync {
     }
 
     public void run() throws ConnectorException, StoreException, InterruptedException {
-        try (Sessions sessions = openSessions()) {
+        try (LaneSessions.Sessions sessions = openSessions()) {
             SourceSession source = sessions.source();
             TargetSession target = sessions.target();
             List<SourceFolder> sourceFolders = source.listFolders();
@@ -127,7 +127,7 @@ public final class MailboxSync {
             }
             List<PlannedFolder> plan = FolderPlanner.plan(sourceFolders, targetFolders, options, recordedTargets,
                     target::storablePath, target.ignoresFolderNameCase());
-            try (LaneSessions laneSessions = new LaneSessions(plan)) {
+            try (LaneSessions laneSessions = new LaneSessions(this::openSessions, lanes, email, plan)) {
                 planAndCopy(source, target, sourceFolders, targetFolders, records, plan, laneSessions);
             }
             if (!stopped) {
@@ -290,77 +290,12 @@ public final class MailboxSync {
         return stopped;
     }
 
-    /** A source and a target session, closed together. */
-    private record Sessions(SourceSession source, TargetSession target) implements AutoCloseable {
-        @Override
-        public void close() {
-            try {
-                target.close();
-            } finally {
-                source.close();
-            }
-        }
-    }
-
-    /**
-     * The sessions of the lanes after the first. As many as the plan has folders to copy (up to the lanes) are opened in
-     * the background as soon as the folders are listed, so that the lanes' logins overlap the planning instead of
-     * delaying each lane's start while the first lane already keeps the machine busy. More are opened on demand (a large
-     * folder split over lanes); those not taken are closed. Logins start only after the first pair succeeded, so a
-     * wrong password costs one failed login per server, not one per lane.
-     */
-    private final class LaneSessions implements AutoCloseable {
-        private final List<CompletableFuture<Sessions>> opening = new ArrayList<>();
-        private int taken;
-
-        LaneSessions(List<PlannedFolder> plan) {
-            long folders = plan.stream().filter(PlannedFolder::copied).count();
-            long spare = Math.min(lanes, folders) - 1;
-            for (int i = 1; i <= spare; i++) {
-                opening.add(onOwnThread("mailferry-connect-lane-" + i + "-" + email, MailboxSync.this::openSessions));
-            }
-        }
-
-        /** The next lane's sessions: one opened in advance, or a new pair. */
-        Sessions take() throws ConnectorException, StoreException, InterruptedException {
-            CompletableFuture<Sessions> next;
-            synchronized (this) {
-                next = taken < opening.size() ? opening.get(taken++) : null;
-            }
-            if (next == null) {
-                return openSessions();
-            }
-            try {
-                return next.get();
-            } catch (ExecutionException e) {
-                throw rethrow(e.getCause());
-            }
-        }
-
-        /** Closes the sessions no lane took, waiting for those still logging in (a pass leaves no session open). */
-        @Override
-        public synchronized void close() {
-            List<CompletableFuture<Sessions>> unused = opening.subList(taken, opening.size());
-            taken = opening.size();
-            for (CompletableFuture<Sessions> sessions : unused) {
-                try {
-                    sessions.get().close();
-                } catch (ExecutionException e) {
-                    // not opened, so nothing to close; no lane needed it, so its failure is no failure of the pass
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    sessions.thenAccept(Sessions::close);
-                }
-            }
-        }
-    }
-
     /**
      * Opens the source and the target session at the same time: each is a connection and a login of a few round trips.
      * When both fail, the source's failure is the one reported, as when they were opened one after the other.
      */
-    private Sessions openSessions() throws ConnectorException, StoreException, InterruptedException {
-        CompletableFuture<TargetSession> target = onOwnThread("mailferry-connect-" + email, this::openTarget);
+    private LaneSessions.Sessions openSessions() throws ConnectorException, StoreException, InterruptedException {
+        CompletableFuture<TargetSession> target = LaneSessions.onOwnThread("mailferry-connect-" + email, this::openTarget);
         SourceSession source;
         try {
             source = openSource();
@@ -369,30 +304,15 @@ public final class MailboxSync {
             throw e;
         }
         try {
-            return new Sessions(source, target.get());
+            return new LaneSessions.Sessions(source, target.get());
         } catch (ExecutionException e) {
             source.close();
-            throw rethrow(e.getCause());
+            throw Failures.rethrow(e.getCause());
         } catch (InterruptedException e) {
             source.close();
             target.thenAccept(TargetSession::close);
             throw e;
         }
-    }
-
-    /** Runs {@code task} on a daemon thread of its own; the future completes with its result or its failure. */
-    private static <T> CompletableFuture<T> onOwnThread(String threadName, Callable<T> task) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                result.complete(task.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        }, threadName);
-        thread.setDaemon(true);
-        thread.start();
-        return result;
     }
 
     private SourceSession openSource() throws ConnectorException {
@@ -492,7 +412,7 @@ public final class MailboxSync {
         for (int i = 1; i < lanes.size(); i++) {
             List<FolderWork> lane = lanes.get(i);
             Thread t = new Thread(() -> {
-                try (Sessions sessions = laneSessions.take()) {
+                try (LaneSessions.Sessions sessions = laneSessions.take()) {
                     copyLane(sessions.source(), sessions.target(), lane, planning);
                 } catch (Throwable e) {
                     failures.add(e);
@@ -512,7 +432,7 @@ public final class MailboxSync {
         }
         if (!failures.isEmpty()) {
             // an Error (a crash) wins; otherwise the first lane's failure
-            rethrow(failures.stream().filter(f -> f instanceof Error).findFirst().orElse(failures.get(0)));
+            Failures.rethrow(failures.stream().filter(f -> f instanceof Error).findFirst().orElse(failures.get(0)));
         }
     }
 
@@ -546,31 +466,11 @@ public final class MailboxSync {
         }
         // the writer's failure comes first: a reader failure is often only its consequence
         if (writer.failure != null) {
-            rethrow(writer.failure);
+            Failures.rethrow(writer.failure);
         }
         if (readerFailure != null) {
-            rethrow(readerFailure);
+            Failures.rethrow(readerFailure);
         }
-    }
-
-    /** Throws {@code t} as what it is (declared so that callers can write {@code throw rethrow(t)}). */
-    private static RuntimeException rethrow(Throwable t) throws ConnectorException, StoreException, InterruptedException {
-        if (t instanceof ConnectorException e) {
-            throw e;
-        }
-        if (t instanceof StoreException e) {
-            throw e;
-        }
-        if (t instanceof InterruptedException e) {
-            throw e;
-        }
-        if (t instanceof RuntimeException e) {
-            throw e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException(t);
     }
 
     /**
