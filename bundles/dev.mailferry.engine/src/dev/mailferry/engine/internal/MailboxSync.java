@@ -41,19 +41,14 @@ import java.util.function.BooleanSupplier;
 /**
  * One pass over one mailbox: plan, recover, scan, decide, copy, record.
  *
- * <p>Copying runs on two threads: this one reads the source (and writes the journal before any message it reads can
- * be appended), a writer thread owns the target session, appends, and records each message when the target accepts it.
- * Between them, message bodies are held within a {@link ByteBudget}; a message too large for a fair share of the
- * budget is not buffered but streamed straight from the source to the target while the reader waits.
+ * <p>Copying runs on two threads per lane: this one reads the source (and writes the journal before any message it
+ * reads can be appended), a {@link TargetWriter} owns the target session, appends, and records each message when the
+ * target accepts it.
  */
 public final class MailboxSync {
 
     /** Messages per journal transaction and per source read request. */
     static final int PAGE = 250;
-    /** Recorded outcomes per commit of the writer; a crash loses at most these, and recovery finds them again. */
-    static final int COMMIT_EVERY = 200;
-    static final long COMMIT_INTERVAL_NANOS = 500_000_000L;
-    static final int QUEUE_ITEMS = 10_000;
 
     private final SyncStore store;
     private final SourceConnector sourceConnector;
@@ -438,35 +433,30 @@ public final class MailboxSync {
 
     private void copyLane(SourceSession source, TargetSession target, List<FolderWork> work, Planning planning)
             throws ConnectorException, StoreException, InterruptedException {
-        // bounded in items as well as bytes, so that a long run of flag updates cannot pile up either
-        BlockingQueue<Item> queue = new LinkedBlockingQueue<>(QUEUE_ITEMS);
         // each lane has its share of the mailbox's byte budget, so a failing lane cannot stall or abort the others
         ByteBudget budget = new ByteBudget(Math.max(1, byteBudget / Math.max(1, lanes)));
-        Writer writer = new Writer(target, queue, budget);
-        Thread thread = new Thread(writer, "mailferry-writer-" + email);
-        thread.setDaemon(true);
-        thread.start();
+        TargetWriter writer = new TargetWriter(store, email, listener, hook, target, budget, copied, copiedBytes);
+        writer.start("mailferry-writer-" + email);
         Throwable readerFailure = null;
         try {
             for (FolderWork w : work) {
-                if (stop() || writer.failure != null) {
+                if (stop() || writer.failure() != null) {
                     break;
                 }
                 if (planning.perFolder) {
-                    copyFolderWhileScanning(source, w, queue, writer, budget, planning);
+                    copyFolderWhileScanning(source, w, writer, planning);
                 } else {
-                    copyFolder(source, w, queue, writer, budget);
+                    copyFolder(source, w, writer);
                 }
             }
         } catch (ConnectorException | StoreException | InterruptedException | RuntimeException | Error e) {
             readerFailure = e;
         } finally {
-            queue.put(Item.END);
-            thread.join();
+            writer.finish();
         }
         // the writer's failure comes first: a reader failure is often only its consequence
-        if (writer.failure != null) {
-            Failures.rethrow(writer.failure);
+        if (writer.failure() != null) {
+            Failures.rethrow(writer.failure());
         }
         if (readerFailure != null) {
             Failures.rethrow(readerFailure);
@@ -478,8 +468,8 @@ public final class MailboxSync {
      * first appends of a large folder do not wait for its whole scan. A renumbered folder (UIDVALIDITY changed) is
      * scanned whole first: pairing its messages with those copied before needs all of them.
      */
-    private void copyFolderWhileScanning(SourceSession source, FolderWork w, BlockingQueue<Item> queue, Writer writer,
-            ByteBudget budget, Planning planning) throws ConnectorException, StoreException, InterruptedException {
+    private void copyFolderWhileScanning(SourceSession source, FolderWork w, TargetWriter writer, Planning planning)
+            throws ConnectorException, StoreException, InterruptedException {
         FolderRecord r = w.record();
         LanePlanner.Part part = w.part();
         long fromUid = part == null ? 1 : part.fromUid;
@@ -499,7 +489,7 @@ public final class MailboxSync {
                 store.recordFolderSkips(r.id());
                 long[] totals = store.pendingTotals(r.id(), uidValidity);
                 planning.folderPlanned(totals[0], totals[1]);
-                copyFolder(source, scanned, queue, writer, budget);
+                copyFolder(source, scanned, writer);
                 return;
             }
             if (r.uidValidity() == 0) {
@@ -509,7 +499,11 @@ public final class MailboxSync {
             if (part == null || part.index == 0) {
                 listener.folderStarted(email, r.source(), r.target(), -1);
             }
-            queue.put(part == null ? new OpenFolder(r, false) : new OpenFolder(r, false, part.folder.epoch, false));
+            if (part == null) {
+                writer.openFolder(r, false);
+            } else {
+                writer.openPart(r, part.folder.epoch);
+            }
             boolean appending = false;
             long plannedMessages = 0;
             long plannedBytes = 0;
@@ -517,7 +511,7 @@ public final class MailboxSync {
             try (SyncStore.ScanWriter scan = store.scanWriter(r.id(), fromUid, toUid)) {
                 long after = fromUid - 1;
                 List<MessageInfo> step = new ArrayList<>(PAGE);
-                while (!stop() && writer.failure == null) {
+                while (!stop() && writer.failure() == null) {
                     step.clear();
                     if (reader.scanSome(after + 1, toUid, PAGE, step::add) == 0) {
                         scannedWhole = true;
@@ -540,27 +534,27 @@ public final class MailboxSync {
                         plannedBytes += m.size();
                     }
                     if (!appending) {
-                        queue.put(Item.PREPARE_APPENDS);
+                        writer.prepareAppends();
                         appending = true;
                     }
                     store.journal(r.id(), uidValidity, page);
-                    reader.readMessages(page, new BodyHandler(queue, writer, budget));
+                    reader.readMessages(page, writer.bodies());
                 }
             }
             if (!scannedWhole) {
                 // stopped or failed: what vanished, skips and flag changes are decided by a pass that sees it all
-                queue.put(new CloseFolder(r, part == null || part.folder.partEnded(false)));
+                writer.closeFolder(r, part == null || part.folder.partEnded(false));
                 return;
             }
             // the folder's outcomes must be committed before its records are updated as a whole (else the writer's
             // uncommitted rows and these updates wait for each other's locks)
-            awaitRecorded(queue);
+            writer.awaitRecorded();
             planning.folderPlanned(plannedMessages, plannedBytes);
             if (part != null) {
                 boolean last = part.folder.partEnded(true);
                 if (!last || !part.folder.scannedWhole()) {
                     // the folder as a whole is finished by another part, or (a part stopped early) by the next pass
-                    queue.put(new CloseFolder(r, last));
+                    writer.closeFolder(r, last);
                     return;
                 }
             }
@@ -569,23 +563,12 @@ public final class MailboxSync {
             reportSkips(r, uidValidity);
             List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
             if (!flags.isEmpty() && !appending) {
-                queue.put(Item.PREPARE_APPENDS);
+                writer.prepareAppends();
             }
-            queueFlagChanges(r, uidValidity, flags, queue, writer);
-            queue.put(new CloseFolder(r, true));
+            queueFlagChanges(r, uidValidity, flags, writer);
+            writer.closeFolder(r, true);
         } finally {
             reader.close();
-        }
-    }
-
-    private static void awaitRecorded(BlockingQueue<Item> queue) throws ConnectorException, InterruptedException {
-        Recorded recorded = new Recorded(new CompletableFuture<>());
-        queue.put(recorded);
-        try {
-            recorded.done().get();
-        } catch (ExecutionException e) {
-            throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Stopped reading: the target failed",
-                    e.getCause());
         }
     }
 
@@ -600,17 +583,16 @@ public final class MailboxSync {
     }
 
     private void queueFlagChanges(FolderRecord r, long uidValidity, List<SyncStore.FlagChange> flags,
-            BlockingQueue<Item> queue, Writer writer) throws StoreException, InterruptedException {
-        while (!flags.isEmpty() && !stopped && writer.failure == null) {
+            TargetWriter writer) throws StoreException, InterruptedException {
+        while (!flags.isEmpty() && !stopped && writer.failure() == null) {
             for (SyncStore.FlagChange f : flags) {
-                queue.put(new UpdateFlags(f));
+                writer.updateFlags(f);
             }
             flags = store.flagChanges(r.id(), uidValidity, flags.get(flags.size() - 1).uid(), PAGE);
         }
     }
 
-    private void copyFolder(SourceSession source, FolderWork w, BlockingQueue<Item> queue, Writer writer, ByteBudget budget)
-            throws ConnectorException, StoreException, InterruptedException {
+    private void copyFolder(SourceSession source, FolderWork w, TargetWriter writer) throws ConnectorException, StoreException, InterruptedException {
         FolderRecord r = w.record();
         long uidValidity = r.uidValidity();
         reportSkips(r, uidValidity);
@@ -618,19 +600,19 @@ public final class MailboxSync {
         List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
         boolean work = !page.isEmpty() || !flags.isEmpty();
         listener.folderStarted(email, r.source(), r.target(), page.isEmpty() ? 0 : store.pendingCount(r.id(), uidValidity));
-        queue.put(new OpenFolder(r, work));
+        writer.openFolder(r, work);
         if (!page.isEmpty()) {
             try (SourceFolderReader reader = source.openFolder(w.source())) {
                 if (reader.uidValidity() != uidValidity) {
                     throw new ConnectorException(ConnectorException.Kind.PROTOCOL, "The source folder " + r.source()
                             + " was renumbered (UIDVALIDITY changed) during the copy; it is scanned again");
                 }
-                while (!page.isEmpty() && !stop() && writer.failure == null) {
+                while (!page.isEmpty() && !stop() && writer.failure() == null) {
                     long last = page.get(page.size() - 1).uid();
                     List<MessageInfo> toCopy = presence.withoutPresent(r, uidValidity, page);
                     if (!toCopy.isEmpty()) {
                         store.journal(r.id(), uidValidity, toCopy);
-                        reader.readMessages(toCopy, new BodyHandler(queue, writer, budget));
+                        reader.readMessages(toCopy, writer.bodies());
                     }
                     page = store.pendingCopies(r.id(), uidValidity, last, PAGE);
                 }
@@ -640,356 +622,7 @@ public final class MailboxSync {
                 flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
             }
         }
-        queueFlagChanges(r, uidValidity, flags, queue, writer);
-        queue.put(new CloseFolder(r, true));
-    }
-
-    /** Hands bodies to the writer: buffered within the budget, or streamed for large messages. */
-    private final class BodyHandler implements SourceFolderReader.MessageBodyHandler {
-        private final BlockingQueue<Item> queue;
-        private final Writer writer;
-        private final ByteBudget budget;
-
-        BodyHandler(BlockingQueue<Item> queue, Writer writer, ByteBudget budget) {
-            this.queue = queue;
-            this.writer = writer;
-            this.budget = budget;
-        }
-
-        @Override
-        public void body(MessageInfo message, InputStream raw) throws IOException, ConnectorException {
-            if (writer.failure != null) {
-                throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Stopped reading: the target failed");
-            }
-            try {
-                if (message.size() > budget.capacity() / 4) {
-                    // large: no copy in memory; the writer reads the source stream while this thread waits
-                    Stream item = new Stream(message, raw, new CompletableFuture<>());
-                    queue.put(item);
-                    item.done().get();
-                } else {
-                    if (!budget.acquire(message.size())) {
-                        throw new ConnectorException(ConnectorException.Kind.CONNECTION,
-                                "Stopped reading: the target failed");
-                    }
-                    InMemoryMessage.Bytes bytes;
-                    try {
-                        bytes = InMemoryMessage.keepOrRead(raw); // the source's own bytes when it gives them away
-                    } catch (IOException | RuntimeException e) {
-                        budget.release(message.size());
-                        throw e;
-                    }
-                    if (bytes.length() != message.size()) {
-                        budget.release(message.size());
-                        throw new IOException("The source delivered " + bytes.length() + " bytes for UID " + message.uid()
-                                + " instead of the announced " + message.size());
-                    }
-                    queue.put(new Buffered(message, bytes));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Copy interrupted", e);
-            } catch (ExecutionException e) {
-                throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Stopped reading: the target failed",
-                        e.getCause());
-            }
-        }
-
-        @Override
-        public void vanished(MessageInfo message) throws ConnectorException {
-            try {
-                queue.put(new Vanished(message));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Copy interrupted", e);
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ writer thread
-
-    private sealed interface Item permits OpenFolder, PrepareAppends, Buffered, Stream, Vanished, UpdateFlags, Recorded,
-            CloseFolder, End {
-        Item END = new End();
-        /** Messages or flag changes follow for the open folder (one opened without work). */
-        Item PREPARE_APPENDS = new PrepareAppends();
-    }
-
-    private record PrepareAppends() implements Item {
-    }
-
-    /** Completed once every message queued before it is appended and its outcome committed. */
-    private record Recorded(CompletableFuture<Void> done) implements Item {
-    }
-
-    /**
-     * {@code epoch}: the checkpoint already taken for this folder (a part of a split folder), else null and the writer
-     * takes one before its first append. {@code announce}: whether closing the folder reports it finished (the parts of
-     * a split folder leave that to the one that finishes the folder).
-     */
-    private record OpenFolder(FolderRecord record, boolean work, Integer epoch, boolean announce) implements Item {
-        OpenFolder(FolderRecord record, boolean work) {
-            this(record, work, null, true);
-        }
-    }
-
-    private record Buffered(MessageInfo message, InMemoryMessage.Bytes bytes) implements Item {
-    }
-
-    private record Stream(MessageInfo message, InputStream raw, CompletableFuture<Void> done) implements Item {
-    }
-
-    private record Vanished(MessageInfo message) implements Item {
-    }
-
-    private record UpdateFlags(SyncStore.FlagChange change) implements Item {
-    }
-
-    private record CloseFolder(FolderRecord record, boolean announce) implements Item {
-    }
-
-    private record End() implements Item {
-    }
-
-    /** Owns the target session during the copy. */
-    private final class Writer implements Runnable, TargetFolderWriter.AppendListener {
-        private final TargetSession target;
-        private final BlockingQueue<Item> queue;
-        private final ByteBudget budget;
-        volatile Throwable failure;
-        private SyncStore.Recorder recorder;
-        private FolderRecord folder;
-        private TargetFolder targetFolder;
-        private TargetFolderWriter out;
-        private int epoch;
-        private Integer presetEpoch;
-        private boolean announce;
-        private long lastCommit = System.nanoTime();
-        private final List<Runnable> events = new ArrayList<>();
-        private long droppedFlagMessages;
-
-        Writer(TargetSession target, BlockingQueue<Item> queue, ByteBudget budget) {
-            this.target = target;
-            this.queue = queue;
-            this.budget = budget;
-        }
-
-        @Override
-        public void run() {
-            try (SyncStore.Recorder r = store.recorder()) {
-                recorder = r;
-                while (true) {
-                    Item item = queue.take();
-                    if (item instanceof End) {
-                        closeFolder();
-                        return;
-                    }
-                    try {
-                        handle(item);
-                    } catch (ConnectorException e) {
-                        if (e.kind() == ConnectorException.Kind.TARGET_REFUSES) {
-                            // the target stopped taking messages: what it accepted before is on it and stays recorded
-                            commitBefore(e);
-                        }
-                        throw e;
-                    }
-                }
-            } catch (Throwable t) {
-                failure = t;
-                // uncommitted outcomes are dropped: the journal still lists those messages and recovery finds them
-                if (recorder != null) {
-                    recorder.rollback();
-                }
-                budget.abort();
-                if (out != null) {
-                    out.close();
-                }
-                drainAfterFailure(t);
-            }
-        }
-
-        private void commitBefore(ConnectorException refusal) {
-            try {
-                commit();
-            } catch (StoreException | RuntimeException e) {
-                refusal.addSuppressed(e); // not recorded now: the journal still lists them and recovery finds them
-            }
-        }
-
-        private void drainAfterFailure(Throwable t) {
-            while (true) {
-                Item item;
-                try {
-                    item = queue.take();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                if (item instanceof Stream s) {
-                    s.done().completeExceptionally(t);
-                } else if (item instanceof Recorded r) {
-                    r.done().completeExceptionally(t);
-                } else if (item instanceof End) {
-                    return;
-                }
-            }
-        }
-
-        private void handle(Item item) throws Exception {
-            if (item instanceof OpenFolder o) {
-                closeFolder();
-                folder = o.record();
-                presetEpoch = o.epoch();
-                announce = o.announce();
-                targetFolder = target.createFolder(folder.target());
-                if (o.work()) {
-                    prepareAppends();
-                }
-            } else if (item instanceof PrepareAppends) {
-                prepareAppends();
-            } else if (item instanceof Recorded r) {
-                try {
-                    if (out != null) {
-                        out.flush();
-                    }
-                    commit();
-                    r.done().complete(null);
-                } catch (Throwable t) {
-                    r.done().completeExceptionally(t);
-                    throw t;
-                }
-            } else if (item instanceof Buffered b) {
-                try {
-                    out.append(b.message(), b.message().flags(), b.bytes().stream(), this);
-                } finally {
-                    budget.release(b.message().size());
-                }
-                maybeCommit();
-            } else if (item instanceof Stream s) {
-                try {
-                    out.append(s.message(), s.message().flags(), s.raw(), this);
-                    s.done().complete(null);
-                } catch (Throwable t) {
-                    s.done().completeExceptionally(t);
-                    throw t;
-                }
-                maybeCommit();
-            } else if (item instanceof Vanished v) {
-                recorder.skipped(folder.id(), folder.uidValidity(), v.message(),
-                        "expunged from the source while it was being copied");
-                MessageInfo m = v.message();
-                FolderPath source = folder.source();
-                events.add(() -> listener.messageSkipped(email, source, m,
-                        "expunged from the source while it was being copied"));
-            } else if (item instanceof UpdateFlags u) {
-                SyncStore.FlagChange f = u.change();
-                if (f.targetId() != null) {
-                    out.updateFlags(f.targetId(), MessageFlags.parse(f.flags()));
-                    recorder.flagsSynced(folder.id(), folder.uidValidity(), f.uid(), f.flags());
-                    maybeCommit();
-                }
-            } else if (item instanceof CloseFolder c) {
-                announce = c.announce();
-                closeFolder();
-            }
-        }
-
-        private void prepareAppends() throws ConnectorException, StoreException {
-            if (out == null) {
-                out = target.openFolder(targetFolder);
-                // the checkpoint is durable before the first append, so recovery can always ask "what came since"
-                epoch = presetEpoch != null ? presetEpoch : store.newCheckpoint(folder.id(), out.checkpoint());
-            }
-        }
-
-        private void closeFolder() throws Exception {
-            if (folder == null) {
-                return;
-            }
-            if (out != null) {
-                out.flush();
-                commit();
-                out.close();
-                out = null;
-            }
-            commit();
-            if (droppedFlagMessages > 0) {
-                listener.notice(email, droppedFlagMessages + " messages of " + folder.source()
-                        + " lost keywords the target cannot store");
-                droppedFlagMessages = 0;
-            }
-            FolderRecord done = folder;
-            folder = null;
-            if (announce) {
-                listener.folderFinished(email, store.folderStatus(done.id()));
-            }
-        }
-
-        private void maybeCommit() throws StoreException {
-            if (recorder.pending() >= COMMIT_EVERY || System.nanoTime() - lastCommit > COMMIT_INTERVAL_NANOS) {
-                commit();
-            }
-        }
-
-        private void commit() throws StoreException {
-            recorder.commit();
-            lastCommit = System.nanoTime();
-            for (Runnable event : events) {
-                event.run();
-            }
-            events.clear();
-        }
-
-        @Override
-        public void accepted(MessageInfo message, String targetId, MessageFlags droppedFlags) {
-            FolderPath source = folder.source();
-            hook.accepted(email, source, message);
-            try {
-                recorder.copied(folder.id(), folder.uidValidity(), message, targetId, epoch);
-            } catch (StoreException e) {
-                throw new RecordingFailed(e);
-            }
-            copied.incrementAndGet();
-            copiedBytes.addAndGet(message.size());
-            if (droppedFlags != null && !droppedFlags.keywords().isEmpty() || droppedFlags != null
-                    && !droppedFlags.system().isEmpty()) {
-                droppedFlagMessages++;
-            }
-            events.add(() -> listener.messageCopied(email, source, message));
-        }
-
-        @Override
-        public void rejected(MessageInfo message, String reason) {
-            refused(message, "refused by the target: " + reason, false);
-        }
-
-        @Override
-        public void refusedAsTooLarge(MessageInfo message, String reason) {
-            refused(message, "refused by the target as too large: " + reason, true);
-        }
-
-        /** Records a refused message: failed, or skipped (and offered again next pass) when it was too large. */
-        private void refused(MessageInfo message, String why, boolean tooLarge) {
-            FolderPath source = folder.source();
-            try {
-                if (tooLarge) {
-                    recorder.tooLargeForTarget(folder.id(), folder.uidValidity(), message, why);
-                } else {
-                    recorder.failed(folder.id(), folder.uidValidity(), message, why);
-                }
-            } catch (StoreException e) {
-                throw new RecordingFailed(e);
-            }
-            events.add(tooLarge ? () -> listener.messageSkipped(email, source, message, why)
-                    : () -> listener.messageFailed(email, source, message, why));
-        }
-    }
-
-    /** Carries a store failure out of an append listener (whose methods cannot throw checked exceptions). */
-    static final class RecordingFailed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        RecordingFailed(StoreException cause) {
-            super(cause.getMessage(), cause);
-        }
+        queueFlagChanges(r, uidValidity, flags, writer);
+        writer.closeFolder(r, true);
     }
 }
