@@ -67,6 +67,7 @@ public final class MailboxSync {
     private final AtomicLong copiedBytes = new AtomicLong();
     private final int lanes;
     private final LanePlanner lanePlanner;
+    private final FolderScan folderScan;
     private volatile boolean stopped;
     private String readBackShortfall;
     /** The source state of each folder when this pass began, by folder id; recorded once the pass is complete. */
@@ -80,6 +81,7 @@ public final class MailboxSync {
             BooleanSupplier stopRequested, PipelineHook hook, long byteBudget, int lanes) {
         this.lanes = Math.max(1, lanes);
         this.lanePlanner = new LanePlanner(store, this.lanes);
+        this.folderScan = new FolderScan(store, email, options, listener);
         this.store = store;
         this.sourceConnector = sourceConnector;
         this.sourceEndpoint = sourceEndpoint;
@@ -237,7 +239,7 @@ public final class MailboxSync {
                 if (stop()) {
                     return;
                 }
-                work.set(i, scan(source, work.get(i)));
+                work.set(i, folderScan.scanWhole(source, work.get(i)));
             }
             store.planItemLimit(email, options.maxItemsPerMailbox());
             planning = new Planning(false, null, 0);
@@ -353,45 +355,6 @@ public final class MailboxSync {
         this.endpointWatch = watch;
     }
 
-    // ------------------------------------------------------------------ scan
-
-    private FolderWork scan(SourceSession source, FolderWork w) throws ConnectorException, StoreException {
-        FolderRecord r = w.record();
-        long uidValidity;
-        try (SourceFolderReader reader = source.openFolder(w.source())) {
-            uidValidity = reader.uidValidity();
-            try (SyncStore.ScanWriter scan = store.scanWriter(r.id())) {
-                reader.scanMessages(1, Long.MAX_VALUE, m -> {
-                    try {
-                        scan.add(m, SkipRules.reason(m, options.maxMessageSize()));
-                    } catch (StoreException e) {
-                        throw new RecordingFailed(e);
-                    }
-                });
-            } catch (RecordingFailed e) {
-                throw (StoreException) e.getCause();
-            }
-        }
-        if (r.uidValidity() != uidValidity) {
-            long paired = store.changeUidValidity(r.id(), r.uidValidity(), uidValidity);
-            if (r.uidValidity() != 0) {
-                listener.notice(email, "The source folder " + r.source() + " was renumbered (UIDVALIDITY " + r.uidValidity()
-                        + " → " + uidValidity + "); " + paired + " messages already copied were recognised by their"
-                        + " fingerprint and are not copied again");
-            }
-        }
-        markVanished(r, uidValidity);
-        return new FolderWork(w.source(), r.withUidValidity(uidValidity));
-    }
-
-    private void markVanished(FolderRecord r, long uidValidity) throws StoreException {
-        long vanished = store.markVanished(r.id(), uidValidity);
-        if (vanished > 0) {
-            listener.notice(email, vanished + " messages copied earlier from " + r.source()
-                    + " are no longer on the source; they stay on the target");
-        }
-    }
-
     // ------------------------------------------------------------------ copy
 
     /**
@@ -485,7 +448,7 @@ public final class MailboxSync {
             }
             if (r.uidValidity() != 0 && r.uidValidity() != uidValidity) {
                 reader.close();
-                FolderWork scanned = scan(source, w);
+                FolderWork scanned = folderScan.scanWhole(source, w);
                 store.recordFolderSkips(r.id());
                 long[] totals = store.pendingTotals(r.id(), uidValidity);
                 planning.folderPlanned(totals[0], totals[1]);
@@ -508,19 +471,14 @@ public final class MailboxSync {
             long plannedMessages = 0;
             long plannedBytes = 0;
             boolean scannedWhole = false;
-            try (SyncStore.ScanWriter scan = store.scanWriter(r.id(), fromUid, toUid)) {
+            try (FolderScan.Steps steps = folderScan.steps(reader, r.id(), fromUid, toUid)) {
                 long after = fromUid - 1;
-                List<MessageInfo> step = new ArrayList<>(PAGE);
                 while (!stop() && writer.failure() == null) {
-                    step.clear();
-                    if (reader.scanSome(after + 1, toUid, PAGE, step::add) == 0) {
+                    List<MessageInfo> step = steps.next();
+                    if (step.isEmpty()) {
                         scannedWhole = true;
                         break;
                     }
-                    for (MessageInfo m : step) {
-                        scan.add(m, SkipRules.reason(m, options.maxMessageSize()));
-                    }
-                    scan.commit();
                     // the scan goes no further than this step, so neither do the pending copies
                     long last = step.get(step.size() - 1).uid();
                     List<MessageInfo> page = presence.withoutPresent(r, uidValidity,
@@ -558,7 +516,7 @@ public final class MailboxSync {
                     return;
                 }
             }
-            markVanished(r, uidValidity);
+            folderScan.markVanished(r, uidValidity);
             store.recordFolderSkips(r.id());
             reportSkips(r, uidValidity);
             List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
