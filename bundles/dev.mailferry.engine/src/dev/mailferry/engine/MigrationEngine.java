@@ -15,7 +15,9 @@ import dev.mailferry.engine.internal.ListenerFanout;
 import dev.mailferry.engine.internal.MailboxSync;
 import dev.mailferry.engine.internal.PipelineHook;
 import dev.mailferry.engine.internal.ProjectStore;
+import dev.mailferry.engine.internal.SourceSide;
 import dev.mailferry.engine.internal.StoreException;
+import dev.mailferry.engine.internal.TargetSide;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -373,6 +375,8 @@ public class MigrationEngine {
             requirePasswords(sourceCredentials, targetCredentials, target.needsSecret(targetEndpoint));
             Endpoint mailboxSource = entry.userRoot() == null || entry.userRoot().isBlank() ? sourceEndpoint
                     : sourceEndpoint.with(USER_ROOT_SETTING, entry.userRoot());
+            SourceSide sourceSide = new SourceSide(source, mailboxSource, sourceCredentials);
+            TargetSide targetSide = new TargetSide(target, targetEndpoint, targetCredentials);
             int unreachableAttempts = 0;
             for (int attempt = 1;; attempt++) {
                 EndpointRetries.Turn sourceTurn = null;
@@ -385,9 +389,8 @@ public class MigrationEngine {
                         error = STOPPED_REASON;
                         break;
                     }
-                    MailboxSync sync = new MailboxSync(project.store(), source, mailboxSource, sourceCredentials, target,
-                            targetEndpoint, targetCredentials, email, batch.options(), listener, stopRequested, hook,
-                            BYTE_BUDGET_PER_MAILBOX, lanes);
+                    MailboxSync sync = new MailboxSync(project.store(), sourceSide, targetSide, email, batch.options(),
+                            listener, stopRequested, hook, BYTE_BUDGET_PER_MAILBOX, lanes);
                     sync.watchEndpoints(isSource -> (isSource ? sourceRetries : targetRetries).reached());
                     try {
                         sync.run();

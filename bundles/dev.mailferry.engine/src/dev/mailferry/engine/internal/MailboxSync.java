@@ -51,12 +51,7 @@ public final class MailboxSync {
     static final int PAGE = 250;
 
     private final SyncStore store;
-    private final SourceConnector sourceConnector;
-    private final Endpoint sourceEndpoint;
-    private final Credentials sourceCredentials;
-    private final TargetConnector targetConnector;
-    private final Endpoint targetEndpoint;
-    private final Credentials targetCredentials;
+    private final SessionOpener opener;
     private final String email;
     private final BatchOptions options;
     private final MigrationListener listener;
@@ -75,20 +70,13 @@ public final class MailboxSync {
     /** Messages the target folders held before this mailbox's first copy into them, by target folder. */
     private volatile TargetPresence presence = TargetPresence.NONE;
 
-    public MailboxSync(SyncStore store, SourceConnector sourceConnector, Endpoint sourceEndpoint,
-            Credentials sourceCredentials, TargetConnector targetConnector, Endpoint targetEndpoint,
-            Credentials targetCredentials, String email, BatchOptions options, MigrationListener listener,
-            BooleanSupplier stopRequested, PipelineHook hook, long byteBudget, int lanes) {
+    public MailboxSync(SyncStore store, SourceSide source, TargetSide target, String email, BatchOptions options,
+            MigrationListener listener, BooleanSupplier stopRequested, PipelineHook hook, long byteBudget, int lanes) {
         this.lanes = Math.max(1, lanes);
         this.lanePlanner = new LanePlanner(store, this.lanes);
         this.folderScan = new FolderScan(store, email, options, listener);
         this.store = store;
-        this.sourceConnector = sourceConnector;
-        this.sourceEndpoint = sourceEndpoint;
-        this.sourceCredentials = sourceCredentials;
-        this.targetConnector = targetConnector;
-        this.targetEndpoint = targetEndpoint;
-        this.targetCredentials = targetCredentials;
+        this.opener = new SessionOpener(source, target, email);
         this.email = email;
         this.options = options;
         this.listener = listener;
@@ -112,7 +100,7 @@ public final class MailboxSync {
     }
 
     public void run() throws ConnectorException, StoreException, InterruptedException {
-        try (LaneSessions.Sessions sessions = openSessions()) {
+        try (LaneSessions.Sessions sessions = opener.open()) {
             SourceSession source = sessions.source();
             TargetSession target = sessions.target();
             List<SourceFolder> sourceFolders = source.listFolders();
@@ -124,7 +112,7 @@ public final class MailboxSync {
             }
             List<PlannedFolder> plan = FolderPlanner.plan(sourceFolders, targetFolders, options, recordedTargets,
                     target::storablePath, target.ignoresFolderNameCase());
-            try (LaneSessions laneSessions = new LaneSessions(this::openSessions, lanes, email, plan)) {
+            try (LaneSessions laneSessions = new LaneSessions(opener, lanes, email, plan)) {
                 planAndCopy(source, target, sourceFolders, targetFolders, records, plan, laneSessions);
             }
             if (!stopped) {
@@ -287,72 +275,15 @@ public final class MailboxSync {
         return stopped;
     }
 
-    /**
-     * Opens the source and the target session at the same time: each is a connection and a login of a few round trips.
-     * When both fail, the source's failure is the one reported, as when they were opened one after the other.
-     */
-    private LaneSessions.Sessions openSessions() throws ConnectorException, StoreException, InterruptedException {
-        CompletableFuture<TargetSession> target = LaneSessions.onOwnThread("mailferry-connect-" + email, this::openTarget);
-        SourceSession source;
-        try {
-            source = openSource();
-        } catch (ConnectorException | RuntimeException | Error e) {
-            target.thenAccept(TargetSession::close); // a target that does open is not left logged in
-            throw e;
-        }
-        try {
-            return new LaneSessions.Sessions(source, target.get());
-        } catch (ExecutionException e) {
-            source.close();
-            throw Failures.rethrow(e.getCause());
-        } catch (InterruptedException e) {
-            source.close();
-            target.thenAccept(TargetSession::close);
-            throw e;
-        }
-    }
-
-    private SourceSession openSource() throws ConnectorException {
-        try {
-            SourceSession session = sourceConnector.open(sourceEndpoint, sourceCredentials);
-            endpointWatch.reached(true);
-            return session;
-        } catch (ConnectorException e) {
-            throw openFailure(true, "Source: ", e);
-        }
-    }
-
-    private TargetSession openTarget() throws ConnectorException {
-        try {
-            TargetSession session = targetConnector.open(targetEndpoint, targetCredentials);
-            endpointWatch.reached(false);
-            return session;
-        } catch (ConnectorException e) {
-            throw openFailure(false, "Target: ", e);
-        }
-    }
-
-    /** A connection that could not be opened is the endpoint's fault; any other answer (a refused login) shows it up. */
-    private ConnectorException openFailure(boolean source, String side, ConnectorException e) {
-        if (e.kind() == ConnectorException.Kind.CONNECTION) {
-            return new EndpointUnreachable(source, side + e.getMessage(), e);
-        }
-        endpointWatch.reached(source);
-        return e.prefixed(side);
-    }
-
     /** Told whenever the source or the target answered while sessions were opened. */
     @FunctionalInterface
     public interface EndpointWatch {
         void reached(boolean source);
     }
 
-    private volatile EndpointWatch endpointWatch = source -> {
-    };
-
     /** Sets who is told that an endpoint answered (see {@link EndpointRetries}). */
     public void watchEndpoints(EndpointWatch watch) {
-        this.endpointWatch = watch;
+        opener.watch(watch);
     }
 
     // ------------------------------------------------------------------ copy
