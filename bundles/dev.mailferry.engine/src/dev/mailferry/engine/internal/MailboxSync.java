@@ -1,45 +1,32 @@
 package dev.mailferry.engine.internal;
 
-import dev.mailferry.core.model.Credentials;
-import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.FolderPath;
-import dev.mailferry.core.model.MessageFingerprint;
-import dev.mailferry.core.model.MessageFlags;
 import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.FolderState;
-import dev.mailferry.core.spi.InMemoryMessage;
-import dev.mailferry.core.spi.SourceConnector;
 import dev.mailferry.core.spi.SourceFolder;
 import dev.mailferry.core.spi.SourceFolderReader;
 import dev.mailferry.core.spi.SourceSession;
-import dev.mailferry.core.spi.TargetConnector;
 import dev.mailferry.core.spi.TargetFolder;
-import dev.mailferry.core.spi.TargetFolderWriter;
 import dev.mailferry.core.spi.TargetSession;
 import dev.mailferry.engine.BatchOptions;
 import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.internal.FolderPlanner.PlannedFolder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * One pass over one mailbox: plan, recover, scan, decide, copy, record.
+ * One pass over one mailbox: plan, recover, scan, decide, copy, record. {@link #run()} shows the steps in order; each
+ * has a class of its own: {@link FolderPlanner} (which source folder goes to which target folder),
+ * {@link FolderRenames} (folders renamed or gone on the source), {@link JournalRecovery} (messages in flight when the
+ * last run stopped), {@link TargetPresence} (messages already on the target), {@link FolderScan} (reading the source's
+ * message lists), {@link LanePlanner} (which lane copies what), {@link LaneSessions} (the lanes' connections) and
+ * {@link TargetWriter} (appending and recording). Deciding which folders to scan, and the copy's reading side, are here.
  *
  * <p>Copying runs on two threads per lane: this one reads the source (and writes the journal before any message it
  * reads can be appended), a {@link TargetWriter} owns the target session, appends, and records each message when the
@@ -99,6 +86,12 @@ public final class MailboxSync {
         return stopped;
     }
 
+    /**
+     * The pass, in the order of its steps: plan the folders, follow those renamed on the source, settle what a crash
+     * left in flight, find the messages already on the target, then scan and copy; after a complete pass, remember the
+     * folders' source states and read the target back. The lanes after the first get their sessions from
+     * {@link LaneSessions}, which starts opening them as soon as the plan is known.
+     */
     public void run() throws ConnectorException, StoreException, InterruptedException {
         try (LaneSessions.Sessions sessions = opener.open()) {
             SourceSession source = sessions.source();
@@ -106,20 +99,56 @@ public final class MailboxSync {
             List<SourceFolder> sourceFolders = source.listFolders();
             List<TargetFolder> targetFolders = target.listFolders();
             List<FolderRecord> records = store.folders(email);
-            Map<FolderPath, FolderPath> recordedTargets = new HashMap<>();
-            for (FolderRecord r : records) {
-                recordedTargets.put(r.source(), r.target());
-            }
-            List<PlannedFolder> plan = FolderPlanner.plan(sourceFolders, targetFolders, options, recordedTargets,
-                    target::storablePath, target.ignoresFolderNameCase());
+            List<PlannedFolder> plan = plan(target, sourceFolders, targetFolders, records);
             try (LaneSessions laneSessions = new LaneSessions(opener, lanes, email, plan)) {
-                planAndCopy(source, target, sourceFolders, targetFolders, records, plan, laneSessions);
+                FolderRenames renames = new FolderRenames(store, email, options, listener, source, target,
+                        sourceFolders, targetFolders, records, plan);
+                plan = renames.follow();
+                targetFolders = renames.targetFolders();
+                List<FolderWork> work = recordFolders(plan);
+                renames.reportGone();
+                new JournalRecovery(store, email, listener).recover(target, targetFolders);
+                List<Long> presenceChecked = new ArrayList<>();
+                presence = TargetPresence.find(store, email, target, targetFolders,
+                        work.stream().map(FolderWork::record).toList(), presenceChecked);
+                try {
+                    scanAndCopy(source, target, work, laneSessions);
+                    if (!stopped && !presenceChecked.isEmpty()) {
+                        store.markPresenceChecked(presenceChecked);
+                    }
+                } finally {
+                    presence.reportFound(email, listener);
+                }
             }
             if (!stopped) {
                 recordSourceStates();
                 readBackShortfall = TargetReadBack.check(target, store, email, listener);
             }
         }
+    }
+
+    /** Which source folder goes to which target folder, keeping the targets recorded by earlier passes. */
+    private List<PlannedFolder> plan(TargetSession target, List<SourceFolder> sourceFolders,
+            List<TargetFolder> targetFolders, List<FolderRecord> records) throws ConnectorException {
+        Map<FolderPath, FolderPath> recordedTargets = new HashMap<>();
+        for (FolderRecord r : records) {
+            recordedTargets.put(r.source(), r.target());
+        }
+        return FolderPlanner.plan(sourceFolders, targetFolders, options, recordedTargets, target::storablePath,
+                target.ignoresFolderNameCase());
+    }
+
+    /** Records each planned folder (with its note) and returns those to copy. */
+    private List<FolderWork> recordFolders(List<PlannedFolder> plan) throws StoreException {
+        List<FolderWork> work = new ArrayList<>();
+        for (PlannedFolder p : plan) {
+            FolderRecord record = store.folder(email, p.source().path(), p.target());
+            store.setFolderNote(record.id(), p.note());
+            if (p.copied()) {
+                work.add(new FolderWork(p.source(), record));
+            }
+        }
+        return work;
     }
 
     /**
@@ -147,40 +176,11 @@ public final class MailboxSync {
         return readBackShortfall;
     }
 
-    /** Plans the pass over the listed folders and copies; {@code laneSessions} serve the lanes after the first. */
-    private void planAndCopy(SourceSession source, TargetSession target, List<SourceFolder> sourceFolders,
-            List<TargetFolder> targetFolders, List<FolderRecord> records, List<PlannedFolder> plan,
+    /**
+     * Scans, plans and copies the folders of {@code work}, passing over those unchanged since their last complete pass.
+     */
+    private void scanAndCopy(SourceSession source, TargetSession target, List<FolderWork> work,
             LaneSessions laneSessions) throws ConnectorException, StoreException, InterruptedException {
-        FolderRenames renames = new FolderRenames(store, email, options, listener, source, target, sourceFolders,
-                targetFolders, records, plan);
-        plan = renames.follow();
-        targetFolders = renames.targetFolders();
-        List<FolderWork> work = new ArrayList<>();
-        for (PlannedFolder p : plan) {
-            FolderRecord record = store.folder(email, p.source().path(), p.target());
-            store.setFolderNote(record.id(), p.note());
-            if (p.copied()) {
-                work.add(new FolderWork(p.source(), record));
-            }
-        }
-        renames.reportGone();
-        new JournalRecovery(store, email, listener).recover(target, targetFolders);
-        List<Long> presenceChecked = new ArrayList<>();
-        presence = TargetPresence.find(store, email, target, targetFolders,
-                work.stream().map(FolderWork::record).toList(), presenceChecked);
-        try {
-            copyPlanned(source, target, work, laneSessions);
-            if (!stopped && !presenceChecked.isEmpty()) {
-                store.markPresenceChecked(presenceChecked);
-            }
-        } finally {
-            presence.reportFound(email, listener);
-        }
-    }
-
-    /** Scans, plans and copies the folders of {@code work}. */
-    private void copyPlanned(SourceSession source, TargetSession target, List<FolderWork> work, LaneSessions laneSessions)
-            throws ConnectorException, StoreException, InterruptedException {
         store.clearScan(email);
         // A mailbox within the item limit needs no mailbox-wide ranking: each folder is planned on its own, so its
         // lane copies it as soon as it is scanned while the other lanes still scan theirs.
