@@ -104,7 +104,7 @@ public class MigrationEngine {
 
     /**
      * How often a mailbox interrupted by a transient error (connection lost, server error) is tried in one pass, and
-     * the delay before the first retry (doubled for each further one). Defaults: 3 attempts, 5 s.
+     * the delay before the first retry (doubled for each further one). By default a few attempts, seconds apart.
      */
     public void setRetryPolicy(int attempts, Duration firstDelay) {
         if (attempts < 1) {
@@ -115,10 +115,9 @@ public class MigrationEngine {
     }
 
     /**
-     * How many connections to each side one mailbox uses (parallel folder pipelines); default 4, which keeps a
-     * target that fsyncs every APPEND busy (bench/run.sh: 2 lanes 499 msg/s, 4 lanes 624 msg/s) and stays under the
-     * usual per-user connection limits (Dovecot 10, Gmail 15). The endpoint sees up
-     * to {@code maxParallelMailboxes} times this many connections.
+     * How many connections to each side one mailbox uses (parallel folder pipelines). The default keeps a target that
+     * fsyncs every APPEND busy (see bench/README.md) and stays under the usual per-user connection limits of IMAP
+     * servers. The endpoint sees up to {@code maxParallelMailboxes} times this many connections.
      */
     public void setConnectionsPerMailbox(int connections) {
         if (connections < 1) {

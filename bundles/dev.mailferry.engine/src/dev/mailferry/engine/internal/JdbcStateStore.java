@@ -231,8 +231,8 @@ public final class JdbcStateStore implements StateStore {
             lockChannel = FileChannel.open(folder.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
             FileLock fileLock = null;
-            // a reader checking whether a pass runs holds the lock for microseconds (isOpenInAnotherProcess): a few tries
-            // over ~20 ms get past it; a writer holds it for the whole pass, and the answer must not wait for that long
+            // a reader checking whether a pass runs holds the lock for an instant (isOpenInAnotherProcess): a few short
+            // tries get past it; a writer holds it for the whole pass, and the answer must not wait for that long
             for (int attempt = 0; attempt < 5 && fileLock == null; attempt++) {
                 if (attempt > 0) {
                     sleepQuietly(5);
