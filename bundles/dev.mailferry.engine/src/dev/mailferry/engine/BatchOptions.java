@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * @param excludedFolders      source folders not copied, each with everything below it
  * @param folderMapping        source path prefix → target path prefix; the longest matching prefix wins and takes
  *                             precedence over the special-use mapping
- * @param maxMessageSize       messages larger than this many bytes are skipped (Exchange Online refuses > 35 MB)
+ * @param maxMessageSize       messages larger than this many bytes are skipped (Exchange Online has a limit of its own)
  * @param maxItemsPerMailbox   at most this many messages per mailbox are copied, the newest (by internal date) first;
  *                             the rest are skipped
  * @param maxParallelMailboxes mailboxes migrated at the same time (each uses one source and one target connection)

@@ -14,8 +14,10 @@ import dev.mailferry.engine.internal.EndpointUnreachable;
 import dev.mailferry.engine.internal.ListenerFanout;
 import dev.mailferry.engine.internal.MailboxSync;
 import dev.mailferry.engine.internal.PipelineHook;
-import dev.mailferry.engine.internal.StateStore;
+import dev.mailferry.engine.internal.ProjectStore;
+import dev.mailferry.engine.internal.SourceSide;
 import dev.mailferry.engine.internal.StoreException;
+import dev.mailferry.engine.internal.TargetSide;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,7 +104,7 @@ public class MigrationEngine {
 
     /**
      * How often a mailbox interrupted by a transient error (connection lost, server error) is tried in one pass, and
-     * the delay before the first retry (doubled for each further one). Defaults: 3 attempts, 5 s.
+     * the delay before the first retry (doubled for each further one). By default a few attempts, seconds apart.
      */
     public void setRetryPolicy(int attempts, Duration firstDelay) {
         if (attempts < 1) {
@@ -113,10 +115,9 @@ public class MigrationEngine {
     }
 
     /**
-     * How many connections to each side one mailbox uses (parallel folder pipelines); default 4, which keeps a
-     * target that fsyncs every APPEND busy (bench/run.sh: 2 lanes 499 msg/s, 4 lanes 624 msg/s) and stays under the
-     * usual per-user connection limits (Dovecot 10, Gmail 15). The endpoint sees up
-     * to {@code maxParallelMailboxes} times this many connections.
+     * How many connections to each side one mailbox uses (parallel folder pipelines). The default keeps a target that
+     * fsyncs every APPEND busy (see bench/README.md) and stays under the usual per-user connection limits of IMAP
+     * servers. The endpoint sees up to {@code maxParallelMailboxes} times this many connections.
      */
     public void setConnectionsPerMailbox(int connections) {
         if (connections < 1) {
@@ -240,7 +241,7 @@ public class MigrationEngine {
                 "No source connector '" + sourceEndpoint.connectorId() + "' is installed"));
         TargetConnector target = targetConnector(targetEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
                 "No target connector '" + targetEndpoint.connectorId() + "' is installed"));
-        StateStore store = project.store();
+        ProjectStore store = project.store();
         Instant start = Instant.now();
 
         BatchLog log;
@@ -354,7 +355,7 @@ public class MigrationEngine {
             MigrationListener listener, BooleanSupplier stopRequested, EndpointRetries sourceRetries,
             EndpointRetries targetRetries, Map<String, EndpointUnreachable> unreachable, boolean finalPass)
             throws StoreException {
-        StateStore store = project.store();
+        ProjectStore store = project.store();
         if (stopRequested.getAsBoolean()) {
             return MailboxState.STOPPED; // not started: its state stays as the last pass left it
         }
@@ -373,6 +374,8 @@ public class MigrationEngine {
             requirePasswords(sourceCredentials, targetCredentials, target.needsSecret(targetEndpoint));
             Endpoint mailboxSource = entry.userRoot() == null || entry.userRoot().isBlank() ? sourceEndpoint
                     : sourceEndpoint.with(USER_ROOT_SETTING, entry.userRoot());
+            SourceSide sourceSide = new SourceSide(source, mailboxSource, sourceCredentials);
+            TargetSide targetSide = new TargetSide(target, targetEndpoint, targetCredentials);
             int unreachableAttempts = 0;
             for (int attempt = 1;; attempt++) {
                 EndpointRetries.Turn sourceTurn = null;
@@ -385,9 +388,8 @@ public class MigrationEngine {
                         error = STOPPED_REASON;
                         break;
                     }
-                    MailboxSync sync = new MailboxSync(store, source, mailboxSource, sourceCredentials, target,
-                            targetEndpoint, targetCredentials, email, batch.options(), listener, stopRequested, hook,
-                            BYTE_BUDGET_PER_MAILBOX, lanes);
+                    MailboxSync sync = new MailboxSync(project.store(), sourceSide, targetSide, email, batch.options(),
+                            listener, stopRequested, hook, BYTE_BUDGET_PER_MAILBOX, lanes);
                     sync.watchEndpoints(isSource -> (isSource ? sourceRetries : targetRetries).reached());
                     try {
                         sync.run();

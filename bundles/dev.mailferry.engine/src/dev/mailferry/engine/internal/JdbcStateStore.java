@@ -1,5 +1,12 @@
 package dev.mailferry.engine.internal;
 
+import static dev.mailferry.engine.internal.MessageStatus.COPIED;
+import static dev.mailferry.engine.internal.MessageStatus.FAILED;
+import static dev.mailferry.engine.internal.MessageStatus.SKIPPED;
+import static dev.mailferry.engine.internal.MessageStatus.TOO_LARGE_FOR_TARGET;
+import static dev.mailferry.engine.internal.MessageStatus.VANISHED;
+import static dev.mailferry.engine.internal.MessageStatus.sqlList;
+
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MailboxEntry;
 import dev.mailferry.core.model.MessageFingerprint;
@@ -59,6 +66,15 @@ public final class JdbcStateStore implements StateStore {
     public static final String FILE_NAME = "state.db";
 
     static final String LOCK_FILE_NAME = "state.lock";
+
+    /** Statuses of the messages on the target: copied, also those since gone from the source. */
+    private static final String ON_TARGET = sqlList(COPIED, VANISHED);
+    /** Statuses the reports count as skipped. */
+    private static final String COUNTED_AS_SKIPPED = sqlList(SKIPPED, TOO_LARGE_FOR_TARGET);
+    /** Statuses of the messages the next pass tries again. */
+    private static final String TRIED_AGAIN = sqlList(FAILED, TOO_LARGE_FOR_TARGET);
+    /** Statuses of the messages not on the target (skipped, failed, refused): the detail report lists them. */
+    private static final String NOT_COPIED = sqlList(SKIPPED, FAILED, TOO_LARGE_FOR_TARGET);
 
     /** Databases open in this process, by folder: stores opened twice on one folder share one. */
     private static final Map<Path, Database> OPEN = new HashMap<>();
@@ -215,8 +231,8 @@ public final class JdbcStateStore implements StateStore {
             lockChannel = FileChannel.open(folder.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
             FileLock fileLock = null;
-            // a reader checking whether a pass runs holds the lock for microseconds (isOpenInAnotherProcess): a few tries
-            // over ~20 ms get past it; a writer holds it for the whole pass, and the answer must not wait for that long
+            // a reader checking whether a pass runs holds the lock for an instant (isOpenInAnotherProcess): a few short
+            // tries get past it; a writer holds it for the whole pass, and the answer must not wait for that long
             for (int attempt = 0; attempt < 5 && fileLock == null; attempt++) {
                 if (attempt > 0) {
                     sleepQuietly(5);
@@ -351,7 +367,7 @@ public final class JdbcStateStore implements StateStore {
         "CREATE TABLE folder_state (id INTEGER PRIMARY KEY, email VARCHAR(320) NOT NULL,"
                 + " source_path VARCHAR(4000) NOT NULL, target_path VARCHAR(4000) NOT NULL, uidvalidity BIGINT NOT NULL,"
                 + " checkpoint VARCHAR(400), epoch INT NOT NULL, note VARCHAR(4000), UNIQUE (email, source_path))",
-        // status: C copied, S skipped, F failed, V copied but since vanished from the source
+        // status: a MessageStatus's letter
         "CREATE TABLE message_map (folder_id BIGINT NOT NULL, uidvalidity BIGINT NOT NULL, uid BIGINT NOT NULL,"
                 + " status CHAR(1) NOT NULL, target_id VARCHAR(400), size BIGINT NOT NULL, internal_date BIGINT NOT NULL,"
                 + " message_id VARCHAR(2000), flags VARCHAR(4000) NOT NULL, epoch INT NOT NULL, reason VARCHAR(4000),"
@@ -587,11 +603,12 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public List<MailboxStatus> mailboxStatuses(String batch) throws StoreException {
         String sql = "SELECT bm.email, bm.state, bm.last_pass_copied, bm.last_pass_ms, bm.last_error, bm.last_sync_end,"
-                + " COALESCE(SUM(CASE WHEN m.status = 'C' THEN 1 ELSE 0 END), 0),"
-                + " COALESCE(SUM(CASE WHEN m.status IN ('S', 'T') THEN 1 ELSE 0 END), 0),"
-                + " COALESCE(SUM(CASE WHEN m.status = 'F' THEN 1 ELSE 0 END), 0),"
-                + " COALESCE(SUM(CASE WHEN m.status IN ('C', 'V') THEN m.size ELSE 0 END), 0),"
-                + " COALESCE(SUM(CASE WHEN m.status = 'V' THEN 1 ELSE 0 END), 0), bm.last_pass_throttled_ms"
+                + " COALESCE(SUM(CASE WHEN m.status = " + COPIED.sql() + " THEN 1 ELSE 0 END), 0),"
+                + " COALESCE(SUM(CASE WHEN m.status IN " + COUNTED_AS_SKIPPED + " THEN 1 ELSE 0 END), 0),"
+                + " COALESCE(SUM(CASE WHEN m.status = " + FAILED.sql() + " THEN 1 ELSE 0 END), 0),"
+                + " COALESCE(SUM(CASE WHEN m.status IN " + ON_TARGET + " THEN m.size ELSE 0 END), 0),"
+                + " COALESCE(SUM(CASE WHEN m.status = " + VANISHED.sql() + " THEN 1 ELSE 0 END), 0),"
+                + " bm.last_pass_throttled_ms"
                 + " FROM batch_mailbox bm LEFT JOIN folder_state f ON f.email = bm.email"
                 + " LEFT JOIN message_map m ON m.folder_id = f.id AND m.uidvalidity = f.uidvalidity"
                 + " WHERE bm.batch = ? GROUP BY bm.email, bm.state, bm.last_pass_copied, bm.last_pass_ms, bm.last_error,"
@@ -719,7 +736,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public java.util.Set<Long> foldersWithUnfinishedMessages(String email) throws StoreException {
         String sql = "SELECT f.id FROM folder_state f WHERE f.email = ? AND (EXISTS (SELECT 1 FROM message_map m"
-                + " WHERE m.folder_id = f.id AND m.uidvalidity = f.uidvalidity AND m.status IN ('F', 'T'))"
+                + " WHERE m.folder_id = f.id AND m.uidvalidity = f.uidvalidity AND m.status IN " + TRIED_AGAIN + ")"
                 + " OR EXISTS (SELECT 1 FROM journal j WHERE j.folder_id = f.id))";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, key(email));
@@ -739,7 +756,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public Map<FolderPath, Long> recordedOnTarget(String email) throws StoreException {
         String sql = "SELECT f.target_path, COUNT(*) FROM folder_state f JOIN message_map m ON m.folder_id = f.id"
-                + " WHERE f.email = ? AND m.status IN ('C', 'V') GROUP BY f.target_path";
+                + " WHERE f.email = ? AND m.status IN " + ON_TARGET + " GROUP BY f.target_path";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, key(email));
             Map<FolderPath, Long> counts = new HashMap<>();
@@ -801,7 +818,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public List<MessageInfo> copiedMessages(long folderId, long uidValidity) throws StoreException {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT uid, size, internal_date,"
-                + " message_id, flags FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status = 'C'"
+                + " message_id, flags FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status = " + COPIED.sql()
                 + " ORDER BY uid")) {
             ps.setLong(1, folderId);
             ps.setLong(2, uidValidity);
@@ -817,7 +834,7 @@ public final class JdbcStateStore implements StateStore {
     public java.util.Set<String> recordedTargetIds(String email, FolderPath target) throws StoreException {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT m.target_id FROM message_map m"
                 + " JOIN folder_state f ON f.id = m.folder_id WHERE f.email = ? AND f.target_path = ?"
-                + " AND m.status IN ('C', 'V') AND m.target_id IS NOT NULL")) {
+                + " AND m.status IN " + ON_TARGET + " AND m.target_id IS NOT NULL")) {
             ps.setString(1, key(email));
             ps.setString(2, Codecs.encodePath(target));
             java.util.Set<String> ids = new java.util.HashSet<>();
@@ -878,7 +895,8 @@ public final class JdbcStateStore implements StateStore {
                 + " ROW_NUMBER() OVER (PARTITION BY size, internal_date, COALESCE(message_id, '') ORDER BY uid) rn";
         String pairs = "SELECT s.uid new_uid, m.uid old_uid FROM"
                 + " (" + numbered + " FROM scan WHERE folder_id = ?) s JOIN"
-                + " (" + numbered + " FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status = 'C') m"
+                + " (" + numbered + " FROM message_map WHERE folder_id = ? AND uidvalidity = ?"
+                + " AND status = " + COPIED.sql() + ") m"
                 + " ON s.size = m.size AND s.internal_date = m.internal_date AND s.mid = m.mid AND s.rn = m.rn";
         try (Connection c = connect()) {
             if (oldUidValidity == 0) {
@@ -917,9 +935,10 @@ public final class JdbcStateStore implements StateStore {
             // what was recorded under the old UID space and found no partner is gone from the source: it stays under
             // the old UIDVALIDITY as vanished (its target id still counts in crash recovery); skips and failures of
             // the old space are decided afresh
-            exec(c, "UPDATE message_map SET status = 'V' WHERE folder_id = ? AND uidvalidity = ? AND status = 'C'",
+            exec(c, "UPDATE message_map SET status = " + VANISHED.sql() + " WHERE folder_id = ? AND uidvalidity = ?"
+                    + " AND status = " + COPIED.sql(),
                     folderId, oldUidValidity);
-            exec(c, "DELETE FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status IN ('S', 'F', 'T')", folderId,
+            exec(c, "DELETE FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status IN " + NOT_COPIED, folderId,
                     oldUidValidity);
             try (PreparedStatement ps = c.prepareStatement("UPDATE folder_state SET uidvalidity = ? WHERE id = ?")) {
                 ps.setLong(1, newUidValidity);
@@ -1034,19 +1053,20 @@ public final class JdbcStateStore implements StateStore {
         args.add(key(email));
         args.addAll(folderIds);
         String kept = folderIds.isEmpty() ? "" : " AND folder_id NOT IN (" + "?, ".repeat(folderIds.size() - 1) + "?)";
-        update("forget the skips of folders not copied any more", "DELETE FROM message_map WHERE status = 'S'"
+        update("forget the skips of folders not copied any more", "DELETE FROM message_map WHERE status = " + SKIPPED.sql()
                 + " AND folder_id IN (" + MAILBOX_FOLDERS + ")" + kept, args.toArray());
     }
 
     /** The skips of this pass replace those of the previous one; already copied messages are never "skipped". */
     private static void recordSkips(Connection c, String inFolders, Object arg) throws SQLException {
-        exec(c, "DELETE FROM message_map WHERE status = 'S' AND " + inFolders, arg);
+        exec(c, "DELETE FROM message_map WHERE status = " + SKIPPED.sql() + " AND " + inFolders, arg);
         exec(c, "INSERT INTO message_map (folder_id, uidvalidity, uid, status, target_id, size, internal_date,"
-                + " message_id, flags, epoch, reason) SELECT s.folder_id, f.uidvalidity, s.uid, 'S', NULL, s.size,"
+                + " message_id, flags, epoch, reason) SELECT s.folder_id, f.uidvalidity, s.uid, " + SKIPPED.sql() + ","
+                + " NULL, s.size,"
                 + " s.internal_date, s.message_id, s.flags, 0, s.skip_reason FROM scan s JOIN folder_state f"
                 + " ON f.id = s.folder_id WHERE s." + inFolders + " AND s.skip_reason IS NOT NULL AND NOT EXISTS"
                 + " (SELECT 1 FROM message_map m WHERE m.folder_id = s.folder_id AND m.uidvalidity = f.uidvalidity"
-                + " AND m.uid = s.uid AND m.status IN ('C', 'F', 'T'))", arg);
+                + " AND m.uid = s.uid AND m.status IN " + sqlList(COPIED, FAILED, TOO_LARGE_FOR_TARGET) + ")", arg);
     }
 
     private static long count(Connection c, String sql, Object... args) throws SQLException {
@@ -1066,7 +1086,7 @@ public final class JdbcStateStore implements StateStore {
             throws StoreException {
         String sql = "SELECT s.uid, s.size, s.internal_date, s.message_id, s.flags FROM scan s WHERE s.folder_id = ?"
                 + " AND s.uid > ? AND s.uid <= ? AND s.skip_reason IS NULL AND NOT EXISTS (SELECT 1 FROM message_map m"
-                + " WHERE m.folder_id = s.folder_id AND m.uidvalidity = ? AND m.uid = s.uid AND m.status = 'C')"
+                + " WHERE m.folder_id = s.folder_id AND m.uidvalidity = ? AND m.uid = s.uid AND m.status = " + COPIED.sql() + ")"
                 + " ORDER BY s.uid LIMIT ?";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, folderId);
@@ -1091,7 +1111,7 @@ public final class JdbcStateStore implements StateStore {
     public long[] pendingTotals(long folderId, long uidValidity) throws StoreException {
         String sql = "SELECT COUNT(*), COALESCE(SUM(s.size), 0) FROM scan s WHERE s.folder_id = ? AND s.skip_reason IS NULL"
                 + " AND NOT EXISTS (SELECT 1 FROM message_map m WHERE m.folder_id = s.folder_id AND m.uidvalidity = ?"
-                + " AND m.uid = s.uid AND m.status = 'C')";
+                + " AND m.uid = s.uid AND m.status = " + COPIED.sql() + ")";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, folderId);
             ps.setLong(2, uidValidity);
@@ -1110,7 +1130,8 @@ public final class JdbcStateStore implements StateStore {
     public long[] pendingTotals(String email) throws StoreException {
         String sql = "SELECT COUNT(*), COALESCE(SUM(s.size), 0) FROM scan s JOIN folder_state f ON f.id = s.folder_id"
                 + " WHERE f.email = ? AND s.skip_reason IS NULL AND NOT EXISTS (SELECT 1 FROM message_map m"
-                + " WHERE m.folder_id = s.folder_id AND m.uidvalidity = f.uidvalidity AND m.uid = s.uid AND m.status = 'C')";
+                + " WHERE m.folder_id = s.folder_id AND m.uidvalidity = f.uidvalidity AND m.uid = s.uid"
+                + " AND m.status = " + COPIED.sql() + ")";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, key(email));
             try (ResultSet rs = ps.executeQuery()) {
@@ -1127,7 +1148,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public List<FlagChange> flagChanges(long folderId, long uidValidity, long afterUid, int limit) throws StoreException {
         String sql = "SELECT s.uid, m.target_id, s.flags FROM scan s JOIN message_map m ON m.folder_id = s.folder_id"
-                + " AND m.uidvalidity = ? AND m.uid = s.uid WHERE s.folder_id = ? AND s.uid > ? AND m.status = 'C'"
+                + " AND m.uidvalidity = ? AND m.uid = s.uid WHERE s.folder_id = ? AND s.uid > ? AND m.status = " + COPIED.sql()
                 + " AND m.flags <> s.flags ORDER BY s.uid LIMIT ?";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, uidValidity);
@@ -1150,11 +1171,13 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public long markVanished(long folderId, long uidValidity) throws StoreException {
         try (Connection c = connect()) {
-            long n = exec(c, "UPDATE message_map SET status = 'V' WHERE folder_id = ? AND uidvalidity = ?"
-                    + " AND status = 'C' AND NOT EXISTS (SELECT 1 FROM scan s WHERE s.folder_id = message_map.folder_id"
+            long n = exec(c, "UPDATE message_map SET status = " + VANISHED.sql() + " WHERE folder_id = ? AND uidvalidity = ?"
+                    + " AND status = " + COPIED.sql() + " AND NOT EXISTS (SELECT 1 FROM scan s"
+                    + " WHERE s.folder_id = message_map.folder_id"
                     + " AND s.uid = message_map.uid)", folderId, uidValidity);
             // failures of messages no longer on the source are moot
-            exec(c, "DELETE FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status IN ('F', 'T') AND NOT EXISTS"
+            exec(c, "DELETE FROM message_map WHERE folder_id = ? AND uidvalidity = ? AND status IN " + TRIED_AGAIN
+                    + " AND NOT EXISTS"
                     + " (SELECT 1 FROM scan s WHERE s.folder_id = message_map.folder_id AND s.uid = message_map.uid)", folderId, uidValidity);
             c.commit();
             return n;
@@ -1166,7 +1189,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public List<SkipRecord> skips(long folderId, long uidValidity, long afterUid, int limit) throws StoreException {
         String sql = "SELECT uid, size, internal_date, message_id, flags, reason FROM message_map WHERE folder_id = ?"
-                + " AND uidvalidity = ? AND status = 'S' AND uid > ? ORDER BY uid LIMIT ?";
+                + " AND uidvalidity = ? AND status = " + SKIPPED.sql() + " AND uid > ? ORDER BY uid LIMIT ?";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, folderId);
             ps.setLong(2, uidValidity);
@@ -1250,7 +1273,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public boolean isTargetIdRecorded(String email, String targetId) throws StoreException {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT 1 FROM message_map m JOIN"
-                + " folder_state f ON f.id = m.folder_id WHERE m.target_id = ? AND f.email = ? AND m.status IN ('C', 'V')")) {
+                + " folder_state f ON f.id = m.folder_id WHERE m.target_id = ? AND f.email = ? AND m.status IN " + ON_TARGET)) {
             ps.setString(1, targetId);
             ps.setString(2, key(email));
             try (ResultSet rs = ps.executeQuery()) {
@@ -1266,7 +1289,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public List<MessageFingerprint> copiedWithoutTargetId(long folderId, int epoch) throws StoreException {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT size, internal_date, message_id"
-                + " FROM message_map WHERE folder_id = ? AND epoch = ? AND target_id IS NULL AND status IN ('C', 'V')")) {
+                + " FROM message_map WHERE folder_id = ? AND epoch = ? AND target_id IS NULL AND status IN " + ON_TARGET)) {
             ps.setLong(1, folderId);
             ps.setInt(2, epoch);
             List<MessageFingerprint> list = new ArrayList<>();
@@ -1303,14 +1326,14 @@ public final class JdbcStateStore implements StateStore {
     private final class JdbcRecorder implements Recorder {
         private final List<PendingWrite> pending = new ArrayList<>();
 
-        private void upsertMessage(long folderId, long uidValidity, MessageInfo m, String status, String targetId,
+        private void upsertMessage(long folderId, long uidValidity, MessageInfo m, MessageStatus status, String targetId,
                 int epoch, String reason) {
             pending.add(s -> {
                 PreparedStatement upsert = s.upsert();
                 upsert.setLong(1, folderId);
                 upsert.setLong(2, uidValidity);
                 upsert.setLong(3, m.uid());
-                upsert.setString(4, status);
+                upsert.setString(4, status.code());
                 if (targetId == null) {
                     upsert.setNull(5, Types.VARCHAR);
                 } else {
@@ -1420,12 +1443,13 @@ public final class JdbcStateStore implements StateStore {
     // ---------------------------------------------------------------- reports
 
     private static final String FOLDER_STATUS_SQL = "SELECT f.email, f.source_path, f.target_path, f.note,"
-            + " COALESCE(SUM(CASE WHEN m.status = 'C' THEN 1 ELSE 0 END), 0),"
-            + " COALESCE(SUM(CASE WHEN m.status IN ('S', 'T') THEN 1 ELSE 0 END), 0),"
-            + " COALESCE(SUM(CASE WHEN m.status = 'F' THEN 1 ELSE 0 END), 0),"
-            + " COALESCE(SUM(CASE WHEN m.status IN ('C', 'V') THEN m.size ELSE 0 END), 0),"
-            + " COALESCE(SUM(CASE WHEN m.status = 'V' THEN 1 ELSE 0 END), 0),"
-            + " COALESCE(SUM(CASE WHEN m.status = 'C' AND m.reason = '" + ALREADY_ON_TARGET + "' THEN 1 ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN m.status = " + COPIED.sql() + " THEN 1 ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN m.status IN " + COUNTED_AS_SKIPPED + " THEN 1 ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN m.status = " + FAILED.sql() + " THEN 1 ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN m.status IN " + ON_TARGET + " THEN m.size ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN m.status = " + VANISHED.sql() + " THEN 1 ELSE 0 END), 0),"
+            + " COALESCE(SUM(CASE WHEN m.status = " + COPIED.sql() + " AND m.reason = '" + ALREADY_ON_TARGET + "'"
+            + " THEN 1 ELSE 0 END), 0),"
             + " f.renamed_from, f.on_target, f.recorded_on_target"
             + " FROM folder_state f LEFT JOIN message_map m ON m.folder_id = f.id AND m.uidvalidity = f.uidvalidity"
             + " WHERE %s GROUP BY f.id, f.email, f.source_path, f.target_path, f.note, f.renamed_from, f.on_target,"
@@ -1489,13 +1513,13 @@ public final class JdbcStateStore implements StateStore {
     public void forEachProblem(String email, ProblemConsumer consumer) throws StoreException {
         String sql = "SELECT f.source_path, m.uid, m.message_id, m.size, m.internal_date, m.status, m.reason"
                 + " FROM message_map m JOIN folder_state f ON f.id = m.folder_id AND m.uidvalidity = f.uidvalidity"
-                + " WHERE f.email = ? AND m.status IN ('S', 'F', 'T') ORDER BY f.id, m.uid";
+                + " WHERE f.email = ? AND m.status IN " + NOT_COPIED + " ORDER BY f.id, m.uid";
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, key(email));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     consumer.accept(Codecs.decodePath(rs.getString(1)), rs.getLong(2), rs.getString(3), rs.getLong(4),
-                            Instant.ofEpochSecond(rs.getLong(5)), rs.getString(6), rs.getString(7));
+                            Instant.ofEpochSecond(rs.getLong(5)), MessageStatus.ofCode(rs.getString(6)), rs.getString(7));
                 }
             }
             c.commit();

@@ -1,67 +1,44 @@
 package dev.mailferry.engine.internal;
 
-import dev.mailferry.core.model.Credentials;
-import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.FolderPath;
-import dev.mailferry.core.model.MessageFingerprint;
-import dev.mailferry.core.model.MessageFlags;
 import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.FolderState;
-import dev.mailferry.core.spi.InMemoryMessage;
-import dev.mailferry.core.spi.SourceConnector;
 import dev.mailferry.core.spi.SourceFolder;
 import dev.mailferry.core.spi.SourceFolderReader;
 import dev.mailferry.core.spi.SourceSession;
-import dev.mailferry.core.spi.TargetConnector;
 import dev.mailferry.core.spi.TargetFolder;
-import dev.mailferry.core.spi.TargetFolderWriter;
 import dev.mailferry.core.spi.TargetSession;
 import dev.mailferry.engine.BatchOptions;
 import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.internal.FolderPlanner.PlannedFolder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * One pass over one mailbox: plan, recover, scan, decide, copy, record.
+ * One pass over one mailbox: plan, recover, scan, decide, copy, record. {@link #run()} shows the steps in order; each
+ * has a class of its own: {@link FolderPlanner} (which source folder goes to which target folder),
+ * {@link FolderRenames} (folders renamed or gone on the source), {@link JournalRecovery} (messages in flight when the
+ * last run stopped), {@link TargetPresence} (messages already on the target), {@link FolderScan} (reading the source's
+ * message lists), {@link LanePlanner} (which lane copies what), {@link LaneSessions} (the lanes' connections) and
+ * {@link TargetWriter} (appending and recording). Deciding which folders to scan, and the copy's reading side, are here.
  *
- * <p>Copying runs on two threads: this one reads the source (and writes the journal before any message it reads can
- * be appended), a writer thread owns the target session, appends, and records each message when the target accepts it.
- * Between them, message bodies are held within a {@link ByteBudget}; a message too large for a fair share of the
- * budget is not buffered but streamed straight from the source to the target while the reader waits.
+ * <p>Copying runs on two threads per lane: this one reads the source (and writes the journal before any message it
+ * reads can be appended), a {@link TargetWriter} owns the target session, appends, and records each message when the
+ * target accepts it.
  */
 public final class MailboxSync {
 
     /** Messages per journal transaction and per source read request. */
     static final int PAGE = 250;
-    /** Recorded outcomes per commit of the writer; a crash loses at most these, and recovery finds them again. */
-    static final int COMMIT_EVERY = 200;
-    static final long COMMIT_INTERVAL_NANOS = 500_000_000L;
-    static final int QUEUE_ITEMS = 10_000;
 
-    private final StateStore store;
-    private final SourceConnector sourceConnector;
-    private final Endpoint sourceEndpoint;
-    private final Credentials sourceCredentials;
-    private final TargetConnector targetConnector;
-    private final Endpoint targetEndpoint;
-    private final Credentials targetCredentials;
+    private final SyncStore store;
+    private final SessionOpener opener;
     private final String email;
     private final BatchOptions options;
     private final MigrationListener listener;
@@ -71,25 +48,22 @@ public final class MailboxSync {
     private final AtomicLong copied = new AtomicLong();
     private final AtomicLong copiedBytes = new AtomicLong();
     private final int lanes;
+    private final LanePlanner lanePlanner;
+    private final FolderScan folderScan;
     private volatile boolean stopped;
     private String readBackShortfall;
     /** The source state of each folder when this pass began, by folder id; recorded once the pass is complete. */
     private final Map<Long, String> sourceStatesAtStart = new HashMap<>();
     /** Messages the target folders held before this mailbox's first copy into them, by target folder. */
-    private volatile Map<FolderPath, Presence> presence = Map.of();
+    private volatile TargetPresence presence = TargetPresence.NONE;
 
-    public MailboxSync(StateStore store, SourceConnector sourceConnector, Endpoint sourceEndpoint,
-            Credentials sourceCredentials, TargetConnector targetConnector, Endpoint targetEndpoint,
-            Credentials targetCredentials, String email, BatchOptions options, MigrationListener listener,
-            BooleanSupplier stopRequested, PipelineHook hook, long byteBudget, int lanes) {
+    public MailboxSync(SyncStore store, SourceSide source, TargetSide target, String email, BatchOptions options,
+            MigrationListener listener, BooleanSupplier stopRequested, PipelineHook hook, long byteBudget, int lanes) {
         this.lanes = Math.max(1, lanes);
+        this.lanePlanner = new LanePlanner(store, this.lanes);
+        this.folderScan = new FolderScan(store, email, options, listener);
         this.store = store;
-        this.sourceConnector = sourceConnector;
-        this.sourceEndpoint = sourceEndpoint;
-        this.sourceCredentials = sourceCredentials;
-        this.targetConnector = targetConnector;
-        this.targetEndpoint = targetEndpoint;
-        this.targetCredentials = targetCredentials;
+        this.opener = new SessionOpener(source, target, email);
         this.email = email;
         this.options = options;
         this.listener = listener;
@@ -112,27 +86,69 @@ public final class MailboxSync {
         return stopped;
     }
 
+    /**
+     * The pass, in the order of its steps: plan the folders, follow those renamed on the source, settle what a crash
+     * left in flight, find the messages already on the target, then scan and copy; after a complete pass, remember the
+     * folders' source states and read the target back. The lanes after the first get their sessions from
+     * {@link LaneSessions}, which starts opening them as soon as the plan is known.
+     */
     public void run() throws ConnectorException, StoreException, InterruptedException {
-        try (Sessions sessions = openSessions()) {
+        try (LaneSessions.Sessions sessions = opener.open()) {
             SourceSession source = sessions.source();
             TargetSession target = sessions.target();
             List<SourceFolder> sourceFolders = source.listFolders();
             List<TargetFolder> targetFolders = target.listFolders();
             List<FolderRecord> records = store.folders(email);
-            Map<FolderPath, FolderPath> recordedTargets = new HashMap<>();
-            for (FolderRecord r : records) {
-                recordedTargets.put(r.source(), r.target());
-            }
-            List<PlannedFolder> plan = FolderPlanner.plan(sourceFolders, targetFolders, options, recordedTargets,
-                    target::storablePath, target.ignoresFolderNameCase());
-            try (LaneSessions laneSessions = new LaneSessions(plan)) {
-                planAndCopy(source, target, sourceFolders, targetFolders, records, plan, laneSessions);
+            List<PlannedFolder> plan = plan(target, sourceFolders, targetFolders, records);
+            try (LaneSessions laneSessions = new LaneSessions(opener, lanes, email, plan)) {
+                FolderRenames renames = new FolderRenames(store, email, options, listener, source, target,
+                        sourceFolders, targetFolders, records, plan);
+                plan = renames.follow();
+                targetFolders = renames.targetFolders();
+                List<FolderWork> work = recordFolders(plan);
+                renames.reportGone();
+                new JournalRecovery(store, email, listener).recover(target, targetFolders);
+                List<Long> presenceChecked = new ArrayList<>();
+                presence = TargetPresence.find(store, email, target, targetFolders,
+                        work.stream().map(FolderWork::record).toList(), presenceChecked);
+                try {
+                    scanAndCopy(source, target, work, laneSessions);
+                    if (!stopped && !presenceChecked.isEmpty()) {
+                        store.markPresenceChecked(presenceChecked);
+                    }
+                } finally {
+                    presence.reportFound(email, listener);
+                }
             }
             if (!stopped) {
                 recordSourceStates();
                 readBackShortfall = TargetReadBack.check(target, store, email, listener);
             }
         }
+    }
+
+    /** Which source folder goes to which target folder, keeping the targets recorded by earlier passes. */
+    private List<PlannedFolder> plan(TargetSession target, List<SourceFolder> sourceFolders,
+            List<TargetFolder> targetFolders, List<FolderRecord> records) throws ConnectorException {
+        Map<FolderPath, FolderPath> recordedTargets = new HashMap<>();
+        for (FolderRecord r : records) {
+            recordedTargets.put(r.source(), r.target());
+        }
+        return FolderPlanner.plan(sourceFolders, targetFolders, options, recordedTargets, target::storablePath,
+                target.ignoresFolderNameCase());
+    }
+
+    /** Records each planned folder (with its note) and returns those to copy. */
+    private List<FolderWork> recordFolders(List<PlannedFolder> plan) throws StoreException {
+        List<FolderWork> work = new ArrayList<>();
+        for (PlannedFolder p : plan) {
+            FolderRecord record = store.folder(email, p.source().path(), p.target());
+            store.setFolderNote(record.id(), p.note());
+            if (p.copied()) {
+                work.add(new FolderWork(p.source(), record));
+            }
+        }
+        return work;
     }
 
     /**
@@ -160,53 +176,19 @@ public final class MailboxSync {
         return readBackShortfall;
     }
 
-    /** Plans the pass over the listed folders and copies; {@code laneSessions} serve the lanes after the first. */
-    private void planAndCopy(SourceSession source, TargetSession target, List<SourceFolder> sourceFolders,
-            List<TargetFolder> targetFolders, List<FolderRecord> records, List<PlannedFolder> plan,
+    /**
+     * Scans, plans and copies the folders of {@code work}, passing over those unchanged since their last complete pass.
+     */
+    private void scanAndCopy(SourceSession source, TargetSession target, List<FolderWork> work,
             LaneSessions laneSessions) throws ConnectorException, StoreException, InterruptedException {
-        FolderRenames renames = new FolderRenames(source, target, sourceFolders, targetFolders, records, plan);
-        plan = renames.follow();
-        targetFolders = renames.targetFolders;
-        List<Work> work = new ArrayList<>();
-        for (PlannedFolder p : plan) {
-            FolderRecord record = store.folder(email, p.source().path(), p.target());
-            store.setFolderNote(record.id(), p.note());
-            if (p.copied()) {
-                work.add(new Work(p.source(), record));
-            }
-        }
-        renames.reportGone();
-        recover(target, targetFolders);
-        List<Long> presenceChecked = new ArrayList<>();
-        presence = findPresent(target, targetFolders, work, presenceChecked);
-        try {
-            copyPlanned(source, target, work, laneSessions);
-            if (!stopped && !presenceChecked.isEmpty()) {
-                store.markPresenceChecked(presenceChecked);
-            }
-        } finally {
-            for (Presence p : presence.values()) {
-                long found = p.found.get();
-                if (found > 0) {
-                    listener.notice(email, found + (found == 1 ? " message" : " messages") + " of the target folder "
-                            + p.target + " " + (found == 1 ? "was" : "were") + " already on the target and "
-                            + (found == 1 ? "is" : "are") + " recorded as copied, not copied again");
-                }
-            }
-        }
-    }
-
-    /** Scans, plans and copies the folders of {@code work}. */
-    private void copyPlanned(SourceSession source, TargetSession target, List<Work> work, LaneSessions laneSessions)
-            throws ConnectorException, StoreException, InterruptedException {
         store.clearScan(email);
         // A mailbox within the item limit needs no mailbox-wide ranking: each folder is planned on its own, so its
         // lane copies it as soon as it is scanned while the other lanes still scan theirs.
-        Map<Work, Long> counts = new IdentityHashMap<>(); // each Work is its own key
+        Map<FolderWork, Long> counts = new IdentityHashMap<>(); // each FolderWork is its own key
         long messages = 0;
         java.util.Set<Long> unfinished = store.foldersWithUnfinishedMessages(email);
-        List<Work> unchanged = new ArrayList<>();
-        for (Work w : work) {
+        List<FolderWork> unchanged = new ArrayList<>();
+        for (FolderWork w : work) {
             FolderState state = source.folderState(w.source());
             long n = state != null ? state.messages() : source.messageCount(w.source());
             counts.put(w, n);
@@ -222,7 +204,7 @@ public final class MailboxSync {
         Planning planning;
         if (messages <= options.maxItemsPerMailbox()) {
             List<Long> folderIds = new ArrayList<>();
-            for (Work w : work) {
+            for (FolderWork w : work) {
                 folderIds.add(w.record().id());
             }
             store.retainSkips(email, folderIds);
@@ -233,19 +215,19 @@ public final class MailboxSync {
                 listener.mailboxPlanned(email, 0, 0);
                 return;
             }
-            work = splitLargeFolders(source, target, work, counts, messages);
+            work = lanePlanner.splitLargeFolders(source, target, work, counts, messages);
             planning = new Planning(true, counts, work.size());
         } else {
             // the item limit ranks the whole mailbox: every folder is scanned, and no folder's state can vouch for it
             sourceStatesAtStart.clear();
-            for (Work w : work) {
+            for (FolderWork w : work) {
                 store.setSourceState(w.record().id(), null);
             }
             for (int i = 0; i < work.size(); i++) {
                 if (stop()) {
                     return;
                 }
-                work.set(i, scan(source, work.get(i)));
+                work.set(i, folderScan.scanWhole(source, work.get(i)));
             }
             store.planItemLimit(email, options.maxItemsPerMailbox());
             planning = new Planning(false, null, 0);
@@ -262,12 +244,12 @@ public final class MailboxSync {
      */
     private final class Planning {
         final boolean perFolder;
-        final Map<Work, Long> messageCounts;
+        final Map<FolderWork, Long> messageCounts;
         private int foldersLeft;
         private long messages;
         private long bytes;
 
-        Planning(boolean perFolder, Map<Work, Long> messageCounts, int folders) {
+        Planning(boolean perFolder, Map<FolderWork, Long> messageCounts, int folders) {
             this.perFolder = perFolder;
             this.messageCounts = messageCounts;
             this.foldersLeft = folders;
@@ -293,672 +275,33 @@ public final class MailboxSync {
         return stopped;
     }
 
-    /** A source and a target session, closed together. */
-    private record Sessions(SourceSession source, TargetSession target) implements AutoCloseable {
-        @Override
-        public void close() {
-            try {
-                target.close();
-            } finally {
-                source.close();
-            }
-        }
-    }
-
-    /**
-     * The sessions of the lanes after the first. As many as the plan has folders to copy (up to the lanes) are opened in
-     * the background as soon as the folders are listed, so that the lanes' logins overlap the planning instead of
-     * delaying each lane's start while the first lane already keeps the machine busy. More are opened on demand (a large
-     * folder split over lanes); those not taken are closed. Logins start only after the first pair succeeded, so a
-     * wrong password costs one failed login per server, not one per lane.
-     */
-    private final class LaneSessions implements AutoCloseable {
-        private final List<CompletableFuture<Sessions>> opening = new ArrayList<>();
-        private int taken;
-
-        LaneSessions(List<PlannedFolder> plan) {
-            long folders = plan.stream().filter(PlannedFolder::copied).count();
-            long spare = Math.min(lanes, folders) - 1;
-            for (int i = 1; i <= spare; i++) {
-                opening.add(onOwnThread("mailferry-connect-lane-" + i + "-" + email, MailboxSync.this::openSessions));
-            }
-        }
-
-        /** The next lane's sessions: one opened in advance, or a new pair. */
-        Sessions take() throws ConnectorException, StoreException, InterruptedException {
-            CompletableFuture<Sessions> next;
-            synchronized (this) {
-                next = taken < opening.size() ? opening.get(taken++) : null;
-            }
-            if (next == null) {
-                return openSessions();
-            }
-            try {
-                return next.get();
-            } catch (ExecutionException e) {
-                throw rethrow(e.getCause());
-            }
-        }
-
-        /** Closes the sessions no lane took, waiting for those still logging in (a pass leaves no session open). */
-        @Override
-        public synchronized void close() {
-            List<CompletableFuture<Sessions>> unused = opening.subList(taken, opening.size());
-            taken = opening.size();
-            for (CompletableFuture<Sessions> sessions : unused) {
-                try {
-                    sessions.get().close();
-                } catch (ExecutionException e) {
-                    // not opened, so nothing to close; no lane needed it, so its failure is no failure of the pass
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    sessions.thenAccept(Sessions::close);
-                }
-            }
-        }
-    }
-
-    /**
-     * Opens the source and the target session at the same time: each is a connection and a login of a few round trips.
-     * When both fail, the source's failure is the one reported, as when they were opened one after the other.
-     */
-    private Sessions openSessions() throws ConnectorException, StoreException, InterruptedException {
-        CompletableFuture<TargetSession> target = onOwnThread("mailferry-connect-" + email, this::openTarget);
-        SourceSession source;
-        try {
-            source = openSource();
-        } catch (ConnectorException | RuntimeException | Error e) {
-            target.thenAccept(TargetSession::close); // a target that does open is not left logged in
-            throw e;
-        }
-        try {
-            return new Sessions(source, target.get());
-        } catch (ExecutionException e) {
-            source.close();
-            throw rethrow(e.getCause());
-        } catch (InterruptedException e) {
-            source.close();
-            target.thenAccept(TargetSession::close);
-            throw e;
-        }
-    }
-
-    /** Runs {@code task} on a daemon thread of its own; the future completes with its result or its failure. */
-    private static <T> CompletableFuture<T> onOwnThread(String threadName, Callable<T> task) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                result.complete(task.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        }, threadName);
-        thread.setDaemon(true);
-        thread.start();
-        return result;
-    }
-
-    private SourceSession openSource() throws ConnectorException {
-        try {
-            SourceSession session = sourceConnector.open(sourceEndpoint, sourceCredentials);
-            endpointWatch.reached(true);
-            return session;
-        } catch (ConnectorException e) {
-            throw openFailure(true, "Source: ", e);
-        }
-    }
-
-    private TargetSession openTarget() throws ConnectorException {
-        try {
-            TargetSession session = targetConnector.open(targetEndpoint, targetCredentials);
-            endpointWatch.reached(false);
-            return session;
-        } catch (ConnectorException e) {
-            throw openFailure(false, "Target: ", e);
-        }
-    }
-
-    /** A connection that could not be opened is the endpoint's fault; any other answer (a refused login) shows it up. */
-    private ConnectorException openFailure(boolean source, String side, ConnectorException e) {
-        if (e.kind() == ConnectorException.Kind.CONNECTION) {
-            return new EndpointUnreachable(source, side + e.getMessage(), e);
-        }
-        endpointWatch.reached(source);
-        return e.prefixed(side);
-    }
-
     /** Told whenever the source or the target answered while sessions were opened. */
     @FunctionalInterface
     public interface EndpointWatch {
         void reached(boolean source);
     }
 
-    private volatile EndpointWatch endpointWatch = source -> {
-    };
-
     /** Sets who is told that an endpoint answered (see {@link EndpointRetries}). */
     public void watchEndpoints(EndpointWatch watch) {
-        this.endpointWatch = watch;
-    }
-
-    /** A source folder with its record; {@code uidValidity} as scanned in this pass. */
-    private record Work(SourceFolder source, FolderRecord record, Part part) {
-        Work(SourceFolder source, FolderRecord record) {
-            this(source, record, null);
-        }
-    }
-
-    /**
-     * One UID range {@code [fromUid, toUid]} of a large folder that several lanes copy side by side. The parts share
-     * one target checkpoint, taken before any of them appends, so that recovery sees every part's appends.
-     */
-    private static final class Part {
-        final int index;
-        final long fromUid;
-        final long toUid;
-        final SplitFolder folder;
-
-        Part(int index, long fromUid, long toUid, SplitFolder folder) {
-            this.index = index;
-            this.fromUid = fromUid;
-            this.toUid = toUid;
-            this.folder = folder;
-        }
-    }
-
-    /** What the parts of one split folder share: its checkpoint's epoch, and who finishes the folder as a whole. */
-    private static final class SplitFolder {
-        final int epoch;
-        private final AtomicInteger unfinished;
-        private volatile boolean incomplete;
-
-        SplitFolder(int epoch, int parts) {
-            this.epoch = epoch;
-            this.unfinished = new AtomicInteger(parts);
-        }
-
-        /**
-         * Called once by each part when it ends ({@code whole} = scanned to its end); true for the last one to end. When
-         * every part was scanned whole, that one finishes the folder (vanished messages, skips, flag changes).
-         */
-        boolean partEnded(boolean whole) {
-            if (!whole) {
-                incomplete = true;
-            }
-            return unfinished.decrementAndGet() == 0;
-        }
-
-        boolean scannedWhole() {
-            return !incomplete;
-        }
-    }
-
-    // ------------------------------------------------------------------ crash recovery
-
-    /**
-     * For every folder with journal entries (messages that were being appended when the last run stopped), asks the
-     * target what arrived since the checkpoint taken before those appends and records as copied each journal entry
-     * whose fingerprint is there (with multiplicity), so it is not appended twice. The others were not appended.
-     */
-    private void recover(TargetSession target, List<TargetFolder> targetFolders) throws StoreException, ConnectorException {
-        List<Long> folderIds = store.foldersWithJournal(email);
-        if (folderIds.isEmpty()) {
-            return;
-        }
-        Map<Long, FolderRecord> records = new HashMap<>();
-        for (FolderRecord r : store.folders(email)) {
-            records.put(r.id(), r);
-        }
-        for (long folderId : folderIds) {
-            FolderRecord record = records.get(folderId);
-            List<JournalEntry> entries = store.journalEntries(folderId);
-            Map<MessageFingerprint, Deque<String>> arrived = new HashMap<>();
-            TargetFolder targetFolder = targetFolders.stream().filter(t -> t.path().equals(record.target())).findFirst()
-                    .orElse(null);
-            // no checkpoint or no folder: the writer never reached this folder, so nothing of it was appended
-            if (record.checkpoint() != null && targetFolder != null) {
-                List<TargetFolderWriter.AppendedMessage> appended;
-                try (TargetFolderWriter writer = target.openFolder(targetFolder)) {
-                    appended = writer.appendedSince(record.checkpoint());
-                }
-                Map<MessageFingerprint, Integer> recordedWithoutId = new HashMap<>();
-                for (MessageFingerprint f : store.copiedWithoutTargetId(folderId, record.epoch())) {
-                    recordedWithoutId.merge(f, 1, Integer::sum);
-                }
-                for (TargetFolderWriter.AppendedMessage a : appended) {
-                    if (a.targetId() != null ? store.isTargetIdRecorded(email, a.targetId())
-                            : recordedWithoutId.merge(a.fingerprint(), -1, Integer::sum) >= 0) {
-                        continue; // recorded already: not one of the in-flight messages
-                    }
-                    arrived.computeIfAbsent(a.fingerprint(), f -> new ArrayDeque<>()).add(a.targetId() == null ? ""
-                            : a.targetId());
-                }
-            }
-            long found = 0;
-            try (StateStore.Recorder recorder = store.recorder()) {
-                for (JournalEntry e : entries) {
-                    Deque<String> ids = arrived.get(e.fingerprint());
-                    MessageInfo info = new MessageInfo(e.uid(), e.fingerprint().size(), e.fingerprint().internalDate(),
-                            MessageFlags.parse(e.flags()), e.fingerprint().messageId(), false);
-                    if (ids != null && !ids.isEmpty()) {
-                        String id = ids.poll();
-                        recorder.copied(folderId, e.uidValidity(), info, id.isEmpty() ? null : id, record.epoch());
-                        found++;
-                    } else {
-                        recorder.unjournal(folderId, e.uidValidity(), e.uid());
-                    }
-                }
-                recorder.commit();
-            }
-            if (!entries.isEmpty()) {
-                listener.notice(email, "Resumed " + record.source() + " after an interruption: " + found + " of "
-                        + entries.size() + " messages in flight had reached the target and are recorded as copied");
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ folders renamed or gone on the source
-
-    /**
-     * Recognises source folders renamed since the last pass, follows them on the target, and reports the folders that
-     * are gone from the source without a rename.
-     *
-     * <p>A folder is taken for renamed when a recorded folder is no longer on the source and a source folder without a
-     * record holds its copied messages: with the same UIDVALIDITY (a server's RENAME keeps it), more than half of the
-     * recorded messages are there under the same UID with the same fingerprint; renumbered (another UIDVALIDITY, e.g.
-     * copied into a new folder and deleted), at least two thirds of them are found by fingerprint (with multiplicity).
-     * Only then are the new folders scanned, so a pass without a vanished folder costs nothing. The record then stands
-     * for the new path, with its message map and checkpoint: nothing is copied again (a renumbered folder is paired by
-     * fingerprint as usual), and the target folder is renamed to the new folder's planned target (with its subfolders,
-     * which the source renamed along). The target folder keeps its old name, and the new messages go there, when the new
-     * name exists on the target or another folder goes there, when it is INBOX or has a special use, when the batch's
-     * folder mapping put it there and does not map the new name, when a folder still on the source has a target below it,
-     * or when the target refuses the rename; the notice and the note say so.
-     */
-    private final class FolderRenames {
-        private final SourceSession source;
-        private final TargetSession target;
-        private final List<SourceFolder> sourceFolders;
-        List<TargetFolder> targetFolders;
-        private final List<PlannedFolder> plan;
-        private final Map<Long, FolderRecord> records = new java.util.LinkedHashMap<>();
-        private final List<FolderRecord> gone = new ArrayList<>();
-
-        FolderRenames(SourceSession source, TargetSession target, List<SourceFolder> sourceFolders,
-                List<TargetFolder> targetFolders, List<FolderRecord> records, List<PlannedFolder> plan) {
-            this.source = source;
-            this.target = target;
-            this.sourceFolders = sourceFolders;
-            this.targetFolders = targetFolders;
-            this.plan = new ArrayList<>(plan);
-            java.util.Set<FolderPath> onSource = new java.util.HashSet<>();
-            for (SourceFolder f : sourceFolders) {
-                if (f.selectable()) {
-                    onSource.add(f.path());
-                }
-            }
-            for (FolderRecord r : records) {
-                this.records.put(r.id(), r);
-                if (!onSource.contains(r.source())) {
-                    gone.add(r);
-                }
-            }
-        }
-
-        /** The plan, with the targets of renamed folders whose target folder kept its name. */
-        List<PlannedFolder> follow() throws ConnectorException, StoreException {
-            if (gone.isEmpty()) {
-                return plan;
-            }
-            java.util.Set<FolderPath> recorded = new java.util.HashSet<>();
-            for (FolderRecord r : records.values()) {
-                recorded.add(r.source());
-            }
-            if (plan.stream().noneMatch(p -> p.copied() && !recorded.contains(p.source().path()))) {
-                return plan; // no new folder: nothing was renamed
-            }
-            Map<Long, List<MessageInfo>> copiedByGone = new java.util.LinkedHashMap<>();
-            for (FolderRecord r : gone) {
-                List<MessageInfo> copiedMessages = store.copiedMessages(r.id(), r.uidValidity());
-                if (!copiedMessages.isEmpty()) {
-                    copiedByGone.put(r.id(), copiedMessages);
-                }
-            }
-            for (int i = 0; i < plan.size() && !copiedByGone.isEmpty(); i++) {
-                PlannedFolder p = plan.get(i);
-                if (!p.copied() || recorded.contains(p.source().path())) {
-                    continue;
-                }
-                Long renamedId = renamedFrom(p.source(), copiedByGone);
-                if (renamedId != null) {
-                    copiedByGone.remove(renamedId);
-                    plan.set(i, followRename(records.get(renamedId), p));
-                }
-            }
-            return plan;
-        }
-
-        /** The id of the gone folder whose copied messages {@code folder} holds, or null. */
-        private Long renamedFrom(SourceFolder folder, Map<Long, List<MessageInfo>> copiedByGone)
-                throws ConnectorException {
-            long count = source.messageCount(folder);
-            if (count == 0) {
-                return null;
-            }
-            Map<Long, long[]> matches = new HashMap<>(); // gone id -> {matches}
-            Map<Long, Map<Long, MessageFingerprint>> byUid = new HashMap<>();
-            Map<Long, Map<MessageFingerprint, Integer>> byFingerprint = new HashMap<>();
-            long uidValidity;
-            try (SourceFolderReader reader = source.openFolder(folder)) {
-                uidValidity = reader.uidValidity();
-                for (Map.Entry<Long, List<MessageInfo>> e : copiedByGone.entrySet()) {
-                    if (count * 2 <= e.getValue().size()) {
-                        continue; // too few messages for either rule
-                    }
-                    matches.put(e.getKey(), new long[1]);
-                    if (records.get(e.getKey()).uidValidity() == uidValidity) {
-                        Map<Long, MessageFingerprint> m = new HashMap<>();
-                        e.getValue().forEach(c -> m.put(c.uid(), fingerprint(c)));
-                        byUid.put(e.getKey(), m);
-                    } else {
-                        Map<MessageFingerprint, Integer> m = new HashMap<>();
-                        e.getValue().forEach(c -> m.merge(fingerprint(c), 1, Integer::sum));
-                        byFingerprint.put(e.getKey(), m);
-                    }
-                }
-                if (matches.isEmpty()) {
-                    return null;
-                }
-                reader.scanMessages(1, Long.MAX_VALUE, m -> {
-                    MessageFingerprint f = fingerprint(m);
-                    byUid.forEach((id, uids) -> {
-                        if (f.equals(uids.get(m.uid()))) {
-                            matches.get(id)[0]++;
-                        }
-                    });
-                    byFingerprint.forEach((id, fingerprints) -> {
-                        Integer left = fingerprints.get(f);
-                        if (left != null && left > 0) {
-                            fingerprints.put(f, left - 1);
-                            matches.get(id)[0]++;
-                        }
-                    });
-                });
-            }
-            Long best = null;
-            long bestMatches = 0;
-            for (Map.Entry<Long, long[]> e : matches.entrySet()) {
-                long recorded = copiedByGone.get(e.getKey()).size();
-                long n = e.getValue()[0];
-                boolean renamed = byUid.containsKey(e.getKey()) ? n * 2 > recorded : n * 3 >= recorded * 2;
-                if (renamed && n > bestMatches) {
-                    best = e.getKey();
-                    bestMatches = n;
-                }
-            }
-            return best;
-        }
-
-        /** Moves the gone folder's record to the new folder and follows on the target; returns the folder's plan. */
-        private PlannedFolder followRename(FolderRecord old, PlannedFolder renamed) throws ConnectorException,
-                StoreException {
-            FolderPath oldTarget = old.target();
-            FolderPath newTarget = renamed.target();
-            String kept = null;
-            TargetFolder oldFolder = find(oldTarget);
-            if (!newTarget.equals(oldTarget) && oldFolder != null) {
-                kept = whyTargetKeepsItsName(old, oldFolder, renamed);
-                if (kept == null) {
-                    try {
-                        newTarget = target.renameFolder(oldFolder, newTarget).path();
-                    } catch (ConnectorException e) {
-                        if (e.kind() == ConnectorException.Kind.CONNECTION) {
-                            throw e;
-                        }
-                        kept = "the target refused to rename it: " + e.getMessage();
-                    }
-                }
-            }
-            String note = "renamed on the source from " + old.source();
-            String notice = "The source folder " + old.source() + " was renamed to " + renamed.source().path() + ": its "
-                    + store.folderStatus(old.id()).copied() + " copied messages are not copied again";
-            if (kept != null) {
-                newTarget = oldTarget;
-                note += "; its messages stay in the target folder " + oldTarget + " (" + kept + ")";
-                notice += "; they stay in the target folder " + oldTarget + ", where its new messages go too, as "
-                        + kept;
-            } else if (!newTarget.equals(oldTarget) && oldFolder != null) {
-                store.retargetFolders(email, oldTarget, newTarget);
-                targetFolders = target.listFolders();
-                for (FolderRecord r : store.folders(email)) {
-                    records.put(r.id(), r);
-                }
-                note += "; the target folder was renamed from " + oldTarget;
-                notice += "; the target folder " + oldTarget + " was renamed to " + newTarget;
-            }
-            store.renameFolder(old.id(), renamed.source().path(), newTarget, note);
-            records.put(old.id(), new FolderRecord(old.id(), email, renamed.source().path(), newTarget,
-                    old.uidValidity(), old.checkpoint(), old.epoch(), old.presenceChecked()));
-            gone.removeIf(r -> r.id() == old.id());
-            listener.notice(email, notice);
-            return new PlannedFolder(renamed.source(), newTarget, null);
-        }
-
-        /** Why the target folder of a renamed folder is not renamed along, or null when it is. */
-        private String whyTargetKeepsItsName(FolderRecord old, TargetFolder oldFolder, PlannedFolder renamed) {
-            FolderPath newTarget = renamed.target();
-            if (oldFolder.path().isInbox() || oldFolder.specialUse() != null
-                    && oldFolder.specialUse() != dev.mailferry.core.model.SpecialUse.NONE) {
-                return "the target gives it a special use";
-            }
-            if (find(newTarget) != null) {
-                return "the target already has a folder " + newTarget;
-            }
-            if (FolderPlanner.isMapped(old.source(), options.folderMapping())
-                    && !FolderPlanner.isMapped(renamed.source().path(), options.folderMapping())) {
-                return "the batch's folder mapping put it there";
-            }
-            for (PlannedFolder p : plan) {
-                if (p.copied() && p != renamed && p.target().equals(newTarget)) {
-                    return "another source folder goes to " + newTarget;
-                }
-            }
-            java.util.Set<Long> goneIds = new java.util.HashSet<>();
-            gone.forEach(r -> goneIds.add(r.id()));
-            for (FolderRecord r : records.values()) {
-                if (r.id() != old.id() && r.target().startsWith(old.target()) && !r.target().equals(old.target())
-                        && !goneIds.contains(r.id())) {
-                    return "the source folder " + r.source() + " still goes below it";
-                }
-                if (r.id() != old.id() && r.target().equals(old.target())) {
-                    return "the source folder " + r.source() + " goes there too";
-                }
-            }
-            return null;
-        }
-
-        private TargetFolder find(FolderPath path) {
-            for (TargetFolder t : targetFolders) {
-                if (t.path().equals(path)) {
-                    return t;
-                }
-            }
-            return null;
-        }
-
-        /** Notes and reports the recorded folders that are no longer on the source (and were not renamed). */
-        void reportGone() throws StoreException {
-            for (FolderRecord g : gone) {
-                FolderRecord r = records.get(g.id()); // its target may have moved with a renamed parent
-                long copiedThere = store.folderStatus(r.id()).copied();
-                String text = "no longer on the source; its " + copiedThere + " copied messages stay on the target in "
-                        + r.target();
-                store.setFolderNote(r.id(), text);
-                listener.notice(email, "The source folder " + r.source() + " is " + text);
-            }
-        }
-    }
-
-    private static MessageFingerprint fingerprint(MessageInfo m) {
-        return new MessageFingerprint(m.size(), m.internalDate(), m.messageId());
-    }
-
-    // ------------------------------------------------------------------ messages already on the target
-
-    /**
-     * The messages of one target folder that the engine did not put there (another tool, an earlier project, the
-     * user), by fingerprint with multiplicity: each one stands for at most one source message. Shared by the source
-     * folders going to that folder and by the parts of a split folder (lanes take from it at once).
-     */
-    private static final class Presence {
-        final FolderPath target;
-        private final Map<MessageFingerprint, Deque<TargetFolderWriter.AppendedMessage>> byFingerprint;
-        final AtomicLong found = new AtomicLong();
-
-        Presence(FolderPath target, Map<MessageFingerprint, Deque<TargetFolderWriter.AppendedMessage>> byFingerprint) {
-            this.target = target;
-            this.byFingerprint = byFingerprint;
-        }
-
-        /** A target message with this fingerprint, taken; null when none is left. */
-        synchronized TargetFolderWriter.AppendedMessage take(MessageFingerprint fingerprint) {
-            Deque<TargetFolderWriter.AppendedMessage> messages = byFingerprint.get(fingerprint);
-            if (messages == null || messages.isEmpty()) {
-                return null;
-            }
-            found.incrementAndGet();
-            return messages.poll();
-        }
-    }
-
-    /**
-     * Reads the messages of each existing target folder that a folder of {@code work} goes to for the first time (its
-     * record was never checked, see {@link FolderRecord#presenceChecked()}): one paged FETCH of fingerprints per target
-     * folder, none for a folder the target does not have, nothing at all on later passes. Messages this mailbox put there
-     * itself (recorded target ids; recovery has already recorded those in flight) do not count. {@code checked} receives
-     * the ids of the records looked at, to be marked once the pass has gone through them all.
-     */
-    private Map<FolderPath, Presence> findPresent(TargetSession target, List<TargetFolder> targetFolders, List<Work> work,
-            List<Long> checked) throws ConnectorException, StoreException {
-        Map<FolderPath, TargetFolder> existing = new HashMap<>();
-        for (TargetFolder t : targetFolders) {
-            existing.put(t.path(), t);
-        }
-        Map<FolderPath, Presence> result = new HashMap<>();
-        java.util.Set<FolderPath> read = new java.util.HashSet<>();
-        for (Work w : work) {
-            FolderRecord r = w.record();
-            if (r.presenceChecked()) {
-                continue;
-            }
-            checked.add(r.id());
-            TargetFolder folder = existing.get(r.target());
-            if (folder == null || !read.add(r.target())) {
-                continue;
-            }
-            java.util.Set<String> ours = store.recordedTargetIds(email, r.target());
-            Map<MessageFingerprint, Deque<TargetFolderWriter.AppendedMessage>> byFingerprint = new HashMap<>();
-            try (TargetFolderWriter writer = target.openFolder(folder)) {
-                writer.existingMessages(m -> {
-                    if (m.targetId() == null || !ours.contains(m.targetId())) {
-                        byFingerprint.computeIfAbsent(m.fingerprint(), f -> new ArrayDeque<>()).add(m);
-                    }
-                });
-            }
-            if (!byFingerprint.isEmpty()) {
-                result.put(r.target(), new Presence(r.target(), byFingerprint));
-            }
-        }
-        return result;
-    }
-
-    /**
-     * Records the messages of {@code page} that the target folder already held as copied ("already on the target") and
-     * returns the others, which are to be copied. Committed before the others are journaled: those found are on the
-     * target whatever happens to the copy. They are recorded with their flags on the target, so that the flag sync
-     * brings those that differ in line with the source, as for any copied message.
-     */
-    private List<MessageInfo> withoutPresent(FolderRecord r, long uidValidity, List<MessageInfo> page)
-            throws StoreException {
-        Presence p = presence.get(r.target());
-        if (p == null || page.isEmpty()) {
-            return page;
-        }
-        List<MessageInfo> rest = new ArrayList<>(page.size());
-        try (StateStore.Recorder recorder = store.recorder()) {
-            for (MessageInfo m : page) {
-                TargetFolderWriter.AppendedMessage there = p.take(fingerprint(m));
-                if (there == null) {
-                    rest.add(m);
-                } else {
-                    MessageInfo recorded = there.flags() == null ? m : new MessageInfo(m.uid(), m.size(),
-                            m.internalDate(), there.flags(), m.messageId(), m.deleted());
-                    recorder.alreadyOnTarget(r.id(), uidValidity, recorded, there.targetId());
-                }
-            }
-            recorder.commit();
-        }
-        return rest;
-    }
-
-    // ------------------------------------------------------------------ scan
-
-    private Work scan(SourceSession source, Work w) throws ConnectorException, StoreException {
-        FolderRecord r = w.record();
-        long uidValidity;
-        try (SourceFolderReader reader = source.openFolder(w.source())) {
-            uidValidity = reader.uidValidity();
-            try (StateStore.ScanWriter scan = store.scanWriter(r.id())) {
-                reader.scanMessages(1, Long.MAX_VALUE, m -> {
-                    try {
-                        scan.add(m, SkipRules.reason(m, options.maxMessageSize()));
-                    } catch (StoreException e) {
-                        throw new RecordingFailed(e);
-                    }
-                });
-            } catch (RecordingFailed e) {
-                throw (StoreException) e.getCause();
-            }
-        }
-        if (r.uidValidity() != uidValidity) {
-            long paired = store.changeUidValidity(r.id(), r.uidValidity(), uidValidity);
-            if (r.uidValidity() != 0) {
-                listener.notice(email, "The source folder " + r.source() + " was renumbered (UIDVALIDITY " + r.uidValidity()
-                        + " → " + uidValidity + "); " + paired + " messages already copied were recognised by their"
-                        + " fingerprint and are not copied again");
-            }
-        }
-        markVanished(r, uidValidity);
-        return new Work(w.source(), r.withUidValidity(uidValidity));
-    }
-
-    private void markVanished(FolderRecord r, long uidValidity) throws StoreException {
-        long vanished = store.markVanished(r.id(), uidValidity);
-        if (vanished > 0) {
-            listener.notice(email, vanished + " messages copied earlier from " + r.source()
-                    + " are no longer on the source; they stay on the target");
-        }
+        opener.watch(watch);
     }
 
     // ------------------------------------------------------------------ copy
 
     /**
      * Copies the folders over {@code lanes} parallel pipelines (each its own source and target connection, reader and
-     * writer thread): one pipeline is bound by the target's round trips, several keep the target server busier. All
-     * source folders that go to the same target folder share a lane, so that a target folder's checkpoint only ever
-     * covers appends journaled for it by that lane (recovery pairs arrivals with journal entries by fingerprint, and
-     * without target UIDs two source folders could claim the same arrival). The parts of a split folder are the one
-     * exception: they are one source folder with one checkpoint, so recovery sees them as one.
+     * writer thread): one pipeline is bound by the target's round trips, several keep the target server busier. Which
+     * lane copies which folders is the {@link LanePlanner}'s.
      */
-    private void copy(SourceSession source, TargetSession target, List<Work> work, Planning planning,
+    private void copy(SourceSession source, TargetSession target, List<FolderWork> work, Planning planning,
             LaneSessions laneSessions) throws ConnectorException, StoreException, InterruptedException {
-        List<List<Work>> lanes = partition(work, planning);
+        List<List<FolderWork>> lanes = lanePlanner.partition(work, planning.messageCounts);
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         for (int i = 1; i < lanes.size(); i++) {
-            List<Work> lane = lanes.get(i);
+            List<FolderWork> lane = lanes.get(i);
             Thread t = new Thread(() -> {
-                try (Sessions sessions = laneSessions.take()) {
+                try (LaneSessions.Sessions sessions = laneSessions.take()) {
                     copyLane(sessions.source(), sessions.target(), lane, planning);
                 } catch (Throwable e) {
                     failures.add(e);
@@ -978,168 +321,40 @@ public final class MailboxSync {
         }
         if (!failures.isEmpty()) {
             // an Error (a crash) wins; otherwise the first lane's failure
-            rethrow(failures.stream().filter(f -> f instanceof Error).findFirst().orElse(failures.get(0)));
+            Failures.rethrow(failures.stream().filter(f -> f instanceof Error).findFirst().orElse(failures.get(0)));
         }
     }
 
-    /**
-     * Splits each folder holding more than a lane's share of the mailbox into UID ranges copied by several lanes side
-     * by side (a mailbox is often mostly its INBOX): first takes the folder's target checkpoint, which all its parts
-     * share. A renumbered folder is not split (its messages are paired with those copied before as a whole).
-     */
-    private List<Work> splitLargeFolders(SourceSession source, TargetSession target, List<Work> work,
-            Map<Work, Long> counts, long messages) throws ConnectorException, StoreException {
-        if (lanes < 2 || messages == 0) {
-            return work;
-        }
-        Map<FolderPath, Integer> sourcesPerTarget = new HashMap<>();
-        for (Work w : work) {
-            sourcesPerTarget.merge(w.record().target(), 1, Integer::sum);
-        }
-        List<Work> result = new ArrayList<>();
-        for (Work w : work) {
-            long count = counts.get(w);
-            int parts = (int) Math.min(Math.min(lanes, count / PAGE),
-                    Math.max(2, Math.round((double) count * lanes / messages)));
-            // source folders merged into one target folder keep to one lane (see copy): those are not split
-            if (parts < 2 || count * lanes <= messages || sourcesPerTarget.get(w.record().target()) > 1) {
-                result.add(w);
-                continue;
-            }
-            FolderRecord r = w.record();
-            long[] splits;
-            try (SourceFolderReader reader = source.openFolder(w.source())) {
-                long uidValidity = reader.uidValidity();
-                if (r.uidValidity() != 0 && r.uidValidity() != uidValidity) {
-                    result.add(w);
-                    continue;
-                }
-                splits = reader.splitPoints(parts);
-                if (splits.length == 0) {
-                    result.add(w);
-                    continue;
-                }
-                if (r.uidValidity() == 0) {
-                    store.changeUidValidity(r.id(), 0, uidValidity); // first pass: nothing to pair, only remembered
-                    r = r.withUidValidity(uidValidity);
-                }
-            }
-            int epoch;
-            try (TargetFolderWriter out = target.openFolder(target.createFolder(r.target()))) {
-                epoch = store.newCheckpoint(r.id(), out.checkpoint());
-            }
-            SplitFolder split = new SplitFolder(epoch, splits.length + 1);
-            long from = 1;
-            for (int i = 0; i <= splits.length; i++) {
-                long to = i < splits.length ? splits[i] - 1 : Long.MAX_VALUE;
-                Work part = new Work(w.source(), r, new Part(i, from, to, split));
-                result.add(part);
-                counts.put(part, count / (splits.length + 1));
-                from = to + 1;
-            }
-        }
-        return result;
-    }
-
-    /**
-     * Groups folders by target folder and spreads the groups over the lanes, biggest first: by messages to copy when
-     * the mailbox is planned, by messages to scan when each folder is planned in its lane. Each part of a split folder
-     * is a group of its own: the parts share a checkpoint taken for them all.
-     */
-    private List<List<Work>> partition(List<Work> work, Planning planning) throws StoreException {
-        Map<Object, List<Work>> byTarget = new java.util.LinkedHashMap<>();
-        Map<Object, Long> load = new HashMap<>();
-        for (Work w : work) {
-            Object group = w.part() != null ? w.part() : w.record().target();
-            byTarget.computeIfAbsent(group, t -> new ArrayList<>()).add(w);
-            long size = planning.perFolder ? planning.messageCounts.get(w)
-                    : store.pendingCount(w.record().id(), w.record().uidValidity());
-            load.merge(group, 1 + size, Long::sum);
-        }
-        int laneCount = (int) Math.max(1, Math.min(lanes, byTarget.size()));
-        List<List<Work>> result = new ArrayList<>();
-        long[] laneLoad = new long[laneCount];
-        for (int i = 0; i < laneCount; i++) {
-            result.add(new ArrayList<>());
-        }
-        List<Object> targets = new ArrayList<>(byTarget.keySet());
-        targets.sort((a, b) -> Long.compare(load.get(b), load.get(a)));
-        for (Object t : targets) {
-            int lightest = 0;
-            for (int i = 1; i < laneCount; i++) {
-                if (laneLoad[i] < laneLoad[lightest]) {
-                    lightest = i;
-                }
-            }
-            result.get(lightest).addAll(byTarget.get(t));
-            laneLoad[lightest] += load.get(t);
-        }
-        // within a lane, keep the source's order (parents before children)
-        Map<Work, Integer> order = new IdentityHashMap<>();
-        for (int i = 0; i < work.size(); i++) {
-            order.put(work.get(i), i);
-        }
-        for (List<Work> lane : result) {
-            lane.sort(java.util.Comparator.comparingInt(order::get));
-        }
-        return result;
-    }
-
-    private void copyLane(SourceSession source, TargetSession target, List<Work> work, Planning planning)
+    private void copyLane(SourceSession source, TargetSession target, List<FolderWork> work, Planning planning)
             throws ConnectorException, StoreException, InterruptedException {
-        // bounded in items as well as bytes, so that a long run of flag updates cannot pile up either
-        BlockingQueue<Item> queue = new LinkedBlockingQueue<>(QUEUE_ITEMS);
         // each lane has its share of the mailbox's byte budget, so a failing lane cannot stall or abort the others
         ByteBudget budget = new ByteBudget(Math.max(1, byteBudget / Math.max(1, lanes)));
-        Writer writer = new Writer(target, queue, budget);
-        Thread thread = new Thread(writer, "mailferry-writer-" + email);
-        thread.setDaemon(true);
-        thread.start();
+        TargetWriter writer = new TargetWriter(store, email, listener, hook, target, budget, copied, copiedBytes);
+        writer.start("mailferry-writer-" + email);
         Throwable readerFailure = null;
         try {
-            for (Work w : work) {
-                if (stop() || writer.failure != null) {
+            for (FolderWork w : work) {
+                if (stop() || writer.failure() != null) {
                     break;
                 }
                 if (planning.perFolder) {
-                    copyFolderWhileScanning(source, w, queue, writer, budget, planning);
+                    copyFolderWhileScanning(source, w, writer, planning);
                 } else {
-                    copyFolder(source, w, queue, writer, budget);
+                    copyFolder(source, w, writer);
                 }
             }
         } catch (ConnectorException | StoreException | InterruptedException | RuntimeException | Error e) {
             readerFailure = e;
         } finally {
-            queue.put(Item.END);
-            thread.join();
+            writer.finish();
         }
         // the writer's failure comes first: a reader failure is often only its consequence
-        if (writer.failure != null) {
-            rethrow(writer.failure);
+        if (writer.failure() != null) {
+            Failures.rethrow(writer.failure());
         }
         if (readerFailure != null) {
-            rethrow(readerFailure);
+            Failures.rethrow(readerFailure);
         }
-    }
-
-    /** Throws {@code t} as what it is (declared so that callers can write {@code throw rethrow(t)}). */
-    private static RuntimeException rethrow(Throwable t) throws ConnectorException, StoreException, InterruptedException {
-        if (t instanceof ConnectorException e) {
-            throw e;
-        }
-        if (t instanceof StoreException e) {
-            throw e;
-        }
-        if (t instanceof InterruptedException e) {
-            throw e;
-        }
-        if (t instanceof RuntimeException e) {
-            throw e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException(t);
     }
 
     /**
@@ -1147,10 +362,10 @@ public final class MailboxSync {
      * first appends of a large folder do not wait for its whole scan. A renumbered folder (UIDVALIDITY changed) is
      * scanned whole first: pairing its messages with those copied before needs all of them.
      */
-    private void copyFolderWhileScanning(SourceSession source, Work w, BlockingQueue<Item> queue, Writer writer,
-            ByteBudget budget, Planning planning) throws ConnectorException, StoreException, InterruptedException {
+    private void copyFolderWhileScanning(SourceSession source, FolderWork w, TargetWriter writer, Planning planning)
+            throws ConnectorException, StoreException, InterruptedException {
         FolderRecord r = w.record();
-        Part part = w.part();
+        LanePlanner.Part part = w.part();
         long fromUid = part == null ? 1 : part.fromUid;
         long toUid = part == null ? Long.MAX_VALUE : part.toUid;
         SourceFolderReader reader = source.openFolder(w.source());
@@ -1164,11 +379,11 @@ public final class MailboxSync {
             }
             if (r.uidValidity() != 0 && r.uidValidity() != uidValidity) {
                 reader.close();
-                Work scanned = scan(source, w);
+                FolderWork scanned = folderScan.scanWhole(source, w);
                 store.recordFolderSkips(r.id());
                 long[] totals = store.pendingTotals(r.id(), uidValidity);
                 planning.folderPlanned(totals[0], totals[1]);
-                copyFolder(source, scanned, queue, writer, budget);
+                copyFolder(source, scanned, writer);
                 return;
             }
             if (r.uidValidity() == 0) {
@@ -1178,27 +393,26 @@ public final class MailboxSync {
             if (part == null || part.index == 0) {
                 listener.folderStarted(email, r.source(), r.target(), -1);
             }
-            queue.put(part == null ? new OpenFolder(r, false) : new OpenFolder(r, false, part.folder.epoch, false));
+            if (part == null) {
+                writer.openFolder(r, false);
+            } else {
+                writer.openPart(r, part.folder.epoch);
+            }
             boolean appending = false;
             long plannedMessages = 0;
             long plannedBytes = 0;
             boolean scannedWhole = false;
-            try (StateStore.ScanWriter scan = store.scanWriter(r.id(), fromUid, toUid)) {
+            try (FolderScan.Steps steps = folderScan.steps(reader, r.id(), fromUid, toUid)) {
                 long after = fromUid - 1;
-                List<MessageInfo> step = new ArrayList<>(PAGE);
-                while (!stop() && writer.failure == null) {
-                    step.clear();
-                    if (reader.scanSome(after + 1, toUid, PAGE, step::add) == 0) {
+                while (!stop() && writer.failure() == null) {
+                    List<MessageInfo> step = steps.next();
+                    if (step.isEmpty()) {
                         scannedWhole = true;
                         break;
                     }
-                    for (MessageInfo m : step) {
-                        scan.add(m, SkipRules.reason(m, options.maxMessageSize()));
-                    }
-                    scan.commit();
                     // the scan goes no further than this step, so neither do the pending copies
                     long last = step.get(step.size() - 1).uid();
-                    List<MessageInfo> page = withoutPresent(r, uidValidity,
+                    List<MessageInfo> page = presence.withoutPresent(r, uidValidity,
                             store.pendingCopies(r.id(), uidValidity, after, last, PAGE));
                     after = last;
                     if (page.isEmpty()) {
@@ -1209,456 +423,95 @@ public final class MailboxSync {
                         plannedBytes += m.size();
                     }
                     if (!appending) {
-                        queue.put(Item.PREPARE_APPENDS);
+                        writer.prepareAppends();
                         appending = true;
                     }
                     store.journal(r.id(), uidValidity, page);
-                    reader.readMessages(page, new BodyHandler(queue, writer, budget));
+                    reader.readMessages(page, writer.bodies());
                 }
             }
             if (!scannedWhole) {
                 // stopped or failed: what vanished, skips and flag changes are decided by a pass that sees it all
-                queue.put(new CloseFolder(r, part == null || part.folder.partEnded(false)));
+                writer.closeFolder(r, part == null || part.folder.partEnded(false));
                 return;
             }
             // the folder's outcomes must be committed before its records are updated as a whole (else the writer's
             // uncommitted rows and these updates wait for each other's locks)
-            awaitRecorded(queue);
+            writer.awaitRecorded();
             planning.folderPlanned(plannedMessages, plannedBytes);
             if (part != null) {
                 boolean last = part.folder.partEnded(true);
                 if (!last || !part.folder.scannedWhole()) {
                     // the folder as a whole is finished by another part, or (a part stopped early) by the next pass
-                    queue.put(new CloseFolder(r, last));
+                    writer.closeFolder(r, last);
                     return;
                 }
             }
-            markVanished(r, uidValidity);
+            folderScan.markVanished(r, uidValidity);
             store.recordFolderSkips(r.id());
             reportSkips(r, uidValidity);
-            List<StateStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
+            List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
             if (!flags.isEmpty() && !appending) {
-                queue.put(Item.PREPARE_APPENDS);
+                writer.prepareAppends();
             }
-            queueFlagChanges(r, uidValidity, flags, queue, writer);
-            queue.put(new CloseFolder(r, true));
+            queueFlagChanges(r, uidValidity, flags, writer);
+            writer.closeFolder(r, true);
         } finally {
             reader.close();
         }
     }
 
-    private static void awaitRecorded(BlockingQueue<Item> queue) throws ConnectorException, InterruptedException {
-        Recorded recorded = new Recorded(new CompletableFuture<>());
-        queue.put(recorded);
-        try {
-            recorded.done().get();
-        } catch (ExecutionException e) {
-            throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Stopped reading: the target failed",
-                    e.getCause());
-        }
-    }
-
     private void reportSkips(FolderRecord r, long uidValidity) throws StoreException {
-        List<StateStore.SkipRecord> skips = store.skips(r.id(), uidValidity, 0, PAGE);
+        List<SyncStore.SkipRecord> skips = store.skips(r.id(), uidValidity, 0, PAGE);
         while (!skips.isEmpty()) {
-            for (StateStore.SkipRecord skip : skips) {
+            for (SyncStore.SkipRecord skip : skips) {
                 listener.messageSkipped(email, r.source(), skip.message(), skip.reason());
             }
             skips = store.skips(r.id(), uidValidity, skips.get(skips.size() - 1).message().uid(), PAGE);
         }
     }
 
-    private void queueFlagChanges(FolderRecord r, long uidValidity, List<StateStore.FlagChange> flags,
-            BlockingQueue<Item> queue, Writer writer) throws StoreException, InterruptedException {
-        while (!flags.isEmpty() && !stopped && writer.failure == null) {
-            for (StateStore.FlagChange f : flags) {
-                queue.put(new UpdateFlags(f));
+    private void queueFlagChanges(FolderRecord r, long uidValidity, List<SyncStore.FlagChange> flags,
+            TargetWriter writer) throws StoreException, InterruptedException {
+        while (!flags.isEmpty() && !stopped && writer.failure() == null) {
+            for (SyncStore.FlagChange f : flags) {
+                writer.updateFlags(f);
             }
             flags = store.flagChanges(r.id(), uidValidity, flags.get(flags.size() - 1).uid(), PAGE);
         }
     }
 
-    private void copyFolder(SourceSession source, Work w, BlockingQueue<Item> queue, Writer writer, ByteBudget budget)
-            throws ConnectorException, StoreException, InterruptedException {
+    private void copyFolder(SourceSession source, FolderWork w, TargetWriter writer) throws ConnectorException, StoreException, InterruptedException {
         FolderRecord r = w.record();
         long uidValidity = r.uidValidity();
         reportSkips(r, uidValidity);
         List<MessageInfo> page = store.pendingCopies(r.id(), uidValidity, 0, PAGE);
-        List<StateStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
+        List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
         boolean work = !page.isEmpty() || !flags.isEmpty();
         listener.folderStarted(email, r.source(), r.target(), page.isEmpty() ? 0 : store.pendingCount(r.id(), uidValidity));
-        queue.put(new OpenFolder(r, work));
+        writer.openFolder(r, work);
         if (!page.isEmpty()) {
             try (SourceFolderReader reader = source.openFolder(w.source())) {
                 if (reader.uidValidity() != uidValidity) {
                     throw new ConnectorException(ConnectorException.Kind.PROTOCOL, "The source folder " + r.source()
                             + " was renumbered (UIDVALIDITY changed) during the copy; it is scanned again");
                 }
-                while (!page.isEmpty() && !stop() && writer.failure == null) {
+                while (!page.isEmpty() && !stop() && writer.failure() == null) {
                     long last = page.get(page.size() - 1).uid();
-                    List<MessageInfo> toCopy = withoutPresent(r, uidValidity, page);
+                    List<MessageInfo> toCopy = presence.withoutPresent(r, uidValidity, page);
                     if (!toCopy.isEmpty()) {
                         store.journal(r.id(), uidValidity, toCopy);
-                        reader.readMessages(toCopy, new BodyHandler(queue, writer, budget));
+                        reader.readMessages(toCopy, writer.bodies());
                     }
                     page = store.pendingCopies(r.id(), uidValidity, last, PAGE);
                 }
             }
-            if (flags.isEmpty() && presence.containsKey(r.target())) {
+            if (flags.isEmpty() && presence.holdsMessagesOfItsOwn(r.target())) {
                 // messages found on the target were recorded with their flags there: bring those in line too
                 flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
             }
         }
-        queueFlagChanges(r, uidValidity, flags, queue, writer);
-        queue.put(new CloseFolder(r, true));
-    }
-
-    /** Hands bodies to the writer: buffered within the budget, or streamed for large messages. */
-    private final class BodyHandler implements SourceFolderReader.MessageBodyHandler {
-        private final BlockingQueue<Item> queue;
-        private final Writer writer;
-        private final ByteBudget budget;
-
-        BodyHandler(BlockingQueue<Item> queue, Writer writer, ByteBudget budget) {
-            this.queue = queue;
-            this.writer = writer;
-            this.budget = budget;
-        }
-
-        @Override
-        public void body(MessageInfo message, InputStream raw) throws IOException, ConnectorException {
-            if (writer.failure != null) {
-                throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Stopped reading: the target failed");
-            }
-            try {
-                if (message.size() > budget.capacity() / 4) {
-                    // large: no copy in memory; the writer reads the source stream while this thread waits
-                    Stream item = new Stream(message, raw, new CompletableFuture<>());
-                    queue.put(item);
-                    item.done().get();
-                } else {
-                    if (!budget.acquire(message.size())) {
-                        throw new ConnectorException(ConnectorException.Kind.CONNECTION,
-                                "Stopped reading: the target failed");
-                    }
-                    InMemoryMessage.Bytes bytes;
-                    try {
-                        bytes = InMemoryMessage.keepOrRead(raw); // the source's own bytes when it gives them away
-                    } catch (IOException | RuntimeException e) {
-                        budget.release(message.size());
-                        throw e;
-                    }
-                    if (bytes.length() != message.size()) {
-                        budget.release(message.size());
-                        throw new IOException("The source delivered " + bytes.length() + " bytes for UID " + message.uid()
-                                + " instead of the announced " + message.size());
-                    }
-                    queue.put(new Buffered(message, bytes));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Copy interrupted", e);
-            } catch (ExecutionException e) {
-                throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Stopped reading: the target failed",
-                        e.getCause());
-            }
-        }
-
-        @Override
-        public void vanished(MessageInfo message) throws ConnectorException {
-            try {
-                queue.put(new Vanished(message));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ConnectorException(ConnectorException.Kind.CONNECTION, "Copy interrupted", e);
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ writer thread
-
-    private sealed interface Item permits OpenFolder, PrepareAppends, Buffered, Stream, Vanished, UpdateFlags, Recorded,
-            CloseFolder, End {
-        Item END = new End();
-        /** Messages or flag changes follow for the open folder (one opened without work). */
-        Item PREPARE_APPENDS = new PrepareAppends();
-    }
-
-    private record PrepareAppends() implements Item {
-    }
-
-    /** Completed once every message queued before it is appended and its outcome committed. */
-    private record Recorded(CompletableFuture<Void> done) implements Item {
-    }
-
-    /**
-     * {@code epoch}: the checkpoint already taken for this folder (a part of a split folder), else null and the writer
-     * takes one before its first append. {@code announce}: whether closing the folder reports it finished (the parts of
-     * a split folder leave that to the one that finishes the folder).
-     */
-    private record OpenFolder(FolderRecord record, boolean work, Integer epoch, boolean announce) implements Item {
-        OpenFolder(FolderRecord record, boolean work) {
-            this(record, work, null, true);
-        }
-    }
-
-    private record Buffered(MessageInfo message, InMemoryMessage.Bytes bytes) implements Item {
-    }
-
-    private record Stream(MessageInfo message, InputStream raw, CompletableFuture<Void> done) implements Item {
-    }
-
-    private record Vanished(MessageInfo message) implements Item {
-    }
-
-    private record UpdateFlags(StateStore.FlagChange change) implements Item {
-    }
-
-    private record CloseFolder(FolderRecord record, boolean announce) implements Item {
-    }
-
-    private record End() implements Item {
-    }
-
-    /** Owns the target session during the copy. */
-    private final class Writer implements Runnable, TargetFolderWriter.AppendListener {
-        private final TargetSession target;
-        private final BlockingQueue<Item> queue;
-        private final ByteBudget budget;
-        volatile Throwable failure;
-        private StateStore.Recorder recorder;
-        private FolderRecord folder;
-        private TargetFolder targetFolder;
-        private TargetFolderWriter out;
-        private int epoch;
-        private Integer presetEpoch;
-        private boolean announce;
-        private long lastCommit = System.nanoTime();
-        private final List<Runnable> events = new ArrayList<>();
-        private long droppedFlagMessages;
-
-        Writer(TargetSession target, BlockingQueue<Item> queue, ByteBudget budget) {
-            this.target = target;
-            this.queue = queue;
-            this.budget = budget;
-        }
-
-        @Override
-        public void run() {
-            try (StateStore.Recorder r = store.recorder()) {
-                recorder = r;
-                while (true) {
-                    Item item = queue.take();
-                    if (item instanceof End) {
-                        closeFolder();
-                        return;
-                    }
-                    try {
-                        handle(item);
-                    } catch (ConnectorException e) {
-                        if (e.kind() == ConnectorException.Kind.TARGET_REFUSES) {
-                            // the target stopped taking messages: what it accepted before is on it and stays recorded
-                            commitBefore(e);
-                        }
-                        throw e;
-                    }
-                }
-            } catch (Throwable t) {
-                failure = t;
-                // uncommitted outcomes are dropped: the journal still lists those messages and recovery finds them
-                if (recorder != null) {
-                    recorder.rollback();
-                }
-                budget.abort();
-                if (out != null) {
-                    out.close();
-                }
-                drainAfterFailure(t);
-            }
-        }
-
-        private void commitBefore(ConnectorException refusal) {
-            try {
-                commit();
-            } catch (StoreException | RuntimeException e) {
-                refusal.addSuppressed(e); // not recorded now: the journal still lists them and recovery finds them
-            }
-        }
-
-        private void drainAfterFailure(Throwable t) {
-            while (true) {
-                Item item;
-                try {
-                    item = queue.take();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                if (item instanceof Stream s) {
-                    s.done().completeExceptionally(t);
-                } else if (item instanceof Recorded r) {
-                    r.done().completeExceptionally(t);
-                } else if (item instanceof End) {
-                    return;
-                }
-            }
-        }
-
-        private void handle(Item item) throws Exception {
-            if (item instanceof OpenFolder o) {
-                closeFolder();
-                folder = o.record();
-                presetEpoch = o.epoch();
-                announce = o.announce();
-                targetFolder = target.createFolder(folder.target());
-                if (o.work()) {
-                    prepareAppends();
-                }
-            } else if (item instanceof PrepareAppends) {
-                prepareAppends();
-            } else if (item instanceof Recorded r) {
-                try {
-                    if (out != null) {
-                        out.flush();
-                    }
-                    commit();
-                    r.done().complete(null);
-                } catch (Throwable t) {
-                    r.done().completeExceptionally(t);
-                    throw t;
-                }
-            } else if (item instanceof Buffered b) {
-                try {
-                    out.append(b.message(), b.message().flags(), b.bytes().stream(), this);
-                } finally {
-                    budget.release(b.message().size());
-                }
-                maybeCommit();
-            } else if (item instanceof Stream s) {
-                try {
-                    out.append(s.message(), s.message().flags(), s.raw(), this);
-                    s.done().complete(null);
-                } catch (Throwable t) {
-                    s.done().completeExceptionally(t);
-                    throw t;
-                }
-                maybeCommit();
-            } else if (item instanceof Vanished v) {
-                recorder.skipped(folder.id(), folder.uidValidity(), v.message(),
-                        "expunged from the source while it was being copied");
-                MessageInfo m = v.message();
-                FolderPath source = folder.source();
-                events.add(() -> listener.messageSkipped(email, source, m,
-                        "expunged from the source while it was being copied"));
-            } else if (item instanceof UpdateFlags u) {
-                StateStore.FlagChange f = u.change();
-                if (f.targetId() != null) {
-                    out.updateFlags(f.targetId(), MessageFlags.parse(f.flags()));
-                    recorder.flagsSynced(folder.id(), folder.uidValidity(), f.uid(), f.flags());
-                    maybeCommit();
-                }
-            } else if (item instanceof CloseFolder c) {
-                announce = c.announce();
-                closeFolder();
-            }
-        }
-
-        private void prepareAppends() throws ConnectorException, StoreException {
-            if (out == null) {
-                out = target.openFolder(targetFolder);
-                // the checkpoint is durable before the first append, so recovery can always ask "what came since"
-                epoch = presetEpoch != null ? presetEpoch : store.newCheckpoint(folder.id(), out.checkpoint());
-            }
-        }
-
-        private void closeFolder() throws Exception {
-            if (folder == null) {
-                return;
-            }
-            if (out != null) {
-                out.flush();
-                commit();
-                out.close();
-                out = null;
-            }
-            commit();
-            if (droppedFlagMessages > 0) {
-                listener.notice(email, droppedFlagMessages + " messages of " + folder.source()
-                        + " lost keywords the target cannot store");
-                droppedFlagMessages = 0;
-            }
-            FolderRecord done = folder;
-            folder = null;
-            if (announce) {
-                listener.folderFinished(email, store.folderStatus(done.id()));
-            }
-        }
-
-        private void maybeCommit() throws StoreException {
-            if (recorder.pending() >= COMMIT_EVERY || System.nanoTime() - lastCommit > COMMIT_INTERVAL_NANOS) {
-                commit();
-            }
-        }
-
-        private void commit() throws StoreException {
-            recorder.commit();
-            lastCommit = System.nanoTime();
-            for (Runnable event : events) {
-                event.run();
-            }
-            events.clear();
-        }
-
-        @Override
-        public void accepted(MessageInfo message, String targetId, MessageFlags droppedFlags) {
-            FolderPath source = folder.source();
-            hook.accepted(email, source, message);
-            try {
-                recorder.copied(folder.id(), folder.uidValidity(), message, targetId, epoch);
-            } catch (StoreException e) {
-                throw new RecordingFailed(e);
-            }
-            copied.incrementAndGet();
-            copiedBytes.addAndGet(message.size());
-            if (droppedFlags != null && !droppedFlags.keywords().isEmpty() || droppedFlags != null
-                    && !droppedFlags.system().isEmpty()) {
-                droppedFlagMessages++;
-            }
-            events.add(() -> listener.messageCopied(email, source, message));
-        }
-
-        @Override
-        public void rejected(MessageInfo message, String reason) {
-            refused(message, "refused by the target: " + reason, false);
-        }
-
-        @Override
-        public void refusedAsTooLarge(MessageInfo message, String reason) {
-            refused(message, "refused by the target as too large: " + reason, true);
-        }
-
-        /** Records a refused message: failed, or skipped (and offered again next pass) when it was too large. */
-        private void refused(MessageInfo message, String why, boolean tooLarge) {
-            FolderPath source = folder.source();
-            try {
-                if (tooLarge) {
-                    recorder.tooLargeForTarget(folder.id(), folder.uidValidity(), message, why);
-                } else {
-                    recorder.failed(folder.id(), folder.uidValidity(), message, why);
-                }
-            } catch (StoreException e) {
-                throw new RecordingFailed(e);
-            }
-            events.add(tooLarge ? () -> listener.messageSkipped(email, source, message, why)
-                    : () -> listener.messageFailed(email, source, message, why));
-        }
-    }
-
-    /** Carries a store failure out of an append listener (whose methods cannot throw checked exceptions). */
-    static final class RecordingFailed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        RecordingFailed(StoreException cause) {
-            super(cause.getMessage(), cause);
-        }
+        queueFlagChanges(r, uidValidity, flags, writer);
+        writer.closeFolder(r, true);
     }
 }

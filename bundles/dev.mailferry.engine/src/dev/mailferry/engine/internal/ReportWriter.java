@@ -25,9 +25,9 @@ public final class ReportWriter {
     private static final String[] DETAIL_HEADER = {"Mailbox", "Source folder", "UID", "Message-ID", "Size (bytes)",
         "Internal date (UTC)", "Outcome", "Reason"};
 
-    private final StateStore store;
+    private final ProjectStore store;
 
-    public ReportWriter(StateStore store) {
+    public ReportWriter(ProjectStore store) {
         this.store = store;
     }
 
@@ -61,7 +61,7 @@ public final class ReportWriter {
             store.forEachProblem(email, (folder, uid, messageId, size, date, status, reason) -> {
                 try {
                     out.printRecord(email, folder, uid, messageId == null ? "" : messageId, size, date,
-                            StateStore.FAILED.equals(status) ? "failed" : "skipped", reason == null ? "" : reason);
+                            status == MessageStatus.FAILED ? "failed" : "skipped", reason == null ? "" : reason);
                 } catch (IOException e) {
                     throw new StoreException("Cannot write the report: " + e.getMessage(), e);
                 }

@@ -14,8 +14,8 @@ import org.sqlite.util.LibraryLoaderUtil;
 
 /**
  * Points sqlite-jdbc at a copy of its native library kept in the user's cache folder. Left to itself, sqlite-jdbc
- * unpacks the library (1 MB) into the temporary folder and compares it byte by byte at every start, which costs
- * ~0.1 s of every command, and a killed process leaves its copy behind. The copy is named by the driver's version and
+ * unpacks the library into the temporary folder and compares it byte by byte at every start, which slows down every
+ * command, and a killed process leaves its copy behind. The copy is named by the driver's version and
  * written under a temporary name then moved into place, so a half-written library is never loaded. When anything
  * fails, nothing is set and sqlite-jdbc unpacks the library itself as usual.
  */

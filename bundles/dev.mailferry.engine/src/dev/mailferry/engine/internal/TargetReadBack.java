@@ -29,7 +29,7 @@ final class TargetReadBack {
      * Reads back and records the counts; returns what is missing in one sentence, or null when nothing is (or the
      * target cannot count its messages). A target that cannot be read back now is a notice, not a failed pass.
      */
-    static String check(TargetSession target, StateStore store, String email, MigrationListener listener)
+    static String check(TargetSession target, SyncStore store, String email, MigrationListener listener)
             throws StoreException {
         Map<FolderPath, Long> recorded = store.recordedOnTarget(email);
         if (recorded.isEmpty()) {

@@ -32,8 +32,8 @@ class JdbcStateStoreTest {
                 "<m" + uid + "@example.org>", false);
     }
 
-    private static void scan(StateStore store, long folderId, long fromUid, long toUid) throws StoreException {
-        try (StateStore.ScanWriter scan = store.scanWriter(folderId)) {
+    private static void scan(SyncStore store, long folderId, long fromUid, long toUid) throws StoreException {
+        try (SyncStore.ScanWriter scan = store.scanWriter(folderId)) {
             for (long uid = fromUid; uid <= toUid; uid++) {
                 scan.add(message(uid), null);
             }
@@ -47,7 +47,7 @@ class JdbcStateStoreTest {
             store.changeUidValidity(folder.id(), 0, 7);
             scan(store, folder.id(), 1, 3);
             store.journal(folder.id(), 7, List.of(message(1), message(2), message(3)));
-            try (StateStore.Recorder recorder = store.recorder()) {
+            try (SyncStore.Recorder recorder = store.recorder()) {
                 recorder.copied(folder.id(), 7, message(1), "9:1", 1);
                 assertEquals(3, store.pendingCount(folder.id(), 7), "an uncommitted outcome is not visible");
                 assertEquals(3, store.journalEntries(folder.id()).size());
@@ -84,12 +84,12 @@ class JdbcStateStoreTest {
             assertEquals(1001, page.get(0).uid());
             assertEquals(message(1001), page.get(0));
 
-            try (StateStore.ScanWriter part = store.scanWriter(folder.id(), 1, 1000)) {
+            try (SyncStore.ScanWriter part = store.scanWriter(folder.id(), 1, 1000)) {
                 part.add(message(5), null);
                 part.add(message(6), "larger than the maximum message size");
             }
             assertEquals(uids - 1000 + 1, store.pendingCount(folder.id(), 7));
-            try (StateStore.ScanWriter empty = store.scanWriter(folder.id(), 1001, Long.MAX_VALUE)) {
+            try (SyncStore.ScanWriter empty = store.scanWriter(folder.id(), 1001, Long.MAX_VALUE)) {
                 // an empty range still replaces that range's previous scan
             }
             assertEquals(1, store.pendingCount(folder.id(), 7));
@@ -113,7 +113,7 @@ class JdbcStateStoreTest {
                 List<Future<?>> work = new ArrayList<>();
                 for (FolderRecord r : records) {
                     work.add(pool.submit(() -> {
-                        try (StateStore.Recorder recorder = store.recorder()) {
+                        try (SyncStore.Recorder recorder = store.recorder()) {
                             for (long uid = 1; uid <= perFolder; uid++) {
                                 if (uid % 50 == 1) {
                                     List<MessageInfo> page = new ArrayList<>();
@@ -202,5 +202,39 @@ class JdbcStateStoreTest {
         try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
             assertEquals(2, store.folders("a@example.org").size(), "opened again: migrated once");
         }
+    }
+
+    @Test
+    void messageStatusesAreStoredAsTheLettersOfEarlierProjectsAndReadBackAsTheEnum() throws Exception {
+        try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
+            FolderRecord folder = store.folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("INBOX"));
+            store.changeUidValidity(folder.id(), 0, 7);
+            scan(store, folder.id(), 1, 4);
+            try (SyncStore.Recorder recorder = store.recorder()) {
+                recorder.copied(folder.id(), 7, message(1), "9:1", 1);
+                recorder.failed(folder.id(), 7, message(2), "refused by the target");
+                recorder.tooLargeForTarget(folder.id(), 7, message(3), "refused by the target as too large");
+                recorder.skipped(folder.id(), 7, message(4), "too large");
+                recorder.commit();
+            }
+            List<String> problems = new ArrayList<>();
+            store.forEachProblem("a@example.org", (path, uid, messageId, size, date, status, reason) -> problems.add(
+                    uid + ":" + status));
+            assertEquals(List.of("2:FAILED", "3:TOO_LARGE_FOR_TARGET", "4:SKIPPED"), problems);
+        }
+        SqliteNativeLibrary.prepare();
+        org.sqlite.SQLiteDataSource source = new org.sqlite.SQLiteDataSource();
+        source.setUrl("jdbc:sqlite:" + dir.resolve(JdbcStateStore.FILE_NAME));
+        List<String> letters = new ArrayList<>();
+        try (java.sql.Connection c = source.getConnection(); java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT uid, status FROM message_map ORDER BY uid")) {
+            while (rs.next()) {
+                letters.add(rs.getLong(1) + ":" + rs.getString(2));
+            }
+        }
+        assertEquals(List.of("1:C", "2:F", "3:T", "4:S"), letters);
+        assertEquals('V', MessageStatus.VANISHED.letter());
+        assertEquals(MessageStatus.VANISHED, MessageStatus.ofCode("V"));
+        assertThrows(StoreException.class, () -> MessageStatus.ofCode("X"));
     }
 }
