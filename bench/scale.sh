@@ -4,7 +4,9 @@
 # be copied), and many small mailboxes holding as many messages as one large one, under a cap on source connections.
 # Each case gets fresh Dovecots on loopback and the headless product's real commands. Prints one row per case: messages
 # copied and skipped, wall and CPU seconds, msg/s, microseconds per message (flat when time is linear), peak RSS, the
-# state database's size, and the most connections the source server had open at once (from its log).
+# state database's size, the CPU seconds the source and the target Dovecot spent (their processes' ended children:
+# where wall time goes that is not Mailferry's), and the most connections the source server had open at once (from its
+# log).
 #
 # Usage: bench/scale.sh
 # Environment:
@@ -45,8 +47,15 @@ trap stop_demo_environment EXIT
 rm -rf "$WORK"
 mkdir -p "$WORK"
 
-printf '%-26s %9s %7s %8s %7s %7s %8s %8s %9s %6s %s\n' case copied skipped "wall s" "CPU s" "msg/s" "µs/msg" \
-    "RSS MB" "state MB" "conns" "load"
+printf '%-26s %9s %7s %8s %7s %7s %8s %8s %9s %8s %8s %6s %s\n' case copied skipped "wall s" "CPU s" "msg/s" \
+    "µs/msg" "RSS MB" "state MB" "src CPU" "tgt CPU" "conns" "load"
+
+# dovecot_cpu SERVER_DIR: CPU seconds of the Dovecot instance's ended processes (the master reaps them all)
+dovecot_cpu() {
+    local pid
+    pid=$(cat "$1/run/master.pid")
+    awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15 + $16 + $17) / hz }' "/proc/$pid/stat"
+}
 
 # run_case LABEL USERS MESSAGES_PER_USER [BATCH OPTIONS...]: fresh servers, setup, one timed first pass, one row.
 run_case() {
@@ -66,16 +75,23 @@ run_case() {
     local project="$(dirname "$MF_CSV")/mailferry-project" log_lines start end
     log_lines=$(wc -l <"$MF_SOURCE_LOG")
     load=$(cut -d' ' -f1 /proc/loadavg)
+    local source_cpu target_cpu
+    source_cpu=$(dovecot_cpu "$dir/source")
+    target_cpu=$(dovecot_cpu "$dir/target")
     start=$(date +%s.%N)
     /usr/bin/time -v -o "$dir/time.txt" "$ROOT/bench/mailferry-migrate.sh" start >"$dir/pass.log" 2>&1 \
         || { tail -20 "$dir/pass.log" >&2; die "the pass of $label failed"; }
     end=$(date +%s.%N)
+    sleep 1 # the servers' last processes end after the logout
+    source_cpu=$(python3 -c "print($(dovecot_cpu "$dir/source") - $source_cpu)")
+    target_cpu=$(python3 -c "print($(dovecot_cpu "$dir/target") - $target_cpu)")
     MAILFERRY_PROJECT="$project" MAILFERRY_SECRETS_DIR="$(dirname "$MF_CSV")/mailferry-secrets" \
         "$MAILFERRY" batch report bench >"$dir/report.log"
     tail -n +"$((log_lines + 1))" "$MF_SOURCE_LOG" >"$dir/source-pass.log"
-    python3 - "$label" "$start" "$end" "$dir/time.txt" "$project" "$dir/source-pass.log" "$load" <<'PY'
+    python3 - "$label" "$start" "$end" "$dir/time.txt" "$project" "$dir/source-pass.log" "$load" \
+        "$source_cpu" "$target_cpu" <<'PY'
 import csv, os, re, sys
-label, start, end, timing, project, log, load = sys.argv[1:8]
+label, start, end, timing, project, log, load, source_cpu, target_cpu = sys.argv[1:10]
 cpu = rss = 0.0
 for line in open(timing):
     key, _, value = line.strip().rpartition(": ")
@@ -102,7 +118,7 @@ for line in open(log, encoding="utf-8", errors="replace"):
         open_now -= 1
 wall = float(end) - float(start)
 print(f"{label:<26} {copied:9,d} {skipped:7,d} {wall:8.1f} {cpu:7.1f} {copied / wall:7.0f} {wall * 1e6 / max(copied, 1):8.0f}"
-      f" {rss:8.0f} {state / 1e6:9.1f} {peak:6d} {load}", flush=True)
+      f" {rss:8.0f} {state / 1e6:9.1f} {float(source_cpu):8.1f} {float(target_cpu):8.1f} {peak:6d} {load}", flush=True)
 PY
 }
 
