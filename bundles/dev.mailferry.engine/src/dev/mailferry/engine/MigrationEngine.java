@@ -21,9 +21,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -150,7 +154,40 @@ public class MigrationEngine {
     public BatchRunResult sync(MigrationProject project, String batch, SecretStore secrets, MigrationListener listener,
             BooleanSupplier stopRequested) throws MigrationException {
         clearStopRequest(project, batch); // one left by a process that ended before it saw it
-        return run(project, batch, secrets, listener, stopRequested, false);
+        return run(project, batch, null, secrets, listener, stopRequested, email -> false, false);
+    }
+
+    /**
+     * As {@link #sync(MigrationProject, String, SecretStore, MigrationListener, BooleanSupplier)} over some mailboxes
+     * of the batch only (to start or retry them; null: all of them), each of which also stops early once
+     * {@code mailboxStopRequested} answers true for it. The others keep their state; the batch's state then accounts for them too: a mailbox of
+     * the batch never synced, or stopped, leaves the batch {@link BatchState#STOPPED} (the next start resumes it).
+     *
+     * @throws MigrationException also when a mailbox is not in the batch
+     */
+    public BatchRunResult sync(MigrationProject project, String batch, Collection<String> mailboxes, SecretStore secrets,
+            MigrationListener listener, BooleanSupplier stopRequested, Predicate<String> mailboxStopRequested)
+            throws MigrationException {
+        if (mailboxes == null) {
+            clearStopRequest(project, batch);
+            return run(project, batch, null, secrets, listener, stopRequested, mailboxStopRequested, false);
+        }
+        BatchInfo info = project.requireBatch(batch);
+        Set<String> only = new LinkedHashSet<>();
+        List<String> unknown = new ArrayList<>();
+        for (String email : mailboxes) {
+            String key = email.trim().toLowerCase(Locale.ROOT);
+            if (!info.mailboxes().contains(key)) {
+                unknown.add(email);
+            }
+            only.add(key);
+        }
+        if (!unknown.isEmpty() || only.isEmpty()) {
+            throw new MigrationException(only.isEmpty() ? "No mailbox to sync in batch '" + batch + "'"
+                    : "Not in batch '" + batch + "': " + String.join(", ", unknown));
+        }
+        clearStopRequest(project, batch);
+        return run(project, batch, only, secrets, listener, stopRequested, mailboxStopRequested, false);
     }
 
     /**
@@ -172,7 +209,7 @@ public class MigrationEngine {
         try {
             while (true) {
                 Instant passStart = Instant.now();
-                BatchRunResult result = run(project, batch, secrets, listener, stop, false);
+                BatchRunResult result = run(project, batch, null, secrets, listener, stop, email -> false, false);
                 if (stop.getAsBoolean() || result.state() == BatchState.STOPPED) {
                     return result;
                 }
@@ -221,12 +258,16 @@ public class MigrationEngine {
     public BatchRunResult complete(MigrationProject project, String batch, SecretStore secrets, MigrationListener listener)
             throws MigrationException {
         clearStopRequest(project, batch);
-        return run(project, batch, secrets, listener, () -> false, true);
+        return run(project, batch, null, secrets, listener, () -> false, email -> false, true);
     }
 
-    /** One pass; {@code localStop}: this process's stop, to which a stop requested by another process is added. */
-    private BatchRunResult run(MigrationProject project, String batchName, SecretStore secrets,
-            MigrationListener userListener, BooleanSupplier localStop, boolean finalPass) throws MigrationException {
+    /**
+     * One pass; {@code localStop}: this process's stop, to which a stop requested by another process is added;
+     * {@code only}: the mailboxes to pass over, null for all.
+     */
+    private BatchRunResult run(MigrationProject project, String batchName, Set<String> only, SecretStore secrets,
+            MigrationListener userListener, BooleanSupplier localStop, Predicate<String> mailboxStop, boolean finalPass)
+            throws MigrationException {
         BooleanSupplier stopRequested = project.control().stopRequested(batchName, localStop);
         BatchInfo batch = project.requireBatch(batchName);
         if (batch.state() == BatchState.COMPLETED) {
@@ -258,12 +299,14 @@ public class MigrationEngine {
         project.passStarted(batchName);
         try {
             store(() -> store.batchPassStarted(batchName, finalPass ? BatchState.COMPLETING : BatchState.SYNCING, start));
-            listener.batchStarted(batchName, batch.mailboxes().size(), finalPass);
+            List<String> passed = only == null ? batch.mailboxes()
+                    : batch.mailboxes().stream().filter(only::contains).toList();
+            listener.batchStarted(batchName, passed.size(), finalPass);
             BatchOptions options = batch.options();
             int sourceCap = connectionCap(sourceEndpoint);
             int targetCap = connectionCap(targetEndpoint);
             int lanes = Math.min(connectionsPerMailbox, Math.min(sourceCap, targetCap));
-            int threads = Math.max(1, Math.min(Math.min(options.maxParallelMailboxes(), batch.mailboxes().size()),
+            int threads = Math.max(1, Math.min(Math.min(options.maxParallelMailboxes(), passed.size()),
                     Math.min(sourceCap, targetCap) / lanes));
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "mailferry-mailbox");
@@ -277,9 +320,10 @@ public class MigrationEngine {
             Map<String, EndpointUnreachable> unreachable = new ConcurrentHashMap<>();
             try {
                 List<Future<MailboxState>> futures = new ArrayList<>();
-                for (String email : batch.mailboxes()) {
+                for (String email : passed) {
+                    BooleanSupplier mailboxStopRequested = () -> stopRequested.getAsBoolean() || mailboxStop.test(email);
                     futures.add(pool.submit(() -> runMailbox(project, batch, email, secrets, source, sourceEndpoint,
-                            target, targetEndpoint, lanes, listener, stopRequested, sourceRetries, targetRetries,
+                            target, targetEndpoint, lanes, listener, mailboxStopRequested, sourceRetries, targetRetries,
                             unreachable, finalPass)));
                 }
                 for (Future<MailboxState> f : futures) {
@@ -298,6 +342,17 @@ public class MigrationEngine {
                 }
             } finally {
                 pool.shutdownNow();
+            }
+            if (only != null) {
+                // the batch's state speaks for all its mailboxes: the others count as their last pass left them
+                for (MailboxStatus other : project.status(batchName)) {
+                    if (!only.contains(other.emailAddress())) {
+                        outcomes.add(switch (other.state()) {
+                            case SYNCED, SYNCED_WITH_ERRORS, FAILED, COMPLETED -> other.state();
+                            default -> MailboxState.STOPPED; // never synced, or stopped: the next start resumes it
+                        });
+                    }
+                }
             }
             BatchState state = batchState(outcomes, stopRequested.getAsBoolean(), finalPass);
             if (state == BatchState.COMPLETED) {
