@@ -21,6 +21,7 @@ public final class MigrationPerspective implements IPerspectiveFactory {
         layout.addView(MailboxesView.ID, IPageLayout.TOP, 0.75f, editorArea);
         IFolderLayout bottom = layout.createFolder("bottom", IPageLayout.BOTTOM, 0.55f, MailboxesView.ID);
         bottom.addView(PROGRESS_VIEW_ID);
+        bottom.addView(FoldersView.ID);
         bottom.addView(BatchLogView.ID);
     }
 }

@@ -3,16 +3,23 @@ package dev.mailferry.ui.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.demo.DemoEnvironmentUser;
 import dev.mailferry.engine.BatchOptions;
 import dev.mailferry.engine.MailboxStatus;
 import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.ui.internal.BatchLogView.Entry;
+import dev.mailferry.ui.internal.FoldersView.FolderNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Text;
 import org.eclipse.swt.widgets.TreeItem;
 import org.eclipse.ui.IViewPart;
 import org.junit.jupiter.api.Test;
@@ -35,8 +42,9 @@ class WorkbenchViewsTest extends DovecotWorkbenchTestBase {
     }
 
     @Test
-    void aPassIsFollowedByTheBatchLog() throws Exception {
+    void aPassIsFollowedByTheFolderTreeAndTheBatchLog() throws Exception {
         BatchLogView log = open(BatchLogView.ID, BatchLogView.class);
+        FoldersView folders = open(FoldersView.ID, FoldersView.class);
 
         ui.click(UiDriver.toolItem(shell, "Start pass"));
         ui.waitUntil("every mailbox is synced", PASS_TIMEOUT, () -> BatchPassJob.running(projectFolder, BATCH) == null
@@ -51,7 +59,55 @@ class WorkbenchViewsTest extends DovecotWorkbenchTestBase {
         ui.waitUntil("the log heard the pass end", () -> log.visibleEntries().stream()
                 .anyMatch(e -> e.severity() == BatchLogView.Severity.INFO && e.text().startsWith("pass finished: SYNCED")));
 
+        // the folder tree of one mailbox: the source's folders with the source's message counts
+        ui.select(mailboxes.table().control(), column("Mailbox").indexOf(user.emailAddress()));
+        ui.waitUntil("the folders show", () -> !folders.roots().isEmpty());
+        Map<FolderPath, String> shownCounts = new LinkedHashMap<>();
+        for (TreeItem item : allItems(folders.viewer().getTree().getItems())) {
+            if (item.getData() instanceof FolderNode node && !item.getText(1).isEmpty()) {
+                shownCounts.put(node.source(), item.getText(1));
+            }
+        }
+        Map<FolderPath, String> sourceCounts = new LinkedHashMap<>();
+        user.sourceManifest().messageCounts().forEach((folder, count) -> {
+            if (count > 0) {
+                sourceCounts.put(folder, Integer.toString(count));
+            }
+        });
+        shownCounts.values().removeIf("0"::equals);
+        assertEquals(sourceCounts, shownCounts);
+
+        // unchecking a folder excludes it from the batch
+        TreeItem junk = allItems(folders.viewer().getTree().getItems()).stream()
+                .filter(i -> i.getText(0).equals("Junk")).findFirst().orElseThrow();
+        assertTrue(junk.getChecked());
+        junk.setChecked(false);
+        Event check = new Event();
+        check.item = junk;
+        check.detail = SWT.CHECK;
+        folders.viewer().getTree().notifyListeners(SWT.Selection, check);
+        ui.waitUntil("Junk is excluded", () -> folders.options() != null
+                && folders.options().excludedFolders().contains(FolderPath.of("Junk")));
+        try (MigrationProject project = MigrationProject.openReadOnly(projectFolder)) {
+            assertEquals(List.of(FolderPath.of("Junk")), project.batch(BATCH).orElseThrow().options().excludedFolders());
+        }
+
+        // a folder's target is edited in its cell: the batch's mapping sends it there from the next pass
+        TreeItem drafts = allItems(folders.viewer().getTree().getItems()).stream()
+                .filter(i -> i.getText(0).equals("Drafts")).findFirst().orElseThrow();
+        folders.viewer().editElement(drafts.getData(), 3);
+        Text cell = UiDriver.find(folders.viewer().getTree(), Text.class, t -> t.isVisible()).get(0);
+        cell.setText("Archive/Drafts");
+        cell.notifyListeners(SWT.DefaultSelection, new Event());
+        ui.waitUntil("Drafts is mapped", () -> folders.options() != null
+                && FolderPath.of("Archive", "Drafts").equals(folders.options().folderMapping().get(FolderPath.of("Drafts"))));
+        TreeItem mapped = allItems(folders.viewer().getTree().getItems()).stream()
+                .filter(i -> i.getText(0).equals("Drafts")).findFirst().orElseThrow();
+        assertEquals("Archive/Drafts (from the next pass; now Drafts)", mapped.getText(3));
+        screenshot("folder-tree.png");
+
         // the log: a skip of that mailbox with its folder, UID, size and reason; exported as the filter shows it
+        page.showView(BatchLogView.ID);
         ui.type(log.mailboxFilter(), user.emailAddress());
         ui.select(log.severityFilter(), BatchLogView.Severity.SKIPPED.name());
         ui.waitUntil("the mailbox's skips show", () -> !log.visibleEntries().isEmpty());
