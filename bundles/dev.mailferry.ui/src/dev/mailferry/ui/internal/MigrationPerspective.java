@@ -23,5 +23,6 @@ public final class MigrationPerspective implements IPerspectiveFactory {
         bottom.addView(PROGRESS_VIEW_ID);
         bottom.addView(FoldersView.ID);
         bottom.addView(BatchLogView.ID);
+        bottom.addView(ThroughputView.ID);
     }
 }

@@ -1,6 +1,7 @@
 package dev.mailferry.ui.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.core.model.FolderPath;
@@ -42,7 +43,8 @@ class WorkbenchViewsTest extends DovecotWorkbenchTestBase {
     }
 
     @Test
-    void aPassIsFollowedByTheFolderTreeAndTheBatchLog() throws Exception {
+    void aPassIsFollowedByTheThroughputChartTheFolderTreeAndTheBatchLog() throws Exception {
+        ThroughputView chart = open(ThroughputView.ID, ThroughputView.class);
         BatchLogView log = open(BatchLogView.ID, BatchLogView.class);
         FoldersView folders = open(FoldersView.ID, FoldersView.class);
 
@@ -50,11 +52,22 @@ class WorkbenchViewsTest extends DovecotWorkbenchTestBase {
         ui.waitUntil("every mailbox is synced", PASS_TIMEOUT, () -> BatchPassJob.running(projectFolder, BATCH) == null
                 && column("State").stream().allMatch("SYNCED"::equals), this::tableState);
 
+        // the chart: a sample a second, adding up to what the pass copied
+        long copiedInPass;
         long skipped;
         try (MigrationProject project = MigrationProject.openReadOnly(projectFolder)) {
+            copiedInPass = project.status(BATCH).stream().mapToLong(MailboxStatus::lastPassCopied).sum();
             skipped = project.status(BATCH).stream().mapToLong(MailboxStatus::skipped).sum();
         }
         assertTrue(skipped > 0, "the size limit skips some messages");
+        ui.waitUntil("the chart took its last sample", () -> chart.message().getText().contains("last second"));
+        assertFalse(chart.samples().isEmpty());
+        assertEquals(copiedInPass, chart.samples().stream().mapToLong(ThroughputView.Sample::messages).sum(),
+                chart.message().getText());
+        assertTrue(chart.samples().stream().anyMatch(sample -> sample.bytes() > 0));
+        page.showView(ThroughputView.ID);
+        screenshot("throughput-chart.png");
+        page.showView(FoldersView.ID);
         DemoEnvironmentUser user = demo.users().get(0);
         ui.waitUntil("the log heard the pass end", () -> log.visibleEntries().stream()
                 .anyMatch(e -> e.severity() == BatchLogView.Severity.INFO && e.text().startsWith("pass finished: SYNCED")));
