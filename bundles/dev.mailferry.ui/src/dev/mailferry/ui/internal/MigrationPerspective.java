@@ -24,5 +24,6 @@ public final class MigrationPerspective implements IPerspectiveFactory {
         bottom.addView(FoldersView.ID);
         bottom.addView(BatchLogView.ID);
         bottom.addView(ThroughputView.ID);
+        bottom.addView(ReportsView.ID);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.demo.DemoEnvironmentUser;
 import dev.mailferry.engine.BatchOptions;
+import dev.mailferry.engine.BatchState;
 import dev.mailferry.engine.MailboxStatus;
 import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.ui.internal.BatchLogView.Entry;
@@ -43,7 +44,7 @@ class WorkbenchViewsTest extends DovecotWorkbenchTestBase {
     }
 
     @Test
-    void aPassIsFollowedByTheThroughputChartTheFolderTreeAndTheBatchLog() throws Exception {
+    void aPassIsFollowedByTheThroughputChartTheFolderTreeTheBatchLogAndTheReport() throws Exception {
         ThroughputView chart = open(ThroughputView.ID, ThroughputView.class);
         BatchLogView log = open(BatchLogView.ID, BatchLogView.class);
         FoldersView folders = open(FoldersView.ID, FoldersView.class);
@@ -145,6 +146,45 @@ class WorkbenchViewsTest extends DovecotWorkbenchTestBase {
         assertEquals(log.visibleEntries().size() + 1, lines.size());
         assertTrue(lines.get(1).contains("\"SKIPPED\",\"" + user.emailAddress() + "\""), lines.get(1));
         screenshot("batch-log.png");
+
+        // the report: the summary, and the skipped messages as the details file lists them, exported as written
+        ReportsView reports = open(ReportsView.ID, ReportsView.class);
+        ui.waitUntil("the report shows", () -> reports.sheet() != null);
+        assertEquals("Mailbox", reports.sheet().header().get(0));
+        assertTrue(reports.table().getItemCount() > USERS, "a row per folder and a total per mailbox");
+        assertEquals(reports.sheet().rows().get(0).get(0), reports.table().getItem(0).getText(0));
+        reports.summaryChoice().setSelection(false); // a click on the other radio button does both
+        reports.detailsChoice().setSelection(true);
+        reports.detailsChoice().notifyListeners(SWT.Selection, new Event());
+        ui.waitUntil("the details show", () -> reports.sheet() != null
+                && reports.sheet().file().getFileName().toString().endsWith("-details.csv"));
+        assertEquals(skipped, reports.table().getItemCount());
+        Path exportedReport = dir.resolve("details.csv");
+        reports.export(exportedReport);
+        assertEquals(Files.readString(reports.sheet().file()), Files.readString(exportedReport));
+        screenshot("report.png");
+    }
+
+    @Test
+    void aPassGoesOnWhenItsViewsAreClosed() throws Exception {
+        open(ThroughputView.ID, ThroughputView.class);
+        open(BatchLogView.ID, BatchLogView.class);
+        ui.click(UiDriver.toolItem(shell, "Start pass"));
+        ui.waitUntil("a mailbox is being copied", PASS_TIMEOUT,
+                () -> column("Copied").stream().anyMatch(c -> !c.equals("0")), this::tableState);
+        for (String id : List.of(MailboxesView.ID, ThroughputView.ID, BatchLogView.ID)) {
+            page.hideView(page.findView(id));
+        }
+        ui.pump(200);
+        assertTrue(page.findView(MailboxesView.ID) == null, "the views are closed");
+
+        mailboxes = open(MailboxesView.ID, MailboxesView.class);
+        ui.waitUntil("the reopened view shows the pass to its end", PASS_TIMEOUT,
+                () -> BatchPassJob.running(projectFolder, BATCH) == null && column("State").size() == USERS
+                        && column("State").stream().allMatch("SYNCED"::equals), this::tableState);
+        try (MigrationProject project = MigrationProject.openReadOnly(projectFolder)) {
+            assertEquals(BatchState.SYNCED, project.batch(BATCH).orElseThrow().state(), "the pass ran to its end");
+        }
     }
 
     private void screenshot(String name) throws Exception {
