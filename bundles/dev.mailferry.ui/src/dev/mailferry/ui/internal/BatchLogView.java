@@ -55,6 +55,8 @@ public final class BatchLogView extends ViewPart {
     /** Beyond this many rows the view stops adding (the detail report holds them all); bounded memory. */
     static final int MAX_ENTRIES = 200_000;
     private static final int FLUSH_MILLIS = 300;
+    /** How often the recorded log is read again during a pass run outside this workbench (it can be long). */
+    private static final long OUTSIDE_READ_NANOS = 5_000_000_000L;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
@@ -87,6 +89,9 @@ public final class BatchLogView extends ViewPart {
     private final AtomicBoolean passEnded = new AtomicBoolean();
     private final PassFollower follower = new PassFollower(new LogListener());
     private final ISelectionListener selectionListener = this::selectionChanged;
+    /** A pass run outside this workbench sends no events: what it recorded is read again while it runs. */
+    private OutsidePassWatch outside;
+    private volatile long lastOutsideRead;
     private final Action exportAction = new Action("Export...") {
         @Override
         public void run() {
@@ -143,6 +148,13 @@ public final class BatchLogView extends ViewPart {
         getViewSite().getActionBars().getToolBarManager().add(exportAction);
         getViewSite().getActionBars().updateActionBars();
 
+        outside = new OutsidePassWatch(display, (project, batch, runs, ended) -> {
+            long now = System.nanoTime();
+            if (ended || now - lastOutsideRead > OUTSIDE_READ_NANOS) {
+                lastOutsideRead = now;
+                readRecorded(project, batch);
+            }
+        });
         getSite().getPage().addSelectionListener(ProjectsView.ID, selectionListener);
         ISelection current = getSite().getPage().getSelection(ProjectsView.ID);
         if (current != null) {
@@ -154,6 +166,7 @@ public final class BatchLogView extends ViewPart {
     public void dispose() {
         getSite().getPage().removeSelectionListener(ProjectsView.ID, selectionListener);
         follower.close(); // the pass goes on; only this view stops listening
+        outside.close();
         super.dispose();
     }
 
@@ -172,6 +185,7 @@ public final class BatchLogView extends ViewPart {
         live.clear();
         incoming.clear();
         follower.follow(next);
+        outside.watch(next);
         message.setText("Reading the log of batch '" + next.batch() + "' ...");
         applyFilter();
         readRecorded(next);
@@ -180,30 +194,34 @@ public final class BatchLogView extends ViewPart {
     /** Reads what the project recorded of the batch's last pass, off the UI thread. */
     private void readRecorded(BatchRef batch) {
         Job read = Job.create("Reading the log of batch '" + batch.batch() + "'", monitor -> {
-            List<Entry> entries = new ArrayList<>();
-            String problem = null;
             try (MigrationProject project = MigrationProject.openReadOnly(batch.folder())) {
-                for (MailboxStatus s : project.status(batch.batch())) {
-                    if (s.lastError() != null) {
-                        entries.add(new Entry(s.lastSyncEnd(), Severity.ERROR, s.emailAddress(), "", null, null,
-                                s.lastError()));
-                    }
-                }
-                project.forEachMessageProblem(batch.batch(), p -> {
-                    if (entries.size() < MAX_ENTRIES) {
-                        entries.add(entry(p));
-                    }
-                });
+                readRecorded(project, batch);
             } catch (MigrationException | RuntimeException e) {
-                problem = e.getMessage();
-            }
-            String why = problem;
-            if (!display.isDisposed()) {
-                display.asyncExec(() -> showRecorded(batch, entries, why));
+                if (!display.isDisposed()) {
+                    display.asyncExec(() -> showRecorded(batch, List.of(), e.getMessage()));
+                }
             }
         });
         read.setSystem(true);
         read.schedule();
+    }
+
+    /** Reads the batch's mailbox errors and message problems from an open project, then hands them to the UI thread. */
+    private void readRecorded(MigrationProject project, BatchRef batch) throws MigrationException {
+        List<Entry> entries = new ArrayList<>();
+        for (MailboxStatus s : project.status(batch.batch())) {
+            if (s.lastError() != null) {
+                entries.add(new Entry(s.lastSyncEnd(), Severity.ERROR, s.emailAddress(), "", null, null, s.lastError()));
+            }
+        }
+        project.forEachMessageProblem(batch.batch(), p -> {
+            if (entries.size() < MAX_ENTRIES) {
+                entries.add(entry(p));
+            }
+        });
+        if (!display.isDisposed()) {
+            display.asyncExec(() -> showRecorded(batch, entries, null));
+        }
     }
 
     private static Entry entry(MessageProblem p) {

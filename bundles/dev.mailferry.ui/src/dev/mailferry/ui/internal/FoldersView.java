@@ -90,6 +90,8 @@ public final class FoldersView extends ViewPart {
     private final PassFollower follower = new PassFollower(new FolderProgress());
     private final ISelectionListener selectionListener = this::selectionChanged;
     private final Runnable refreshProgress = this::refreshProgress;
+    /** A pass run outside this workbench sends no events: its folders' progress is read from the project. */
+    private OutsidePassWatch outside;
 
     @Override
     public void createPartControl(Composite parent) {
@@ -126,6 +128,12 @@ public final class FoldersView extends ViewPart {
         });
         viewer.addCheckStateListener(this::checkStateChanged);
         viewer.setInput(List.of());
+        outside = new OutsidePassWatch(display, (project, batch, runs, ended) -> {
+            MailboxPick pick = shown;
+            if (pick != null && batch.batch().equals(pick.batch())) {
+                read(project, pick);
+            }
+        });
 
         getSite().getPage().addSelectionListener(MailboxesView.ID, selectionListener);
         ISelection current = getSite().getPage().getSelection(MailboxesView.ID);
@@ -151,6 +159,7 @@ public final class FoldersView extends ViewPart {
     public void dispose() {
         getSite().getPage().removeSelectionListener(MailboxesView.ID, selectionListener);
         follower.close();
+        outside.close();
         super.dispose();
     }
 
@@ -166,7 +175,9 @@ public final class FoldersView extends ViewPart {
         }
         shown = pick;
         progress.clear();
-        follower.follow(pick.batch() == null ? null : new BatchRef(pick.folder(), pick.batch()));
+        BatchRef batch = pick.batch() == null ? null : new BatchRef(pick.folder(), pick.batch());
+        follower.follow(batch);
+        outside.watch(batch);
         message.setText("Reading the folders of " + pick.emailAddress() + " ...");
         read(pick);
     }
@@ -174,26 +185,26 @@ public final class FoldersView extends ViewPart {
     /** Reads the mailbox's folders and the batch's options off the UI thread. */
     private void read(MailboxPick pick) {
         Job job = Job.create("Reading the folders of " + pick.emailAddress(), monitor -> {
-            List<FolderStatus> folders = List.of();
-            BatchOptions batchOptions = null;
-            String problem = null;
             try (MigrationProject project = MigrationProject.openReadOnly(pick.folder())) {
-                folders = project.folderStatus(pick.emailAddress());
-                if (pick.batch() != null) {
-                    batchOptions = project.batch(pick.batch()).map(BatchInfo::options).orElse(null);
-                }
+                read(project, pick);
             } catch (MigrationException | RuntimeException e) {
-                problem = e.getMessage();
-            }
-            List<FolderStatus> readFolders = folders;
-            BatchOptions readOptions = batchOptions;
-            String why = problem;
-            if (!display.isDisposed()) {
-                display.asyncExec(() -> show(pick, readFolders, readOptions, why));
+                if (!display.isDisposed()) {
+                    display.asyncExec(() -> show(pick, List.of(), null, e.getMessage()));
+                }
             }
         });
         job.setSystem(true);
         job.schedule();
+    }
+
+    /** Reads the mailbox's folders and the batch's options from an open project, then hands them to the UI thread. */
+    private void read(MigrationProject project, MailboxPick pick) throws MigrationException {
+        List<FolderStatus> folders = project.folderStatus(pick.emailAddress());
+        BatchOptions batchOptions = pick.batch() == null ? null
+                : project.batch(pick.batch()).map(BatchInfo::options).orElse(null);
+        if (!display.isDisposed()) {
+            display.asyncExec(() -> show(pick, folders, batchOptions, null));
+        }
     }
 
     private void show(MailboxPick pick, List<FolderStatus> folders, BatchOptions batchOptions, String problem) {

@@ -3,6 +3,7 @@ package dev.mailferry.ui.internal;
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.engine.BatchRunResult;
+import dev.mailferry.engine.MailboxStatus;
 import dev.mailferry.engine.MigrationListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,9 @@ import org.eclipse.ui.IWorkbenchPart;
 import org.eclipse.ui.part.ViewPart;
 
 /**
- * Messages per second and megabytes per second over the pass this workbench runs over the batch selected in the
- * Projects view, sampled once a second from the engine's events and drawn on a canvas.
+ * Messages per second and megabytes per second over the pass over the batch selected in the Projects view, drawn on a
+ * canvas: a pass this workbench runs is sampled once a second from the engine's events; a pass run outside it (the
+ * command line) from the project's copied totals, read about once a second.
  */
 public final class ThroughputView extends ViewPart {
 
@@ -56,6 +58,9 @@ public final class ThroughputView extends ViewPart {
     private final PassFollower follower = new PassFollower(new Counting());
     private final ISelectionListener selectionListener = this::selectionChanged;
     private final Runnable sampler = this::sample;
+    private OutsidePassWatch outside;
+    /** Copied messages and bytes at the last reading of a pass run outside this workbench; null when none runs. */
+    private long[] outsideTotals;
 
     @Override
     public void createPartControl(Composite parent) {
@@ -68,6 +73,14 @@ public final class ThroughputView extends ViewPart {
         canvas.setBackground(display.getSystemColor(SWT.COLOR_WHITE));
         GridDataFactory.fillDefaults().grab(true, true).applyTo(canvas);
         canvas.addPaintListener(e -> paint(e.gc, canvas.getClientArea()));
+        outside = new OutsidePassWatch(display, (project, batch, runs, ended) -> {
+            long[] totals = { 0, 0 };
+            for (MailboxStatus s : project.status(batch.batch())) {
+                totals[0] += s.copied();
+                totals[1] += s.bytes();
+            }
+            display.asyncExec(() -> outsideRead(batch, runs ? totals : null));
+        });
 
         getSite().getPage().addSelectionListener(ProjectsView.ID, selectionListener);
         ISelection current = getSite().getPage().getSelection(ProjectsView.ID);
@@ -80,6 +93,7 @@ public final class ThroughputView extends ViewPart {
     public void dispose() {
         getSite().getPage().removeSelectionListener(ProjectsView.ID, selectionListener);
         follower.close();
+        outside.close();
         if (!display.isDisposed()) {
             display.timerExec(-1, sampler);
         }
@@ -105,6 +119,8 @@ public final class ThroughputView extends ViewPart {
         if (passRuns) {
             display.timerExec(SAMPLE_MILLIS, sampler);
         }
+        outsideTotals = null;
+        outside.watch(next);
         describe();
         canvas.redraw();
     }
@@ -144,21 +160,43 @@ public final class ThroughputView extends ViewPart {
         sample(); // what the last part-second copied
     }
 
+    /** A reading of the totals of a pass run outside this workbench ({@code totals} null: it ended). */
+    private void outsideRead(BatchRef batch, long[] totals) {
+        if (canvas.isDisposed() || !batch.equals(shown) || running.get()) {
+            return;
+        }
+        if (totals == null) {
+            outsideTotals = null;
+        } else {
+            if (outsideTotals == null) {
+                samples.clear(); // a pass seen for the first time: its chart starts now
+            } else {
+                samples.add(new Sample(Math.max(0, totals[0] - outsideTotals[0]), Math.max(0, totals[1] - outsideTotals[1])));
+                if (samples.size() > MAX_SAMPLES) {
+                    samples.remove(0);
+                }
+            }
+            outsideTotals = totals;
+        }
+        describe();
+        canvas.redraw();
+    }
+
     private void describe() {
         BatchRef batch = shown;
         if (batch == null) {
             return;
         }
         if (samples.isEmpty()) {
-            message.setText("Batch '" + batch.batch() + "': " + (running.get() ? "pass under way, first sample in a second"
-                    : "no pass charted yet (passes started in this workbench are charted, from their start)"));
+            message.setText("Batch '" + batch.batch() + "': " + (running.get() || outsideTotals != null
+                    ? "pass under way, first sample in a second" : "no pass charted yet (a pass is charted from when it is seen)"));
             return;
         }
         Sample last = samples.get(samples.size() - 1);
         long totalMessages = samples.stream().mapToLong(Sample::messages).sum();
         long totalBytes = samples.stream().mapToLong(Sample::bytes).sum();
         message.setText(String.format(Locale.ROOT, "Batch '%s': %s %.0f msg/s, %.2f MB/s; over %d s: %d messages, %s,"
-                + " average %.1f msg/s", batch.batch(), running.get() ? "now" : "last second", (double) last.messages(),
+                + " average %.1f msg/s", batch.batch(), running.get() || outsideTotals != null ? "now" : "last second", (double) last.messages(),
                 last.megabytes(), samples.size(), totalMessages, Sizes.human(totalBytes),
                 totalMessages / (double) samples.size()));
     }
