@@ -5,20 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.demo.DemoEnvironmentUser;
 import dev.mailferry.engine.BatchOptions;
 import dev.mailferry.engine.BatchState;
 import dev.mailferry.engine.MailboxStatus;
+import dev.mailferry.engine.MigrationEngine;
+import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.ui.internal.BatchLogView.Entry;
 import dev.mailferry.ui.internal.FoldersView.FolderNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Text;
@@ -185,6 +190,47 @@ class WorkbenchViewsTest extends DovecotWorkbenchTestBase {
         try (MigrationProject project = MigrationProject.openReadOnly(projectFolder)) {
             assertEquals(BatchState.SYNCED, project.batch(BATCH).orElseThrow().state(), "the pass ran to its end");
         }
+    }
+
+    @Test
+    void aPassRunOutsideTheWorkbenchIsChartedFromTheProjectsTotals() throws Exception {
+        ThroughputView chart = open(ThroughputView.ID, ThroughputView.class);
+        MigrationEngine engine = EngineServices.engine();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        // paces the other pass, so that it is still copying when the chart's once-a-second readings find it
+        MigrationListener pacing = new MigrationListener() {
+            @Override
+            public void messageCopied(String emailAddress, FolderPath source, MessageInfo message) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        // what 'mailferry batch start' does, on another thread, outside the workbench's jobs
+        Thread commandLine = new Thread(() -> {
+            try (MigrationProject project = MigrationProject.open(projectFolder)) {
+                engine.sync(project, BATCH, EngineServices.secrets(), pacing, () -> false);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "command-line pass");
+        commandLine.start();
+        try {
+            ui.waitUntil("the chart shows the other pass copying", PASS_TIMEOUT,
+                    () -> chart.samples().stream().anyMatch(sample -> sample.messages() > 0 && sample.bytes() > 0),
+                    () -> chart.message().getText());
+            assertTrue(chart.message().getText().startsWith("Batch '" + BATCH + "': now "), chart.message().getText());
+            try (MigrationProject project = MigrationProject.openReadOnly(projectFolder)) {
+                project.requestStop(BATCH);
+            }
+        } finally {
+            commandLine.join(PASS_TIMEOUT.toMillis());
+        }
+        assertEquals(null, failure.get());
+        ui.waitUntil("the chart saw the pass end", Duration.ofSeconds(10),
+                () -> chart.message().getText().contains("last second"), () -> chart.message().getText());
     }
 
     private void screenshot(String name) throws Exception {
