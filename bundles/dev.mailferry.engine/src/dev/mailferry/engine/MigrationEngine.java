@@ -2,15 +2,20 @@ package dev.mailferry.engine;
 
 import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.model.Endpoint;
+import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MailboxEntry;
 import dev.mailferry.core.secret.SecretStore;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.SourceConnector;
+import dev.mailferry.core.spi.SourceSession;
 import dev.mailferry.core.spi.TargetConnector;
+import dev.mailferry.core.spi.TargetSession;
 import dev.mailferry.engine.internal.BatchControl;
 import dev.mailferry.engine.internal.BatchLog;
 import dev.mailferry.engine.internal.EndpointRetries;
 import dev.mailferry.engine.internal.EndpointUnreachable;
+import dev.mailferry.engine.internal.FolderPlanner;
+import dev.mailferry.engine.internal.FolderPlanner.PlannedFolder;
 import dev.mailferry.engine.internal.ListenerFanout;
 import dev.mailferry.engine.internal.MailboxSync;
 import dev.mailferry.engine.internal.PipelineHook;
@@ -21,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -259,6 +265,56 @@ public class MigrationEngine {
             throws MigrationException {
         clearStopRequest(project, batch);
         return run(project, batch, null, secrets, listener, () -> false, email -> false, true);
+    }
+
+    /**
+     * The folders a pass over one mailbox of the batch would copy, as it would plan them now: the source's folders with
+     * their message counts (listed and counted only, IMAP LIST and STATUS: nothing is read, nothing changes) and the
+     * target folder each goes to (the target's folders are listed, none is created). For choosing exclusions and
+     * mappings before the first pass.
+     */
+    public List<FolderPreview> previewFolders(MigrationProject project, String batch, String emailAddress,
+            SecretStore secrets) throws MigrationException {
+        BatchInfo info = project.requireBatch(batch);
+        String email = emailAddress.trim().toLowerCase(Locale.ROOT);
+        if (!info.mailboxes().contains(email)) {
+            throw new MigrationException("Not in batch '" + batch + "': " + emailAddress);
+        }
+        MailboxEntry entry = project.mailbox(email)
+                .orElseThrow(() -> new MigrationException(email + " is no longer in the project's mailbox list"));
+        Endpoint sourceEndpoint = project.sourceEndpoint()
+                .orElseThrow(() -> new MigrationException("The project has no source endpoint yet"));
+        Endpoint targetEndpoint = project.targetEndpoint()
+                .orElseThrow(() -> new MigrationException("The project has no target endpoint yet"));
+        SourceConnector source = sourceConnector(sourceEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
+                "No source connector '" + sourceEndpoint.connectorId() + "' is installed"));
+        TargetConnector target = targetConnector(targetEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
+                "No target connector '" + targetEndpoint.connectorId() + "' is installed"));
+        Credentials sourceCredentials = project.sourceCredentials(entry, secrets);
+        Credentials targetCredentials = project.targetCredentials(entry, secrets);
+        requirePasswords(sourceCredentials, targetCredentials, target.needsSecret(targetEndpoint));
+        Endpoint mailboxSource = entry.userRoot() == null || entry.userRoot().isBlank() ? sourceEndpoint
+                : sourceEndpoint.with(USER_ROOT_SETTING, entry.userRoot());
+        Map<FolderPath, FolderPath> recordedTargets = new HashMap<>();
+        for (FolderStatus recorded : project.folderStatus(email)) {
+            if (recorded.target() != null) {
+                recordedTargets.put(recorded.source(), recorded.target());
+            }
+        }
+        try (SourceSession sourceSession = source.open(mailboxSource, sourceCredentials);
+                TargetSession targetSession = target.open(targetEndpoint, targetCredentials)) {
+            List<PlannedFolder> plan = FolderPlanner.plan(sourceSession.listFolders(), targetSession.listFolders(),
+                    info.options(), recordedTargets, targetSession::storablePath, targetSession.ignoresFolderNameCase());
+            List<FolderPreview> preview = new ArrayList<>();
+            for (PlannedFolder folder : plan) {
+                long messages = folder.source().selectable() ? sourceSession.messageCount(folder.source()) : 0;
+                preview.add(new FolderPreview(folder.source().path(), folder.copied() ? folder.target() : null, messages,
+                        folder.copied() ? folder.renameNote() : folder.excludedReason()));
+            }
+            return preview;
+        } catch (ConnectorException e) {
+            throw new MigrationException(email + ": cannot read its folders: " + describe(e), e);
+        }
     }
 
     /**

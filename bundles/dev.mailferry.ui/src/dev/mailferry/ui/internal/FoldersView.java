@@ -4,6 +4,7 @@ import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.engine.BatchInfo;
 import dev.mailferry.engine.BatchOptions;
+import dev.mailferry.engine.FolderPreview;
 import dev.mailferry.engine.FolderStatus;
 import dev.mailferry.engine.MigrationException;
 import dev.mailferry.engine.MigrationListener;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.jface.action.Action;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.viewers.CellEditor;
@@ -55,15 +57,27 @@ public final class FoldersView extends ViewPart {
     static final class FolderNode {
         final FolderPath source;
         FolderStatus status;
+        /** The folder as read from the servers now (Read from servers), or null. */
+        FolderPreview preview;
         final List<FolderNode> children = new ArrayList<>();
 
         FolderNode(FolderPath source) {
             this.source = source;
         }
 
-        /** Messages on the source when the last pass went through the folder: copied, skipped or failed. */
+        /**
+         * Messages on the source: as read from the servers just now, else when the last pass went through the folder
+         * (copied, skipped or failed).
+         */
         long messages() {
+            if (preview != null) {
+                return preview.messages();
+            }
             return status == null ? 0 : status.copied() + status.skipped() + status.failed();
+        }
+
+        boolean known() {
+            return status != null || preview != null;
         }
 
         FolderPath source() {
@@ -83,6 +97,18 @@ public final class FoldersView extends ViewPart {
     private CheckboxTreeViewer viewer;
     private volatile MailboxPick shown;
     private List<FolderNode> roots = List.of();
+    private List<FolderStatus> statuses = List.of();
+    /** The folders of the mailbox shown as read from the servers (Read from servers), or empty. */
+    private List<FolderPreview> previews = List.of();
+    private final Action previewAction = new Action("Read from servers") {
+        @Override
+        public void run() {
+            MailboxPick pick = shown;
+            if (pick != null) {
+                preview(pick);
+            }
+        }
+    };
     private BatchOptions options;
     private final Map<FolderPath, Progress> progress = new ConcurrentHashMap<>();
     private final AtomicBoolean progressChanged = new AtomicBoolean();
@@ -106,7 +132,7 @@ public final class FoldersView extends ViewPart {
         GridDataFactory.fillDefaults().grab(true, true).applyTo(viewer.getControl());
         viewer.setContentProvider(new FolderContent());
         column("Source folder", 200, SWT.LEFT, n -> n.source.name());
-        column("Messages", 75, SWT.RIGHT, n -> n.status == null ? "" : Long.toString(n.messages()));
+        column("Messages", 75, SWT.RIGHT, n -> n.known() ? Long.toString(n.messages()) : "");
         column("Size", 70, SWT.RIGHT, n -> n.status == null ? "" : Sizes.human(n.status.bytes()));
         TreeViewerColumn target = column("Target folder", 200, SWT.LEFT, this::targetText);
         target.setEditingSupport(new MappingEditing());
@@ -114,7 +140,7 @@ public final class FoldersView extends ViewPart {
         column("Skipped", 65, SWT.RIGHT, n -> n.status == null ? "" : Long.toString(n.status.skipped()));
         column("Failed", 55, SWT.RIGHT, n -> n.status == null ? "" : Long.toString(n.status.failed()));
         column("This pass", 110, SWT.LEFT, this::progressText);
-        column("Note", 300, SWT.LEFT, n -> n.status == null || n.status.note() == null ? "" : n.status.note());
+        column("Note", 300, SWT.LEFT, FoldersView::noteText);
         viewer.setCheckStateProvider(new ICheckStateProvider() {
             @Override
             public boolean isChecked(Object element) {
@@ -128,6 +154,11 @@ public final class FoldersView extends ViewPart {
         });
         viewer.addCheckStateListener(this::checkStateChanged);
         viewer.setInput(List.of());
+        previewAction.setToolTipText("List the mailbox's folders on the source now, with their message counts, and where a"
+                + " pass would put them (nothing is copied or changed)");
+        previewAction.setEnabled(false);
+        getViewSite().getActionBars().getToolBarManager().add(previewAction);
+        getViewSite().getActionBars().updateActionBars();
         outside = new OutsidePassWatch(display, (project, batch, runs, ended) -> {
             MailboxPick pick = shown;
             if (pick != null && batch.batch().equals(pick.batch())) {
@@ -175,6 +206,8 @@ public final class FoldersView extends ViewPart {
         }
         shown = pick;
         progress.clear();
+        previews = List.of();
+        previewAction.setEnabled(pick.batch() != null);
         BatchRef batch = pick.batch() == null ? null : new BatchRef(pick.folder(), pick.batch());
         follower.follow(batch);
         outside.watch(batch);
@@ -212,13 +245,19 @@ public final class FoldersView extends ViewPart {
             return;
         }
         options = batchOptions;
-        roots = tree(folders);
+        statuses = folders;
+        roots = tree(folders, previews);
         viewer.setInput(roots);
         viewer.expandAll();
         if (problem != null) {
             message.setText(pick.emailAddress() + ": the folders cannot be read: " + problem);
+        } else if (!previews.isEmpty()) {
+            long messages = previews.stream().mapToLong(FolderPreview::messages).sum();
+            message.setText(pick.emailAddress() + ": " + previews.size() + " folders on the source now, " + messages
+                    + " messages (read from the servers; sizes come with the first pass)");
         } else if (folders.isEmpty()) {
-            message.setText(pick.emailAddress() + ": no folder recorded yet; the first pass over the mailbox lists them.");
+            message.setText(pick.emailAddress() + ": no folder recorded yet; the first pass over the mailbox lists them,"
+                    + " or Read from servers lists them now.");
         } else {
             long messages = folders.stream().mapToLong(f -> f.copied() + f.skipped() + f.failed()).sum();
             message.setText(pick.emailAddress() + ": " + folders.size() + " folders, " + messages + " messages"
@@ -230,13 +269,55 @@ public final class FoldersView extends ViewPart {
     }
 
     /** The folders as a tree by their paths; parents without a record of their own are added. */
-    static List<FolderNode> tree(List<FolderStatus> folders) {
+    static List<FolderNode> tree(List<FolderStatus> folders, List<FolderPreview> previews) {
         Map<FolderPath, FolderNode> nodes = new LinkedHashMap<>();
         List<FolderNode> roots = new ArrayList<>();
+        for (FolderPreview preview : previews) {
+            node(preview.source(), nodes, roots).preview = preview;
+        }
         for (FolderStatus status : folders) {
             node(status.source(), nodes, roots).status = status;
         }
         return roots;
+    }
+
+    /** Reads the folders from the servers in a job (the project opened read-only), then shows them with the records. */
+    private void preview(MailboxPick pick) {
+        if (pick.batch() == null) {
+            return;
+        }
+        previewAction.setEnabled(false);
+        message.setText("Reading the folders of " + pick.emailAddress() + " from the servers ...");
+        Job job = Job.create("Reading the folders of " + pick.emailAddress() + " from the servers", monitor -> {
+            List<FolderPreview> read = List.of();
+            String problem = null;
+            try (MigrationProject project = MigrationProject.openReadOnly(pick.folder())) {
+                read = EngineServices.engine().previewFolders(project, pick.batch(), pick.emailAddress(),
+                        EngineServices.secrets());
+            } catch (MigrationException | RuntimeException e) {
+                problem = e.getMessage();
+            }
+            List<FolderPreview> readPreviews = read;
+            String why = problem;
+            if (!display.isDisposed()) {
+                display.asyncExec(() -> previewed(pick, readPreviews, why));
+            }
+        });
+        job.setSystem(true);
+        job.schedule();
+    }
+
+    private void previewed(MailboxPick pick, List<FolderPreview> read, String problem) {
+        if (viewer.getControl().isDisposed() || !pick.equals(shown)) {
+            return;
+        }
+        previewAction.setEnabled(true);
+        if (problem != null) {
+            message.setText(problem);
+            return;
+        }
+        previews = read;
+        read(pick); // the records and the batch's options, shown with what the servers said
     }
 
     private static FolderNode node(FolderPath path, Map<FolderPath, FolderNode> nodes, List<FolderNode> roots) {
@@ -263,7 +344,8 @@ public final class FoldersView extends ViewPart {
         if (excluded(node.source)) {
             return "(excluded)";
         }
-        String now = node.status == null || node.status.target() == null ? "" : node.status.target().join(DELIMITER);
+        String now = node.preview != null ? node.preview.target() == null ? "(not copied)" : node.preview.target().join(DELIMITER)
+                : node.status == null || node.status.target() == null ? "" : node.status.target().join(DELIMITER);
         FolderPath mapped = mappedTarget(node.source);
         if (mapped != null && !mapped.join(DELIMITER).equals(now)) {
             return mapped.join(DELIMITER) + " (from the next pass" + (now.isEmpty() ? "" : "; now " + now) + ")";
@@ -283,6 +365,13 @@ public final class FoldersView extends ViewPart {
             }
         }
         return best == null ? null : source.rebase(best, options.folderMapping().get(best));
+    }
+
+    private static String noteText(FolderNode node) {
+        if (node.preview != null && node.preview.note() != null) {
+            return node.preview.note();
+        }
+        return node.status == null || node.status.note() == null ? "" : node.status.note();
     }
 
     private String progressText(FolderNode node) {
@@ -373,7 +462,11 @@ public final class FoldersView extends ViewPart {
             viewer.refresh();
             return;
         }
-        read(pick);
+        if (previews.isEmpty()) {
+            read(pick);
+        } else {
+            preview(pick); // where the folders go now depends on the changed options
+        }
     }
 
     private void scheduleProgressRefresh() {
@@ -481,6 +574,9 @@ public final class FoldersView extends ViewPart {
         @Override
         public void batchStarted(String batch, int mailboxes, boolean finalPass) {
             progress.clear();
+            if (!display.isDisposed()) {
+                display.asyncExec(() -> previews = List.of()); // the pass's records supersede what was read before it
+            }
             scheduleProgressRefresh();
         }
 

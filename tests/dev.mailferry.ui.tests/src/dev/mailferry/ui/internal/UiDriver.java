@@ -64,6 +64,10 @@ final class UiDriver {
         waitUntil(what, DEFAULT_WAIT, condition, () -> "?");
     }
 
+    void waitUntil(String what, BooleanSupplier condition, Supplier<String> state) {
+        waitUntil(what, DEFAULT_WAIT, condition, state);
+    }
+
     /** Lets pending events and asyncExecs run for {@code millis}. */
     void pump(long millis) {
         long end = System.nanoTime() + millis * 1_000_000;

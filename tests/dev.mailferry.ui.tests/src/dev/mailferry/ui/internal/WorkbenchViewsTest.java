@@ -54,6 +54,24 @@ class WorkbenchViewsTest extends DovecotWorkbenchTestBase {
         BatchLogView log = open(BatchLogView.ID, BatchLogView.class);
         FoldersView folders = open(FoldersView.ID, FoldersView.class);
 
+        // before the first pass, the folder tree is read from the servers: the source's folders and counts
+        DemoEnvironmentUser user = demo.users().get(0);
+        Map<FolderPath, String> sourceCounts = new LinkedHashMap<>();
+        user.sourceManifest().messageCounts().forEach((folder, count) -> {
+            if (count > 0) {
+                sourceCounts.put(folder, Integer.toString(count));
+            }
+        });
+        ui.select(mailboxes.table().control(), column("Mailbox").indexOf(user.emailAddress()));
+        ui.waitUntil("the folders view says none is recorded",
+                () -> folders.message().getText().contains("no folder recorded yet"), () -> folders.message().getText());
+        ui.click(UiDriver.toolItem(shell, "Read from servers"));
+        ui.waitUntil("the folders are read from the servers", () -> folders.message().getText().contains("on the source now"),
+                () -> folders.message().getText());
+        assertEquals(sourceCounts, shownCounts(folders));
+        assertTrue(allItems(folders.viewer().getTree().getItems()).stream().noneMatch(i -> i.getText(2).length() > 0),
+                "sizes come with the first pass");
+
         ui.click(UiDriver.toolItem(shell, "Start pass"));
         ui.waitUntil("every mailbox is synced", PASS_TIMEOUT, () -> BatchPassJob.running(projectFolder, BATCH) == null
                 && column("State").stream().allMatch("SYNCED"::equals), this::tableState);
@@ -74,27 +92,17 @@ class WorkbenchViewsTest extends DovecotWorkbenchTestBase {
         page.showView(ThroughputView.ID);
         screenshot("throughput-chart.png");
         page.showView(FoldersView.ID);
-        DemoEnvironmentUser user = demo.users().get(0);
         ui.waitUntil("the log heard the pass end", () -> log.visibleEntries().stream()
                 .anyMatch(e -> e.severity() == BatchLogView.Severity.INFO && e.text().startsWith("pass finished: SYNCED")));
 
-        // the folder tree of one mailbox: the source's folders with the source's message counts
-        ui.select(mailboxes.table().control(), column("Mailbox").indexOf(user.emailAddress()));
-        ui.waitUntil("the folders show", () -> !folders.roots().isEmpty());
-        Map<FolderPath, String> shownCounts = new LinkedHashMap<>();
-        for (TreeItem item : allItems(folders.viewer().getTree().getItems())) {
-            if (item.getData() instanceof FolderNode node && !item.getText(1).isEmpty()) {
-                shownCounts.put(node.source(), item.getText(1));
-            }
-        }
-        Map<FolderPath, String> sourceCounts = new LinkedHashMap<>();
-        user.sourceManifest().messageCounts().forEach((folder, count) -> {
-            if (count > 0) {
-                sourceCounts.put(folder, Integer.toString(count));
-            }
-        });
-        shownCounts.values().removeIf("0"::equals);
-        assertEquals(sourceCounts, shownCounts);
+        // after the pass, the folder tree shows the project's records: the same counts, with sizes
+        ui.waitUntil("the folders show the pass's records", () -> !folders.roots().isEmpty()
+                && allItems(folders.viewer().getTree().getItems()).stream().allMatch(i -> i.getData() instanceof FolderNode n
+                        && n.preview == null)
+                && allItems(folders.viewer().getTree().getItems()).stream().anyMatch(i -> i.getData() instanceof FolderNode n
+                        && n.status != null), () -> folders.message().getText());
+        assertEquals(sourceCounts, shownCounts(folders));
+        assertTrue(allItems(folders.viewer().getTree().getItems()).stream().anyMatch(i -> i.getText(2).endsWith("KB")));
 
         // unchecking a folder excludes it from the batch
         TreeItem junk = allItems(folders.viewer().getTree().getItems()).stream()
@@ -231,6 +239,17 @@ class WorkbenchViewsTest extends DovecotWorkbenchTestBase {
         assertEquals(null, failure.get());
         ui.waitUntil("the chart saw the pass end", Duration.ofSeconds(10),
                 () -> chart.message().getText().contains("last second"), () -> chart.message().getText());
+    }
+
+    /** The Messages column of the folder tree by source folder, folders holding messages only. */
+    private static Map<FolderPath, String> shownCounts(FoldersView folders) {
+        Map<FolderPath, String> counts = new LinkedHashMap<>();
+        for (TreeItem item : allItems(folders.viewer().getTree().getItems())) {
+            if (item.getData() instanceof FolderNode node && !item.getText(1).isEmpty() && !item.getText(1).equals("0")) {
+                counts.put(node.source(), item.getText(1));
+            }
+        }
+        return counts;
     }
 
     private void screenshot(String name) throws Exception {
