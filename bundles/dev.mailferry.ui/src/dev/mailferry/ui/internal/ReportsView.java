@@ -1,6 +1,8 @@
 package dev.mailferry.ui.internal;
 
+import dev.mailferry.engine.BatchRunResult;
 import dev.mailferry.engine.MigrationException;
+import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.engine.ReportFiles;
 import java.io.IOException;
@@ -51,6 +53,14 @@ public final class ReportsView extends ViewPart {
     private ReportFiles files;
     private Sheet sheet;
     private final ISelectionListener selectionListener = this::selectionChanged;
+    /** A pass that ends (here or in another process) changed the report: it is shown again. */
+    private final PassFollower follower = new PassFollower(new MigrationListener() {
+        @Override
+        public void batchFinished(BatchRunResult result) {
+            rewriteLater();
+        }
+    });
+    private OutsidePassWatch outside;
     private final Action writeAction = new Action("Write report") {
         @Override
         public void run() {
@@ -103,6 +113,11 @@ public final class ReportsView extends ViewPart {
         getViewSite().getActionBars().getToolBarManager().add(exportAction);
         getViewSite().getActionBars().updateActionBars();
 
+        outside = new OutsidePassWatch(display, (project, batch, runs, ended) -> {
+            if (ended) {
+                rewriteLater();
+            }
+        });
         getSite().getPage().addSelectionListener(ProjectsView.ID, selectionListener);
         ISelection current = getSite().getPage().getSelection(ProjectsView.ID);
         if (current != null) {
@@ -113,6 +128,8 @@ public final class ReportsView extends ViewPart {
     @Override
     public void dispose() {
         getSite().getPage().removeSelectionListener(ProjectsView.ID, selectionListener);
+        follower.close();
+        outside.close();
         super.dispose();
     }
 
@@ -130,7 +147,21 @@ public final class ReportsView extends ViewPart {
         files = null;
         show(null);
         writeAction.setEnabled(true);
+        follower.follow(next);
+        outside.watch(next);
         write(next);
+    }
+
+    /** Writes and shows the report of the batch shown again; callable from any thread. */
+    private void rewriteLater() {
+        if (!display.isDisposed()) {
+            display.asyncExec(() -> {
+                BatchRef batch = shown;
+                if (!table.isDisposed() && batch != null) {
+                    write(batch);
+                }
+            });
+        }
     }
 
     /** Writes the report from the project's records (read-only, as the command line does), then shows it. */

@@ -61,6 +61,7 @@ class BatchFromWorkbenchTest extends DovecotWorkbenchTestBase {
 
         String screenshots = System.getProperty("mailferry.screenshots");
         if (screenshots != null) {
+            page.showView(MigrationPerspective.PROGRESS_VIEW_ID);
             ui.screenshot(shell, Path.of(screenshots, "workbench-mailboxes.png"));
         }
     }
