@@ -4,6 +4,7 @@ import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MailboxEntry;
+import dev.mailferry.core.model.SpecialUse;
 import dev.mailferry.core.secret.SecretStore;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.SourceConnector;
@@ -309,6 +310,7 @@ public class MigrationEngine {
             for (PlannedFolder folder : plan) {
                 long messages = folder.source().selectable() ? sourceSession.messageCount(folder.source()) : 0;
                 preview.add(new FolderPreview(folder.source().path(), folder.copied() ? folder.target() : null, messages,
+                        folder.source().specialUse() == null ? SpecialUse.NONE : folder.source().specialUse(),
                         folder.copied() ? folder.renameNote() : folder.excludedReason()));
             }
             return preview;

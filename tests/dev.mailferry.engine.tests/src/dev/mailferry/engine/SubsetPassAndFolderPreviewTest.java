@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.model.SpecialUse;
 import dev.mailferry.demo.CorpusSpec;
 import dev.mailferry.demo.DemoEnvironmentUser;
 import java.util.LinkedHashMap;
@@ -51,6 +52,9 @@ class SubsetPassAndFolderPreviewTest extends DovecotTestBase {
         assertTrue(junk.note() != null && !junk.note().isBlank(), "says why");
         FolderPreview drafts = preview.stream().filter(f -> f.source().equals(FolderPath.of("Drafts"))).findFirst().orElseThrow();
         assertEquals(FolderPath.of("Archive", "Drafts"), drafts.target());
+        FolderPreview sent = preview.stream().filter(f -> f.source().equals(FolderPath.of("Sent"))).findFirst().orElseThrow();
+        assertEquals(SpecialUse.SENT, sent.role());
+        assertEquals(FolderPath.of("Sent"), sent.target());
         try (ImapProbe target = targetProbe(user)) {
             assertEquals(targetBefore, target.snapshot(), "nothing created on the target");
         }

@@ -2,6 +2,7 @@ package dev.mailferry.ui.internal;
 
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MessageInfo;
+import dev.mailferry.core.model.SpecialUse;
 import dev.mailferry.engine.BatchInfo;
 import dev.mailferry.engine.BatchOptions;
 import dev.mailferry.engine.FolderPreview;
@@ -12,6 +13,7 @@ import dev.mailferry.engine.MigrationProject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -344,7 +346,7 @@ public final class FoldersView extends ViewPart {
         if (excluded(node.source)) {
             return "(excluded)";
         }
-        String now = node.preview != null ? node.preview.target() == null ? "(not copied)" : node.preview.target().join(DELIMITER)
+        String now = node.preview != null ? previewTarget(node.preview)
                 : node.status == null || node.status.target() == null ? "" : node.status.target().join(DELIMITER);
         FolderPath mapped = mappedTarget(node.source);
         if (mapped != null && !mapped.join(DELIMITER).equals(now)) {
@@ -365,6 +367,16 @@ public final class FoldersView extends ViewPart {
             }
         }
         return best == null ? null : source.rebase(best, options.folderMapping().get(best));
+    }
+
+    /** The planned target, with the source folder's role when it has one: that role chose the target folder. */
+    private static String previewTarget(FolderPreview preview) {
+        if (preview.target() == null) {
+            return "(not copied)";
+        }
+        String target = preview.target().join(DELIMITER);
+        boolean role = preview.role() != SpecialUse.NONE && preview.role() != SpecialUse.INBOX;
+        return role ? target + " [" + preview.role().name().toLowerCase(Locale.ROOT) + " folder]" : target;
     }
 
     private static String noteText(FolderNode node) {

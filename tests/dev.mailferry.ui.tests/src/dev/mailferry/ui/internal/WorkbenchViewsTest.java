@@ -79,6 +79,9 @@ class WorkbenchViewsTest extends DovecotWorkbenchTestBase {
         assertEquals(sourceCounts, shownCounts(folders));
         assertTrue(allItems(folders.viewer().getTree().getItems()).stream().noneMatch(i -> i.getText(2).length() > 0),
                 "sizes come with the first pass");
+        assertTrue(allItems(folders.viewer().getTree().getItems()).stream()
+                .anyMatch(i -> i.getText(0).equals("Sent") && i.getText(3).equals("Sent [sent folder]")),
+                "the special-use mapping shows");
 
         ui.click(UiDriver.toolItem(shell, "Start pass"));
         ui.waitUntil("every mailbox is synced", PASS_TIMEOUT, () -> BatchPassJob.running(projectFolder, BATCH) == null
