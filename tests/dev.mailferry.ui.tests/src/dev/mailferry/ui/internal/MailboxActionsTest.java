@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.engine.BatchState;
 import dev.mailferry.engine.MigrationProject;
-import java.time.Duration;
 import java.util.List;
 import org.eclipse.swt.widgets.Table;
 import org.junit.jupiter.api.Test;
