@@ -3,7 +3,10 @@ package dev.mailferry.ui.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.engine.BatchState;
+import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.MigrationProject;
 import java.util.List;
 import org.eclipse.swt.widgets.Table;
@@ -49,6 +52,19 @@ class MailboxActionsTest extends DovecotWorkbenchTestBase {
         String second = addresses.get(1);
         ui.select(mailboxes.filterState(), MailboxesView.ALL_STATES);
         ui.click(UiDriver.toolItem(shell, "Start pass"));
+        // paces the second mailbox, so that the view (which reads every 300 ms) finds it half-way on a fast machine
+        BatchPassJob.running(projectFolder, BATCH).addObserver(new MigrationListener() {
+            @Override
+            public void messageCopied(String emailAddress, FolderPath source, MessageInfo message) {
+                if (emailAddress.equals(second)) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
         ui.waitUntil("the second mailbox is being copied", PASS_TIMEOUT, () -> "SYNCING".equals(column("State").get(row(second)))
                 && !"0".equals(column("Copied").get(row(second))), this::tableState);
         ui.select(table, row(second));
