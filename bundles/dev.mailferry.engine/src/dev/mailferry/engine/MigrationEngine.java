@@ -2,15 +2,21 @@ package dev.mailferry.engine;
 
 import dev.mailferry.core.model.Credentials;
 import dev.mailferry.core.model.Endpoint;
+import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MailboxEntry;
+import dev.mailferry.core.model.SpecialUse;
 import dev.mailferry.core.secret.SecretStore;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.SourceConnector;
+import dev.mailferry.core.spi.SourceSession;
 import dev.mailferry.core.spi.TargetConnector;
+import dev.mailferry.core.spi.TargetSession;
 import dev.mailferry.engine.internal.BatchControl;
 import dev.mailferry.engine.internal.BatchLog;
 import dev.mailferry.engine.internal.EndpointRetries;
 import dev.mailferry.engine.internal.EndpointUnreachable;
+import dev.mailferry.engine.internal.FolderPlanner;
+import dev.mailferry.engine.internal.FolderPlanner.PlannedFolder;
 import dev.mailferry.engine.internal.ListenerFanout;
 import dev.mailferry.engine.internal.MailboxSync;
 import dev.mailferry.engine.internal.PipelineHook;
@@ -23,9 +29,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -33,6 +43,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -151,7 +162,40 @@ public class MigrationEngine {
     public BatchRunResult sync(MigrationProject project, String batch, SecretStore secrets, MigrationListener listener,
             BooleanSupplier stopRequested) throws MigrationException {
         clearStopRequest(project, batch); // one left by a process that ended before it saw it
-        return run(project, batch, secrets, listener, stopRequested, false);
+        return run(project, batch, null, secrets, listener, stopRequested, email -> false, false);
+    }
+
+    /**
+     * As {@link #sync(MigrationProject, String, SecretStore, MigrationListener, BooleanSupplier)} over some mailboxes
+     * of the batch only (to start or retry them; null: all of them), each of which also stops early once
+     * {@code mailboxStopRequested} answers true for it. The others keep their state; the batch's state then accounts for them too: a mailbox of
+     * the batch never synced, or stopped, leaves the batch {@link BatchState#STOPPED} (the next start resumes it).
+     *
+     * @throws MigrationException also when a mailbox is not in the batch
+     */
+    public BatchRunResult sync(MigrationProject project, String batch, Collection<String> mailboxes, SecretStore secrets,
+            MigrationListener listener, BooleanSupplier stopRequested, Predicate<String> mailboxStopRequested)
+            throws MigrationException {
+        if (mailboxes == null) {
+            clearStopRequest(project, batch);
+            return run(project, batch, null, secrets, listener, stopRequested, mailboxStopRequested, false);
+        }
+        BatchInfo info = project.requireBatch(batch);
+        Set<String> only = new LinkedHashSet<>();
+        List<String> unknown = new ArrayList<>();
+        for (String email : mailboxes) {
+            String key = email.trim().toLowerCase(Locale.ROOT);
+            if (!info.mailboxes().contains(key)) {
+                unknown.add(email);
+            }
+            only.add(key);
+        }
+        if (!unknown.isEmpty() || only.isEmpty()) {
+            throw new MigrationException(only.isEmpty() ? "No mailbox to sync in batch '" + batch + "'"
+                    : "Not in batch '" + batch + "': " + String.join(", ", unknown));
+        }
+        clearStopRequest(project, batch);
+        return run(project, batch, only, secrets, listener, stopRequested, mailboxStopRequested, false);
     }
 
     /**
@@ -173,7 +217,7 @@ public class MigrationEngine {
         try {
             while (true) {
                 Instant passStart = Instant.now();
-                BatchRunResult result = run(project, batch, secrets, listener, stop, false);
+                BatchRunResult result = run(project, batch, null, secrets, listener, stop, email -> false, false);
                 if (stop.getAsBoolean() || result.state() == BatchState.STOPPED) {
                     return result;
                 }
@@ -222,12 +266,67 @@ public class MigrationEngine {
     public BatchRunResult complete(MigrationProject project, String batch, SecretStore secrets, MigrationListener listener)
             throws MigrationException {
         clearStopRequest(project, batch);
-        return run(project, batch, secrets, listener, () -> false, true);
+        return run(project, batch, null, secrets, listener, () -> false, email -> false, true);
     }
 
-    /** One pass; {@code localStop}: this process's stop, to which a stop requested by another process is added. */
-    private BatchRunResult run(MigrationProject project, String batchName, SecretStore secrets,
-            MigrationListener userListener, BooleanSupplier localStop, boolean finalPass) throws MigrationException {
+    /**
+     * The folders a pass over one mailbox of the batch would copy, as it would plan them now: the source's folders with
+     * their message counts (listed and counted only, IMAP LIST and STATUS: nothing is read, nothing changes) and the
+     * target folder each goes to (the target's folders are listed, none is created). For choosing exclusions and
+     * mappings before the first pass.
+     */
+    public List<FolderPreview> previewFolders(MigrationProject project, String batch, String emailAddress,
+            SecretStore secrets) throws MigrationException {
+        BatchInfo info = project.requireBatch(batch);
+        String email = emailAddress.trim().toLowerCase(Locale.ROOT);
+        if (!info.mailboxes().contains(email)) {
+            throw new MigrationException("Not in batch '" + batch + "': " + emailAddress);
+        }
+        MailboxEntry entry = project.mailbox(email)
+                .orElseThrow(() -> new MigrationException(email + " is no longer in the project's mailbox list"));
+        Endpoint sourceEndpoint = project.sourceEndpoint()
+                .orElseThrow(() -> new MigrationException("The project has no source endpoint yet"));
+        Endpoint targetEndpoint = project.targetEndpoint()
+                .orElseThrow(() -> new MigrationException("The project has no target endpoint yet"));
+        SourceConnector source = sourceConnector(sourceEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
+                "No source connector '" + sourceEndpoint.connectorId() + "' is installed"));
+        TargetConnector target = targetConnector(targetEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
+                "No target connector '" + targetEndpoint.connectorId() + "' is installed"));
+        Credentials sourceCredentials = project.sourceCredentials(entry, secrets);
+        Credentials targetCredentials = project.targetCredentials(entry, secrets);
+        requirePasswords(sourceCredentials, targetCredentials, target.needsSecret(targetEndpoint));
+        Endpoint mailboxSource = entry.userRoot() == null || entry.userRoot().isBlank() ? sourceEndpoint
+                : sourceEndpoint.with(USER_ROOT_SETTING, entry.userRoot());
+        Map<FolderPath, FolderPath> recordedTargets = new HashMap<>();
+        for (FolderStatus recorded : project.folderStatus(email)) {
+            if (recorded.target() != null) {
+                recordedTargets.put(recorded.source(), recorded.target());
+            }
+        }
+        try (SourceSession sourceSession = source.open(mailboxSource, sourceCredentials);
+                TargetSession targetSession = target.open(targetEndpoint, targetCredentials)) {
+            List<PlannedFolder> plan = FolderPlanner.plan(sourceSession.listFolders(), targetSession.listFolders(),
+                    info.options(), recordedTargets, targetSession::storablePath, targetSession.ignoresFolderNameCase());
+            List<FolderPreview> preview = new ArrayList<>();
+            for (PlannedFolder folder : plan) {
+                long messages = folder.source().selectable() ? sourceSession.messageCount(folder.source()) : 0;
+                preview.add(new FolderPreview(folder.source().path(), folder.copied() ? folder.target() : null, messages,
+                        folder.source().specialUse() == null ? SpecialUse.NONE : folder.source().specialUse(),
+                        folder.copied() ? folder.renameNote() : folder.excludedReason()));
+            }
+            return preview;
+        } catch (ConnectorException e) {
+            throw new MigrationException(email + ": cannot read its folders: " + describe(e), e);
+        }
+    }
+
+    /**
+     * One pass; {@code localStop}: this process's stop, to which a stop requested by another process is added;
+     * {@code only}: the mailboxes to pass over, null for all.
+     */
+    private BatchRunResult run(MigrationProject project, String batchName, Set<String> only, SecretStore secrets,
+            MigrationListener userListener, BooleanSupplier localStop, Predicate<String> mailboxStop, boolean finalPass)
+            throws MigrationException {
         BooleanSupplier stopRequested = project.control().stopRequested(batchName, localStop);
         BatchInfo batch = project.requireBatch(batchName);
         if (batch.state() == BatchState.COMPLETED) {
@@ -259,12 +358,14 @@ public class MigrationEngine {
         project.passStarted(batchName);
         try {
             store(() -> store.batchPassStarted(batchName, finalPass ? BatchState.COMPLETING : BatchState.SYNCING, start));
-            listener.batchStarted(batchName, batch.mailboxes().size(), finalPass);
+            List<String> passed = only == null ? batch.mailboxes()
+                    : batch.mailboxes().stream().filter(only::contains).toList();
+            listener.batchStarted(batchName, passed.size(), finalPass);
             BatchOptions options = batch.options();
             int sourceCap = connectionCap(sourceEndpoint);
             int targetCap = connectionCap(targetEndpoint);
             int lanes = Math.min(connectionsPerMailbox, Math.min(sourceCap, targetCap));
-            int threads = Math.max(1, Math.min(Math.min(options.maxParallelMailboxes(), batch.mailboxes().size()),
+            int threads = Math.max(1, Math.min(Math.min(options.maxParallelMailboxes(), passed.size()),
                     Math.min(sourceCap, targetCap) / lanes));
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "mailferry-mailbox");
@@ -278,9 +379,10 @@ public class MigrationEngine {
             Map<String, EndpointUnreachable> unreachable = new ConcurrentHashMap<>();
             try {
                 List<Future<MailboxState>> futures = new ArrayList<>();
-                for (String email : batch.mailboxes()) {
+                for (String email : passed) {
+                    BooleanSupplier mailboxStopRequested = () -> stopRequested.getAsBoolean() || mailboxStop.test(email);
                     futures.add(pool.submit(() -> runMailbox(project, batch, email, secrets, source, sourceEndpoint,
-                            target, targetEndpoint, lanes, listener, stopRequested, sourceRetries, targetRetries,
+                            target, targetEndpoint, lanes, listener, mailboxStopRequested, sourceRetries, targetRetries,
                             unreachable, finalPass)));
                 }
                 for (Future<MailboxState> f : futures) {
@@ -299,6 +401,17 @@ public class MigrationEngine {
                 }
             } finally {
                 pool.shutdownNow();
+            }
+            if (only != null) {
+                // the batch's state speaks for all its mailboxes: the others count as their last pass left them
+                for (MailboxStatus other : project.status(batchName)) {
+                    if (!only.contains(other.emailAddress())) {
+                        outcomes.add(switch (other.state()) {
+                            case SYNCED, SYNCED_WITH_ERRORS, FAILED, COMPLETED -> other.state();
+                            default -> MailboxState.STOPPED; // never synced, or stopped: the next start resumes it
+                        });
+                    }
+                }
             }
             BatchState state = batchState(outcomes, stopRequested.getAsBoolean(), finalPass);
             if (state == BatchState.COMPLETED) {

@@ -376,6 +376,79 @@ public final class MigrationProject implements AutoCloseable {
     }
 
     /**
+     * Replaces the batch's options (excluded folders, folder mapping, limits); the next pass plans with them, as if the
+     * batch had been created with them. Refused while a pass runs over the batch and once it is completed.
+     */
+    public synchronized BatchInfo setBatchOptions(String batch, BatchOptions options) throws MigrationException {
+        requireChangeable(batch);
+        call(() -> {
+            store.setBatchOptions(batch, options);
+            return null;
+        });
+        return requireBatch(batch);
+    }
+
+    /**
+     * Takes mailboxes out of the batch; what was copied stays on the target and in the mailbox's records, so a batch
+     * that takes the mailbox later goes on from there. Refused while a pass runs over the batch, for an address not in
+     * the batch, and when no mailbox would be left.
+     */
+    public synchronized BatchInfo removeFromBatch(String batch, Collection<String> emailAddresses) throws MigrationException {
+        BatchInfo info = requireChangeable(batch);
+        Set<String> remove = new LinkedHashSet<>();
+        List<String> unknown = new ArrayList<>();
+        for (String email : emailAddresses) {
+            String key = email.trim().toLowerCase(Locale.ROOT);
+            if (!info.mailboxes().contains(key)) {
+                unknown.add(email);
+            }
+            remove.add(key);
+        }
+        if (!unknown.isEmpty()) {
+            throw new MigrationException("Not in batch '" + batch + "': " + String.join(", ", unknown));
+        }
+        if (remove.size() >= info.mailboxes().size()) {
+            throw new MigrationException("Batch '" + batch + "' would have no mailbox left; keep at least one");
+        }
+        call(() -> {
+            store.removeFromBatch(batch, remove);
+            return null;
+        });
+        return requireBatch(batch);
+    }
+
+    private BatchInfo requireChangeable(String batch) throws MigrationException {
+        BatchInfo info = requireBatch(batch);
+        if (readOnly) {
+            throw new MigrationException("The project " + folder + " is open read-only");
+        }
+        if (passMayRun(batch)) {
+            throw new MigrationException("A pass is running over batch '" + batch + "'; stop it first");
+        }
+        if (info.state() == BatchState.COMPLETED) {
+            throw new MigrationException("Batch '" + batch + "' is completed and does not change any more");
+        }
+        return info;
+    }
+
+    /**
+     * Every message of the batch's mailboxes that the last pass skipped or could not copy, with its reason, mailbox by
+     * mailbox (what the detail report lists); read a row at a time, so a long list is not held in memory.
+     */
+    public void forEachMessageProblem(String batch, java.util.function.Consumer<MessageProblem> consumer)
+            throws MigrationException {
+        BatchInfo info = requireBatch(batch);
+        for (String email : info.mailboxes()) {
+            call(() -> {
+                store.forEachProblem(email, (folder, uid, messageId, size, date, status, reason) -> consumer.accept(
+                        new MessageProblem(email, folder, uid, messageId, size, date, StateStore.FAILED.equals(status),
+                                reason)));
+                return null;
+            });
+        }
+    }
+
+    /**
      * Status of every mailbox of the batch, ordered by e-mail address; a mailbox left SYNCING by a killed pass is
      * shown {@link MailboxState#INTERRUPTED}.
      */

@@ -205,4 +205,32 @@ class ProjectAndPlannerTest {
         assertEquals(Map.of("Sent", "Sent Items", "Sent Messages", "Sent Items (2)", "Archive", "Archive", "Old",
                 "Archive"), targets(plan));
     }
+
+    @Test
+    void batchOptionsChangeAndMailboxesLeaveABatchButNotWhileReadOnlyOrEmptied() throws Exception {
+        Path folder = dir.resolve("fabrikam");
+        try (MigrationProject p = MigrationProject.create(folder, "Fabrikam")) {
+            p.putMailboxes(List.of(new MailboxImport(new MailboxEntry("a@fabrikam.example", "a", null, null), null, null),
+                    new MailboxImport(new MailboxEntry("b@fabrikam.example", "b", null, null), null, null),
+                    new MailboxImport(new MailboxEntry("c@fabrikam.example", "c", null, null), null, null)),
+                    new MemorySecretStore());
+            p.createBatch("Wave", List.of(), BatchOptions.defaults());
+            BatchOptions changed = BatchOptions.defaults().withExcludedFolders(List.of(FolderPath.of("Junk")))
+                    .withFolderMapping(Map.of(FolderPath.of("Old"), FolderPath.of("Archive", "Old")));
+            assertEquals(changed, p.setBatchOptions("Wave", changed).options());
+
+            assertEquals(List.of("a@fabrikam.example", "c@fabrikam.example"),
+                    p.removeFromBatch("Wave", List.of("B@Fabrikam.example")).mailboxes());
+            MigrationException unknown = assertThrows(MigrationException.class,
+                    () -> p.removeFromBatch("Wave", List.of("b@fabrikam.example")));
+            assertEquals("Not in batch 'Wave': b@fabrikam.example", unknown.getMessage());
+            assertThrows(MigrationException.class,
+                    () -> p.removeFromBatch("Wave", List.of("a@fabrikam.example", "c@fabrikam.example")));
+            assertEquals(3, p.mailboxes().size(), "the mailbox stays in the project");
+        }
+        try (MigrationProject p = MigrationProject.openReadOnly(folder)) {
+            assertEquals(List.of(FolderPath.of("Junk")), p.batch("Wave").orElseThrow().options().excludedFolders());
+            assertThrows(MigrationException.class, () -> p.setBatchOptions("Wave", BatchOptions.defaults()));
+        }
+    }
 }

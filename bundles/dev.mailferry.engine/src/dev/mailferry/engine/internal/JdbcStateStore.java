@@ -561,6 +561,25 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
+    public void setBatchOptions(String name, BatchOptions options) throws StoreException {
+        update("change the options of batch " + name, "UPDATE batch SET options = ? WHERE name = ?",
+                Codecs.encodeOptions(options), name);
+    }
+
+    @Override
+    public void removeFromBatch(String name, Collection<String> emails) throws StoreException {
+        try (Connection c = connect()) {
+            for (String email : emails) {
+                exec(c, "DELETE FROM batch_mailbox WHERE batch = ? AND email = ?", name, key(email));
+            }
+            c.commit();
+            makeDurable();
+        } catch (SQLException e) {
+            throw fail("remove mailboxes from batch " + name, e);
+        }
+    }
+
+    @Override
     public void batchPassStarted(String name, BatchState state, Instant start) throws StoreException {
         update("record the start of batch " + name, "UPDATE batch SET state = ?, last_sync_start = ? WHERE name = ?",
                 state.name(), ts(start), name);

@@ -35,6 +35,12 @@ public interface ProjectStore {
 
     Optional<BatchInfo> batch(String name) throws StoreException;
 
+    /** Replaces the batch's options; later passes plan with them. */
+    void setBatchOptions(String name, BatchOptions options) throws StoreException;
+
+    /** Takes mailboxes out of the batch; their folder and message records stay (they belong to the mailbox). */
+    void removeFromBatch(String name, Collection<String> emails) throws StoreException;
+
     void batchPassStarted(String name, BatchState state, Instant start) throws StoreException;
 
     void batchPassFinished(String name, BatchState state, Instant end) throws StoreException;

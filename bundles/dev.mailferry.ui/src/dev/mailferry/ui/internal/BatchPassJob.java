@@ -3,13 +3,19 @@ package dev.mailferry.ui.internal;
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MessageInfo;
 import dev.mailferry.engine.BatchRunResult;
+import dev.mailferry.engine.FolderStatus;
 import dev.mailferry.engine.MailboxStatus;
 import dev.mailferry.engine.MigrationEngine;
 import dev.mailferry.engine.MigrationException;
 import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.MigrationProject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -38,6 +44,11 @@ final class BatchPassJob extends Job {
     private final Family family;
     private final Runnable changed;
     private final Consumer<String> problems;
+    /** The mailboxes this pass goes over, or null for the whole batch. */
+    private final Set<String> mailboxes;
+    private final Set<String> stoppedMailboxes = ConcurrentHashMap.newKeySet();
+    /** Views that follow the pass's events (batch log, folders, throughput); they come and go during the pass. */
+    private final CopyOnWriteArrayList<MigrationListener> observers = new CopyOnWriteArrayList<>();
 
     /**
      * @param changed  called on the copy threads whenever the pass changed what the mailbox table shows; it must return
@@ -45,8 +56,15 @@ final class BatchPassJob extends Job {
      * @param problems gets why the pass could not run or ended early, in one sentence, on the job's thread
      */
     BatchPassJob(Path folder, String batch, Runnable changed, Consumer<String> problems) {
-        super("Batch '" + batch + "': sync pass");
+        this(folder, batch, null, changed, problems);
+    }
+
+    /** A pass over some mailboxes of the batch only ({@code mailboxes} null: all of them). */
+    BatchPassJob(Path folder, String batch, Collection<String> mailboxes, Runnable changed, Consumer<String> problems) {
+        super("Batch '" + batch + "': sync pass" + (mailboxes == null ? ""
+                : " over " + (mailboxes.size() == 1 ? mailboxes.iterator().next() : mailboxes.size() + " mailboxes")));
         this.family = new Family(folder, batch);
+        this.mailboxes = mailboxes == null ? null : Set.copyOf(mailboxes);
         this.changed = changed;
         this.problems = problems;
         setUser(false);
@@ -57,6 +75,35 @@ final class BatchPassJob extends Job {
     static BatchPassJob running(Path folder, String batch) {
         Family wanted = new Family(folder, batch);
         return Arrays.stream(Job.getJobManager().find(wanted)).map(BatchPassJob.class::cast).findFirst().orElse(null);
+    }
+
+    Family family() {
+        return family;
+    }
+
+    /** Stops these mailboxes at their next safe point; the rest of the pass goes on. */
+    void stopMailboxes(Collection<String> emailAddresses) {
+        stoppedMailboxes.addAll(emailAddresses);
+    }
+
+    /** {@code observer} hears the pass's events from now on, on the copy threads; it must return at once. */
+    void addObserver(MigrationListener observer) {
+        observers.addIfAbsent(observer);
+    }
+
+    void removeObserver(MigrationListener observer) {
+        observers.remove(observer);
+    }
+
+    /** Calls {@code event} on every observer; one that fails does not hold up the pass or the others. */
+    private void tell(Consumer<MigrationListener> event) {
+        for (MigrationListener observer : observers) {
+            try {
+                event.accept(observer);
+            } catch (RuntimeException e) {
+                // a view's bug must not end a migration pass; the view shows what it has
+            }
+        }
     }
 
     @Override
@@ -82,7 +129,8 @@ final class BatchPassJob extends Job {
                 problems.accept("The batch '" + family.batch() + "' is not in the project");
                 return Status.OK_STATUS;
             }
-            int mailboxes = project.batch(family.batch()).get().mailboxes().size();
+            int mailboxes = this.mailboxes == null ? project.batch(family.batch()).get().mailboxes().size()
+                    : this.mailboxes.size();
             monitor.beginTask(getName(), Math.max(mailboxes, 1));
             MigrationEngine engine = EngineServices.engine();
             MigrationListener reporting = new MigrationListener() {
@@ -91,18 +139,61 @@ final class BatchPassJob extends Job {
 
                 @Override
                 public void batchStarted(String batch, int count, boolean finalPass) {
+                    tell(o -> o.batchStarted(batch, count, finalPass));
                     changed.run();
                 }
 
                 @Override
                 public void mailboxStarted(String emailAddress) {
+                    tell(o -> o.mailboxStarted(emailAddress));
                     changed.run();
+                }
+
+                @Override
+                public void mailboxPlanned(String emailAddress, long messages, long bytes) {
+                    tell(o -> o.mailboxPlanned(emailAddress, messages, bytes));
+                }
+
+                @Override
+                public void folderStarted(String emailAddress, FolderPath source, FolderPath target, long messages) {
+                    tell(o -> o.folderStarted(emailAddress, source, target, messages));
                 }
 
                 @Override
                 public void messageCopied(String emailAddress, FolderPath source, MessageInfo message) {
                     messagesCopied.incrementAndGet();
+                    tell(o -> o.messageCopied(emailAddress, source, message));
                     changed.run();
+                }
+
+                @Override
+                public void messageSkipped(String emailAddress, FolderPath source, MessageInfo message, String reason) {
+                    tell(o -> o.messageSkipped(emailAddress, source, message, reason));
+                }
+
+                @Override
+                public void messageFailed(String emailAddress, FolderPath source, MessageInfo message, String reason) {
+                    tell(o -> o.messageFailed(emailAddress, source, message, reason));
+                }
+
+                @Override
+                public void folderFinished(String emailAddress, FolderStatus status) {
+                    tell(o -> o.folderFinished(emailAddress, status));
+                }
+
+                @Override
+                public void notice(String emailAddress, String text) {
+                    tell(o -> o.notice(emailAddress, text));
+                }
+
+                @Override
+                public void mailboxThrottled(String emailAddress, String reason, Duration delay) {
+                    tell(o -> o.mailboxThrottled(emailAddress, reason, delay));
+                }
+
+                @Override
+                public void mailboxRetrying(String emailAddress, int attempt, String reason, Duration delay) {
+                    tell(o -> o.mailboxRetrying(emailAddress, attempt, reason, delay));
                 }
 
                 @Override
@@ -110,15 +201,18 @@ final class BatchPassJob extends Job {
                     monitor.worked(1);
                     monitor.subTask(mailboxesDone.incrementAndGet() + " of " + mailboxes + " mailboxes done, "
                             + messagesCopied.get() + " messages copied");
+                    tell(o -> o.mailboxFinished(status));
                     changed.run();
                 }
 
                 @Override
                 public void batchFinished(BatchRunResult result) {
+                    tell(o -> o.batchFinished(result));
                     changed.run();
                 }
             };
-            BatchRunResult result = engine.sync(project, family.batch(), EngineServices.secrets(), reporting, monitor::isCanceled);
+            BatchRunResult result = engine.sync(project, family.batch(), this.mailboxes, EngineServices.secrets(),
+                    reporting, monitor::isCanceled, stoppedMailboxes::contains);
             if (result.unreachable() != null) {
                 problems.accept(result.unreachable());
             }

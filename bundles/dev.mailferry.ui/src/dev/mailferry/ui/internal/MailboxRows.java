@@ -24,9 +24,12 @@ import java.util.Map;
  */
 record MailboxRows(Path folder, String batch, BatchState batchState, boolean running, List<Row> rows, String problem) {
 
-    /** One mailbox; {@code state} is null for a mailbox in no batch. */
+    /**
+     * One mailbox; {@code state} is null for a mailbox in no batch; {@code rate}: messages per second of its last pass,
+     * null before one copied anything.
+     */
     record Row(String emailAddress, String batch, String state, long copied, long skipped, long failed, long bytes,
-            Instant lastSync, String lastError) {
+            Double rate, Instant lastSync, String lastError) {
     }
 
     static MailboxRows read(Path folder, String batch) {
@@ -43,7 +46,7 @@ record MailboxRows(Path folder, String batch, BatchState batchState, boolean run
             // the whole project: each mailbox with its status in the batch that holds it
             Map<String, Row> byAddress = new LinkedHashMap<>();
             for (MailboxEntry entry : project.mailboxes()) {
-                byAddress.put(entry.emailAddress(), new Row(entry.emailAddress(), null, null, 0, 0, 0, 0, null, null));
+                byAddress.put(entry.emailAddress(), new Row(entry.emailAddress(), null, null, 0, 0, 0, 0, null, null, null));
             }
             boolean running = false;
             for (BatchInfo info : project.batches()) {
@@ -59,7 +62,9 @@ record MailboxRows(Path folder, String batch, BatchState batchState, boolean run
     }
 
     private static Row row(MailboxStatus s, String batch) {
-        return new Row(s.emailAddress(), batch, s.state().name(), s.copied(), s.skipped(), s.failed(), s.bytes(),
+        long millis = s.lastPassDuration() == null ? 0 : s.lastPassDuration().toMillis();
+        Double rate = s.lastPassCopied() > 0 && millis > 0 ? s.lastPassCopied() * 1000.0 / millis : null;
+        return new Row(s.emailAddress(), batch, s.state().name(), s.copied(), s.skipped(), s.failed(), s.bytes(), rate,
                 s.lastSyncEnd(), s.lastError());
     }
 

@@ -4,9 +4,14 @@ import dev.mailferry.ui.internal.MailboxRows.Row;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Table;
@@ -15,7 +20,8 @@ import org.eclipse.swt.widgets.TableItem;
 
 /**
  * Every mailbox of a project or batch in a virtual table: SWT asks for the text of the rows it shows only, so 5,000
- * mailboxes cost no more than a screenful. Clicking a column header sorts by it; clicking again reverses.
+ * mailboxes cost no more than a screenful. Clicking a column header sorts by it; clicking again reverses. A filter (text,
+ * state) narrows the rows shown; several rows can be selected for the batch actions.
  */
 final class MailboxTable {
 
@@ -38,12 +44,19 @@ final class MailboxTable {
             new Column("Skipped", 70, SWT.RIGHT, r -> Long.toString(r.skipped()), Comparator.comparingLong(Row::skipped)),
             new Column("Failed", 60, SWT.RIGHT, r -> Long.toString(r.failed()), Comparator.comparingLong(Row::failed)),
             new Column("Size", 80, SWT.RIGHT, r -> Sizes.human(r.bytes()), Comparator.comparingLong(Row::bytes)),
+            new Column("Rate", 80, SWT.RIGHT,
+                    r -> r.rate() == null ? "" : String.format(Locale.ROOT, "%.1f msg/s", r.rate()),
+                    Comparator.comparing(Row::rate, Comparator.nullsFirst(Comparator.naturalOrder()))),
             new Column("Last sync", 130, SWT.LEFT, r -> r.lastSync() == null ? "" : LAST_SYNC.format(r.lastSync()),
                     Comparator.comparing(Row::lastSync, Comparator.nullsFirst(Comparator.naturalOrder()))),
             new Column("Last error", 300, SWT.LEFT, r -> orEmpty(r.lastError()), Comparator.comparing(Row::lastError, TEXT)));
 
     private final Table table;
+    /** Every row given, in the current order; {@link #rows} are those the filter lets through. */
+    private List<Row> allRows = List.of();
     private List<Row> rows = List.of();
+    private String filterText = "";
+    private String filterState;
     private int sortColumn = 0;
     private boolean descending;
 
@@ -74,17 +87,51 @@ final class MailboxTable {
         return table;
     }
 
-    /** Shows these rows in the current order. */
+    /** Shows these rows in the current order and filter; the selected mailboxes stay selected. */
     void setRows(List<Row> newRows) {
+        Set<String> selected = new HashSet<>(selectedAddresses());
         List<Row> sorted = new ArrayList<>(newRows);
         sorted.sort(order());
-        rows = sorted;
+        allRows = sorted;
+        rows = sorted.stream().filter(this::passesFilter).toList();
         table.setItemCount(rows.size());
         table.clearAll(); // virtual: the visible items ask for their text again
+        int[] keep = IntStream.range(0, rows.size()).filter(i -> selected.contains(rows.get(i).emailAddress())).toArray();
+        table.deselectAll();
+        table.select(keep);
     }
 
+    /** The rows shown, in their order (the filter applied). */
     List<Row> rows() {
         return rows;
+    }
+
+    /**
+     * Shows only the rows whose address, or last error, contains {@code text} (ignoring case) and, when {@code state}
+     * is not null, whose state is {@code state}.
+     */
+    void setFilter(String text, String state) {
+        filterText = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        filterState = state;
+        setRows(allRows);
+    }
+
+    private boolean passesFilter(Row row) {
+        if (filterState != null && !filterState.equals(row.state())) {
+            return false;
+        }
+        return filterText.isEmpty() || row.emailAddress().toLowerCase(Locale.ROOT).contains(filterText)
+                || (row.lastError() != null && row.lastError().toLowerCase(Locale.ROOT).contains(filterText));
+    }
+
+    /** The selected rows, in table order. */
+    List<Row> selectedRows() {
+        return Arrays.stream(table.getSelectionIndices()).filter(i -> i < rows.size()).sorted().mapToObj(rows::get)
+                .toList();
+    }
+
+    List<String> selectedAddresses() {
+        return selectedRows().stream().map(Row::emailAddress).toList();
     }
 
     /** Sorts by the column at {@code index}; the same column again reverses the order. */
@@ -93,7 +140,7 @@ final class MailboxTable {
         sortColumn = index;
         table.setSortColumn(table.getColumn(index));
         table.setSortDirection(descending ? SWT.DOWN : SWT.UP);
-        setRows(rows);
+        setRows(allRows);
     }
 
     private Comparator<Row> order() {

@@ -5,142 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mailferry.core.model.Endpoint;
-import dev.mailferry.core.model.MailboxEntry;
-import dev.mailferry.core.secret.EncryptedFileSecretStore;
-import dev.mailferry.core.secret.Secret;
-import dev.mailferry.demo.CorpusSpec;
-import dev.mailferry.demo.DemoEnvironment;
-import dev.mailferry.demo.DemoEnvironmentServer;
-import dev.mailferry.demo.DemoEnvironmentUser;
-import dev.mailferry.engine.BatchOptions;
 import dev.mailferry.engine.BatchRunResult;
 import dev.mailferry.engine.BatchState;
-import dev.mailferry.engine.MailboxImport;
 import dev.mailferry.engine.MailboxStatus;
 import dev.mailferry.engine.MigrationEngine;
 import dev.mailferry.engine.MigrationListener;
 import dev.mailferry.engine.MigrationProject;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
 import org.eclipse.swt.widgets.Shell;
-import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.ToolItem;
-import org.eclipse.swt.widgets.TreeItem;
-import org.eclipse.ui.IWorkbenchPage;
-import org.eclipse.ui.PlatformUI;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.FrameworkUtil;
 
 /**
- * A project made with the engine API between two local Dovecot servers (the demo's), opened in the workbench; passes
- * are started and stopped with the Mailboxes view's tool bar, and the mailbox table is read from its real items.
+ * Passes are started and stopped with the Mailboxes view's tool bar, and the mailbox table is read from its real items.
  */
-class BatchFromWorkbenchTest {
-
-    private static final String BATCH = "wave1";
-    private static final int USERS = 4;
-    private static final Duration PASS_TIMEOUT = Duration.ofMinutes(3);
-
-    @TempDir
-    Path dir;
-
-    private DemoEnvironment demo;
-    private Path projectFolder;
-    private IWorkbenchPage page;
-    private Shell shell;
-    private UiDriver ui;
-    private MailboxesView mailboxes;
-    private ProjectsView projects;
-
-    @BeforeAll
-    static void startEngineBundles() throws Exception {
-        // as the product's configuration does: DS, then the engine and the IMAP connector it binds
-        for (Bundle b : FrameworkUtil.getBundle(MigrationEngine.class).getBundleContext().getBundles()) {
-            if (List.of("org.apache.felix.scr", "dev.mailferry.engine", "dev.mailferry.connector.imap")
-                    .contains(b.getSymbolicName())) {
-                b.start();
-            }
-        }
-    }
-
-    @BeforeEach
-    void openProjectInTheWorkbench() throws Exception {
-        Path secretsDir = dir.resolve("secrets");
-        System.setProperty(EncryptedFileSecretStore.DIRECTORY_PROPERTY, secretsDir.toString());
-        demo = DemoEnvironment.builder(dir.resolve("servers")).users(USERS).corpus(CorpusSpec.small(20261206L, 700)).start();
-        projectFolder = dir.resolve("project");
-        try (MigrationProject project = MigrationProject.create(projectFolder, "Dovecot workbench test")) {
-            project.setSourceEndpoint(endpoint(demo.source()));
-            project.setTargetEndpoint(endpoint(demo.target()));
-            List<MailboxImport> imports = new ArrayList<>();
-            for (DemoEnvironmentUser u : demo.users()) {
-                imports.add(new MailboxImport(new MailboxEntry(u.emailAddress(), u.sourceUserName(), null, u.targetUserName()),
-                        Secret.of(u.sourcePassword()), Secret.of(u.targetPassword())));
-            }
-            project.putMailboxes(imports, new EncryptedFileSecretStore(secretsDir));
-            // one mailbox at a time, so a pass lasts long enough to be stopped half-way
-            project.createBatch(BATCH, List.of(), BatchOptions.defaults().withMaxParallelMailboxes(1));
-        }
-
-        page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        shell = page.getWorkbenchWindow().getShell();
-        ui = new UiDriver(shell.getDisplay());
-        projects = (ProjectsView) page.showView(ProjectsView.ID);
-        mailboxes = (MailboxesView) page.showView(MailboxesView.ID);
-        projects.openProject(projectFolder);
-        ui.waitUntil("the batch shows in the navigator",
-                () -> UiDriver.treeItem(projects.viewer().getTree(), BATCH + " — ") != null);
-        TreeItem batch = UiDriver.treeItem(projects.viewer().getTree(), BATCH + " — ");
-        assertEquals(BATCH + " — CREATED, " + USERS + " mailboxes", batch.getText());
-        assertNotNull(UiDriver.treeItem(projects.viewer().getTree(), "Source: imap " + demo.source().host()));
-        assertNotNull(UiDriver.treeItem(projects.viewer().getTree(), "Mailboxes (" + USERS + ")"));
-        ui.select(projects.viewer().getTree(), batch);
-        ui.waitUntil("the mailbox table shows the batch", () -> mailboxes.table().control().getItemCount() == USERS
-                && column("State").stream().allMatch("QUEUED"::equals));
-    }
-
-    @AfterEach
-    void closeProjectAndStopServers() {
-        if (projects != null) {
-            projects.closeProject(projectFolder);
-            ui.waitUntil("the project is closed", () -> projects.viewer().getTree().getItemCount() == 0);
-            assertEquals("Select a project or a batch in the Projects view.", mailboxes.message().getText());
-        }
-        if (demo != null) {
-            demo.close();
-        }
-        System.clearProperty(EncryptedFileSecretStore.DIRECTORY_PROPERTY);
-    }
-
-    private static Endpoint endpoint(DemoEnvironmentServer server) {
-        return new Endpoint("imap", Map.of("host", server.host(), "port", Integer.toString(server.imapPort()),
-                "security", "none"));
-    }
-
-    /** The texts of one column, read from the table's items as a user sees them. */
-    private List<String> column(String header) {
-        Table table = mailboxes.table().control();
-        int index = MailboxTable.column(header);
-        return IntStream.range(0, table.getItemCount()).mapToObj(i -> table.getItem(i).getText(index)).toList();
-    }
-
-    private String tableState() {
-        return mailboxes.message().getText() + " | problem: " + mailboxes.problem().getText() + " | states "
-                + column("State") + " copied " + column("Copied");
-    }
+class BatchFromWorkbenchTest extends DovecotWorkbenchTestBase {
 
     @Test
     void startStopAndResumeFromTheToolBarUntilEveryMailboxIsSynced() throws Exception {
@@ -179,6 +62,7 @@ class BatchFromWorkbenchTest {
 
         String screenshots = System.getProperty("mailferry.screenshots");
         if (screenshots != null) {
+            page.showView(MigrationPerspective.PROGRESS_VIEW_ID);
             ui.screenshot(shell, Path.of(screenshots, "workbench-mailboxes.png"));
         }
     }

@@ -34,7 +34,7 @@ class MailboxTableTest {
             shell.open();
             List<Row> rows = IntStream.range(0, MAILBOXES).mapToObj(i -> new Row(String.format("user%04d@example.org", i),
                     "wave1", i % 7 == 0 ? "FAILED" : "SYNCED", (i * 37L) % 1000, i % 3, i % 7 == 0 ? 1 : 0, i * 1024L,
-                    Instant.parse("2026-12-01T10:00:00Z"), i % 7 == 0 ? "Login refused" : null)).toList();
+                    i % 2 == 0 ? null : (double) i, Instant.parse("2026-12-01T10:00:00Z"), i % 7 == 0 ? "Login refused" : null)).toList();
 
             long started = System.nanoTime();
             mailboxTable.setRows(rows);
@@ -51,6 +51,20 @@ class MailboxTableTest {
             assertEquals("999", table.getItem(0).getText(copied), "a second click reverses");
             assertEquals(SWT.DOWN, table.getSortDirection());
             assertEquals(table.getColumn(copied), table.getSortColumn());
+
+            mailboxTable.setFilter("USER00", "FAILED");
+            assertEquals(15, table.getItemCount(), "user0000..0099, every seventh failed");
+            assertTrue(mailboxTable.rows().stream().allMatch(r -> r.state().equals("FAILED")
+                    && r.emailAddress().startsWith("user00")));
+            table.select(0);
+            String first = mailboxTable.rows().get(0).emailAddress();
+            mailboxTable.setFilter("login refused", null);
+            assertEquals(MAILBOXES / 7 + 1, table.getItemCount(), "the error text matches too");
+            assertEquals(List.of(first), mailboxTable.selectedAddresses(), "the selection survives the filter");
+            mailboxTable.setFilter("user0007@", null);
+            assertEquals("7.0 msg/s", table.getItem(0).getText(MailboxTable.column("Rate")));
+            mailboxTable.setFilter("", null);
+            assertEquals(MAILBOXES, table.getItemCount());
 
             assertEquals("4.9 MB", Sizes.human(5_000 * 1024L));
             assertEquals("512 B", Sizes.human(512));

@@ -19,11 +19,13 @@ import org.eclipse.swt.graphics.ImageData;
 import org.eclipse.swt.graphics.ImageLoader;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
 import org.eclipse.swt.widgets.ToolBar;
 import org.eclipse.swt.widgets.ToolItem;
@@ -60,6 +62,10 @@ final class UiDriver {
 
     void waitUntil(String what, BooleanSupplier condition) {
         waitUntil(what, DEFAULT_WAIT, condition, () -> "?");
+    }
+
+    void waitUntil(String what, BooleanSupplier condition, Supplier<String> state) {
+        waitUntil(what, DEFAULT_WAIT, condition, state);
     }
 
     /** Lets pending events and asyncExecs run for {@code millis}. */
@@ -166,6 +172,46 @@ final class UiDriver {
         event.item = item;
         tree.notifyListeners(SWT.Selection, event);
         pump(50);
+    }
+
+    /** Selects table rows as a user's (shift- or control-) click would: the table's listeners hear of it. */
+    void select(Table table, int... indices) {
+        table.setSelection(indices);
+        Event event = new Event();
+        event.item = indices.length == 0 ? null : table.getItem(indices[0]);
+        table.notifyListeners(SWT.Selection, event);
+        pump(50);
+    }
+
+    /** Chooses an item of a drop-down as a user would. */
+    void select(Combo combo, String item) {
+        int index = combo.indexOf(item);
+        if (index < 0) {
+            throw new AssertionError("No item '" + item + "' in the drop-down");
+        }
+        combo.select(index);
+        combo.notifyListeners(SWT.Selection, new Event());
+        pump(50);
+    }
+
+    /**
+     * Clicks {@code button} in the dialog titled {@code title} once it is open: modal dialogs run their own event loop,
+     * so the answer is given from a timer of that loop.
+     */
+    void answerWhenOpen(String title, String button) {
+        Runnable answer = new Runnable() {
+            @Override
+            public void run() {
+                for (Shell open : display.getShells()) {
+                    if (open.isVisible() && title.equals(open.getText())) {
+                        click(button(open, button));
+                        return;
+                    }
+                }
+                display.timerExec(50, this);
+            }
+        };
+        display.timerExec(50, answer);
     }
 
     /** Saves what the screen shows of {@code shell} as a PNG: what a user would see, decorations and all. */
