@@ -7,6 +7,7 @@ import dev.mailferry.core.secret.Secret;
 import dev.mailferry.core.secret.SecretStore;
 import dev.mailferry.engine.internal.BatchControl;
 import dev.mailferry.engine.internal.JdbcStateStore;
+import dev.mailferry.engine.internal.MessageStatus;
 import dev.mailferry.engine.internal.ProjectFile;
 import dev.mailferry.engine.internal.ReportWriter;
 import dev.mailferry.engine.internal.StateStore;
@@ -441,7 +442,7 @@ public final class MigrationProject implements AutoCloseable {
         for (String email : info.mailboxes()) {
             call(() -> {
                 store.forEachProblem(email, (folder, uid, messageId, size, date, status, reason) -> consumer.accept(
-                        new MessageProblem(email, folder, uid, messageId, size, date, StateStore.FAILED.equals(status),
+                        new MessageProblem(email, folder, uid, messageId, size, date, status == MessageStatus.FAILED,
                                 reason)));
                 return null;
             });

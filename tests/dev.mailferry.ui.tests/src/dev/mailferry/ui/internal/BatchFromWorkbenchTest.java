@@ -41,8 +41,10 @@ class BatchFromWorkbenchTest extends DovecotWorkbenchTestBase {
         ui.waitUntil("the pass stopped", PASS_TIMEOUT,
                 () -> BatchPassJob.running(projectFolder, BATCH) == null && mailboxes.message().getText().contains(": STOPPED"),
                 this::tableState);
-        assertTrue(column("State").contains("STOPPED"), tableState());
-        assertFalse(column("State").stream().allMatch("SYNCED"::equals), "stopped half-way: " + tableState());
+        // the mailbox being copied is STOPPED, those not started yet stay QUEUED (a stop between two mailboxes leaves none
+        // STOPPED)
+        assertTrue(column("State").stream().anyMatch(s -> s.equals("STOPPED") || s.equals("QUEUED")),
+                "stopped half-way: " + tableState());
 
         ui.waitUntil("Start is enabled again", Duration.ofSeconds(10), start::isEnabled, this::tableState);
         ui.click(start);
