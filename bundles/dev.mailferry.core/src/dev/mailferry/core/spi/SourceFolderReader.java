@@ -63,6 +63,31 @@ public interface SourceFolderReader extends AutoCloseable {
         return new long[0];
     }
 
+    /** What {@link #changesSince} answers when it cannot tell what changed: the caller scans the folder in full. */
+    long CHANGES_UNKNOWN = -1;
+
+    /**
+     * Streams what changed in the folder since the modification sequence {@code modSeq} (IMAP CONDSTORE, RFC 7162) that
+     * an earlier look at the folder under {@code uidValidity} reported as its highest, so that a pass over a large folder
+     * in which little changed costs in proportion to the change rather than to the folder.
+     *
+     * <p>{@code consumer} receives, in increasing UID order, every message now in the folder that was added or whose
+     * flags changed after {@code modSeq}, with the same metadata {@link #scanMessages} gives; it may also receive
+     * messages that did not change. It receives as {@link ChangeConsumer#vanished vanished} every UID that was in the
+     * folder then and is not any more; the ranges may also cover UIDs that never existed or were gone already then, never
+     * a UID of a message still in the folder (unless it is expunged while this runs). A message expunged while this runs
+     * may be reported both ways.
+     *
+     * <p>Returns the folder's highest modification sequence up to which the answer is complete (a later call with it
+     * misses nothing that changes afterwards), or {@link #CHANGES_UNKNOWN}, having delivered nothing, when it cannot
+     * tell: the source does not offer modification sequences (this default, and IMAP servers without CONDSTORE), the
+     * folder keeps none (NOMODSEQ), the folder's UIDVALIDITY is no longer {@code uidValidity}, or its highest
+     * modification sequence is now below {@code modSeq} (the server reset it). The caller then scans the folder in full.
+     */
+    default long changesSince(long uidValidity, long modSeq, ChangeConsumer consumer) throws ConnectorException {
+        return CHANGES_UNKNOWN;
+    }
+
     /**
      * Reads the raw bytes of {@code messages} (in the given order) and hands each to {@code handler}. The stream given
      * to the handler holds exactly the message's RFC 822 bytes, unchanged; it is valid only during the call, except
@@ -79,6 +104,13 @@ public interface SourceFolderReader extends AutoCloseable {
     @FunctionalInterface
     interface MessageConsumer {
         void accept(MessageInfo message) throws ConnectorException;
+    }
+
+    /** Receives what {@link #changesSince} found: changed messages as {@link #accept}, removed UIDs as ranges. */
+    interface ChangeConsumer extends MessageConsumer {
+
+        /** The UIDs {@code [fromUid, toUid]} are no longer in the folder (see {@link #changesSince}). */
+        void vanished(long fromUid, long toUid) throws ConnectorException;
     }
 
     /** Receives message bodies. */

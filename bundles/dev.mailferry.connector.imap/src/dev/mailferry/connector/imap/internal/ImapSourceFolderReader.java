@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.CommandFailedException;
 import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.ResyncData;
 import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
@@ -56,6 +57,10 @@ final class ImapSourceFolderReader implements SourceFolderReader {
     private final SourceFolder folder;
     private final ImapSourceSession session;
     private final long uidValidity;
+    /** HIGHESTMODSEQ when the folder was opened; 0 when the server keeps none or does not offer CONDSTORE. */
+    private final long highestModSeq;
+    /** UIDNEXT when the folder was opened; 0 when the server did not say. */
+    private final long uidNext;
     private final int messageCount;
     private volatile int exists;
     private boolean closed;
@@ -66,6 +71,8 @@ final class ImapSourceFolderReader implements SourceFolderReader {
         this.folder = folder;
         this.session = session;
         this.uidValidity = info.uidvalidity;
+        this.highestModSeq = Math.max(0, info.highestmodseq);
+        this.uidNext = Math.max(0, info.uidnext);
         this.messageCount = info.total;
         this.exists = info.total;
     }
@@ -74,7 +81,10 @@ final class ImapSourceFolderReader implements SourceFolderReader {
             throws ConnectorException {
         String decoded = FolderNames.decode(folder.nativeName());
         try {
-            MailboxInfo info = connection.protocol().examine(decoded);
+            // (CONDSTORE) makes the server tell the folder's HIGHESTMODSEQ, which bounds what changesSince reports
+            MailboxInfo info = connection.hasCapability("CONDSTORE")
+                    ? connection.protocol().examine(decoded, ResyncData.CONDSTORE)
+                    : connection.protocol().examine(decoded);
             return new ImapSourceFolderReader(connection, folder, session, info);
         } catch (CommandFailedException e) {
             throw connection.failure(Kind.NOT_FOUND, "Cannot open folder '" + folder.path() + "' on "
@@ -102,6 +112,85 @@ final class ImapSourceFolderReader implements SourceFolderReader {
     @Override
     public int scanSome(long fromUid, long toUid, int limit, MessageConsumer consumer) throws ConnectorException {
         return scan(fromUid, toUid, limit, consumer);
+    }
+
+    /**
+     * {@code UID SEARCH MODSEQ} for the messages changed since {@code modSeq}, their metadata fetched {@link #SCAN_PAGE}
+     * UIDs at a time, then {@code UID SEARCH ALL}: the UIDs below the UIDNEXT of the opening that are not in the folder
+     * are reported vanished. CONDSTORE suffices for this, so it also serves servers without QRESYNC (Gmail), and it
+     * needs no {@code ENABLE QRESYNC}, which RFC 5161 allows only before the session selects its first folder; with
+     * ESEARCH both answers are compact UID sets, whatever the folder's size.
+     */
+    @Override
+    public long changesSince(long uidValidity, long modSeq, ChangeConsumer consumer) throws ConnectorException {
+        if (uidValidity != this.uidValidity || modSeq <= 0 || highestModSeq <= 0 || highestModSeq < modSeq) {
+            return CHANGES_UNKNOWN; // no CONDSTORE, NOMODSEQ, renumbered, or the server's counter was reset
+        }
+        long[] changed = UidRanges.expand(searchUids("MODSEQ " + (modSeq + 1)));
+        for (int start = 0; start < changed.length; start += SCAN_PAGE) {
+            int end = Math.min(changed.length, start + SCAN_PAGE);
+            long[] page = Arrays.copyOfRange(changed, start, end);
+            Response[] responses = connection.command("list changed messages of '" + folder.path() + "'",
+                    "UID FETCH " + MessageItems.uidSet(page, page.length) + " " + MessageItems.METADATA_ITEMS);
+            List<MessageInfo> messages = new ArrayList<>(page.length);
+            for (Response response : responses) {
+                if (response instanceof FetchResponse fetch) {
+                    MessageInfo message = MessageItems.toMessageInfo(fetch);
+                    // an unsolicited FETCH of another message (a flag change meanwhile) is not part of this page
+                    if (message != null && Arrays.binarySearch(page, message.uid()) >= 0) {
+                        messages.add(message);
+                    }
+                } else {
+                    noteExists(response);
+                }
+            }
+            messages.sort(java.util.Comparator.comparingLong(MessageInfo::uid));
+            long last = 0;
+            for (MessageInfo message : messages) {
+                if (message.uid() != last) {
+                    consumer.accept(message);
+                    last = message.uid();
+                }
+            }
+        }
+        long below = uidNext > 0 ? uidNext : MAX_UID + 1;
+        long next = 1;
+        for (long[] present : searchUids("ALL")) {
+            if (present[0] > next && next < below) {
+                consumer.vanished(next, Math.min(present[0], below) - 1);
+            }
+            next = Math.max(next, present[1] + 1);
+        }
+        if (next < below) {
+            consumer.vanished(next, below - 1);
+        }
+        return highestModSeq;
+    }
+
+    /** The largest UID IMAP allows (RFC 3501: a 32-bit unsigned number). */
+    private static final long MAX_UID = 0xFFFF_FFFFL;
+
+    /** {@code UID SEARCH criteria}: the UIDs found, as ascending disjoint ranges. */
+    private List<long[]> searchUids(String criteria) throws ConnectorException {
+        boolean esearch = connection.hasCapability("ESEARCH");
+        Response[] responses = connection.command("search messages of '" + folder.path() + "'",
+                esearch ? "UID SEARCH RETURN (ALL) " + criteria : "UID SEARCH " + criteria);
+        UidRanges ranges = new UidRanges();
+        for (Response response : responses) {
+            if (response instanceof IMAPResponse untagged && untagged.isUnTagged()
+                    && (untagged.keyEquals("ESEARCH") || untagged.keyEquals("SEARCH"))) {
+                ranges.addSearchResponse(untagged.toString(), untagged.keyEquals("ESEARCH"));
+            } else {
+                noteExists(response);
+            }
+        }
+        return ranges.ranges();
+    }
+
+    private void noteExists(Response response) {
+        if (response instanceof IMAPResponse untagged && untagged.isUnTagged() && untagged.keyEquals("EXISTS")) {
+            exists = untagged.getNumber();
+        }
     }
 
     /** {@code FETCH n,m,... (UID)} at the message positions that cut the folder into {@code parts} equal runs. */
