@@ -210,6 +210,8 @@ final class FolderRenames {
             notice += "; the target folder " + oldTarget + " was renamed to " + newTarget;
         }
         store.renameFolder(old.id(), renamed.source().path(), newTarget, note);
+        // its recorded state was the old folder's: the next look at it reads every message
+        store.setSourceState(old.id(), null);
         records.put(old.id(), new FolderRecord(old.id(), email, renamed.source().path(), newTarget,
                 old.uidValidity(), old.checkpoint(), old.epoch(), old.presenceChecked()));
         gone.removeIf(r -> r.id() == old.id());

@@ -13,8 +13,10 @@ import java.util.List;
  * The scan of the folders a pass copies: what the source holds of each is recorded in the store's scan, each message
  * with its skip reason ({@link SkipRules}), and what follows from it is settled: a renumbered folder re-paired, copied
  * messages no longer on the source marked vanished. A folder is scanned whole ({@link #scanWhole}) when the mailbox is
- * planned as a whole or the folder was renumbered, otherwise step by step while its lane copies it ({@link #steps}).
- * Which folders need no scan at all is decided before, from their source states (see {@link MailboxSync}).
+ * planned as a whole or the folder was renumbered, otherwise step by step while its lane copies it ({@link #steps}), or
+ * only for what changed since its last complete pass where the source can tell ({@link #scanChanges}). Which folders
+ * need no scan at all, and which only their changes, is decided before, from their source states (see
+ * {@link MailboxSync}).
  */
 final class FolderScan {
 
@@ -22,12 +24,14 @@ final class FolderScan {
     private final String email;
     private final BatchOptions options;
     private final MigrationListener listener;
+    private final PipelineHook hook;
 
-    FolderScan(SyncStore store, String email, BatchOptions options, MigrationListener listener) {
+    FolderScan(SyncStore store, String email, BatchOptions options, MigrationListener listener, PipelineHook hook) {
         this.store = store;
         this.email = email;
         this.options = options;
         this.listener = listener;
+        this.hook = hook;
     }
 
     /**
@@ -39,10 +43,12 @@ final class FolderScan {
         long uidValidity;
         try (SourceFolderReader reader = source.openFolder(w.source())) {
             uidValidity = reader.uidValidity();
+            long[] scanned = {0};
             try (SyncStore.ScanWriter scan = store.scanWriter(r.id())) {
                 reader.scanMessages(1, Long.MAX_VALUE, m -> {
                     try {
                         scan.add(m, SkipRules.reason(m, options.maxMessageSize()));
+                        scanned[0]++;
                     } catch (StoreException e) {
                         throw new RecordingFailed(e);
                     }
@@ -50,6 +56,7 @@ final class FolderScan {
             } catch (RecordingFailed e) {
                 throw (StoreException) e.getCause();
             }
+            hook.scanned(email, r.source(), false, scanned[0]);
         }
         if (r.uidValidity() != uidValidity) {
             long paired = store.changeUidValidity(r.id(), r.uidValidity(), uidValidity);
@@ -65,7 +72,53 @@ final class FolderScan {
 
     /** Marks the copied messages that the folder's last scan did not find as vanished, and reports them. */
     void markVanished(FolderRecord r, long uidValidity) throws StoreException {
-        long vanished = store.markVanished(r.id(), uidValidity);
+        reportVanished(r, store.markVanished(r.id(), uidValidity));
+    }
+
+    /**
+     * Records in the scan only what changed in the folder open in {@code reader} since the modification sequence
+     * {@code sinceModSeq}, up to which its last complete pass recorded everything: its new and changed messages. Returns
+     * the UID ranges expunged since ({@code {from, to}}, for {@link #markVanished(FolderRecord, long, List)}), or null,
+     * with nothing recorded, when the source cannot tell what changed: the folder is then scanned in full.
+     */
+    List<long[]> scanChanges(SourceFolderReader reader, FolderRecord r, long sinceModSeq)
+            throws ConnectorException, StoreException {
+        List<long[]> vanished = new ArrayList<>(); // as many ranges as the gaps the expunges left
+        long[] listed = {0};
+        long answer;
+        try (SyncStore.ScanWriter scan = store.scanWriter(r.id())) {
+            answer = reader.changesSince(r.uidValidity(), sinceModSeq, new SourceFolderReader.ChangeConsumer() {
+                @Override
+                public void accept(MessageInfo m) {
+                    try {
+                        scan.add(m, SkipRules.reason(m, options.maxMessageSize()));
+                        listed[0]++;
+                    } catch (StoreException e) {
+                        throw new RecordingFailed(e);
+                    }
+                }
+
+                @Override
+                public void vanished(long fromUid, long toUid) {
+                    vanished.add(new long[] {fromUid, toUid});
+                }
+            });
+        } catch (RecordingFailed e) {
+            throw (StoreException) e.getCause();
+        }
+        if (answer == SourceFolderReader.CHANGES_UNKNOWN) {
+            return null;
+        }
+        hook.scanned(email, r.source(), true, listed[0]);
+        return vanished;
+    }
+
+    /** Marks the copied messages with a UID in {@code uidRanges}, which the source said are gone, as vanished. */
+    void markVanished(FolderRecord r, long uidValidity, List<long[]> uidRanges) throws StoreException {
+        reportVanished(r, store.markVanished(r.id(), uidValidity, uidRanges));
+    }
+
+    private void reportVanished(FolderRecord r, long vanished) {
         if (vanished > 0) {
             listener.notice(email, vanished + " messages copied earlier from " + r.source()
                     + " are no longer on the source; they stay on the target");
@@ -76,19 +129,22 @@ final class FolderScan {
      * Scans the UIDs {@code [fromUid, toUid]} of the folder open in {@code reader} step by step, replacing the previous
      * scan of that range only (the parts of a split folder are scanned by several lanes at once).
      */
-    Steps steps(SourceFolderReader reader, long folderId, long fromUid, long toUid) throws StoreException {
-        return new Steps(reader, store.scanWriter(folderId, fromUid, toUid), fromUid, toUid);
+    Steps steps(SourceFolderReader reader, FolderRecord r, long fromUid, long toUid) throws StoreException {
+        return new Steps(reader, r, store.scanWriter(r.id(), fromUid, toUid), fromUid, toUid);
     }
 
     /** A folder's scan in steps of {@link MailboxSync#PAGE} messages; closing it ends the scan. */
     final class Steps implements AutoCloseable {
         private final SourceFolderReader reader;
+        private final FolderRecord record;
         private final SyncStore.ScanWriter scan;
         private final long toUid;
         private long after;
+        private long scanned;
 
-        private Steps(SourceFolderReader reader, SyncStore.ScanWriter scan, long fromUid, long toUid) {
+        private Steps(SourceFolderReader reader, FolderRecord record, SyncStore.ScanWriter scan, long fromUid, long toUid) {
             this.reader = reader;
+            this.record = record;
             this.scan = scan;
             this.toUid = toUid;
             this.after = fromUid - 1;
@@ -101,8 +157,10 @@ final class FolderScan {
         List<MessageInfo> next() throws ConnectorException, StoreException {
             List<MessageInfo> step = new ArrayList<>(MailboxSync.PAGE);
             if (reader.scanSome(after + 1, toUid, MailboxSync.PAGE, step::add) == 0) {
+                hook.scanned(email, record.source(), false, scanned);
                 return List.of();
             }
+            scanned += step.size();
             for (MessageInfo m : step) {
                 scan.add(m, SkipRules.reason(m, options.maxMessageSize()));
             }

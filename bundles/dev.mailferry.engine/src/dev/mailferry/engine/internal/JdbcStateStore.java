@@ -1079,6 +1079,11 @@ public final class JdbcStateStore implements StateStore {
     /** The skips of this pass replace those of the previous one; already copied messages are never "skipped". */
     private static void recordSkips(Connection c, String inFolders, Object arg) throws SQLException {
         exec(c, "DELETE FROM message_map WHERE status = " + SKIPPED.sql() + " AND " + inFolders, arg);
+        insertSkips(c, inFolders, arg);
+    }
+
+    /** Skip records for the scanned messages the scan gave a reason to skip; already copied ones are never skipped. */
+    private static void insertSkips(Connection c, String inFolders, Object arg) throws SQLException {
         exec(c, "INSERT INTO message_map (folder_id, uidvalidity, uid, status, target_id, size, internal_date,"
                 + " message_id, flags, epoch, reason) SELECT s.folder_id, f.uidvalidity, s.uid, " + SKIPPED.sql() + ","
                 + " NULL, s.size,"
@@ -1202,6 +1207,49 @@ public final class JdbcStateStore implements StateStore {
             return n;
         } catch (SQLException e) {
             throw fail("find vanished messages", e);
+        }
+    }
+
+    @Override
+    public long markVanished(long folderId, long uidValidity, List<long[]> uidRanges) throws StoreException {
+        String notScanned = " AND NOT EXISTS (SELECT 1 FROM scan s WHERE s.folder_id = message_map.folder_id"
+                + " AND s.uid = message_map.uid)";
+        try (Connection c = connect();
+                PreparedStatement vanish = c.prepareStatement("UPDATE message_map SET status = " + VANISHED.sql()
+                        + " WHERE folder_id = ? AND uidvalidity = ? AND status = " + COPIED.sql()
+                        + " AND uid BETWEEN ? AND ?" + notScanned);
+                PreparedStatement forget = c.prepareStatement("DELETE FROM message_map WHERE folder_id = ?"
+                        + " AND uidvalidity = ? AND status IN " + sqlList(FAILED, TOO_LARGE_FOR_TARGET, SKIPPED)
+                        + " AND uid BETWEEN ? AND ?" + notScanned)) {
+            long n = 0;
+            for (long[] range : uidRanges) {
+                for (PreparedStatement ps : List.of(vanish, forget)) {
+                    ps.setLong(1, folderId);
+                    ps.setLong(2, uidValidity);
+                    ps.setLong(3, range[0]);
+                    ps.setLong(4, range[1]);
+                }
+                n += vanish.executeUpdate();
+                forget.executeUpdate();
+            }
+            c.commit();
+            return n;
+        } catch (SQLException e) {
+            throw fail("record vanished messages", e);
+        }
+    }
+
+    @Override
+    public void recordScannedSkips(long folderId) throws StoreException {
+        try (Connection c = connect()) {
+            // EXISTS on the scan's key: an IN over the scan was evaluated for every message of the folder
+            exec(c, "DELETE FROM message_map WHERE folder_id = ? AND status = " + SKIPPED.sql() + " AND EXISTS"
+                    + " (SELECT 1 FROM scan s WHERE s.folder_id = message_map.folder_id AND s.uid = message_map.uid)",
+                    folderId);
+            insertSkips(c, "folder_id IN (?)", folderId);
+            c.commit();
+        } catch (SQLException e) {
+            throw fail("record the skips of a folder", e);
         }
     }
 

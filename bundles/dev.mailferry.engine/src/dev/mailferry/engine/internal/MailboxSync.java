@@ -54,6 +54,11 @@ public final class MailboxSync {
     private String readBackShortfall;
     /** The source state of each folder when this pass began, by folder id; recorded once the pass is complete. */
     private final Map<Long, String> sourceStatesAtStart = new HashMap<>();
+    /**
+     * The folders whose last complete pass recorded everything up to a modification sequence of the source, by folder
+     * id: this pass asks the source only for what changed since (see {@link #copyChanges}).
+     */
+    private final Map<Long, Long> changesSince = new java.util.concurrent.ConcurrentHashMap<>();
     /** Messages the target folders held before this mailbox's first copy into them, by target folder. */
     private volatile TargetPresence presence = TargetPresence.NONE;
 
@@ -61,7 +66,7 @@ public final class MailboxSync {
             MigrationListener listener, BooleanSupplier stopRequested, PipelineHook hook, long byteBudget, int lanes) {
         this.lanes = Math.max(1, lanes);
         this.lanePlanner = new LanePlanner(store, this.lanes);
-        this.folderScan = new FolderScan(store, email, options, listener);
+        this.folderScan = new FolderScan(store, email, options, listener, hook);
         this.store = store;
         this.opener = new SessionOpener(source, target, email);
         this.email = email;
@@ -171,6 +176,35 @@ public final class MailboxSync {
                 + options.maxMessageSize() + ":" + options.maxItemsPerMailbox() + "|" + record.target();
     }
 
+    /**
+     * {@code {modSeq, new messages}} when only what changed in the folder since its last complete pass needs reading:
+     * that pass recorded everything up to the {@code recorded} state, and decided the copy with the same limits and
+     * target folder; the UID space is the same (else its messages are paired anew) and the source's modification
+     * sequence did not go back (a server that reset it). Null when the folder is to be scanned in full.
+     */
+    private static long[] changesSince(String recorded, String encoded, FolderState state, FolderRecord record) {
+        if (recorded == null) {
+            return null;
+        }
+        int bar = recorded.indexOf('|');
+        if (bar < 0 || !recorded.substring(bar).equals(encoded.substring(encoded.indexOf('|')))) {
+            return null;
+        }
+        String[] was = recorded.substring(0, bar).split(":");
+        try {
+            long uidValidity = Long.parseLong(was[0]);
+            long uidNext = Long.parseLong(was[1]);
+            long modSeq = Long.parseLong(was[2]);
+            if (uidValidity != state.uidValidity() || uidValidity != record.uidValidity() || modSeq <= 0
+                    || modSeq > state.modSeq()) {
+                return null;
+            }
+            return new long[] {modSeq, Math.max(0, state.uidNext() - uidNext)};
+        } catch (RuntimeException unreadable) {
+            return null; // recorded by another version: scanned in full, and recorded anew
+        }
+    }
+
     /** What reading the target back after this pass found missing, or null when nothing (or it was not read back). */
     public String readBackShortfall() {
         return readBackShortfall;
@@ -188,6 +222,7 @@ public final class MailboxSync {
         long messages = 0;
         java.util.Set<Long> unfinished = store.foldersWithUnfinishedMessages(email);
         List<FolderWork> unchanged = new ArrayList<>();
+        Map<FolderWork, Long> newMessages = new IdentityHashMap<>();
         for (FolderWork w : work) {
             FolderState state = source.folderState(w.source());
             long n = state != null ? state.messages() : source.messageCount(w.source());
@@ -196,8 +231,17 @@ public final class MailboxSync {
             if (state != null) {
                 String encoded = encode(state, w.record());
                 sourceStatesAtStart.put(w.record().id(), encoded);
-                if (encoded.equals(store.sourceState(w.record().id())) && !unfinished.contains(w.record().id())) {
-                    unchanged.add(w);
+                String recorded = store.sourceState(w.record().id());
+                if (!unfinished.contains(w.record().id())) {
+                    if (encoded.equals(recorded)) {
+                        unchanged.add(w);
+                    } else {
+                        long[] since = changesSince(recorded, encoded, state, w.record());
+                        if (since != null) {
+                            changesSince.put(w.record().id(), since[0]);
+                            newMessages.put(w, since[1]);
+                        }
+                    }
                 }
             }
         }
@@ -215,11 +259,14 @@ public final class MailboxSync {
                 listener.mailboxPlanned(email, 0, 0);
                 return;
             }
+            // a folder read for its changes only weighs as much as its new messages in the lanes
+            counts.putAll(newMessages);
             work = lanePlanner.splitLargeFolders(source, target, work, counts, messages);
             planning = new Planning(true, counts, work.size());
         } else {
             // the item limit ranks the whole mailbox: every folder is scanned, and no folder's state can vouch for it
             sourceStatesAtStart.clear();
+            changesSince.clear();
             for (FolderWork w : work) {
                 store.setSourceState(w.record().id(), null);
             }
@@ -390,6 +437,10 @@ public final class MailboxSync {
                 store.changeUidValidity(r.id(), 0, uidValidity); // first pass: nothing to pair, only remembered
                 r = r.withUidValidity(uidValidity);
             }
+            Long sinceModSeq = part == null ? changesSince.get(r.id()) : null;
+            if (sinceModSeq != null && copyChanges(reader, r, sinceModSeq, writer, planning)) {
+                return;
+            }
             if (part == null || part.index == 0) {
                 listener.folderStarted(email, r.source(), r.target(), -1);
             }
@@ -402,7 +453,7 @@ public final class MailboxSync {
             long plannedMessages = 0;
             long plannedBytes = 0;
             boolean scannedWhole = false;
-            try (FolderScan.Steps steps = folderScan.steps(reader, r.id(), fromUid, toUid)) {
+            try (FolderScan.Steps steps = folderScan.steps(reader, r, fromUid, toUid)) {
                 long after = fromUid - 1;
                 while (!stop() && writer.failure() == null) {
                     List<MessageInfo> step = steps.next();
@@ -459,6 +510,62 @@ public final class MailboxSync {
         } finally {
             reader.close();
         }
+    }
+
+    /**
+     * Copies what changed in the folder since the modification sequence {@code sinceModSeq} up to which its last complete
+     * pass recorded everything, with the same outcome as a scan of the whole folder would give: the source lists the new
+     * and changed messages only (the new ones are copied, changed flags pushed) and the UIDs expunged since (marked
+     * vanished; the other messages' records, skips included, still hold). Returns false, having done nothing, when the
+     * source cannot tell what changed: the folder is then scanned in full.
+     */
+    private boolean copyChanges(SourceFolderReader reader, FolderRecord r, long sinceModSeq, TargetWriter writer,
+            Planning planning) throws ConnectorException, StoreException, InterruptedException {
+        List<long[]> vanished = folderScan.scanChanges(reader, r, sinceModSeq);
+        if (vanished == null) {
+            return false;
+        }
+        long uidValidity = r.uidValidity();
+        listener.folderStarted(email, r.source(), r.target(), -1);
+        writer.openFolder(r, false);
+        boolean appending = false;
+        long plannedMessages = 0;
+        long plannedBytes = 0;
+        List<MessageInfo> page = store.pendingCopies(r.id(), uidValidity, 0, PAGE);
+        while (!page.isEmpty() && !stop() && writer.failure() == null) {
+            long last = page.get(page.size() - 1).uid();
+            List<MessageInfo> toCopy = presence.withoutPresent(r, uidValidity, page);
+            if (!toCopy.isEmpty()) {
+                for (MessageInfo m : toCopy) {
+                    plannedMessages++;
+                    plannedBytes += m.size();
+                }
+                if (!appending) {
+                    writer.prepareAppends();
+                    appending = true;
+                }
+                store.journal(r.id(), uidValidity, toCopy);
+                reader.readMessages(toCopy, writer.bodies());
+            }
+            page = store.pendingCopies(r.id(), uidValidity, last, PAGE);
+        }
+        if (!page.isEmpty()) {
+            // stopped or failed: the next pass reads the changes again from the same point
+            writer.closeFolder(r, true);
+            return true;
+        }
+        writer.awaitRecorded();
+        planning.folderPlanned(plannedMessages, plannedBytes);
+        folderScan.markVanished(r, uidValidity, vanished);
+        store.recordScannedSkips(r.id());
+        reportSkips(r, uidValidity);
+        List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
+        if (!flags.isEmpty() && !appending) {
+            writer.prepareAppends();
+        }
+        queueFlagChanges(r, uidValidity, flags, writer);
+        writer.closeFolder(r, true);
+        return true;
     }
 
     private void reportSkips(FolderRecord r, long uidValidity) throws StoreException {

@@ -137,6 +137,20 @@ public interface SyncStore {
     /** Marks copied messages that are no longer in the scan as vanished; returns how many. */
     long markVanished(long folderId, long uidValidity) throws StoreException;
 
+    /**
+     * A pass that read only what changed since the last one (see {@link #recordScannedSkips}): marks the copied messages
+     * with a UID in one of {@code uidRanges} ({@code {from, to}}, inclusive), which the source said are gone, as vanished
+     * unless this pass scanned them, and forgets their failures and skips as a full scan would; returns how many copied
+     * messages it marked.
+     */
+    long markVanished(long folderId, long uidValidity, List<long[]> uidRanges) throws StoreException;
+
+    /**
+     * As {@link #recordFolderSkips} for a pass that scanned only the folder's changed and new messages: their skip
+     * records are replaced by what the scan decided, the other messages' skip records stay as they are.
+     */
+    void recordScannedSkips(long folderId) throws StoreException;
+
     /** Skip records of one folder with UID above {@code afterUid}, in UID order, to report them as events. */
     List<SkipRecord> skips(long folderId, long uidValidity, long afterUid, int limit) throws StoreException;
 

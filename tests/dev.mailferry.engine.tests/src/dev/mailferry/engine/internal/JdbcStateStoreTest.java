@@ -73,6 +73,52 @@ class JdbcStateStoreTest {
     }
 
     @Test
+    void aChangesOnlyScanTouchesOnlyTheMessagesAndUidsTheSourceNamed() throws Exception {
+        try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
+            FolderRecord folder = store.folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("INBOX"));
+            store.changeUidValidity(folder.id(), 0, 7);
+            try (StateStore.ScanWriter scan = store.scanWriter(folder.id())) {
+                for (long uid = 1; uid <= 5; uid++) {
+                    scan.add(message(uid), null);
+                }
+                scan.add(message(6), "too large");
+            }
+            try (StateStore.Recorder recorder = store.recorder()) {
+                for (long uid = 1; uid <= 5; uid++) {
+                    recorder.copied(folder.id(), 7, message(uid), "9:" + uid, 1);
+                }
+                recorder.commit();
+            }
+            store.recordFolderSkips(folder.id());
+
+            // the next pass: 2's flags changed, 7 and 8 are new (7 flagged \Deleted), 3 and 6 were expunged
+            store.clearScan("a@example.org");
+            try (StateStore.ScanWriter scan = store.scanWriter(folder.id())) {
+                MessageInfo two = message(2);
+                scan.add(new MessageInfo(2, two.size(), two.internalDate(), MessageFlags.parse("\\Flagged"),
+                        two.messageId(), false), null);
+                scan.add(message(7), "deleted on the source");
+                scan.add(message(8), null);
+            }
+            // the ranges may cover UIDs that never existed; 2 was listed, so it is there whatever the ranges say
+            assertEquals(1, store.markVanished(folder.id(), 7, List.of(new long[] {2, 3}, new long[] {6, 6},
+                    new long[] {9, 20})));
+            store.recordScannedSkips(folder.id());
+
+            assertEquals(List.of(7L), store.skips(folder.id(), 7, 0, 10).stream().map(s -> s.message().uid()).toList(),
+                    "6 is gone, 7 is skipped");
+            assertEquals(List.of(8L), store.pendingCopies(folder.id(), 7, 0, 10).stream().map(MessageInfo::uid)
+                    .toList());
+            assertEquals(List.of(new StateStore.FlagChange(2, "9:2", "\\Flagged")),
+                    store.flagChanges(folder.id(), 7, 0, 10));
+            var status = store.folderStatus(folder.id());
+            assertEquals(4, status.copied(), status.toString());
+            assertEquals(1, status.vanished(), status.toString());
+            assertEquals(1, status.skipped(), status.toString());
+        }
+    }
+
+    @Test
     void scanLargerThanOneWriteStaysWholeAndANewScanReplacesOnlyItsRange() throws Exception {
         int uids = JdbcStateStore.SCAN_ROWS_PER_WRITE * 2 + 500;
         try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
