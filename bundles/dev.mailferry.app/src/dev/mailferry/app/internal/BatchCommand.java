@@ -3,6 +3,7 @@ package dev.mailferry.app.internal;
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.engine.BatchInfo;
 import dev.mailferry.engine.BatchOptions;
+import dev.mailferry.engine.ByteSizes;
 import dev.mailferry.engine.BatchRunResult;
 import dev.mailferry.engine.BatchState;
 import dev.mailferry.engine.FolderStatus;
@@ -13,7 +14,6 @@ import dev.mailferry.engine.ReportFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -379,34 +379,12 @@ final class BatchCommand {
         }
     }
 
-    /** Parses sizes such as {@code 35MB}, {@code 150m}, {@code 1.5GB}, {@code 36700160}. Binary units (MB = 2^20 bytes). */
+    /** Parses a size as {@link ByteSizes#parse} does, naming the option in the error. */
     static long parseSize(String text) {
-        String t = text.trim().toUpperCase(Locale.ROOT).replace(" ", "");
-        long unit = 1;
-        if (t.endsWith("B")) {
-            t = t.substring(0, t.length() - 1);
-        }
-        if (t.endsWith("K")) {
-            unit = 1L << 10;
-        } else if (t.endsWith("M")) {
-            unit = 1L << 20;
-        } else if (t.endsWith("G")) {
-            unit = 1L << 30;
-        }
-        if (unit != 1) {
-            t = t.substring(0, t.length() - 1);
-        }
-        double value;
         try {
-            value = Double.parseDouble(t);
-        } catch (NumberFormatException e) {
-            value = Double.NaN;
+            return ByteSizes.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--max-message-size: " + e.getMessage(), e);
         }
-        // at least one byte, and no NaN, Infinity or size beyond a long
-        if (!(value * unit >= 1 && value * unit < Long.MAX_VALUE)) {
-            throw new IllegalArgumentException("--max-message-size: not a size of at least one byte: '" + text
-                    + "' (examples: 35MB, 150MB, 1GB, 36700160)");
-        }
-        return (long) (value * unit);
     }
 }

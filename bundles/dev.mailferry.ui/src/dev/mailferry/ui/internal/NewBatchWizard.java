@@ -4,6 +4,7 @@ import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MailboxEntry;
 import dev.mailferry.engine.BatchInfo;
 import dev.mailferry.engine.BatchOptions;
+import dev.mailferry.engine.ByteSizes;
 import dev.mailferry.engine.MigrationException;
 import dev.mailferry.engine.MigrationProject;
 import java.lang.reflect.InvocationTargetException;
@@ -269,7 +270,7 @@ final class NewBatchWizard extends Wizard {
             }
             long size;
             try {
-                size = Sizes.parse(maxMessageSize.getText());
+                size = ByteSizes.parse(maxMessageSize.getText());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Largest message: " + e.getMessage());
             }
