@@ -1,5 +1,6 @@
 package dev.mailferry.ui.internal;
 
+import dev.mailferry.engine.BatchState;
 import dev.mailferry.engine.MailboxState;
 import dev.mailferry.engine.MigrationException;
 import dev.mailferry.engine.MigrationProject;
@@ -78,6 +79,12 @@ public final class MailboxesView extends ViewPart {
             stopPass();
         }
     };
+    private final Action completeAction = new Action("Complete batch...") {
+        @Override
+        public void run() {
+            completeBatch();
+        }
+    };
     private final Action startSelectedAction = new Action("Start selected") {
         @Override
         public void run() {
@@ -106,6 +113,8 @@ public final class MailboxesView extends ViewPart {
     private Text filterText;
     private Combo filterState;
     private MailboxRows lastRows;
+    /** Complete batch's MX check runs: it is not started twice. */
+    private boolean mxCheckRunning;
     private final MailboxSelection selectionProvider = new MailboxSelection();
     private final ISelectionListener selectionListener = this::selectionChanged;
     private final Runnable poll = () -> requestRead(0);
@@ -145,6 +154,8 @@ public final class MailboxesView extends ViewPart {
 
         startAction.setToolTipText("Start a sync pass over the selected batch (incremental after the first)");
         stopAction.setToolTipText("Stop the running pass at its next safe point; the next start resumes it");
+        completeAction.setToolTipText("Check the MX records, then run the final pass and mark the batch completed"
+                + " (as 'mailferry batch complete')");
         startSelectedAction.setToolTipText("Start a sync pass over the selected mailboxes of the batch only");
         retryAction.setToolTipText("Pass again over the selected mailboxes that failed, have failed messages or were stopped");
         stopSelectedAction.setToolTipText("Stop the selected mailboxes at their next safe point; the rest of the pass goes on");
@@ -152,6 +163,7 @@ public final class MailboxesView extends ViewPart {
         IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
         toolBar.add(startAction);
         toolBar.add(stopAction);
+        toolBar.add(completeAction);
         toolBar.add(new Separator());
         toolBar.add(startSelectedAction);
         toolBar.add(retryAction);
@@ -291,6 +303,7 @@ public final class MailboxesView extends ViewPart {
         List<Row> selected = table == null ? List.of() : table.selectedRows();
         startAction.setEnabled(idle);
         stopAction.setEnabled(batchShown && rows.passUnderWay());
+        completeAction.setEnabled(idle && !mxCheckRunning && rows.batchState() != BatchState.COMPLETED);
         startSelectedAction.setEnabled(idle && !selected.isEmpty());
         retryAction.setEnabled(idle && selected.stream().anyMatch(MailboxesView::needsRetry));
         stopSelectedAction.setEnabled(batchShown && rows.passUnderWay() && !selected.isEmpty());
@@ -350,6 +363,7 @@ public final class MailboxesView extends ViewPart {
 
     private void disablePassActions() {
         startAction.setEnabled(false);
+        completeAction.setEnabled(false);
         startSelectedAction.setEnabled(false);
         retryAction.setEnabled(false);
         removeAction.setEnabled(false);
@@ -477,6 +491,38 @@ public final class MailboxesView extends ViewPart {
         disablePassActions();
         schedule(new BatchPassJob(target.folder(), target.batch(), passChanged,
                 problemText -> showProblemLater("Batch '" + target.batch() + "': " + problemText)));
+    }
+
+    /** Complete batch: asks, checks the MX records as the command line does, then runs the final pass. */
+    private void completeBatch() {
+        Shown target = shown;
+        if (target == null || target.batch() == null) {
+            showProblem("Select a batch in the Projects view to complete it.");
+            return;
+        }
+        if (BatchPassJob.running(target.folder(), target.batch()) != null) {
+            showProblem("A pass over batch '" + target.batch() + "' is already running in this workbench.");
+            return;
+        }
+        showProblem(null);
+        BatchCompletion completion = new BatchCompletion(getSite().getShell(), target.folder(), target.batch(),
+                problemText -> showProblemLater("Batch '" + target.batch() + "': " + problemText), () -> {
+                    mxCheckRunning = false;
+                    updateActions(lastRows);
+                }, () -> {
+                    if (BatchPassJob.running(target.folder(), target.batch()) != null) {
+                        showProblem("A pass over batch '" + target.batch() + "' is already running in this workbench.");
+                        return;
+                    }
+                    disablePassActions();
+                    schedule(BatchPassJob.finalPass(target.folder(), target.batch(), passChanged,
+                            problemText -> showProblemLater("Batch '" + target.batch() + "' (final pass): " + problemText)));
+                });
+        if (completion.start()) {
+            mxCheckRunning = true;
+            completeAction.setEnabled(false);
+            message.setText("Checking the MX records of batch '" + target.batch() + "' ...");
+        }
     }
 
     private void stopPass() {
