@@ -85,6 +85,12 @@ public final class MailboxesView extends ViewPart {
             completeBatch();
         }
     };
+    private final Action refreshAction = new Action("Refresh") {
+        @Override
+        public void run() {
+            requestRead(0);
+        }
+    };
     private final Action startSelectedAction = new Action("Start selected") {
         @Override
         public void run() {
@@ -176,6 +182,13 @@ public final class MailboxesView extends ViewPart {
         menu.add(stopSelectedAction);
         menu.add(removeAction);
         table.control().setMenu(menu.createContextMenu(table.control()));
+        KeyBindings.activateContext(getViewSite());
+        KeyBindings.bind(getViewSite(), KeyBindings.START_PASS, startAction);
+        KeyBindings.bind(getViewSite(), KeyBindings.STOP_PASS, stopAction);
+        KeyBindings.bind(getViewSite(), KeyBindings.DELETE, removeAction);
+        KeyBindings.bind(getViewSite(), KeyBindings.REFRESH, refreshAction);
+        // Enter (or a double click) on a mailbox shows its folders
+        table.control().addListener(SWT.DefaultSelection, e -> showFolders());
         updateActions(null);
 
         getSite().getPage().addSelectionListener(ProjectsView.ID, selectionListener);
@@ -551,6 +564,26 @@ public final class MailboxesView extends ViewPart {
         });
         ask.setSystem(true);
         ask.schedule();
+    }
+
+    private void showFolders() {
+        if (table.selectedRows().isEmpty()) {
+            return;
+        }
+        try {
+            getSite().getPage().showView(FoldersView.ID);
+        } catch (org.eclipse.ui.PartInitException e) {
+            showProblem("The Folders view cannot open: " + e.getMessage());
+        }
+    }
+
+    /** Start pass and Stop, for the Projects view's keys on a selected batch. */
+    Action startAction() {
+        return startAction;
+    }
+
+    Action stopAction() {
+        return stopAction;
     }
 
     /** For tests: the table of mailboxes. */

@@ -89,6 +89,42 @@ public final class ProjectsView extends ViewPart {
         }
         viewer.getControl().setMenu(menu.createContextMenu(viewer.getControl()));
         getViewSite().getActionBars().updateActionBars();
+        KeyBindings.activateContext(getViewSite());
+        KeyBindings.bind(getViewSite(), KeyBindings.REFRESH, action("Refresh", "Read the open projects again", this::refresh));
+        // on a selected batch, the pass keys act as in the Mailboxes view, which shows that batch
+        KeyBindings.bind(getViewSite(), KeyBindings.START_PASS, action("Start pass", "", () -> runInMailboxesView(true)));
+        KeyBindings.bind(getViewSite(), KeyBindings.STOP_PASS, action("Stop", "", () -> runInMailboxesView(false)));
+        viewer.addOpenListener(event -> open(((org.eclipse.jface.viewers.IStructuredSelection) event.getSelection()).getFirstElement()));
+    }
+
+    /** Enter or a double click: a batch opens in the Mailboxes view, anything else expands or collapses. */
+    private void open(Object element) {
+        if (element instanceof BatchNode) {
+            showView(MailboxesView.ID);
+        } else if (element != null && viewer.isExpandable(element)) {
+            viewer.setExpandedState(element, !viewer.getExpandedState(element));
+        }
+    }
+
+    private void showView(String id) {
+        try {
+            getSite().getPage().showView(id);
+        } catch (org.eclipse.ui.PartInitException e) {
+            showProblem("The view cannot open: " + e.getMessage());
+        }
+    }
+
+    private void runInMailboxesView(boolean start) {
+        if (!(viewer.getStructuredSelection().getFirstElement() instanceof BatchNode)) {
+            showProblem("Select a batch to start or stop its pass.");
+            return;
+        }
+        if (getSite().getPage().findView(MailboxesView.ID) instanceof MailboxesView view) {
+            Action action = start ? view.startAction() : view.stopAction();
+            if (action.isEnabled()) {
+                action.run();
+            }
+        }
     }
 
     /** The wizards that change the selected project, as the command line's set/import/create commands do. */
