@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.preferences.IEclipsePreferences;
+import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.IToolBarManager;
@@ -36,6 +38,7 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.part.ViewPart;
+import org.osgi.service.prefs.BackingStoreException;
 
 /**
  * The projects open in the workbench, one per customer: each the same folder the command line uses, shown as project
@@ -45,6 +48,9 @@ import org.eclipse.ui.part.ViewPart;
 public final class ProjectsView extends ViewPart {
 
     static final String ID = "dev.mailferry.ui.projectsView";
+    static final String PREFERENCES_NODE = "dev.mailferry.ui";
+    /** The open project folders, one absolute path a line. */
+    static final String OPEN_PROJECTS_KEY = "openProjects";
 
     private final Set<Path> folders = new LinkedHashSet<>();
     /** The viewer's input: refreshed in place so expansion and selection survive a re-read. */
@@ -94,7 +100,50 @@ public final class ProjectsView extends ViewPart {
         // on a selected batch, the pass keys act as in the Mailboxes view, which shows that batch
         KeyBindings.bind(getViewSite(), KeyBindings.START_PASS, action("Start pass", "", () -> runInMailboxesView(true)));
         KeyBindings.bind(getViewSite(), KeyBindings.STOP_PASS, action("Stop", "", () -> runInMailboxesView(false)));
+        reopenProjects();
         viewer.addOpenListener(event -> open(((org.eclipse.jface.viewers.IStructuredSelection) event.getSelection()).getFirstElement()));
+    }
+
+    /**
+     * Opens the projects that were open when the workbench (or this view) last closed; a folder that is gone, or no
+     * longer holds a project, is left out and named in one line.
+     */
+    private void reopenProjects() {
+        String saved = preferences().get(OPEN_PROJECTS_KEY, "");
+        List<Path> gone = new ArrayList<>();
+        for (String line : saved.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Path folder = Path.of(line);
+            if (Files.isRegularFile(folder.resolve(MigrationProject.PROJECT_FILE))) {
+                folders.add(folder);
+            } else {
+                gone.add(folder);
+            }
+        }
+        if (!gone.isEmpty()) {
+            showProblem("Not reopened, no project there any more: " + gone.get(0)
+                    + (gone.size() == 1 ? "" : " and " + (gone.size() - 1) + " more"));
+        }
+        if (!folders.isEmpty()) {
+            read(null);
+        }
+    }
+
+    /** Keeps the open project folders for the next start (the workbench saves no view state of its own). */
+    private void saveOpenProjects() {
+        IEclipsePreferences preferences = preferences();
+        preferences.put(OPEN_PROJECTS_KEY, String.join("\n", folders.stream().map(Path::toString).toList()));
+        try {
+            preferences.flush();
+        } catch (BackingStoreException e) {
+            showProblem("The open projects could not be kept for the next start: " + e.getMessage());
+        }
+    }
+
+    private static IEclipsePreferences preferences() {
+        return InstanceScope.INSTANCE.getNode(PREFERENCES_NODE);
     }
 
     /** Enter or a double click: a batch opens in the Mailboxes view, anything else expands or collapses. */
@@ -200,12 +249,14 @@ public final class ProjectsView extends ViewPart {
         }
         showProblem(null);
         folders.add(normalized);
+        saveOpenProjects();
         read(normalized);
     }
 
     /** Takes the project out of the navigator; the folder is left as it is. */
     void closeProject(Path folder) {
         folders.remove(folder.toAbsolutePath().normalize());
+        saveOpenProjects();
         read(null);
     }
 
