@@ -7,6 +7,7 @@ import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.ui.internal.MailboxRows.Row;
 import dev.mailferry.ui.internal.ProjectSnapshot.BatchNode;
 import dev.mailferry.ui.internal.ProjectSnapshot.Node;
+import dev.mailferry.ui.internal.ProjectSnapshot.ReportsNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -231,6 +232,8 @@ public final class MailboxesView extends ViewPart {
             next = new Shown(project.folder(), null);
         } else if (first instanceof BatchNode batch) {
             next = new Shown(batch.project().folder(), batch.batch().name());
+        } else if (first instanceof ReportsNode reports) {
+            next = new Shown(reports.project().folder(), reports.batch().name());
         } else if (first instanceof Node node) {
             next = new Shown(node.project().folder(), null);
         }

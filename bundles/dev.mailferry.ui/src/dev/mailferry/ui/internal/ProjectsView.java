@@ -6,6 +6,7 @@ import dev.mailferry.ui.internal.ProjectSnapshot.BatchNode;
 import dev.mailferry.ui.internal.ProjectSnapshot.BatchesNode;
 import dev.mailferry.ui.internal.ProjectSnapshot.MailboxesNode;
 import dev.mailferry.ui.internal.ProjectSnapshot.Node;
+import dev.mailferry.ui.internal.ProjectSnapshot.ReportsNode;
 import dev.mailferry.ui.internal.ProjectSnapshot.SourceNode;
 import dev.mailferry.ui.internal.ProjectSnapshot.TargetNode;
 import java.nio.file.Files;
@@ -146,10 +147,15 @@ public final class ProjectsView extends ViewPart {
         return InstanceScope.INSTANCE.getNode(PREFERENCES_NODE);
     }
 
-    /** Enter or a double click: a batch opens in the Mailboxes view, anything else expands or collapses. */
+    /**
+     * Enter or a double click: a batch opens in the Mailboxes view, its Reports node in the Report view (which follows
+     * the selection, so it shows that batch), anything else expands or collapses.
+     */
     private void open(Object element) {
         if (element instanceof BatchNode) {
             showView(MailboxesView.ID);
+        } else if (element instanceof ReportsNode) {
+            showView(ReportsView.ID);
         } else if (element != null && viewer.isExpandable(element)) {
             viewer.setExpandedState(element, !viewer.getExpandedState(element));
         }
@@ -164,7 +170,8 @@ public final class ProjectsView extends ViewPart {
     }
 
     private void runInMailboxesView(boolean start) {
-        if (!(viewer.getStructuredSelection().getFirstElement() instanceof BatchNode)) {
+        Object selected = viewer.getStructuredSelection().getFirstElement();
+        if (!(selected instanceof BatchNode || selected instanceof ReportsNode)) {
             showProblem("Select a batch to start or stop its pass.");
             return;
         }
@@ -339,6 +346,9 @@ public final class ProjectsView extends ViewPart {
             if (parent instanceof BatchesNode b) {
                 return b.project().batches().stream().map(info -> new BatchNode(b.project(), info)).toArray();
             }
+            if (parent instanceof BatchNode b) {
+                return new Object[] { new ReportsNode(b.project(), b.batch()) };
+            }
             return new Object[0];
         }
 
@@ -346,6 +356,9 @@ public final class ProjectsView extends ViewPart {
         public Object getParent(Object element) {
             if (element instanceof BatchNode b) {
                 return new BatchesNode(b.project());
+            }
+            if (element instanceof ReportsNode r) {
+                return new BatchNode(r.project(), r.batch());
             }
             return element instanceof Node n ? n.project() : null;
         }
@@ -373,6 +386,9 @@ public final class ProjectsView extends ViewPart {
             }
             if (element instanceof BatchesNode b) {
                 return "Batches (" + b.project().batches().size() + ")";
+            }
+            if (element instanceof ReportsNode) {
+                return "Reports";
             }
             if (element instanceof BatchNode b) {
                 BatchInfo info = b.batch();
@@ -403,6 +419,9 @@ public final class ProjectsView extends ViewPart {
             }
             if (element instanceof BatchNode b) {
                 return List.of("batch", b.project().folder(), b.batch().name());
+            }
+            if (element instanceof ReportsNode r) {
+                return List.of("reports", r.project().folder(), r.batch().name());
             }
             if (element instanceof Node n) {
                 return List.of(n.getClass().getSimpleName(), n.project().folder());

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class KeyBindingsTest extends DovecotWorkbenchTestBase {
 
     @Test
-    void f9StartsCtrlDotStopsDeleteRemovesF5RefreshesAndEnterOpensTheBatch() throws Exception {
+    void f9StartsCtrlDotStopsDeleteRemovesF5RefreshesAndEnterOpensTheBatchAndItsReports() throws Exception {
         page.activate(mailboxes);
         mailboxes.table().control().setFocus();
         press(0, SWT.F9, '\0');
@@ -61,6 +61,25 @@ class KeyBindingsTest extends DovecotWorkbenchTestBase {
         press(0, SWT.CR, SWT.CR);
         ui.waitUntil("Enter on the batch opened the Mailboxes view", () -> page.getActivePart() == mailboxes);
         assertTrue(mailboxes.message().getText().contains("'" + BATCH + "'"), tableState());
+
+        // the batch's Reports node opens the Report view on that batch
+        if (page.findView(ReportsView.ID) != null) {
+            page.hideView(page.findView(ReportsView.ID));
+        }
+        page.activate(projects);
+        Object batchNode = projects.viewer().getStructuredSelection().getFirstElement();
+        projects.viewer().setExpandedState(batchNode, true);
+        TreeItem reports = UiDriver.treeItem(projects.viewer().getTree(), "Reports");
+        assertNotNull(reports, "a Reports node under the batch");
+        ui.select(projects.viewer().getTree(), reports);
+        projects.viewer().getControl().setFocus();
+        press(0, SWT.CR, SWT.CR);
+        ui.waitUntil("Enter on Reports opened the Report view", () -> page.getActivePart() instanceof ReportsView);
+        ReportsView report = (ReportsView) page.getActivePart();
+        ui.waitUntil("the Report view shows the batch's report", () -> report.sheet() != null,
+                () -> report.message().getText());
+        assertTrue(report.sheet().file().startsWith(projectFolder.toAbsolutePath().normalize())
+                && report.sheet().file().getFileName().toString().contains(BATCH), report.sheet().file().toString());
     }
 
     /** Posts a key press (with {@code modifier} held, 0 for none) to the display, as the keyboard would. */
