@@ -32,6 +32,11 @@ class OpenProjectsMemoryTest {
         Path gone = project("gone", "Gone soon");
 
         ProjectsView first = (ProjectsView) page.showView(ProjectsView.ID);
+        // from no open project, whatever an earlier test left open
+        for (org.eclipse.swt.widgets.TreeItem item : first.viewer().getTree().getItems()) {
+            first.closeProject(((ProjectSnapshot) item.getData()).folder());
+        }
+        ui.waitUntil("no project is open", () -> first.viewer().getTree().getItemCount() == 0);
         first.openProject(contoso);
         first.openProject(fabrikam);
         first.openProject(gone);
