@@ -15,14 +15,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Complete batch from the Mailboxes view's tool bar: confirmed, the MX check of the command line runs and finds the
  * demo's mail domain not on Exchange Online (or cannot resolve it), the dialog says so, and "Complete anyway" runs the
- * final pass, after which the engine reads the batch COMPLETED.
+ * final pass; stopped half-way it leaves the batch STOPPED, completed again the engine reads it COMPLETED.
  */
 class CompleteBatchTest extends DovecotWorkbenchTestBase {
 
     private static final Duration MX_CHECK_TIMEOUT = Duration.ofMinutes(2);
 
     @Test
-    void completeAnywayAfterTheMxCheckRunsTheFinalPassAndCompletesTheBatch() throws Exception {
+    void completeAnywayAfterTheMxCheckRunsTheFinalPassWhichStopsAndThenCompletesTheBatch() throws Exception {
         String domain = FinalSyncGate.domainsOf(column("Mailbox")).get(0);
         ToolItem complete = UiDriver.toolItem(shell, "Complete batch...");
         assertTrue(complete.isEnabled(), tableState());
@@ -41,6 +41,27 @@ class CompleteBatchTest extends DovecotWorkbenchTestBase {
                 mxWarning.get());
         assertTrue(mxWarning.get().contains("may still arrive on the old server"), mxWarning.get());
 
+        // the final pass is a pass job: it shows in the Progress view and Stop stops it, leaving the batch not completed
+        ui.waitUntil("the final pass copies a mailbox", PASS_TIMEOUT,
+                () -> column("Copied").stream().anyMatch(c -> !c.equals("0")), this::tableState);
+        BatchPassJob finalPass = BatchPassJob.running(projectFolder, BATCH);
+        assertTrue(finalPass != null && finalPass.getName().contains("final pass"), String.valueOf(finalPass));
+        ToolItem stop = UiDriver.toolItem(shell, "Stop");
+        ui.waitUntil("Stop is enabled", Duration.ofSeconds(10), stop::isEnabled, this::tableState);
+        ui.click(stop);
+        ui.waitUntil("the final pass stopped", PASS_TIMEOUT,
+                () -> BatchPassJob.running(projectFolder, BATCH) == null && mailboxes.message().getText().contains(": STOPPED"),
+                this::tableState);
+        try (MigrationProject project = MigrationProject.openReadOnly(projectFolder)) {
+            assertEquals(BatchState.STOPPED, project.batch(BATCH).orElseThrow().state());
+        }
+
+        ui.waitUntil("Complete is enabled again", Duration.ofSeconds(10), complete::isEnabled, this::tableState);
+        mxWarning.set(null);
+        ui.answerWhenOpen(BatchCompletion.CONFIRM_TITLE, BatchCompletion.CONFIRM_BUTTON);
+        ui.answerWhenOpen(BatchCompletion.NOT_READY_TITLE, BatchCompletion.ANYWAY_BUTTON, mxWarning::set);
+        ui.click(complete);
+        ui.waitUntil("the MX warning was answered again", MX_CHECK_TIMEOUT, () -> mxWarning.get() != null, this::tableState);
         ui.waitUntil("the final pass ran and the batch is completed", PASS_TIMEOUT,
                 () -> BatchPassJob.running(projectFolder, BATCH) == null && mailboxes.message().getText().contains(": COMPLETED"),
                 this::tableState);
