@@ -265,8 +265,18 @@ public class MigrationEngine {
      */
     public BatchRunResult complete(MigrationProject project, String batch, SecretStore secrets, MigrationListener listener)
             throws MigrationException {
+        return complete(project, batch, secrets, listener, () -> false);
+    }
+
+    /**
+     * As {@link #complete(MigrationProject, String, SecretStore, MigrationListener)}, stopping early (resumably) once
+     * {@code stopRequested} answers true: the batch is then {@link BatchState#STOPPED}, not completed, and completing
+     * it again runs the final pass again.
+     */
+    public BatchRunResult complete(MigrationProject project, String batch, SecretStore secrets, MigrationListener listener,
+            BooleanSupplier stopRequested) throws MigrationException {
         clearStopRequest(project, batch);
-        return run(project, batch, null, secrets, listener, () -> false, email -> false, true);
+        return run(project, batch, null, secrets, listener, stopRequested, email -> false, true);
     }
 
     /**

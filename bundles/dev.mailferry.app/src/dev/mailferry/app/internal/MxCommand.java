@@ -4,6 +4,7 @@ import dev.mailferry.core.model.MailboxEntry;
 import dev.mailferry.engine.MigrationException;
 import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.mx.DomainCheck;
+import dev.mailferry.mx.FinalSyncGate;
 import dev.mailferry.mx.MxChecker;
 import dev.mailferry.mx.Verdict;
 import java.io.PrintStream;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -179,14 +179,7 @@ final class MxCommand {
 
     /** The distinct domains of the addresses, sorted. */
     static List<String> domainsOf(Collection<String> addresses) {
-        TreeSet<String> domains = new TreeSet<>();
-        for (String address : addresses) {
-            int at = address.lastIndexOf('@');
-            if (at > 0 && at < address.length() - 1) {
-                domains.add(address.substring(at + 1).toLowerCase(Locale.ROOT));
-            }
-        }
-        return List.copyOf(domains);
+        return FinalSyncGate.domainsOf(addresses);
     }
 
     /**
@@ -197,29 +190,21 @@ final class MxCommand {
      */
     static void confirmFinalSync(MigrationProject project, List<String> mailboxes, MxLookupOptions lookup, boolean force,
             Clock clock) {
-        List<String> domains = domainsOf(mailboxes);
-        if (domains.isEmpty()) {
+        FinalSyncGate gate = FinalSyncGate.check(mailboxes,
+                lookup.toOptions(project.folder().resolve(MxChecker.STATE_FILE_NAME)).withClock(clock));
+        if (gate.domains().isEmpty()) {
             return;
         }
-        MxChecker checker = new MxChecker(lookup.toOptions(project.folder().resolve(MxChecker.STATE_FILE_NAME)).withClock(clock));
-        List<DomainCheck> checks;
-        try {
-            checks = checker.check(domains);
-        } catch (RuntimeException e) {
-            checks = List.of();
-            System.err.println("mailferry: WARNING: the MX check failed: " + e.getMessage());
+        if (gate.checkFailure() != null) {
+            System.err.println("mailferry: WARNING: the MX check failed: " + gate.checkFailure());
         }
-        Instant now = clock.instant();
-        List<DomainCheck> notReady = checks.stream().filter(c -> !c.safeToComplete(now)).toList();
-        if (!checks.isEmpty() && notReady.isEmpty()) {
-            System.out.println("MX: " + String.join(", ", domains) + " point to Exchange Online everywhere and the old TTL"
+        if (gate.clear()) {
+            System.out.println("MX: " + String.join(", ", gate.domains()) + " point to Exchange Online everywhere and the old TTL"
                     + " has passed.");
             return;
         }
-        for (DomainCheck check : notReady) {
-            System.err.println("mailferry: WARNING: " + check.domain() + " is " + check.verdict().label()
-                    + (check.verdict() == Verdict.MIGRATED ? " but the old MX can still be cached until "
-                            + MxReport.safeAfter(check, now) + " UTC" : ": " + check.reason()));
+        for (String problem : gate.problems()) {
+            System.err.println("mailferry: WARNING: " + problem);
         }
         System.err.println("mailferry: mail sent to these domains may still arrive on the old server after the final sync.");
         if (force) {

@@ -2,6 +2,7 @@ package dev.mailferry.app.internal;
 
 import dev.mailferry.mx.CnameFinding;
 import dev.mailferry.mx.DomainCheck;
+import dev.mailferry.mx.FinalSyncGate;
 import dev.mailferry.mx.MxAnswer;
 import dev.mailferry.mx.MxHost;
 import dev.mailferry.mx.Verdict;
@@ -67,16 +68,7 @@ final class MxReport {
 
     /** {@code 2026-12-06 10:41 (in 0:41:12)}, {@code 2026-12-06 10:41 (passed)}, or {@code -}. */
     static String safeAfter(DomainCheck check, Instant now) {
-        if (check.safeAfter() == null) {
-            return "-";
-        }
-        Duration left = Duration.between(now, check.safeAfter());
-        return UTC_MINUTE.format(check.safeAfter()) + (left.isNegative() || left.isZero() ? " (passed)" : " (in " + countdown(left) + ")");
-    }
-
-    static String countdown(Duration left) {
-        long seconds = Math.max(0, left.toSeconds());
-        return String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+        return FinalSyncGate.safeAfter(check, now);
     }
 
     static String json(List<DomainCheck> checks, Instant now) {

@@ -46,6 +46,8 @@ final class BatchPassJob extends Job {
     private final Consumer<String> problems;
     /** The mailboxes this pass goes over, or null for the whole batch. */
     private final Set<String> mailboxes;
+    /** The final pass of {@code batch complete}: the batch is COMPLETED after it unless it was stopped or failed. */
+    private final boolean finalPass;
     private final Set<String> stoppedMailboxes = ConcurrentHashMap.newKeySet();
     /** Views that follow the pass's events (batch log, folders, throughput); they come and go during the pass. */
     private final CopyOnWriteArrayList<MigrationListener> observers = new CopyOnWriteArrayList<>();
@@ -61,10 +63,21 @@ final class BatchPassJob extends Job {
 
     /** A pass over some mailboxes of the batch only ({@code mailboxes} null: all of them). */
     BatchPassJob(Path folder, String batch, Collection<String> mailboxes, Runnable changed, Consumer<String> problems) {
-        super("Batch '" + batch + "': sync pass" + (mailboxes == null ? ""
+        this(folder, batch, mailboxes, false, changed, problems);
+    }
+
+    /** The final pass over the whole batch, as {@code mailferry batch complete} runs it once its MX check passed. */
+    static BatchPassJob finalPass(Path folder, String batch, Runnable changed, Consumer<String> problems) {
+        return new BatchPassJob(folder, batch, null, true, changed, problems);
+    }
+
+    private BatchPassJob(Path folder, String batch, Collection<String> mailboxes, boolean finalPass, Runnable changed,
+            Consumer<String> problems) {
+        super("Batch '" + batch + "': " + (finalPass ? "final pass (complete)" : "sync pass") + (mailboxes == null ? ""
                 : " over " + (mailboxes.size() == 1 ? mailboxes.iterator().next() : mailboxes.size() + " mailboxes")));
         this.family = new Family(folder, batch);
         this.mailboxes = mailboxes == null ? null : Set.copyOf(mailboxes);
+        this.finalPass = finalPass;
         this.changed = changed;
         this.problems = problems;
         setUser(false);
@@ -211,8 +224,10 @@ final class BatchPassJob extends Job {
                     changed.run();
                 }
             };
-            BatchRunResult result = engine.sync(project, family.batch(), this.mailboxes, EngineServices.secrets(),
-                    reporting, monitor::isCanceled, stoppedMailboxes::contains);
+            BatchRunResult result = finalPass
+                    ? engine.complete(project, family.batch(), EngineServices.secrets(), reporting, monitor::isCanceled)
+                    : engine.sync(project, family.batch(), this.mailboxes, EngineServices.secrets(), reporting,
+                            monitor::isCanceled, stoppedMailboxes::contains);
             if (result.unreachable() != null) {
                 problems.accept(result.unreachable());
             }

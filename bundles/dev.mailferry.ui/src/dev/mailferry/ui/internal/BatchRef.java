@@ -1,6 +1,7 @@
 package dev.mailferry.ui.internal;
 
 import dev.mailferry.ui.internal.ProjectSnapshot.BatchNode;
+import dev.mailferry.ui.internal.ProjectSnapshot.ReportsNode;
 import java.nio.file.Path;
 import org.eclipse.jface.viewers.ISelection;
 import org.eclipse.jface.viewers.IStructuredSelection;
@@ -20,6 +21,9 @@ record BatchRef(Path folder, String batch) {
         if (selection instanceof IStructuredSelection structured && !structured.isEmpty()) {
             Object first = structured.getFirstElement();
             if (first instanceof BatchNode node) {
+                return new BatchRef(node.project().folder(), node.batch().name());
+            }
+            if (first instanceof ReportsNode node) {
                 return new BatchRef(node.project().folder(), node.batch().name());
             }
             if (first instanceof MailboxPick pick && pick.batch() != null) {

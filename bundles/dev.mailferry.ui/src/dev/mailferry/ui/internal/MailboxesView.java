@@ -1,11 +1,13 @@
 package dev.mailferry.ui.internal;
 
+import dev.mailferry.engine.BatchState;
 import dev.mailferry.engine.MailboxState;
 import dev.mailferry.engine.MigrationException;
 import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.ui.internal.MailboxRows.Row;
 import dev.mailferry.ui.internal.ProjectSnapshot.BatchNode;
 import dev.mailferry.ui.internal.ProjectSnapshot.Node;
+import dev.mailferry.ui.internal.ProjectSnapshot.ReportsNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,6 +80,18 @@ public final class MailboxesView extends ViewPart {
             stopPass();
         }
     };
+    private final Action completeAction = new Action("Complete batch...") {
+        @Override
+        public void run() {
+            completeBatch();
+        }
+    };
+    private final Action refreshAction = new Action("Refresh") {
+        @Override
+        public void run() {
+            requestRead(0);
+        }
+    };
     private final Action startSelectedAction = new Action("Start selected") {
         @Override
         public void run() {
@@ -106,6 +120,8 @@ public final class MailboxesView extends ViewPart {
     private Text filterText;
     private Combo filterState;
     private MailboxRows lastRows;
+    /** Complete batch's MX check runs: it is not started twice. */
+    private boolean mxCheckRunning;
     private final MailboxSelection selectionProvider = new MailboxSelection();
     private final ISelectionListener selectionListener = this::selectionChanged;
     private final Runnable poll = () -> requestRead(0);
@@ -145,6 +161,8 @@ public final class MailboxesView extends ViewPart {
 
         startAction.setToolTipText("Start a sync pass over the selected batch (incremental after the first)");
         stopAction.setToolTipText("Stop the running pass at its next safe point; the next start resumes it");
+        completeAction.setToolTipText("Check the MX records, then run the final pass and mark the batch completed"
+                + " (as 'mailferry batch complete')");
         startSelectedAction.setToolTipText("Start a sync pass over the selected mailboxes of the batch only");
         retryAction.setToolTipText("Pass again over the selected mailboxes that failed, have failed messages or were stopped");
         stopSelectedAction.setToolTipText("Stop the selected mailboxes at their next safe point; the rest of the pass goes on");
@@ -152,6 +170,7 @@ public final class MailboxesView extends ViewPart {
         IToolBarManager toolBar = getViewSite().getActionBars().getToolBarManager();
         toolBar.add(startAction);
         toolBar.add(stopAction);
+        toolBar.add(completeAction);
         toolBar.add(new Separator());
         toolBar.add(startSelectedAction);
         toolBar.add(retryAction);
@@ -164,6 +183,13 @@ public final class MailboxesView extends ViewPart {
         menu.add(stopSelectedAction);
         menu.add(removeAction);
         table.control().setMenu(menu.createContextMenu(table.control()));
+        KeyBindings.activateContext(getViewSite());
+        KeyBindings.bind(getViewSite(), KeyBindings.START_PASS, startAction);
+        KeyBindings.bind(getViewSite(), KeyBindings.STOP_PASS, stopAction);
+        KeyBindings.bind(getViewSite(), KeyBindings.DELETE, removeAction);
+        KeyBindings.bind(getViewSite(), KeyBindings.REFRESH, refreshAction);
+        // Enter (or a double click) on a mailbox shows its folders
+        table.control().addListener(SWT.DefaultSelection, e -> showFolders());
         updateActions(null);
 
         getSite().getPage().addSelectionListener(ProjectsView.ID, selectionListener);
@@ -206,6 +232,8 @@ public final class MailboxesView extends ViewPart {
             next = new Shown(project.folder(), null);
         } else if (first instanceof BatchNode batch) {
             next = new Shown(batch.project().folder(), batch.batch().name());
+        } else if (first instanceof ReportsNode reports) {
+            next = new Shown(reports.project().folder(), reports.batch().name());
         } else if (first instanceof Node node) {
             next = new Shown(node.project().folder(), null);
         }
@@ -291,6 +319,7 @@ public final class MailboxesView extends ViewPart {
         List<Row> selected = table == null ? List.of() : table.selectedRows();
         startAction.setEnabled(idle);
         stopAction.setEnabled(batchShown && rows.passUnderWay());
+        completeAction.setEnabled(idle && !mxCheckRunning && rows.batchState() != BatchState.COMPLETED);
         startSelectedAction.setEnabled(idle && !selected.isEmpty());
         retryAction.setEnabled(idle && selected.stream().anyMatch(MailboxesView::needsRetry));
         stopSelectedAction.setEnabled(batchShown && rows.passUnderWay() && !selected.isEmpty());
@@ -350,6 +379,7 @@ public final class MailboxesView extends ViewPart {
 
     private void disablePassActions() {
         startAction.setEnabled(false);
+        completeAction.setEnabled(false);
         startSelectedAction.setEnabled(false);
         retryAction.setEnabled(false);
         removeAction.setEnabled(false);
@@ -479,6 +509,38 @@ public final class MailboxesView extends ViewPart {
                 problemText -> showProblemLater("Batch '" + target.batch() + "': " + problemText)));
     }
 
+    /** Complete batch: asks, checks the MX records as the command line does, then runs the final pass. */
+    private void completeBatch() {
+        Shown target = shown;
+        if (target == null || target.batch() == null) {
+            showProblem("Select a batch in the Projects view to complete it.");
+            return;
+        }
+        if (BatchPassJob.running(target.folder(), target.batch()) != null) {
+            showProblem("A pass over batch '" + target.batch() + "' is already running in this workbench.");
+            return;
+        }
+        showProblem(null);
+        BatchCompletion completion = new BatchCompletion(getSite().getShell(), target.folder(), target.batch(),
+                problemText -> showProblemLater("Batch '" + target.batch() + "': " + problemText), () -> {
+                    mxCheckRunning = false;
+                    updateActions(lastRows);
+                }, () -> {
+                    if (BatchPassJob.running(target.folder(), target.batch()) != null) {
+                        showProblem("A pass over batch '" + target.batch() + "' is already running in this workbench.");
+                        return;
+                    }
+                    disablePassActions();
+                    schedule(BatchPassJob.finalPass(target.folder(), target.batch(), passChanged,
+                            problemText -> showProblemLater("Batch '" + target.batch() + "' (final pass): " + problemText)));
+                });
+        if (completion.start()) {
+            mxCheckRunning = true;
+            completeAction.setEnabled(false);
+            message.setText("Checking the MX records of batch '" + target.batch() + "' ...");
+        }
+    }
+
     private void stopPass() {
         Shown target = shown;
         if (target == null || target.batch() == null) {
@@ -505,6 +567,26 @@ public final class MailboxesView extends ViewPart {
         });
         ask.setSystem(true);
         ask.schedule();
+    }
+
+    private void showFolders() {
+        if (table.selectedRows().isEmpty()) {
+            return;
+        }
+        try {
+            getSite().getPage().showView(FoldersView.ID);
+        } catch (org.eclipse.ui.PartInitException e) {
+            showProblem("The Folders view cannot open: " + e.getMessage());
+        }
+    }
+
+    /** Start pass and Stop, for the Projects view's keys on a selected batch. */
+    Action startAction() {
+        return startAction;
+    }
+
+    Action stopAction() {
+        return stopAction;
     }
 
     /** For tests: the table of mailboxes. */

@@ -46,7 +46,7 @@ record ProjectSnapshot(Path folder, String name, String source, String target, i
     }
 
     /** A project or one of its parts, as shown in the navigator. */
-    sealed interface Node permits SourceNode, TargetNode, MailboxesNode, BatchesNode, BatchNode {
+    sealed interface Node permits SourceNode, TargetNode, MailboxesNode, BatchesNode, BatchNode, ReportsNode {
         ProjectSnapshot project();
     }
 
@@ -63,5 +63,9 @@ record ProjectSnapshot(Path folder, String name, String source, String target, i
     }
 
     record BatchNode(ProjectSnapshot project, BatchInfo batch) implements Node {
+    }
+
+    /** The reports of one batch: opens the Report view on it. */
+    record ReportsNode(ProjectSnapshot project, BatchInfo batch) implements Node {
     }
 }

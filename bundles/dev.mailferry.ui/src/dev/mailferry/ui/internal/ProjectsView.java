@@ -6,6 +6,7 @@ import dev.mailferry.ui.internal.ProjectSnapshot.BatchNode;
 import dev.mailferry.ui.internal.ProjectSnapshot.BatchesNode;
 import dev.mailferry.ui.internal.ProjectSnapshot.MailboxesNode;
 import dev.mailferry.ui.internal.ProjectSnapshot.Node;
+import dev.mailferry.ui.internal.ProjectSnapshot.ReportsNode;
 import dev.mailferry.ui.internal.ProjectSnapshot.SourceNode;
 import dev.mailferry.ui.internal.ProjectSnapshot.TargetNode;
 import java.nio.file.Files;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.preferences.IEclipsePreferences;
+import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.IToolBarManager;
@@ -36,6 +39,7 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.part.ViewPart;
+import org.osgi.service.prefs.BackingStoreException;
 
 /**
  * The projects open in the workbench, one per customer: each the same folder the command line uses, shown as project
@@ -45,6 +49,9 @@ import org.eclipse.ui.part.ViewPart;
 public final class ProjectsView extends ViewPart {
 
     static final String ID = "dev.mailferry.ui.projectsView";
+    static final String PREFERENCES_NODE = "dev.mailferry.ui";
+    /** The open project folders, one absolute path a line. */
+    static final String OPEN_PROJECTS_KEY = "openProjects";
 
     private final Set<Path> folders = new LinkedHashSet<>();
     /** The viewer's input: refreshed in place so expansion and selection survive a re-read. */
@@ -89,6 +96,91 @@ public final class ProjectsView extends ViewPart {
         }
         viewer.getControl().setMenu(menu.createContextMenu(viewer.getControl()));
         getViewSite().getActionBars().updateActionBars();
+        KeyBindings.activateContext(getViewSite());
+        KeyBindings.bind(getViewSite(), KeyBindings.REFRESH, action("Refresh", "Read the open projects again", this::refresh));
+        // on a selected batch, the pass keys act as in the Mailboxes view, which shows that batch
+        KeyBindings.bind(getViewSite(), KeyBindings.START_PASS, action("Start pass", "", () -> runInMailboxesView(true)));
+        KeyBindings.bind(getViewSite(), KeyBindings.STOP_PASS, action("Stop", "", () -> runInMailboxesView(false)));
+        reopenProjects();
+        viewer.addOpenListener(event -> open(((org.eclipse.jface.viewers.IStructuredSelection) event.getSelection()).getFirstElement()));
+    }
+
+    /**
+     * Opens the projects that were open when the workbench (or this view) last closed; a folder that is gone, or no
+     * longer holds a project, is left out and named in one line.
+     */
+    private void reopenProjects() {
+        String saved = preferences().get(OPEN_PROJECTS_KEY, "");
+        List<Path> gone = new ArrayList<>();
+        for (String line : saved.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Path folder = Path.of(line);
+            if (Files.isRegularFile(folder.resolve(MigrationProject.PROJECT_FILE))) {
+                folders.add(folder);
+            } else {
+                gone.add(folder);
+            }
+        }
+        if (!gone.isEmpty()) {
+            showProblem("Not reopened, no project there any more: " + gone.get(0)
+                    + (gone.size() == 1 ? "" : " and " + (gone.size() - 1) + " more"));
+        }
+        if (!folders.isEmpty()) {
+            read(null);
+        }
+    }
+
+    /** Keeps the open project folders for the next start (the workbench saves no view state of its own). */
+    private void saveOpenProjects() {
+        IEclipsePreferences preferences = preferences();
+        preferences.put(OPEN_PROJECTS_KEY, String.join("\n", folders.stream().map(Path::toString).toList()));
+        try {
+            preferences.flush();
+        } catch (BackingStoreException e) {
+            showProblem("The open projects could not be kept for the next start: " + e.getMessage());
+        }
+    }
+
+    private static IEclipsePreferences preferences() {
+        return InstanceScope.INSTANCE.getNode(PREFERENCES_NODE);
+    }
+
+    /**
+     * Enter or a double click: a batch opens in the Mailboxes view, its Reports node in the Report view (which follows
+     * the selection, so it shows that batch), anything else expands or collapses.
+     */
+    private void open(Object element) {
+        if (element instanceof BatchNode) {
+            showView(MailboxesView.ID);
+        } else if (element instanceof ReportsNode) {
+            showView(ReportsView.ID);
+        } else if (element != null && viewer.isExpandable(element)) {
+            viewer.setExpandedState(element, !viewer.getExpandedState(element));
+        }
+    }
+
+    private void showView(String id) {
+        try {
+            getSite().getPage().showView(id);
+        } catch (org.eclipse.ui.PartInitException e) {
+            showProblem("The view cannot open: " + e.getMessage());
+        }
+    }
+
+    private void runInMailboxesView(boolean start) {
+        Object selected = viewer.getStructuredSelection().getFirstElement();
+        if (!(selected instanceof BatchNode || selected instanceof ReportsNode)) {
+            showProblem("Select a batch to start or stop its pass.");
+            return;
+        }
+        if (getSite().getPage().findView(MailboxesView.ID) instanceof MailboxesView view) {
+            Action action = start ? view.startAction() : view.stopAction();
+            if (action.isEnabled()) {
+                action.run();
+            }
+        }
     }
 
     /** The wizards that change the selected project, as the command line's set/import/create commands do. */
@@ -164,12 +256,14 @@ public final class ProjectsView extends ViewPart {
         }
         showProblem(null);
         folders.add(normalized);
+        saveOpenProjects();
         read(normalized);
     }
 
     /** Takes the project out of the navigator; the folder is left as it is. */
     void closeProject(Path folder) {
         folders.remove(folder.toAbsolutePath().normalize());
+        saveOpenProjects();
         read(null);
     }
 
@@ -252,6 +346,9 @@ public final class ProjectsView extends ViewPart {
             if (parent instanceof BatchesNode b) {
                 return b.project().batches().stream().map(info -> new BatchNode(b.project(), info)).toArray();
             }
+            if (parent instanceof BatchNode b) {
+                return new Object[] { new ReportsNode(b.project(), b.batch()) };
+            }
             return new Object[0];
         }
 
@@ -259,6 +356,9 @@ public final class ProjectsView extends ViewPart {
         public Object getParent(Object element) {
             if (element instanceof BatchNode b) {
                 return new BatchesNode(b.project());
+            }
+            if (element instanceof ReportsNode r) {
+                return new BatchNode(r.project(), r.batch());
             }
             return element instanceof Node n ? n.project() : null;
         }
@@ -286,6 +386,9 @@ public final class ProjectsView extends ViewPart {
             }
             if (element instanceof BatchesNode b) {
                 return "Batches (" + b.project().batches().size() + ")";
+            }
+            if (element instanceof ReportsNode) {
+                return "Reports";
             }
             if (element instanceof BatchNode b) {
                 BatchInfo info = b.batch();
@@ -316,6 +419,9 @@ public final class ProjectsView extends ViewPart {
             }
             if (element instanceof BatchNode b) {
                 return List.of("batch", b.project().folder(), b.batch().name());
+            }
+            if (element instanceof ReportsNode r) {
+                return List.of("reports", r.project().folder(), r.batch().name());
             }
             if (element instanceof Node n) {
                 return List.of(n.getClass().getSimpleName(), n.project().folder());

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.eclipse.jface.action.ActionContributionItem;
@@ -24,6 +25,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
@@ -199,11 +201,17 @@ final class UiDriver {
      * so the answer is given from a timer of that loop.
      */
     void answerWhenOpen(String title, String button) {
+        answerWhenOpen(title, button, text -> { });
+    }
+
+    /** As {@link #answerWhenOpen(String, String)}, first handing what the dialog says (its labels, a line each) to {@code seen}. */
+    void answerWhenOpen(String title, String button, Consumer<String> seen) {
         Runnable answer = new Runnable() {
             @Override
             public void run() {
                 for (Shell open : display.getShells()) {
                     if (open.isVisible() && title.equals(open.getText())) {
+                        seen.accept(String.join("\n", find(open, Label.class, l -> true).stream().map(Label::getText).toList()));
                         click(button(open, button));
                         return;
                     }

@@ -1,0 +1,119 @@
+package dev.mailferry.ui.internal;
+
+import dev.mailferry.engine.BatchInfo;
+import dev.mailferry.engine.MigrationException;
+import dev.mailferry.engine.MigrationProject;
+import dev.mailferry.mx.FinalSyncGate;
+import dev.mailferry.mx.MxCheckOptions;
+import dev.mailferry.mx.MxChecker;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+
+/**
+ * Complete batch, as {@code mailferry batch complete} does it: after the user confirmed, the MX records of the batch's
+ * mail domains are checked in a job with the command line's own gate ({@link FinalSyncGate}, same lookups, same cutover
+ * state file in the project); when a domain is not ready the user is told which and why and may complete anyway (what
+ * {@code --force} does). Then the final pass runs as a {@link BatchPassJob}, so Stop and the Progress view work on it.
+ */
+final class BatchCompletion {
+
+    static final String CONFIRM_TITLE = "Complete batch";
+    static final String CONFIRM_BUTTON = "Check MX and Complete";
+    static final String NOT_READY_TITLE = "Mail domains not migrated yet";
+    static final String ANYWAY_BUTTON = "Complete anyway";
+
+    private final Shell shell;
+    private final Path folder;
+    private final String batch;
+    private final Consumer<String> problems;
+    private final Runnable startFinalPass;
+    private final Runnable checkEnded;
+
+    /**
+     * @param problems       gets why the check could not run, in one sentence, on any thread
+     * @param checkEnded     called on the UI thread once the MX check has ended, whatever its outcome
+     * @param startFinalPass starts the final pass, on the UI thread, once the check passed or the user went on anyway
+     */
+    BatchCompletion(Shell shell, Path folder, String batch, Consumer<String> problems, Runnable checkEnded,
+            Runnable startFinalPass) {
+        this.checkEnded = checkEnded;
+        this.shell = shell;
+        this.folder = folder;
+        this.batch = batch;
+        this.problems = problems;
+        this.startFinalPass = startFinalPass;
+    }
+
+    /** Asks, then checks the MX records in a job; returns at once. False when the user said no. */
+    boolean start() {
+        MessageDialog confirm = new MessageDialog(shell, CONFIRM_TITLE, null, "Run the final pass over batch '" + batch
+                + "' and mark it completed?\n\nThe final pass copies what arrived since the last pass; after it the batch"
+                + " does not sync any more. Run it once the MX records point to the new server: the MX records of the"
+                + " batch's mail domains are checked first, as 'mailferry batch complete' does.",
+                MessageDialog.QUESTION, 1, CONFIRM_BUTTON, "Cancel");
+        if (confirm.open() != 0) {
+            return false;
+        }
+        Display display = shell.getDisplay();
+        Job check = Job.create("Checking the MX records of batch '" + batch + "'", monitor -> {
+            List<String> mailboxes;
+            Runnable ended = () -> {
+                if (!display.isDisposed()) {
+                    display.asyncExec(checkEnded);
+                }
+            };
+            try (MigrationProject project = MigrationProject.openReadOnly(folder)) {
+                BatchInfo info = project.batch(batch).orElse(null);
+                if (info == null) {
+                    problems.accept("The batch '" + batch + "' is not in the project");
+                    ended.run();
+                    return Status.OK_STATUS;
+                }
+                mailboxes = info.mailboxes();
+            } catch (MigrationException e) {
+                problems.accept(e.getMessage());
+                ended.run();
+                return Status.OK_STATUS;
+            }
+            // the DNS lookups run with the project closed: a pass of the command line is never held up by them
+            FinalSyncGate gate = FinalSyncGate.check(mailboxes,
+                    MxCheckOptions.defaults().withStateFile(folder.resolve(MxChecker.STATE_FILE_NAME)));
+            if (!display.isDisposed()) {
+                display.asyncExec(() -> decide(gate));
+            }
+            return Status.OK_STATUS;
+        });
+        check.schedule();
+        return true;
+    }
+
+    private void decide(FinalSyncGate gate) {
+        checkEnded.run();
+        if (shell.isDisposed()) {
+            return;
+        }
+        if (gate.clear()) {
+            startFinalPass.run();
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        if (gate.checkFailure() != null) {
+            lines.add("The MX check failed: " + gate.checkFailure());
+        }
+        gate.problems().forEach(problem -> lines.add("• " + problem));
+        MessageDialog notReady = new MessageDialog(shell, NOT_READY_TITLE, null, "The MX change of batch '" + batch
+                + "' is not visible everywhere yet:\n\n" + String.join("\n", lines) + "\n\nMail sent to these domains may"
+                + " still arrive on the old server after the final sync. Wait and check again (mailferry mx watch), or"
+                + " complete anyway (what --force does).", MessageDialog.WARNING, 1, ANYWAY_BUTTON, "Cancel");
+        if (notReady.open() == 0) {
+            startFinalPass.run();
+        }
+    }
+}
