@@ -38,9 +38,7 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.swt.widgets.Text;
-import org.eclipse.ui.ISelectionListener;
 import org.eclipse.ui.IWorkbenchPart;
-import org.eclipse.ui.part.ViewPart;
 
 /**
  * The log of the batch selected in the Projects view: every message the last pass skipped or could not copy, with its
@@ -48,7 +46,7 @@ import org.eclipse.ui.part.ViewPart;
  * passes this workbench runs over the batch (mailboxes started and finished, notices, retries, skips, failures).
  * Filterable by mailbox, severity and folder; the rows shown are exported to a CSV file.
  */
-public final class BatchLogView extends ViewPart {
+public final class BatchLogView extends SelectionFollowingView {
 
     static final String ID = "dev.mailferry.ui.batchLogView";
     static final String ALL_SEVERITIES = "All severities";
@@ -88,7 +86,6 @@ public final class BatchLogView extends ViewPart {
     /** A pass ended: the project holds its skips and failures now, to be read again. */
     private final AtomicBoolean passEnded = new AtomicBoolean();
     private final PassFollower follower = new PassFollower(new LogListener());
-    private final ISelectionListener selectionListener = this::selectionChanged;
     /** A pass run outside this workbench sends no events: what it recorded is read again while it runs. */
     private OutsidePassWatch outside;
     private volatile long lastOutsideRead;
@@ -98,6 +95,10 @@ public final class BatchLogView extends ViewPart {
             chooseExportFile();
         }
     };
+
+    public BatchLogView() {
+        super(ProjectsView.ID);
+    }
 
     @Override
     public void createPartControl(Composite parent) {
@@ -155,19 +156,7 @@ public final class BatchLogView extends ViewPart {
                 readRecorded(project, batch);
             }
         });
-        getSite().getPage().addSelectionListener(ProjectsView.ID, selectionListener);
-        ISelection current = getSite().getPage().getSelection(ProjectsView.ID);
-        if (current != null) {
-            selectionChanged(null, current);
-        }
-    }
-
-    @Override
-    public void dispose() {
-        getSite().getPage().removeSelectionListener(ProjectsView.ID, selectionListener);
-        follower.close(); // the pass goes on; only this view stops listening
-        outside.close();
-        super.dispose();
+        follow(follower, outside);
     }
 
     @Override
@@ -175,7 +164,8 @@ public final class BatchLogView extends ViewPart {
         table.setFocus();
     }
 
-    private void selectionChanged(IWorkbenchPart part, ISelection selection) {
+    @Override
+    void selectionChanged(IWorkbenchPart part, ISelection selection) {
         BatchRef next = BatchRef.of(selection);
         if (next == null || next.equals(shown)) {
             return;

@@ -38,9 +38,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
-import org.eclipse.ui.ISelectionListener;
 import org.eclipse.ui.IWorkbenchPart;
-import org.eclipse.ui.part.ViewPart;
 
 /**
  * The source folders of the mailbox selected in the Mailboxes view, as a tree: messages and size on the source (as the
@@ -49,7 +47,7 @@ import org.eclipse.ui.part.ViewPart;
  * this workbench runs. Exclusions and mappings belong to the batch, as {@code batch create --exclude-folder} and
  * {@code --map-folder} set them, so they apply to every mailbox of it from the next pass on.
  */
-public final class FoldersView extends ViewPart {
+public final class FoldersView extends SelectionFollowingView {
 
     static final String ID = "dev.mailferry.ui.foldersView";
     private static final char DELIMITER = '/';
@@ -116,10 +114,13 @@ public final class FoldersView extends ViewPart {
     private final AtomicBoolean progressChanged = new AtomicBoolean();
     private final AtomicBoolean folderFinished = new AtomicBoolean();
     private final PassFollower follower = new PassFollower(new FolderProgress());
-    private final ISelectionListener selectionListener = this::selectionChanged;
     private final Runnable refreshProgress = this::refreshProgress;
     /** A pass run outside this workbench sends no events: its folders' progress is read from the project. */
     private OutsidePassWatch outside;
+
+    public FoldersView() {
+        super(MailboxesView.ID);
+    }
 
     @Override
     public void createPartControl(Composite parent) {
@@ -168,11 +169,7 @@ public final class FoldersView extends ViewPart {
             }
         });
 
-        getSite().getPage().addSelectionListener(MailboxesView.ID, selectionListener);
-        ISelection current = getSite().getPage().getSelection(MailboxesView.ID);
-        if (current != null) {
-            selectionChanged(null, current);
-        }
+        follow(follower, outside);
     }
 
     private TreeViewerColumn column(String header, int width, int alignment, Function<FolderNode, String> text) {
@@ -189,19 +186,12 @@ public final class FoldersView extends ViewPart {
     }
 
     @Override
-    public void dispose() {
-        getSite().getPage().removeSelectionListener(MailboxesView.ID, selectionListener);
-        follower.close();
-        outside.close();
-        super.dispose();
-    }
-
-    @Override
     public void setFocus() {
         viewer.getControl().setFocus();
     }
 
-    private void selectionChanged(IWorkbenchPart part, ISelection selection) {
+    @Override
+    void selectionChanged(IWorkbenchPart part, ISelection selection) {
         if (!(selection instanceof IStructuredSelection structured)
                 || !(structured.getFirstElement() instanceof MailboxPick pick) || pick.equals(shown)) {
             return;

@@ -27,16 +27,14 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
-import org.eclipse.ui.ISelectionListener;
 import org.eclipse.ui.IWorkbenchPart;
-import org.eclipse.ui.part.ViewPart;
 
 /**
  * The report of the batch selected in the Projects view, as {@code mailferry batch report} writes it into the project's
  * {@code reports/} folder: the summary (per mailbox and folder) or the details (every skipped or failed message) in a
  * table, and either file exported as CSV.
  */
-public final class ReportsView extends ViewPart {
+public final class ReportsView extends SelectionFollowingView {
 
     static final String ID = "dev.mailferry.ui.reportsView";
 
@@ -52,7 +50,6 @@ public final class ReportsView extends ViewPart {
     private volatile BatchRef shown;
     private ReportFiles files;
     private Sheet sheet;
-    private final ISelectionListener selectionListener = this::selectionChanged;
     /** A pass that ends (here or in another process) changed the report: it is shown again. */
     private final PassFollower follower = new PassFollower(new MigrationListener() {
         @Override
@@ -76,6 +73,10 @@ public final class ReportsView extends ViewPart {
             chooseExportFile();
         }
     };
+
+    public ReportsView() {
+        super(ProjectsView.ID);
+    }
 
     @Override
     public void createPartControl(Composite parent) {
@@ -118,19 +119,7 @@ public final class ReportsView extends ViewPart {
                 rewriteLater();
             }
         });
-        getSite().getPage().addSelectionListener(ProjectsView.ID, selectionListener);
-        ISelection current = getSite().getPage().getSelection(ProjectsView.ID);
-        if (current != null) {
-            selectionChanged(null, current);
-        }
-    }
-
-    @Override
-    public void dispose() {
-        getSite().getPage().removeSelectionListener(ProjectsView.ID, selectionListener);
-        follower.close();
-        outside.close();
-        super.dispose();
+        follow(follower, outside);
     }
 
     @Override
@@ -138,7 +127,8 @@ public final class ReportsView extends ViewPart {
         table.setFocus();
     }
 
-    private void selectionChanged(IWorkbenchPart part, ISelection selection) {
+    @Override
+    void selectionChanged(IWorkbenchPart part, ISelection selection) {
         BatchRef next = BatchRef.of(selection);
         if (next == null || next.equals(shown)) {
             return;

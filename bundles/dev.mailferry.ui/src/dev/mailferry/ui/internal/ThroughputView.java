@@ -22,16 +22,14 @@ import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
-import org.eclipse.ui.ISelectionListener;
 import org.eclipse.ui.IWorkbenchPart;
-import org.eclipse.ui.part.ViewPart;
 
 /**
  * Messages per second and megabytes per second over the pass over the batch selected in the Projects view, drawn on a
  * canvas: a pass this workbench runs is sampled once a second from the engine's events; a pass run outside it (the
  * command line) from the project's copied totals, read about once a second.
  */
-public final class ThroughputView extends ViewPart {
+public final class ThroughputView extends SelectionFollowingView {
 
     static final String ID = "dev.mailferry.ui.throughputView";
     static final int SAMPLE_MILLIS = 1_000;
@@ -56,11 +54,14 @@ public final class ThroughputView extends ViewPart {
     /** Samples of the pass shown; touched on the UI thread only. */
     private final List<Sample> samples = new ArrayList<>();
     private final PassFollower follower = new PassFollower(new Counting());
-    private final ISelectionListener selectionListener = this::selectionChanged;
     private final Runnable sampler = this::sample;
     private OutsidePassWatch outside;
     /** Copied messages and bytes at the last reading of a pass run outside this workbench; null when none runs. */
     private long[] outsideTotals;
+
+    public ThroughputView() {
+        super(ProjectsView.ID);
+    }
 
     @Override
     public void createPartControl(Composite parent) {
@@ -82,18 +83,11 @@ public final class ThroughputView extends ViewPart {
             display.asyncExec(() -> outsideRead(batch, runs ? totals : null));
         });
 
-        getSite().getPage().addSelectionListener(ProjectsView.ID, selectionListener);
-        ISelection current = getSite().getPage().getSelection(ProjectsView.ID);
-        if (current != null) {
-            selectionChanged(null, current);
-        }
+        follow(follower, outside);
     }
 
     @Override
     public void dispose() {
-        getSite().getPage().removeSelectionListener(ProjectsView.ID, selectionListener);
-        follower.close();
-        outside.close();
         if (!display.isDisposed()) {
             display.timerExec(-1, sampler);
         }
@@ -105,7 +99,8 @@ public final class ThroughputView extends ViewPart {
         canvas.setFocus();
     }
 
-    private void selectionChanged(IWorkbenchPart part, ISelection selection) {
+    @Override
+    void selectionChanged(IWorkbenchPart part, ISelection selection) {
         BatchRef next = BatchRef.of(selection);
         if (next == null || next.equals(shown)) {
             return;
