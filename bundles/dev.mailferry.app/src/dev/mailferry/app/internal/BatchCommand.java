@@ -3,10 +3,11 @@ package dev.mailferry.app.internal;
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.engine.BatchInfo;
 import dev.mailferry.engine.BatchOptions;
-import dev.mailferry.engine.ByteSizes;
 import dev.mailferry.engine.BatchRunResult;
 import dev.mailferry.engine.BatchState;
+import dev.mailferry.engine.ByteSizes;
 import dev.mailferry.engine.FolderStatus;
+import dev.mailferry.engine.MailboxState;
 import dev.mailferry.engine.MailboxStatus;
 import dev.mailferry.engine.MigrationException;
 import dev.mailferry.engine.MigrationProject;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Parameters;
         description = "Create, start (sync), watch, report and complete migration batches.",
         subcommands = { BatchCommand.Create.class, BatchCommand.ListBatches.class, BatchCommand.Start.class,
                 BatchCommand.Stop.class, BatchCommand.Status.class, BatchCommand.Report.class,
-                BatchCommand.Complete.class })
+                BatchCommand.Complete.class, BatchCommand.Remove.class, BatchCommand.SetOptions.class })
 final class BatchCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a batch of some or all mailboxes.")
@@ -143,9 +144,14 @@ final class BatchCommand {
             return null;
         }
 
+        /** The mailboxes of the batch the pass is over, or null for all. */
+        List<String> only() {
+            return null;
+        }
+
         @Override
         public Integer call() {
-            return run(project, name, quiet, finalPass(), every());
+            return run(project, name, quiet, finalPass(), every(), only());
         }
     }
 
@@ -158,6 +164,10 @@ final class BatchCommand {
                         "stopped (Ctrl-C, SIGTERM, or 'mailferry batch stop NAME' from elsewhere)." })
         java.time.Duration every;
 
+        @Option(names = "--mailbox", paramLabel = "EMAIL", description = { "Run the pass over this mailbox of the batch",
+                "only (to start or retry it); repeatable. The others keep their state. Not with --every." })
+        List<String> mailboxes;
+
         @Override
         boolean finalPass() {
             return false;
@@ -167,6 +177,132 @@ final class BatchCommand {
         java.time.Duration every() {
             return every;
         }
+
+        @Override
+        List<String> only() {
+            if (mailboxes != null && every != null) {
+                throw new CommandFailure(ExitCodes.USAGE, "--mailbox and --every do not go together: a batch is kept in"
+                        + " sync as a whole");
+            }
+            return mailboxes;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = { "Take mailboxes out of a batch (not while a pass runs). What was copied stays on the target,",
+                    "and the mailbox stays in the project." })
+    static final class Remove implements Callable<Integer> {
+
+        @Mixin
+        ProjectOption project;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The batch.")
+        String name;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "EMAIL", description = "The mailboxes to take out.")
+        List<String> emails;
+
+        @Override
+        public Integer call() {
+            try (MigrationProject p = project.open()) {
+                BatchInfo batch = p.removeFromBatch(name, emails);
+                System.out.println("Removed " + emails.size() + " mailboxes from batch '" + name + "'; it has "
+                        + batch.mailboxes().size() + " now.");
+                return ExitCodes.OK;
+            } catch (MigrationException e) {
+                throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = { "Change a batch's options for its next passes (not while a pass runs): the options given",
+                    "replace the batch's, the others stay as they are." })
+    static final class SetOptions implements Callable<Integer> {
+
+        @Mixin
+        ProjectOption project;
+
+        @Parameters(paramLabel = "NAME", description = "The batch.")
+        String name;
+
+        @Option(names = "--exclude-folder", paramLabel = "FOLDER",
+                description = "Replaces the excluded folders ('/' separated, with subfolders); repeatable.")
+        List<String> excluded;
+
+        @Option(names = "--no-excluded-folders", description = "Exclude no folder any more.")
+        boolean noExcluded;
+
+        @Option(names = "--map-folder", paramLabel = "SOURCE=TARGET",
+                description = "Replaces the folder mapping; repeatable.")
+        Map<String, String> mapping;
+
+        @Option(names = "--no-folder-mapping", description = "Map no folder any more (special-use mapping stays).")
+        boolean noMapping;
+
+        @Option(names = "--max-message-size", paramLabel = "SIZE", description = "Largest message copied (35MB...).")
+        String maxMessageSize;
+
+        @Option(names = "--max-items", paramLabel = "N", description = "Most messages per mailbox, the newest.")
+        Long maxItems;
+
+        @Option(names = "--parallel", paramLabel = "N", description = "Mailboxes migrated at once.")
+        Integer parallel;
+
+        @Override
+        public Integer call() {
+            try (MigrationProject p = project.open()) {
+                BatchInfo batch = p.batch(name).orElseThrow(() -> new CommandFailure(ExitCodes.CONFIGURATION,
+                        "no batch '" + name + "' in the project"));
+                BatchOptions options = batch.options();
+                try {
+                    if (noExcluded || excluded != null) {
+                        List<FolderPath> folders = new ArrayList<>();
+                        for (String folder : excluded == null ? List.<String>of() : excluded) {
+                            FolderPath path = FolderPath.parse(folder, '/');
+                            if (path.isRoot()) {
+                                throw new IllegalArgumentException("--exclude-folder '" + folder
+                                        + "' names no folder: it would exclude every folder of every mailbox");
+                            }
+                            folders.add(path);
+                        }
+                        options = options.withExcludedFolders(folders);
+                    }
+                    if (noMapping || mapping != null) {
+                        Map<FolderPath, FolderPath> folderMapping = new LinkedHashMap<>();
+                        (mapping == null ? Map.<String, String>of() : mapping).forEach(
+                                (from, to) -> folderMapping.put(FolderPath.parse(from, '/'), FolderPath.parse(to, '/')));
+                        options = options.withFolderMapping(folderMapping);
+                    }
+                    if (maxMessageSize != null) {
+                        options = options.withMaxMessageSize(parseSize(maxMessageSize));
+                    }
+                    if (maxItems != null) {
+                        atLeastOne("--max-items", maxItems);
+                        options = options.withMaxItemsPerMailbox(maxItems);
+                    }
+                    if (parallel != null) {
+                        atLeastOne("--parallel", parallel);
+                        options = options.withMaxParallelMailboxes(parallel);
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
+                }
+                p.setBatchOptions(name, options);
+                System.out.println("Batch '" + name + "' now: " + describe(options));
+                return ExitCodes.OK;
+            } catch (MigrationException e) {
+                throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
+            }
+        }
+    }
+
+    /** A batch's options in one line, as people write them. */
+    static String describe(BatchOptions o) {
+        return "excluded folders " + (o.excludedFolders().isEmpty() ? "none" : o.excludedFolders()) + ", folder mapping "
+                + (o.folderMapping().isEmpty() ? "none" : o.folderMapping()) + ", largest message " + o.maxMessageSize()
+                + " bytes, at most " + o.maxItemsPerMailbox() + " messages per mailbox, " + o.maxParallelMailboxes()
+                + " mailboxes at once";
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
@@ -253,6 +389,12 @@ final class BatchCommand {
     static volatile Thread runningStopHook;
 
     static int run(ProjectOption project, String name, boolean quiet, boolean complete, java.time.Duration every) {
+        return run(project, name, quiet, complete, every, null);
+    }
+
+    /** As {@link #run(ProjectOption, String, boolean, boolean, java.time.Duration)}, over {@code only} these mailboxes. */
+    static int run(ProjectOption project, String name, boolean quiet, boolean complete, java.time.Duration every,
+            List<String> only) {
         CountDownLatch recorded = new CountDownLatch(1);
         try (MigrationProject p = project.open()) {
             ProgressPrinter progress = new ProgressPrinter(System.out, quiet);
@@ -274,6 +416,7 @@ final class BatchCommand {
                 var secrets = EndpointCommand.services().secrets();
                 result = complete ? engine.complete(p, name, secrets, progress)
                         : every != null ? engine.keepInSync(p, name, secrets, progress, stop::get, every)
+                        : only != null ? engine.sync(p, name, only, secrets, progress, stop::get, mailbox -> false)
                         : engine.sync(p, name, secrets, progress, stop::get);
             } finally {
                 runningStopHook = null;
@@ -289,8 +432,14 @@ final class BatchCommand {
                     + ". Log: " + result.log());
             ReportFiles report = p.writeReport(name);
             System.out.println("Report: " + report.summary() + " and " + report.details());
-            if (stop.get() || result.state() == BatchState.STOPPED) {
+            if (stop.get() || (only == null && result.state() == BatchState.STOPPED)) {
                 return ExitCodes.INTERRUPTED;
+            }
+            if (only != null) {
+                // the batch stays STOPPED while other mailboxes wait: the exit code is that of the mailboxes run
+                boolean allSynced = result.mailboxes().stream().filter(m -> only.contains(m.emailAddress()))
+                        .allMatch(m -> m.state() == MailboxState.SYNCED);
+                return result.unreachable() != null ? ExitCodes.CONNECTION : allSynced ? ExitCodes.OK : ExitCodes.PARTIAL;
             }
             if (result.unreachable() != null) {
                 System.err.println(result.unreachable());

@@ -107,6 +107,45 @@ class BatchStatesCommandTest {
     }
 
     @Test
+    void aBatchsOptionsAreChangedAPassRunsOverOneOfItsMailboxesAndAnotherIsTakenOut() throws Exception {
+        Path project = project("edit", true);
+        String first = demo.users().get(0).emailAddress();
+        String second = demo.users().get(1).emailAddress();
+
+        CommandRun set = mailferry("batch", "set", "-p", project.toString(), "wave1", "--exclude-folder", "Junk",
+                "--map-folder", "Sent=Old Sent", "--max-items", "1000");
+        assertEquals(0, set.exitCode(), set.out() + set.err());
+        try (MigrationProject p = MigrationProject.openReadOnly(project)) {
+            var options = p.batch("wave1").orElseThrow().options();
+            assertEquals(List.of(FolderPath.of("Junk")), options.excludedFolders());
+            assertEquals(java.util.Map.of(FolderPath.of("Sent"), FolderPath.of("Old Sent")), options.folderMapping());
+            assertEquals(1000, options.maxItemsPerMailbox());
+            assertEquals(dev.mailferry.engine.BatchOptions.defaults().maxMessageSize(), options.maxMessageSize(),
+                    "an option not given stays");
+        }
+        assertEquals(ExitCodes.USAGE, mailferry("batch", "set", "-p", project.toString(), "wave1", "--exclude-folder",
+                "/").exitCode());
+
+        CommandRun start = mailferry("batch", "start", "-p", project.toString(), "wave1", "--mailbox", first, "--quiet");
+        // the source INBOX's empty message is refused by the target: that mailbox is synced with errors
+        assertEquals(ExitCodes.PARTIAL, start.exitCode(), start.out() + start.err());
+        CommandRun status = mailferry("batch", "status", "-p", project.toString(), "wave1");
+        String firstRow = status.out().lines().filter(l -> l.startsWith(first + " ")).findFirst().orElseThrow();
+        String secondRow = status.out().lines().filter(l -> l.startsWith(second + " ")).findFirst().orElseThrow();
+        assertTrue(firstRow.contains(" SYNCED_WITH_ERRORS "), firstRow);
+        assertTrue(secondRow.contains(" QUEUED "), "the other mailbox was not run: " + secondRow);
+
+        CommandRun remove = mailferry("batch", "remove", "-p", project.toString(), "wave1", second);
+        assertEquals(0, remove.exitCode(), remove.out() + remove.err());
+        try (MigrationProject p = MigrationProject.openReadOnly(project)) {
+            assertEquals(List.of(first), p.batch("wave1").orElseThrow().mailboxes());
+        }
+        CommandRun unknown = mailferry("batch", "remove", "-p", project.toString(), "wave1", "nobody@example.org");
+        assertEquals(ExitCodes.CONFIGURATION, unknown.exitCode(), unknown.out());
+        assertTrue(unknown.err().contains("nobody@example.org"), unknown.err());
+    }
+
+    @Test
     void missingPasswordsFailEveryMailboxBeforeAnyLogin() throws IOException {
         Path project = project("no-secrets", false);
 
