@@ -1,11 +1,13 @@
 package dev.mailferry.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.demo.CorpusSpec;
 import dev.mailferry.demo.DemoEnvironmentUser;
+import dev.mailferry.engine.internal.PipelineHook;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +63,31 @@ class DovecotMirrorDeletionTest extends DovecotTestBase {
         FakeEngineTest.RecordingListener again = new FakeEngineTest.RecordingListener();
         assertEquals(MailboxState.SYNCED, s.engine.sync(project, "b", secrets, again).mailboxes().get(0).state());
         assertTrue(again.notices.stream().noneMatch(n -> n.contains("mirror deletion")), again.notices.toString());
+        assertTarget(s);
+    }
+
+    @Test
+    void aCrashBetweenDeletingAndRecordingDeletesNothingElseNextPass() throws Exception {
+        Setup s = expungeTwoAfterAFirstPass(BatchOptions.defaults().withMirrorDeletions(true));
+        s.engine.setPipelineHook(new PipelineHook() {
+            @Override
+            public void deletedOnTarget(String email, FolderPath target, List<String> targetIds) {
+                throw new FakeEngineTest.SimulatedCrash();
+            }
+        });
+        try {
+            assertThrows(FakeEngineTest.SimulatedCrash.class, () -> s.engine.sync(project, "b", secrets, null));
+        } finally {
+            s.engine.setPipelineHook(null);
+        }
+        project.close();
+        project = MigrationProject.open(dir.resolve("project"));
+
+        FakeEngineTest.RecordingListener events = new FakeEngineTest.RecordingListener();
+        assertEquals(MailboxState.SYNCED, s.engine.sync(project, "b", secrets, events).mailboxes().get(0).state());
+        // deleted again by their recorded UIDs, which the target no longer holds: a harmless repeat, now recorded
+        assertTrue(events.notices.contains("2 messages expunged on the source were deleted on the target (mirror"
+                + " deletion) in " + s.target), events.notices.toString());
         assertTarget(s);
     }
 

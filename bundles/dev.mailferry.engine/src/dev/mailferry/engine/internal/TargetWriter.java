@@ -278,7 +278,9 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
             java.util.Set<String> gone;
             try {
                 openForAppends();
-                gone = new java.util.HashSet<>(out.deleteMessages(ids));
+                List<String> deletedIds = out.deleteMessages(ids);
+                hook.deletedOnTarget(email, folder.target(), deletedIds);
+                gone = new java.util.HashSet<>(deletedIds);
             } catch (ConnectorException e) {
                 failure = e.getMessage();
                 break;
