@@ -111,8 +111,8 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
 
     /**
      * Mirror deletion: deletes on the target the open folder's messages recorded as vanished from the source, by their
-     * recorded target ids, and records them deleted. A failure is a notice, and the folder's id goes into
-     * {@code unfinished} so that the next pass comes back to it.
+     * recorded target ids, and records them deleted. A failure is a notice; unless the target cannot delete at all, the
+     * folder's id goes into {@code unfinished} so that the next pass comes back to it.
      */
     void deleteVanished(java.util.Set<Long> unfinished) throws InterruptedException {
         queue.put(new DeleteVanished(unfinished));
@@ -269,7 +269,7 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
         List<SyncStore.VanishedCopy> page = store.vanishedCopies(folder.id(), null, DELETE_PAGE);
         long deleted = 0;
         long notNamed = 0;
-        String failure = null;
+        ConnectorException failure = null;
         if (!page.isEmpty()) {
             commit(); // the store records the deletions in transactions of its own
         }
@@ -282,7 +282,7 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
                 hook.deletedOnTarget(email, folder.target(), deletedIds);
                 gone = new java.util.HashSet<>(deletedIds);
             } catch (ConnectorException e) {
-                failure = e.getMessage();
+                failure = e;
                 break;
             }
             // recorded only after the target deleted them: after a crash in between the next pass deletes them again,
@@ -299,13 +299,18 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
         }
         if (notNamed > 0) {
             listener.notice(email, notNamed + " messages expunged on the source stay on the target in " + target
-                    + ": the target folder was renumbered since they were copied, so their recorded ids no longer name"
-                    + " them");
+                    + ": their recorded ids no longer name messages there (the target folder was renumbered since"
+                    + " they were copied)");
         }
-        if (failure != null) {
+        if (failure != null && failure.kind() == ConnectorException.Kind.CONFIGURATION) {
+            // trying again would not help: the folder may be passed over while nothing changes on the source
+            listener.notice(email, "Mirror deletion is not possible in the target folder " + target + ": "
+                    + failure.getMessage() + "; the messages expunged on the source stay there");
+        } else if (failure != null) {
             unfinished.add(folder.id());
-            listener.notice(email, "Mirror deletion in the target folder " + target + " deleted nothing more: "
-                    + failure + "; the messages expunged on the source stay there for now");
+            listener.notice(email, "Mirror deletion in the target folder " + target + " failed: "
+                    + failure.getMessage() + "; the messages expunged on the source that it did not delete stay there"
+                    + " until the next pass tries again");
         }
     }
 
