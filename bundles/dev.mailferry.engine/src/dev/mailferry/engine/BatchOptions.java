@@ -16,9 +16,11 @@ import java.util.TreeMap;
  * @param maxItemsPerMailbox   at most this many messages per mailbox are copied, the newest (by internal date) first;
  *                             the rest are skipped
  * @param maxParallelMailboxes mailboxes migrated at the same time (each uses one source and one target connection)
+ * @param mirrorDeletions      messages copied earlier and since expunged on the source are deleted on the target too;
+ *                             off by default (they stay on the target)
  */
 public record BatchOptions(List<FolderPath> excludedFolders, Map<FolderPath, FolderPath> folderMapping, long maxMessageSize,
-        long maxItemsPerMailbox, int maxParallelMailboxes) {
+        long maxItemsPerMailbox, int maxParallelMailboxes, boolean mirrorDeletions) {
 
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 35L * 1024 * 1024;
     public static final long DEFAULT_MAX_ITEMS_PER_MAILBOX = 500_000;
@@ -33,28 +35,44 @@ public record BatchOptions(List<FolderPath> excludedFolders, Map<FolderPath, Fol
         }
     }
 
+    /** Options without mirror deletion. */
+    public BatchOptions(List<FolderPath> excludedFolders, Map<FolderPath, FolderPath> folderMapping, long maxMessageSize,
+            long maxItemsPerMailbox, int maxParallelMailboxes) {
+        this(excludedFolders, folderMapping, maxMessageSize, maxItemsPerMailbox, maxParallelMailboxes, false);
+    }
+
     public static BatchOptions defaults() {
         return new BatchOptions(List.of(), Map.of(), DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_ITEMS_PER_MAILBOX,
-                DEFAULT_MAX_PARALLEL_MAILBOXES);
+                DEFAULT_MAX_PARALLEL_MAILBOXES, false);
     }
 
     public BatchOptions withExcludedFolders(List<FolderPath> folders) {
-        return new BatchOptions(folders, folderMapping, maxMessageSize, maxItemsPerMailbox, maxParallelMailboxes);
+        return new BatchOptions(folders, folderMapping, maxMessageSize, maxItemsPerMailbox, maxParallelMailboxes,
+                mirrorDeletions);
     }
 
     public BatchOptions withFolderMapping(Map<FolderPath, FolderPath> mapping) {
-        return new BatchOptions(excludedFolders, mapping, maxMessageSize, maxItemsPerMailbox, maxParallelMailboxes);
+        return new BatchOptions(excludedFolders, mapping, maxMessageSize, maxItemsPerMailbox, maxParallelMailboxes,
+                mirrorDeletions);
     }
 
     public BatchOptions withMaxMessageSize(long bytes) {
-        return new BatchOptions(excludedFolders, folderMapping, bytes, maxItemsPerMailbox, maxParallelMailboxes);
+        return new BatchOptions(excludedFolders, folderMapping, bytes, maxItemsPerMailbox, maxParallelMailboxes,
+                mirrorDeletions);
     }
 
     public BatchOptions withMaxItemsPerMailbox(long items) {
-        return new BatchOptions(excludedFolders, folderMapping, maxMessageSize, items, maxParallelMailboxes);
+        return new BatchOptions(excludedFolders, folderMapping, maxMessageSize, items, maxParallelMailboxes,
+                mirrorDeletions);
     }
 
     public BatchOptions withMaxParallelMailboxes(int mailboxes) {
-        return new BatchOptions(excludedFolders, folderMapping, maxMessageSize, maxItemsPerMailbox, mailboxes);
+        return new BatchOptions(excludedFolders, folderMapping, maxMessageSize, maxItemsPerMailbox, mailboxes,
+                mirrorDeletions);
+    }
+
+    public BatchOptions withMirrorDeletions(boolean mirror) {
+        return new BatchOptions(excludedFolders, folderMapping, maxMessageSize, maxItemsPerMailbox, maxParallelMailboxes,
+                mirror);
     }
 }

@@ -759,6 +759,25 @@ class FakeEngineTest {
     }
 
     @Test
+    void mirrorDeletionOnATargetThatCannotDeleteDeletesNothingAndSaysSo() throws Exception {
+        FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);
+        fill(inbox, "in", 6, 1);
+        project.createBatch("wave1", List.of(), BatchOptions.defaults().withMirrorDeletions(true));
+        engine.sync(project, "wave1", secrets, events);
+        synchronized (inbox) {
+            inbox.messages.remove(0);
+        }
+        BatchRunResult second = engine.sync(project, "wave1", secrets, events);
+        assertEquals(MailboxState.SYNCED, second.mailboxes().get(0).state(), "not a failed copy");
+        assertEquals(1, second.mailboxes().get(0).vanished(), "still recorded as kept on the target");
+        assertEquals(6, target.mailboxes.get(ALICE).folder("INBOX").snapshot().size(), "nothing deleted on the target");
+        assertTrue(events.notices.contains("Mirror deletion is not possible in the target folder INBOX: this target"
+                + " cannot delete the messages it holds; the messages expunged on the source stay there"),
+                events.notices.toString());
+    }
+
+    @Test
     void stopRequestEndsThePassEarlyAndTheNextRunFinishes() throws Exception {
         FakeMail.Mailbox src = sourceUser(ALICE, "alice", "pw");
         FakeMail.Folder inbox = src.folder(FolderPath.of("INBOX"), SpecialUse.INBOX);

@@ -65,6 +65,12 @@ final class BatchCommand {
                 description = "Mailboxes migrated at once (default ${DEFAULT-VALUE}).")
         int parallel;
 
+        @Option(names = "--mirror-deletions",
+                description = "Mirror deletion (off by default): messages copied earlier that are later expunged on the"
+                        + " source are deleted on the target by the next pass, by the target ids recorded when they were"
+                        + " copied. Nothing else on the target is ever deleted; without this option they stay there.")
+        boolean mirrorDeletions;
+
         @Override
         public Integer call() {
             BatchOptions options;
@@ -82,19 +88,26 @@ final class BatchCommand {
                 options = BatchOptions.defaults()
                         .withExcludedFolders(excluded.stream().map(f -> FolderPath.parse(f, '/')).toList())
                         .withFolderMapping(folderMapping).withMaxMessageSize(parseSize(maxMessageSize))
-                        .withMaxItemsPerMailbox(maxItems).withMaxParallelMailboxes(parallel);
+                        .withMaxItemsPerMailbox(maxItems).withMaxParallelMailboxes(parallel)
+                        .withMirrorDeletions(mirrorDeletions);
             } catch (IllegalArgumentException e) {
                 throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
             }
             try (MigrationProject p = project.open()) {
                 BatchInfo batch = p.createBatch(name, mailboxes, options);
-                System.out.println("Created batch '" + batch.name() + "' with " + batch.mailboxes().size() + " mailboxes.");
+                System.out.println("Created batch '" + batch.name() + "' with " + batch.mailboxes().size() + " mailboxes."
+                        + (batch.options().mirrorDeletions() ? mirrorDeletionNote() : ""));
                 System.out.println("Start it with: mailferry batch start -p " + project.folder() + " " + batch.name());
                 return ExitCodes.OK;
             } catch (MigrationException e) {
                 throw new CommandFailure(ExitCodes.CONFIGURATION, e.getMessage());
             }
         }
+    }
+
+    /** Says that a batch deletes on the target, wherever its state is shown. */
+    static String mirrorDeletionNote() {
+        return " Mirror deletion is on: messages expunged on the source are deleted on the target.";
     }
 
     /** A count that must be positive, checked before the engine sees it, so the message names the option. */
@@ -474,7 +487,8 @@ final class BatchCommand {
                 System.out.println("Batch '" + batch.name() + "': " + batch.state() + ", " + batch.passes() + " passes, last sync "
                         + (batch.lastSyncEnd() == null ? "never" : batch.lastSyncEnd())
                         + p.nextPass(name).map(next -> ", next pass " + next.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
-                                .orElse(""));
+                                .orElse("")
+                        + (batch.options().mirrorDeletions() ? "." + mirrorDeletionNote() : ""));
                 List<MailboxStatus> status = p.status(name);
                 printStatus(status);
                 if (folders) {

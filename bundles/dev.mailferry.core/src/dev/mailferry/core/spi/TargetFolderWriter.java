@@ -50,6 +50,19 @@ public interface TargetFolderWriter extends AutoCloseable {
     /** Replaces the flags of a message copied earlier (incremental sync). */
     void updateFlags(String targetId, MessageFlags flags) throws ConnectorException;
 
+    /**
+     * Mirror deletion: deletes from this folder the messages with these target ids (as reported by
+     * {@link AppendListener#accepted} or {@link #appendedSince}), and nothing else. An id that no longer names a message
+     * of this folder (IMAP: recorded under another UIDVALIDITY) is left alone and not returned; deleting a message
+     * that is already gone does nothing, so repeating a deletion after a crash is harmless. Call it with no append
+     * outstanding. Returns the ids deleted (or already gone). Default: the target cannot delete messages
+     * ({@link ConnectorException.Kind#CONFIGURATION}, saying so); the engine then deletes nothing and says why.
+     */
+    default List<String> deleteMessages(List<String> targetIds) throws ConnectorException {
+        throw new ConnectorException(ConnectorException.Kind.CONFIGURATION,
+                "this target cannot delete the messages it holds");
+    }
+
     @Override
     void close();
 

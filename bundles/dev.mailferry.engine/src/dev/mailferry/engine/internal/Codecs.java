@@ -34,6 +34,7 @@ public final class Codecs {
         p.setProperty("maxMessageSize", Long.toString(options.maxMessageSize()));
         p.setProperty("maxItemsPerMailbox", Long.toString(options.maxItemsPerMailbox()));
         p.setProperty("maxParallelMailboxes", Integer.toString(options.maxParallelMailboxes()));
+        p.setProperty("mirrorDeletions", Boolean.toString(options.mirrorDeletions()));
         for (int i = 0; i < options.excludedFolders().size(); i++) {
             p.setProperty("exclude." + i, encodePath(options.excludedFolders().get(i)));
         }
@@ -68,6 +69,8 @@ public final class Codecs {
             mapping.put(decodePath(p.getProperty("map." + i + ".source")), decodePath(p.getProperty("map." + i + ".target")));
         }
         return new BatchOptions(excluded, mapping, Long.parseLong(p.getProperty("maxMessageSize")),
-                Long.parseLong(p.getProperty("maxItemsPerMailbox")), Integer.parseInt(p.getProperty("maxParallelMailboxes")));
+                Long.parseLong(p.getProperty("maxItemsPerMailbox")), Integer.parseInt(p.getProperty("maxParallelMailboxes")),
+                // batches stored before the option existed never deleted on the target
+                Boolean.parseBoolean(p.getProperty("mirrorDeletions", "false")));
     }
 }

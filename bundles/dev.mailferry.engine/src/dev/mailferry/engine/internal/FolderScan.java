@@ -121,7 +121,8 @@ final class FolderScan {
     private void reportVanished(FolderRecord r, long vanished) {
         if (vanished > 0) {
             listener.notice(email, vanished + " messages copied earlier from " + r.source()
-                    + " are no longer on the source; they stay on the target");
+                    + " are no longer on the source; " + (options.mirrorDeletions()
+                            ? "mirror deletion deletes them on the target" : "they stay on the target"));
         }
     }
 

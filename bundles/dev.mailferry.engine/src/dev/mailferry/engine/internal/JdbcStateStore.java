@@ -5,6 +5,7 @@ import static dev.mailferry.engine.internal.MessageStatus.FAILED;
 import static dev.mailferry.engine.internal.MessageStatus.SKIPPED;
 import static dev.mailferry.engine.internal.MessageStatus.TOO_LARGE_FOR_TARGET;
 import static dev.mailferry.engine.internal.MessageStatus.VANISHED;
+import static dev.mailferry.engine.internal.MessageStatus.DELETED_ON_TARGET;
 import static dev.mailferry.engine.internal.MessageStatus.sqlList;
 
 import dev.mailferry.core.model.FolderPath;
@@ -1211,6 +1212,50 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
+    public List<VanishedCopy> vanishedCopies(long folderId, VanishedCopy after, int limit) throws StoreException {
+        long afterValidity = after == null ? -1 : after.uidValidity();
+        long afterUid = after == null ? -1 : after.uid();
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT uidvalidity, uid, target_id"
+                + " FROM message_map WHERE folder_id = ? AND status = " + VANISHED.sql() + " AND target_id IS NOT NULL"
+                + " AND (uidvalidity > ? OR uidvalidity = ? AND uid > ?) ORDER BY uidvalidity, uid LIMIT ?")) {
+            ps.setLong(1, folderId);
+            ps.setLong(2, afterValidity);
+            ps.setLong(3, afterValidity);
+            ps.setLong(4, afterUid);
+            ps.setInt(5, limit);
+            List<VanishedCopy> list = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new VanishedCopy(rs.getLong(1), rs.getLong(2), rs.getString(3)));
+                }
+            }
+            c.commit();
+            return list;
+        } catch (SQLException e) {
+            throw fail("list vanished messages", e);
+        }
+    }
+
+    @Override
+    public long markDeletedOnTarget(long folderId, List<VanishedCopy> deleted) throws StoreException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("UPDATE message_map SET status = "
+                + DELETED_ON_TARGET.sql() + " WHERE folder_id = ? AND uidvalidity = ? AND uid = ? AND status = "
+                + VANISHED.sql())) {
+            long n = 0;
+            for (VanishedCopy v : deleted) {
+                ps.setLong(1, folderId);
+                ps.setLong(2, v.uidValidity());
+                ps.setLong(3, v.uid());
+                n += ps.executeUpdate();
+            }
+            c.commit();
+            return n;
+        } catch (SQLException e) {
+            throw fail("record messages deleted on the target", e);
+        }
+    }
+
+    @Override
     public long markVanished(long folderId, long uidValidity, List<long[]> uidRanges) throws StoreException {
         String notScanned = " AND NOT EXISTS (SELECT 1 FROM scan s WHERE s.folder_id = message_map.folder_id"
                 + " AND s.uid = message_map.uid)";
@@ -1517,7 +1562,8 @@ public final class JdbcStateStore implements StateStore {
             + " COALESCE(SUM(CASE WHEN m.status = " + VANISHED.sql() + " THEN 1 ELSE 0 END), 0),"
             + " COALESCE(SUM(CASE WHEN m.status = " + COPIED.sql() + " AND m.reason = '" + ALREADY_ON_TARGET + "'"
             + " THEN 1 ELSE 0 END), 0),"
-            + " f.renamed_from, f.on_target, f.recorded_on_target"
+            + " f.renamed_from, f.on_target, f.recorded_on_target,"
+            + " COALESCE(SUM(CASE WHEN m.status = " + DELETED_ON_TARGET.sql() + " THEN 1 ELSE 0 END), 0)"
             + " FROM folder_state f LEFT JOIN message_map m ON m.folder_id = f.id AND m.uidvalidity = f.uidvalidity"
             + " WHERE %s GROUP BY f.id, f.email, f.source_path, f.target_path, f.note, f.renamed_from, f.on_target,"
             + " f.recorded_on_target ORDER BY f.id";
@@ -1544,7 +1590,8 @@ public final class JdbcStateStore implements StateStore {
                             : new FolderStatus.ReadBack(onTarget, rs.getLong(13));
                     list.add(new FolderStatus(rs.getString(1), Codecs.decodePath(rs.getString(2)),
                             Codecs.decodePath(rs.getString(3)), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
-                            rs.getLong(9), folderNote(rs.getString(4), rs.getString(11), alreadyOnTarget, readBack),
+                            rs.getLong(9), folderNote(rs.getString(4), rs.getString(11), alreadyOnTarget, readBack,
+                                    rs.getLong(14)),
                             alreadyOnTarget, readBack));
                 }
             }
@@ -1557,7 +1604,7 @@ public final class JdbcStateStore implements StateStore {
 
     /** The note shown in the reports: the pass's note, then the folder's rename and the messages found on the target. */
     private static String folderNote(String note, String renamedFrom, long alreadyOnTarget,
-            FolderStatus.ReadBack readBack) {
+            FolderStatus.ReadBack readBack, long deletedOnTarget) {
         List<String> parts = new ArrayList<>();
         if (note != null && !note.isBlank()) {
             parts.add(note);
@@ -1568,6 +1615,11 @@ public final class JdbcStateStore implements StateStore {
         if (alreadyOnTarget > 0) {
             parts.add(alreadyOnTarget + (alreadyOnTarget == 1 ? " message was" : " messages were") + " " + ALREADY_ON_TARGET
                     + " and not copied again");
+        }
+        if (deletedOnTarget > 0) {
+            parts.add(deletedOnTarget + (deletedOnTarget == 1 ? " message" : " messages")
+                    + " expunged on the source " + (deletedOnTarget == 1 ? "was" : "were")
+                    + " deleted on the target (mirror deletion)");
         }
         if (readBack != null && readBack.missing() > 0) {
             parts.add("read back: the target folder holds " + readBack.onTarget() + " messages, fewer than the "

@@ -59,6 +59,11 @@ public final class MailboxSync {
      * id: this pass asks the source only for what changed since (see {@link #copyChanges}).
      */
     private final Map<Long, Long> changesSince = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Folders whose mirror deletion failed in this pass: their source states are not recorded, so that the next pass
+     * does not pass over them and tries again.
+     */
+    private final java.util.Set<Long> deletionsUnfinished = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Messages the target folders held before this mailbox's first copy into them, by target folder. */
     private volatile TargetPresence presence = TargetPresence.NONE;
 
@@ -163,7 +168,8 @@ public final class MailboxSync {
     private void recordSourceStates() throws StoreException {
         java.util.Set<Long> unfinished = store.foldersWithUnfinishedMessages(email);
         for (Map.Entry<Long, String> state : sourceStatesAtStart.entrySet()) {
-            store.setSourceState(state.getKey(), unfinished.contains(state.getKey()) ? null : state.getValue());
+            boolean again = unfinished.contains(state.getKey()) || deletionsUnfinished.contains(state.getKey());
+            store.setSourceState(state.getKey(), again ? null : state.getValue());
         }
     }
 
@@ -499,6 +505,7 @@ public final class MailboxSync {
                 }
             }
             folderScan.markVanished(r, uidValidity);
+            mirrorDeletions(writer);
             store.recordFolderSkips(r.id());
             reportSkips(r, uidValidity);
             List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
@@ -557,6 +564,7 @@ public final class MailboxSync {
         writer.awaitRecorded();
         planning.folderPlanned(plannedMessages, plannedBytes);
         folderScan.markVanished(r, uidValidity, vanished);
+        mirrorDeletions(writer);
         store.recordScannedSkips(r.id());
         reportSkips(r, uidValidity);
         List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
@@ -618,7 +626,18 @@ public final class MailboxSync {
                 flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
             }
         }
+        mirrorDeletions(writer);
         queueFlagChanges(r, uidValidity, flags, writer);
         writer.closeFolder(r, true);
+    }
+
+    /**
+     * With mirror deletion, the folder open in {@code writer} loses on the target the messages recorded as vanished from
+     * the source: those marked by this pass, and those an earlier pass marked but did not record deleted.
+     */
+    private void mirrorDeletions(TargetWriter writer) throws InterruptedException {
+        if (options.mirrorDeletions()) {
+            writer.deleteVanished(deletionsUnfinished);
+        }
     }
 }

@@ -15,8 +15,13 @@ public enum MessageStatus {
     SKIPPED('S'),
     /** Refused by the target; tried again by every pass. */
     FAILED('F'),
-    /** Copied, but since gone from the source; it stays on the target. */
+    /**
+     * Copied, but since gone from the source; it stays on the target, unless the batch mirrors deletions (then its
+     * target copy is deleted and it becomes {@link #DELETED_ON_TARGET}).
+     */
     VANISHED('V'),
+    /** Copied, since gone from the source, and deleted on the target by mirror deletion: on neither side any more. */
+    DELETED_ON_TARGET('D'),
     /**
      * Refused by the target for its size: counts as skipped, but unlike a {@link #SKIPPED} message it is tried again by
      * every pass, like a {@link #FAILED} one, in case the target's limit was raised.

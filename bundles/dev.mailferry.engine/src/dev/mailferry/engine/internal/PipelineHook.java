@@ -17,6 +17,10 @@ public interface PipelineHook {
     default void accepted(String email, FolderPath source, MessageInfo message) {
     }
 
+    /** Called when the target has deleted messages for mirror deletion (by these ids), before the engine records it. */
+    default void deletedOnTarget(String email, FolderPath target, java.util.List<String> targetIds) {
+    }
+
     /**
      * Called when a pass has read a source folder (or one UID range of a split folder): {@code changesOnly} when it asked
      * only for what changed since the last complete pass, else it listed every message; {@code messages} as many as the

@@ -146,6 +146,15 @@ public interface SyncStore {
     long markVanished(long folderId, long uidValidity, List<long[]> uidRanges) throws StoreException;
 
     /**
+     * Mirror deletion: the folder's messages recorded as vanished from the source that have a target id, after
+     * {@code after} (null: from the first) in the order of {@link VanishedCopy#after}, at most {@code limit}.
+     */
+    List<VanishedCopy> vanishedCopies(long folderId, VanishedCopy after, int limit) throws StoreException;
+
+    /** Records that the target copies of these vanished messages were deleted (mirror deletion); returns how many. */
+    long markDeletedOnTarget(long folderId, List<VanishedCopy> deleted) throws StoreException;
+
+    /**
      * As {@link #recordFolderSkips} for a pass that scanned only the folder's changed and new messages: their skip
      * records are replaced by what the scan decided, the other messages' skip records stay as they are.
      */
@@ -192,6 +201,15 @@ public interface SyncStore {
 
     /** A change of flags to push to the target. */
     record FlagChange(long uid, String targetId, String flags) {
+    }
+
+    /** A message gone from the source whose copy the target holds under {@code targetId}. */
+    record VanishedCopy(long uidValidity, long uid, String targetId) {
+        /** True when this one comes after {@code other} in the order of {@link #vanishedCopies}. */
+        boolean after(VanishedCopy other) {
+            return other == null || uidValidity > other.uidValidity
+                    || uidValidity == other.uidValidity && uid > other.uid;
+        }
     }
 
     /** A message skipped by planning. */

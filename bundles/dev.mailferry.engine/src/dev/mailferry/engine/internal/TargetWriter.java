@@ -32,6 +32,8 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
     static final int COMMIT_EVERY = 200;
     static final long COMMIT_INTERVAL_NANOS = 500_000_000L;
     static final int QUEUE_ITEMS = 10_000;
+    /** Vanished messages deleted on the target per request of a mirror deletion. */
+    static final int DELETE_PAGE = 500;
 
     private final SyncStore store;
     private final String email;
@@ -105,6 +107,15 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
     /** Messages or flag changes follow for the open folder. */
     void prepareAppends() throws InterruptedException {
         queue.put(Item.PREPARE_APPENDS);
+    }
+
+    /**
+     * Mirror deletion: deletes on the target the open folder's messages recorded as vanished from the source, by their
+     * recorded target ids, and records them deleted. A failure is a notice; unless the target cannot delete at all, the
+     * folder's id goes into {@code unfinished} so that the next pass comes back to it.
+     */
+    void deleteVanished(java.util.Set<Long> unfinished) throws InterruptedException {
+        queue.put(new DeleteVanished(unfinished));
     }
 
     void updateFlags(SyncStore.FlagChange change) throws InterruptedException {
@@ -239,6 +250,8 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
             FolderPath source = folder.source();
             events.add(() -> listener.messageSkipped(email, source, m,
                     "expunged from the source while it was being copied"));
+        } else if (item instanceof DeleteVanished d) {
+            deleteVanishedCopies(d.unfinished());
         } else if (item instanceof UpdateFlags u) {
             SyncStore.FlagChange f = u.change();
             if (f.targetId() != null) {
@@ -249,6 +262,55 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
         } else if (item instanceof CloseFolder c) {
             announce = c.announce();
             closeFolder();
+        }
+    }
+
+    private void deleteVanishedCopies(java.util.Set<Long> unfinished) throws StoreException {
+        List<SyncStore.VanishedCopy> page = store.vanishedCopies(folder.id(), null, DELETE_PAGE);
+        long deleted = 0;
+        long notNamed = 0;
+        ConnectorException failure = null;
+        if (!page.isEmpty()) {
+            commit(); // the store records the deletions in transactions of its own
+        }
+        while (!page.isEmpty()) {
+            List<String> ids = page.stream().map(SyncStore.VanishedCopy::targetId).toList();
+            java.util.Set<String> gone;
+            try {
+                openForAppends();
+                List<String> deletedIds = out.deleteMessages(ids);
+                hook.deletedOnTarget(email, folder.target(), deletedIds);
+                gone = new java.util.HashSet<>(deletedIds);
+            } catch (ConnectorException e) {
+                failure = e;
+                break;
+            }
+            // recorded only after the target deleted them: after a crash in between the next pass deletes them again,
+            // which the target ignores for messages already gone
+            List<SyncStore.VanishedCopy> done = page.stream().filter(v -> gone.contains(v.targetId())).toList();
+            deleted += store.markDeletedOnTarget(folder.id(), done);
+            notNamed += page.size() - done.size();
+            page = store.vanishedCopies(folder.id(), page.get(page.size() - 1), DELETE_PAGE);
+        }
+        FolderPath target = folder.target();
+        if (deleted > 0) {
+            listener.notice(email, deleted + " messages expunged on the source were deleted on the target (mirror"
+                    + " deletion) in " + target);
+        }
+        if (notNamed > 0) {
+            listener.notice(email, notNamed + " messages expunged on the source stay on the target in " + target
+                    + ": their recorded ids no longer name messages there (the target folder was renumbered since"
+                    + " they were copied)");
+        }
+        if (failure != null && failure.kind() == ConnectorException.Kind.CONFIGURATION) {
+            // trying again would not help: the folder may be passed over while nothing changes on the source
+            listener.notice(email, "Mirror deletion is not possible in the target folder " + target + ": "
+                    + failure.getMessage() + "; the messages expunged on the source stay there");
+        } else if (failure != null) {
+            unfinished.add(folder.id());
+            listener.notice(email, "Mirror deletion in the target folder " + target + " failed: "
+                    + failure.getMessage() + "; the messages expunged on the source that it did not delete stay there"
+                    + " until the next pass tries again");
         }
     }
 
@@ -395,8 +457,8 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
     }
 
     /** What a lane's reader queues for its writer, in order. */
-    private sealed interface Item permits OpenFolder, PrepareAppends, Buffered, Stream, Vanished, UpdateFlags, Recorded,
-            CloseFolder, End {
+    private sealed interface Item permits OpenFolder, PrepareAppends, Buffered, Stream, Vanished, DeleteVanished,
+            UpdateFlags, Recorded, CloseFolder, End {
         Item END = new End();
         /** Messages or flag changes follow for the open folder (one opened without work). */
         Item PREPARE_APPENDS = new PrepareAppends();
@@ -427,6 +489,9 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
     }
 
     private record Vanished(MessageInfo message) implements Item {
+    }
+
+    private record DeleteVanished(java.util.Set<Long> unfinished) implements Item {
     }
 
     private record UpdateFlags(SyncStore.FlagChange change) implements Item {

@@ -59,6 +59,11 @@ public abstract class TargetConnectorContractTest {
     /** What the mailbox of {@link #credentials()} holds in {@code folder}, read without the connector, in arrival order. */
     protected abstract List<StoredMessage> stored(TargetFolder folder) throws Exception;
 
+    /** True for a target that must delete messages by id (mirror deletion); others may say they cannot. */
+    protected boolean deletesMessages() {
+        return false;
+    }
+
     private static FolderPath freshFolder(String... below) {
         List<String> parts = new ArrayList<>();
         parts.add("Contract " + UUID.randomUUID().toString().substring(0, 8));
@@ -290,6 +295,50 @@ public abstract class TargetConnectorContractTest {
             List<StoredMessage> stored = stored(folder);
             assertEquals(1, stored.size());
             assertEquals(Set.of(SystemFlag.FLAGGED, SystemFlag.ANSWERED), stored.get(0).flags().system());
+        }
+    }
+
+    @Test
+    public void deleteMessagesDeletesExactlyThoseIdsAndARepeatDoesNothingMore() throws Exception {
+        try (TargetSession session = connector().open(endpoint(), credentials())) {
+            TargetFolder folder = session.createFolder(session.storablePath(freshFolder()));
+            Outcomes outcomes = new Outcomes();
+            List<byte[]> raws = new ArrayList<>();
+            try (TargetFolderWriter writer = session.openFolder(folder)) {
+                for (long uid = 1; uid <= 3; uid++) {
+                    byte[] raw = message("delete " + uid, 600);
+                    raws.add(raw);
+                    writer.append(info(uid, raw, Instant.parse("2021-02-03T04:05:06Z").plusSeconds(uid), MessageFlags.NONE),
+                            MessageFlags.NONE, new ByteArrayInputStream(raw), outcomes);
+                }
+                writer.flush();
+                if (outcomes.accepted.get(1L) == null || outcomes.accepted.get(3L) == null) {
+                    return; // a target that gives no ids cannot be asked to delete by id
+                }
+                List<String> ids = List.of(outcomes.accepted.get(1L), outcomes.accepted.get(3L));
+                List<String> deleted;
+                try {
+                    deleted = writer.deleteMessages(ids);
+                } catch (ConnectorException cannot) {
+                    if (deletesMessages()) {
+                        throw cannot;
+                    }
+                    assertEquals(ConnectorException.Kind.CONFIGURATION, cannot.kind());
+                    assertFalse(cannot.getMessage() == null || cannot.getMessage().isBlank(), "it says why");
+                    assertEquals(3, stored(folder).size(), "a target that cannot delete deletes nothing");
+                    return;
+                }
+                assertEquals(new HashSet<>(ids), new HashSet<>(deleted));
+                assertEquals(List.of(outcomes.accepted.get(1L)), writer.deleteMessages(List.of(outcomes.accepted.get(1L))),
+                        "deleting a message already gone is a harmless repeat");
+            }
+            List<StoredMessage> stored = stored(folder);
+            assertEquals(1, stored.size(), "only the two ids are deleted");
+            if (stored.get(0).bytes() != null) {
+                assertArrayEquals(raws.get(1), stored.get(0).bytes(), "the second message is kept");
+            }
+            assertEquals(Instant.parse("2021-02-03T04:05:06Z").plusSeconds(2), stored.get(0).internalDate(),
+                    "the second message is kept");
         }
     }
 

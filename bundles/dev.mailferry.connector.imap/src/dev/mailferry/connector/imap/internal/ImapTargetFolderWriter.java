@@ -50,6 +50,8 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
     private static final Pattern CHECKPOINT = Pattern.compile("(\\d+):(\\d+)");
     private static final String[] STATUS_ITEMS = { "UIDVALIDITY", "UIDNEXT" };
     static final int GROUP_MESSAGES = 50;
+    /** UIDs per UID STORE / UID EXPUNGE of a mirror deletion, to keep the command lines short. */
+    static final int DELETES_PER_COMMAND = 200;
     static final long GROUP_BYTES = 2L << 20;
     static final long IN_FLIGHT_BYTES = 6L << 20;
     /** Messages above this size are streamed on their own instead of being held for a group. */
@@ -573,6 +575,51 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
         MessageFlags stored = MessageFlags.of(flags.system(), kept);
         connection.command("update flags in '" + folder.path() + "'",
                 "UID STORE " + Long.parseLong(matcher.group(2)) + " FLAGS.SILENT " + MessageItems.flagList(stored));
+    }
+
+    /**
+     * Marks the messages {@code \Deleted} and removes exactly those with UID EXPUNGE (UIDPLUS): a plain EXPUNGE would
+     * also remove the messages other clients marked {@code \Deleted}, so without UIDPLUS nothing is deleted.
+     */
+    @Override
+    public List<String> deleteMessages(List<String> targetIds) throws ConnectorException {
+        flush();
+        ensureUsable();
+        if (!protocol.hasCapability("UIDPLUS")) {
+            throw new ConnectorException(Kind.CONFIGURATION, connection.where() + " does not offer UIDPLUS (UID EXPUNGE),"
+                    + " so it cannot delete only the messages Mailferry copied: an EXPUNGE would also remove messages"
+                    + " other clients marked as deleted");
+        }
+        List<String> deleted = new ArrayList<>();
+        StringBuilder uids = new StringBuilder();
+        int inCommand = 0;
+        for (String targetId : targetIds) {
+            Matcher matcher = targetId == null ? null : CHECKPOINT.matcher(targetId.trim());
+            if (matcher == null || !matcher.matches()) {
+                throw new ConnectorException(Kind.CONFIGURATION, "Not an IMAP target id: '" + targetId + "'");
+            }
+            if (Long.parseLong(matcher.group(1)) != uidValidity) {
+                continue; // the folder was renumbered: the UID may name another message now
+            }
+            uids.append(uids.length() == 0 ? "" : ",").append(Long.parseLong(matcher.group(2)));
+            deleted.add(targetId);
+            if (++inCommand == DELETES_PER_COMMAND) {
+                expunge(uids.toString());
+                uids.setLength(0);
+                inCommand = 0;
+            }
+        }
+        if (inCommand > 0) {
+            expunge(uids.toString());
+        }
+        return deleted;
+    }
+
+    private void expunge(String uidSet) throws ConnectorException {
+        // UIDs already expunged are ignored by both commands, which makes a repeat harmless
+        connection.command("mark messages deleted in '" + folder.path() + "'",
+                "UID STORE " + uidSet + " +FLAGS.SILENT (\\Deleted)");
+        connection.command("expunge the deleted messages of '" + folder.path() + "'", "UID EXPUNGE " + uidSet);
     }
 
     private void ensureUsable() throws ConnectorException {

@@ -397,6 +397,30 @@ final class GraphFolderWriter implements TargetFolderWriter {
         }
     }
 
+    /**
+     * One DELETE per message; Exchange keeps what Graph deletes in Deleted Items, where the user can still restore it.
+     * Graph ids change when a message moves to another folder, so an id the folder no longer holds (already deleted,
+     * or moved away by the user) is not found and left alone, which also makes a repeat harmless.
+     */
+    @Override
+    public List<String> deleteMessages(List<String> targetIds) throws ConnectorException {
+        List<String> deleted = new java.util.ArrayList<>();
+        for (String id : targetIds) {
+            try {
+                mailbox.delete("/messages/" + GraphMailbox.encode(id), "delete a message expunged on the source from '"
+                        + folder.path() + "'");
+            } catch (GraphMailbox.ItemRefused e) {
+                throw new ConnectorException(Kind.PROTOCOL, e.getMessage());
+            } catch (ConnectorException e) {
+                if (e.kind() != Kind.NOT_FOUND || !e.getMessage().contains("ErrorItemNotFound")) {
+                    throw e;
+                }
+            }
+            deleted.add(id);
+        }
+        return deleted;
+    }
+
     @Override
     public void close() {
         // nothing held open

@@ -55,6 +55,11 @@ class ImapTargetContractTest extends TargetConnectorContractTest {
     }
 
     @Override
+    protected boolean deletesMessages() {
+        return true; // Dovecot has UIDPLUS
+    }
+
+    @Override
     protected List<StoredMessage> stored(TargetFolder folder) throws Exception {
         return ImapMailboxReader.read(dovecot.host(), dovecot.imapPort(), "bob", ImapTestSupport.password("bob"),
                 folder.path().join(dovecot.hierarchyDelimiter())).stream()

@@ -97,6 +97,11 @@ class Office365GraphOnlyContractTest extends TargetConnectorContractTest {
     }
 
     @Override
+    protected boolean deletesMessages() {
+        return true; // DELETE /messages/{id}
+    }
+
+    @Override
     protected Credentials refusedCredentials() {
         return new Credentials(MAILBOX, Secret.of("not-the-client-secret-4711"));
     }

@@ -1,0 +1,162 @@
+package dev.mailferry.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailferry.core.model.FolderPath;
+import dev.mailferry.demo.CorpusSpec;
+import dev.mailferry.demo.DemoEnvironmentUser;
+import dev.mailferry.engine.internal.PipelineHook;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Messages expunged on the source (Dovecot) after they were copied: they stay on the target (Dovecot) unless the batch
+ * mirrors deletions; then the next pass deletes exactly their target copies, and nothing the user marked deleted there.
+ */
+class DovecotMirrorDeletionTest extends DovecotTestBase {
+
+    @Test
+    void withoutTheOptionMessagesExpungedOnTheSourceStayOnTheTarget() throws Exception {
+        Setup s = expungeTwoAfterAFirstPass(BatchOptions.defaults());
+        FakeEngineTest.RecordingListener events = new FakeEngineTest.RecordingListener();
+        assertEquals(MailboxState.SYNCED, s.engine.sync(project, "b", secrets, events).mailboxes().get(0).state());
+
+        assertTrue(events.notices.contains("2 messages copied earlier from " + s.folder
+                + " are no longer on the source; they stay on the target"), events.notices.toString());
+        assertTrue(events.notices.stream().noneMatch(n -> n.contains("mirror deletion")), events.notices.toString());
+        try (ImapProbe src = sourceProbe(s.user); ImapProbe t = targetProbe(s.user)) {
+            List<String> expected = new ArrayList<>(src.snapshot().get(s.folder));
+            expected.addAll(s.expunged);
+            Collections.sort(expected);
+            assertEquals(expected, t.snapshot().get(s.target), "the expunged messages are kept on the target");
+            assertEquals(1, deletedByHand(t, s.target));
+        }
+    }
+
+    @Test
+    void withTheOptionTheNextPassDeletesExactlyTheirTargetCopies() throws Exception {
+        Setup s = expungeTwoAfterAFirstPass(BatchOptions.defaults().withMirrorDeletions(true));
+        assertTrue(project.batch("b").orElseThrow().options().mirrorDeletions(), "stored with the batch");
+        FakeEngineTest.RecordingListener events = new FakeEngineTest.RecordingListener();
+        assertEquals(MailboxState.SYNCED, s.engine.sync(project, "b", secrets, events).mailboxes().get(0).state());
+
+        assertTrue(events.notices.contains("2 messages expunged on the source were deleted on the target (mirror"
+                + " deletion) in " + s.target), events.notices.toString());
+        assertTrue(events.failed.isEmpty(), events.failed.toString());
+        assertTarget(s);
+        FolderStatus status = project.folderStatus(s.user.emailAddress()).stream()
+                .filter(f -> f.source().equals(s.folder)).findFirst().orElseThrow();
+        assertTrue(status.note() != null && status.note().contains(
+                "2 messages expunged on the source were deleted on the target (mirror deletion)"), status.toString());
+        assertEquals(0, status.vanished(), "deleted on the target, no longer counted as kept there");
+
+        // the next pass has nothing left to delete
+        FakeEngineTest.RecordingListener again = new FakeEngineTest.RecordingListener();
+        assertEquals(MailboxState.SYNCED, s.engine.sync(project, "b", secrets, again).mailboxes().get(0).state());
+        assertTrue(again.notices.stream().noneMatch(n -> n.contains("mirror deletion")), again.notices.toString());
+        assertTarget(s);
+    }
+
+    @Test
+    void aCrashBetweenDeletingAndRecordingDeletesNothingElseNextPass() throws Exception {
+        Setup s = expungeTwoAfterAFirstPass(BatchOptions.defaults().withMirrorDeletions(true));
+        s.engine.setPipelineHook(new PipelineHook() {
+            @Override
+            public void deletedOnTarget(String email, FolderPath target, List<String> targetIds) {
+                throw new FakeEngineTest.SimulatedCrash();
+            }
+        });
+        try {
+            assertThrows(FakeEngineTest.SimulatedCrash.class, () -> s.engine.sync(project, "b", secrets, null));
+        } finally {
+            s.engine.setPipelineHook(null);
+        }
+        project.close();
+        project = MigrationProject.open(dir.resolve("project"));
+
+        FakeEngineTest.RecordingListener events = new FakeEngineTest.RecordingListener();
+        assertEquals(MailboxState.SYNCED, s.engine.sync(project, "b", secrets, events).mailboxes().get(0).state());
+        // deleted again by their recorded UIDs, which the target no longer holds: a harmless repeat, now recorded
+        assertTrue(events.notices.contains("2 messages expunged on the source were deleted on the target (mirror"
+                + " deletion) in " + s.target), events.notices.toString());
+        assertTarget(s);
+    }
+
+    /** The target equals the source, and still holds the message the user marked deleted there by hand. */
+    private void assertTarget(Setup s) throws Exception {
+        try (ImapProbe src = sourceProbe(s.user); ImapProbe t = targetProbe(s.user)) {
+            Map<FolderPath, List<String>> source = nonEmpty(src.snapshot());
+            Map<FolderPath, List<String>> target = nonEmpty(t.snapshot());
+            assertEquals(source.get(s.folder), target.get(s.target), "only the expunged messages are gone");
+            source.remove(s.folder);
+            target.remove(s.target);
+            assertEquals(source, target, "the other folders are untouched");
+            assertEquals(1, deletedByHand(t, s.target), "UID EXPUNGE leaves what others marked deleted");
+        }
+    }
+
+    private record Setup(MigrationEngine engine, DemoEnvironmentUser user, FolderPath folder, FolderPath target,
+            List<String> expunged) {
+    }
+
+    /**
+     * A first pass of a batch "b" with {@code options}; then, in the fullest folder, two messages are expunged on the
+     * source and the user marks a message of the target folder's own deleted without expunging it.
+     */
+    private Setup expungeTwoAfterAFirstPass(BatchOptions options) throws Exception {
+        start(1, CorpusSpec.small(6, 80));
+        MigrationEngine engine = engineService();
+        project.createBatch("b", List.of(), options);
+        DemoEnvironmentUser user = demo.users().get(0);
+        assertEquals(MailboxState.SYNCED, engine.sync(project, "b", secrets, null).mailboxes().get(0).state());
+        FolderPath folder;
+        List<String> expunged;
+        try (ImapProbe s = sourceProbe(user)) {
+            Map<FolderPath, List<String>> before = s.snapshot();
+            folder = before.entrySet().stream().max(java.util.Comparator.comparingInt(e -> e.getValue().size()))
+                    .orElseThrow().getKey();
+            assertTrue(before.get(folder).size() >= 4, before.toString());
+            Folder f = s.folder(folder);
+            f.open(Folder.READ_WRITE);
+            f.getMessage(2).setFlag(Flags.Flag.DELETED, true);
+            f.getMessage(3).setFlag(Flags.Flag.DELETED, true);
+            f.close(true);
+            List<String> left = s.snapshot().get(folder);
+            expunged = before.get(folder).stream().filter(line -> !left.contains(line)).toList();
+            assertEquals(2, expunged.size(), expunged.toString());
+        }
+        FolderPath target = project.folderStatus(user.emailAddress()).stream().filter(f -> f.source().equals(folder))
+                .findFirst().orElseThrow().target();
+        try (ImapProbe t = targetProbe(user)) {
+            t.append(target, ("Message-ID: <by-hand@example.org>\r\nSubject: by hand\r\nFrom: x@example.org\r\n\r\n"
+                    + "marked deleted by the user\r\n").getBytes(StandardCharsets.US_ASCII),
+                    new Date(1_700_000_000_000L), new Flags(Flags.Flag.DELETED));
+        }
+        return new Setup(engine, user, folder, target, expunged);
+    }
+
+    private static int deletedByHand(ImapProbe probe, FolderPath folder) throws Exception {
+        Folder f = probe.folder(folder);
+        f.open(Folder.READ_ONLY);
+        try {
+            int deleted = 0;
+            for (jakarta.mail.Message m : f.getMessages()) {
+                if (m.isSet(Flags.Flag.DELETED)) {
+                    deleted++;
+                }
+            }
+            return deleted;
+        } finally {
+            f.close(false);
+        }
+    }
+}
