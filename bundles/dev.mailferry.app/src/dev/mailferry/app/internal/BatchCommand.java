@@ -262,6 +262,10 @@ final class BatchCommand {
         @Option(names = "--parallel", paramLabel = "N", description = "Mailboxes migrated at once.")
         Integer parallel;
 
+        @Option(names = "--mirror-deletions", negatable = true, description = { "Turn mirror deletion on (or off with",
+                "--no-mirror-deletions): see batch create --mirror-deletions." })
+        Boolean mirrorDeletions;
+
         @Override
         public Integer call() {
             try (MigrationProject p = project.open()) {
@@ -298,6 +302,9 @@ final class BatchCommand {
                         atLeastOne("--parallel", parallel);
                         options = options.withMaxParallelMailboxes(parallel);
                     }
+                    if (mirrorDeletions != null) {
+                        options = options.withMirrorDeletions(mirrorDeletions);
+                    }
                 } catch (IllegalArgumentException e) {
                     throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
                 }
@@ -315,7 +322,7 @@ final class BatchCommand {
         return "excluded folders " + (o.excludedFolders().isEmpty() ? "none" : o.excludedFolders()) + ", folder mapping "
                 + (o.folderMapping().isEmpty() ? "none" : o.folderMapping()) + ", largest message " + o.maxMessageSize()
                 + " bytes, at most " + o.maxItemsPerMailbox() + " messages per mailbox, " + o.maxParallelMailboxes()
-                + " mailboxes at once";
+                + " mailboxes at once, mirror deletion " + (o.mirrorDeletions() ? "on" : "off");
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,

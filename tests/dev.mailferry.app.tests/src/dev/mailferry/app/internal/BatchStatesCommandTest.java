@@ -113,13 +113,14 @@ class BatchStatesCommandTest {
         String second = demo.users().get(1).emailAddress();
 
         CommandRun set = mailferry("batch", "set", "-p", project.toString(), "wave1", "--exclude-folder", "Junk",
-                "--map-folder", "Sent=Old Sent", "--max-items", "1000");
+                "--map-folder", "Sent=Old Sent", "--max-items", "1000", "--mirror-deletions");
         assertEquals(0, set.exitCode(), set.out() + set.err());
         try (MigrationProject p = MigrationProject.openReadOnly(project)) {
             var options = p.batch("wave1").orElseThrow().options();
             assertEquals(List.of(FolderPath.of("Junk")), options.excludedFolders());
             assertEquals(java.util.Map.of(FolderPath.of("Sent"), FolderPath.of("Old Sent")), options.folderMapping());
             assertEquals(1000, options.maxItemsPerMailbox());
+            assertTrue(options.mirrorDeletions());
             assertEquals(dev.mailferry.engine.BatchOptions.defaults().maxMessageSize(), options.maxMessageSize(),
                     "an option not given stays");
         }
