@@ -115,6 +115,7 @@ final class NewBatchWizard extends Wizard {
         Text maxMessageSize;
         Text maxItems;
         Spinner parallel;
+        Button mirrorDeletions;
 
         BatchPage() {
             super("batch");
@@ -180,6 +181,11 @@ final class NewBatchWizard extends Wizard {
             parallel = new Spinner(options, SWT.BORDER);
             parallel.setValues(BatchOptions.DEFAULT_MAX_PARALLEL_MAILBOXES, 1, 64, 0, 1, 4);
             parallel.setToolTipText("Each uses one source and one target connection per lane");
+            new Label(options, SWT.NONE);
+            mirrorDeletions = new Button(options, SWT.CHECK);
+            mirrorDeletions.setText("Mirror &deletions");
+            mirrorDeletions.setToolTipText("Messages expunged on the source after they were copied are deleted on the"
+                    + " target by the next pass (only those copies; off unless ticked)");
 
             name.addListener(SWT.Modify, e -> validate());
             for (Text t : List.of(excludedFolders, folderMapping, maxMessageSize, maxItems)) {
@@ -285,7 +291,8 @@ final class NewBatchWizard extends Wizard {
                         + maxItems.getText().strip() + "'");
             }
             return BatchOptions.defaults().withExcludedFolders(excluded).withFolderMapping(mapping)
-                    .withMaxMessageSize(size).withMaxItemsPerMailbox(items).withMaxParallelMailboxes(parallel.getSelection());
+                    .withMaxMessageSize(size).withMaxItemsPerMailbox(items).withMaxParallelMailboxes(parallel.getSelection())
+                    .withMirrorDeletions(mirrorDeletions.getSelection());
         }
 
         /** Checks everything on every change; the first problem is named, the Finish button follows. */

@@ -114,6 +114,8 @@ class NewBatchWizardTest {
                 page.getErrorMessage());
         ui.type(page.maxItems, "1000");
         page.parallel.setSelection(2);
+        assertFalse(page.mirrorDeletions.getSelection(), "mirror deletion is off unless ticked");
+        page.mirrorDeletions.setSelection(true);
         assertNull(page.getErrorMessage());
         assertTrue(finish.isEnabled());
         EndpointWizardTest.moveMouseAway(shell);
@@ -136,6 +138,7 @@ class NewBatchWizardTest {
             assertEquals(20L * 1024 * 1024, options.maxMessageSize());
             assertEquals(1000, options.maxItemsPerMailbox());
             assertEquals(2, options.maxParallelMailboxes());
+            assertTrue(options.mirrorDeletions());
         }
     }
 }
