@@ -344,6 +344,41 @@ class FakeEngineTest {
         assertEquals(messages, target.appends.get(), "every message appended exactly once over both runs");
     }
 
+    @Test
+    void aFolderLargerThanTheSplitLimitIsCopiedByOneLaneASmallerOneBySeveral() throws Exception {
+        FakeMail.Mailbox large = sourceUser(ALICE, "alice", "pw");
+        FakeMail.Mailbox small = sourceUser("bob@example.com", "bob", "pw");
+        // one message more than LanePlanner.MAX_SPLIT_FOLDER_MESSAGES
+        for (int i = 0; i <= 50_000; i++) {
+            large.folder(FolderPath.of("INBOX"), SpecialUse.INBOX).add(FakeMail.message("l" + i + "@example.com", "l", 40),
+                    BASE.plusSeconds(i), MessageFlags.NONE, false);
+        }
+        fill(large.folder(FolderPath.of("Sent"), SpecialUse.SENT), "sent", 5, 1);
+        fill(small.folder(FolderPath.of("INBOX"), SpecialUse.INBOX), "in", 2000, 0);
+        fill(small.folder(FolderPath.of("Sent"), SpecialUse.SENT), "sent", 5, 1);
+        Map<String, AtomicInteger> inboxReads = new java.util.concurrent.ConcurrentHashMap<>();
+        engine.setPipelineHook(new dev.mailferry.engine.internal.PipelineHook() {
+            @Override
+            public void scanned(String email, FolderPath folder, boolean changesOnly, long messages) {
+                if (folder.isInbox()) {
+                    inboxReads.computeIfAbsent(email, e -> new AtomicInteger()).incrementAndGet();
+                }
+            }
+        });
+        try {
+            project.createBatch("wave1", List.of(), BatchOptions.defaults());
+            BatchRunResult result = engine.sync(project, "wave1", secrets, events);
+            assertEquals(BatchState.SYNCED, result.state(), result.toString());
+        } finally {
+            engine.setPipelineHook(null);
+        }
+        // a split folder is read in its parts, each by its lane
+        assertEquals(1, inboxReads.get(ALICE).get(), "the large INBOX is not split");
+        assertTrue(inboxReads.get("bob@example.com").get() > 1, "the small INBOX is split: " + inboxReads);
+        assertSameMessages(large.folder("INBOX"), target.mailboxes.get(ALICE).folder("INBOX"));
+        assertSameMessages(small.folder("INBOX"), target.mailboxes.get("bob@example.com").folder("INBOX"));
+    }
+
     /** Runs batch wave1 until the target accepted {@code crashAfter} messages, then "crashes" the engine. */
     private void crashAfterAccepted(int crashAfter) {
         AtomicInteger accepted = new AtomicInteger();

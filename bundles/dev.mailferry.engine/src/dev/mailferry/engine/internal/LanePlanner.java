@@ -23,6 +23,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LanePlanner {
 
+    /**
+     * The largest folder that is split. Parallel appends into one folder cost some servers more the more the folder
+     * holds (a Maildir folder is re-read by every session that sees another session's messages arrive), so that
+     * beyond this size splitting costs more than it gains; such a folder is copied by one lane while the others copy
+     * the rest of the mailbox. See bench/README.md, "Benchmark: scale".
+     */
+    static final long MAX_SPLIT_FOLDER_MESSAGES = 50_000;
+
     private final SyncStore store;
     private final int lanes;
 
@@ -34,7 +42,8 @@ final class LanePlanner {
     /**
      * Splits each folder holding more than a lane's share of the mailbox into UID ranges copied by several lanes side
      * by side (a mailbox is often mostly its INBOX): first takes the folder's target checkpoint, which all its parts
-     * share. A renumbered folder is not split (its messages are paired with those copied before as a whole).
+     * share. A renumbered folder is not split (its messages are paired with those copied before as a whole), nor one
+     * larger than {@link #MAX_SPLIT_FOLDER_MESSAGES}.
      */
     List<FolderWork> splitLargeFolders(SourceSession source, TargetSession target, List<FolderWork> work,
             Map<FolderWork, Long> counts, long messages) throws ConnectorException, StoreException {
@@ -51,7 +60,8 @@ final class LanePlanner {
             int parts = (int) Math.min(Math.min(lanes, count / MailboxSync.PAGE),
                     Math.max(2, Math.round((double) count * lanes / messages)));
             // source folders merged into one target folder keep to one lane (see #partition): those are not split
-            if (parts < 2 || count * lanes <= messages || sourcesPerTarget.get(w.record().target()) > 1) {
+            if (parts < 2 || count * lanes <= messages || count > MAX_SPLIT_FOLDER_MESSAGES
+                    || sourcesPerTarget.get(w.record().target()) > 1) {
                 result.add(w);
                 continue;
             }
