@@ -22,6 +22,8 @@ final class Services {
 
     private MigrationEngine engine;
     private SecretStore secrets;
+    /** The folder of the user's store in {@link #secrets}, or null when {@link #useSecrets} chose the store. */
+    private java.nio.file.Path secretsFolder;
 
     synchronized MigrationEngine engine() {
         if (engine == null) {
@@ -61,12 +63,19 @@ final class Services {
     /** Uses {@code store} instead of the user's secret store from now on (the demo keeps its throwaway secrets apart). */
     synchronized void useSecrets(SecretStore store) {
         secrets = store;
+        secretsFolder = null;
     }
 
+    /**
+     * The secret store: the user's, in the folder {@link EncryptedFileSecretStore#defaultDirectory()} names now (one
+     * JVM may run commands for several secret folders, as the tests do), unless {@link #useSecrets} chose another.
+     */
     synchronized SecretStore secrets() {
-        if (secrets == null) {
+        if (secrets == null
+                || (secretsFolder != null && !secretsFolder.equals(EncryptedFileSecretStore.defaultDirectory()))) {
             // what the store repaired (a folder others could enter) is said on stderr, where it does not mix with output
             secrets = EncryptedFileSecretStore.forCurrentUser(warning -> System.err.println("mailferry: " + warning));
+            secretsFolder = EncryptedFileSecretStore.defaultDirectory();
         }
         return secrets;
     }

@@ -19,6 +19,9 @@ class MirrorDeletionOptionTest {
 
     @Test
     void mirrorDeletionIsOffUnlessAskedForAndShownWhereTheBatchIsShown() throws IOException {
+        // the passwords imported below go to a throwaway secret store, never the user's
+        System.setProperty(dev.mailferry.core.secret.EncryptedFileSecretStore.DIRECTORY_PROPERTY,
+                root.resolve("secrets").toString());
         String project = root.resolve("mirror").toString();
         assertEquals(0, mailferry("project", "create", project).exitCode());
         // endpoints nobody listens on: nothing here connects
