@@ -455,9 +455,7 @@ public final class MailboxSync {
             } else {
                 writer.openPart(r, part.folder.epoch);
             }
-            boolean appending = false;
-            long plannedMessages = 0;
-            long plannedBytes = 0;
+            FolderCopy copy = new FolderCopy();
             boolean scannedWhole = false;
             try (FolderScan.Steps steps = folderScan.steps(reader, r, fromUid, toUid)) {
                 long after = fromUid - 1;
@@ -469,22 +467,9 @@ public final class MailboxSync {
                     }
                     // the scan goes no further than this step, so neither do the pending copies
                     long last = step.get(step.size() - 1).uid();
-                    List<MessageInfo> page = presence.withoutPresent(r, uidValidity,
-                            store.pendingCopies(r.id(), uidValidity, after, last, PAGE));
+                    copyPage(reader, r, uidValidity, store.pendingCopies(r.id(), uidValidity, after, last, PAGE), writer,
+                            copy);
                     after = last;
-                    if (page.isEmpty()) {
-                        continue;
-                    }
-                    for (MessageInfo m : page) {
-                        plannedMessages++;
-                        plannedBytes += m.size();
-                    }
-                    if (!appending) {
-                        writer.prepareAppends();
-                        appending = true;
-                    }
-                    store.journal(r.id(), uidValidity, page);
-                    reader.readMessages(page, writer.bodies());
                 }
             }
             if (!scannedWhole) {
@@ -495,7 +480,7 @@ public final class MailboxSync {
             // the folder's outcomes must be committed before its records are updated as a whole (else the writer's
             // uncommitted rows and these updates wait for each other's locks)
             writer.awaitRecorded();
-            planning.folderPlanned(plannedMessages, plannedBytes);
+            planning.folderPlanned(copy.messages, copy.bytes);
             if (part != null) {
                 boolean last = part.folder.partEnded(true);
                 if (!last || !part.folder.scannedWhole()) {
@@ -509,7 +494,7 @@ public final class MailboxSync {
             store.recordFolderSkips(r.id());
             reportSkips(r, uidValidity);
             List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
-            if (!flags.isEmpty() && !appending) {
+            if (!flags.isEmpty() && !copy.appending) {
                 writer.prepareAppends();
             }
             queueFlagChanges(r, uidValidity, flags, writer);
@@ -535,25 +520,11 @@ public final class MailboxSync {
         long uidValidity = r.uidValidity();
         listener.folderStarted(email, r.source(), r.target(), -1);
         writer.openFolder(r, false);
-        boolean appending = false;
-        long plannedMessages = 0;
-        long plannedBytes = 0;
+        FolderCopy copy = new FolderCopy();
         List<MessageInfo> page = store.pendingCopies(r.id(), uidValidity, 0, PAGE);
         while (!page.isEmpty() && !stop() && writer.failure() == null) {
             long last = page.get(page.size() - 1).uid();
-            List<MessageInfo> toCopy = presence.withoutPresent(r, uidValidity, page);
-            if (!toCopy.isEmpty()) {
-                for (MessageInfo m : toCopy) {
-                    plannedMessages++;
-                    plannedBytes += m.size();
-                }
-                if (!appending) {
-                    writer.prepareAppends();
-                    appending = true;
-                }
-                store.journal(r.id(), uidValidity, toCopy);
-                reader.readMessages(toCopy, writer.bodies());
-            }
+            copyPage(reader, r, uidValidity, page, writer, copy);
             page = store.pendingCopies(r.id(), uidValidity, last, PAGE);
         }
         if (!page.isEmpty()) {
@@ -562,18 +533,48 @@ public final class MailboxSync {
             return true;
         }
         writer.awaitRecorded();
-        planning.folderPlanned(plannedMessages, plannedBytes);
+        planning.folderPlanned(copy.messages, copy.bytes);
         folderScan.markVanished(r, uidValidity, vanished);
         mirrorDeletions(writer);
         store.recordScannedSkips(r.id());
         reportSkips(r, uidValidity);
         List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
-        if (!flags.isEmpty() && !appending) {
+        if (!flags.isEmpty() && !copy.appending) {
             writer.prepareAppends();
         }
         queueFlagChanges(r, uidValidity, flags, writer);
         writer.closeFolder(r, true);
         return true;
+    }
+
+    /** What one folder's copy has handed to its writer so far in this pass. */
+    private static final class FolderCopy {
+        long messages;
+        long bytes;
+        /** The writer was told to prepare appends (it is, once, before the first). */
+        boolean appending;
+    }
+
+    /**
+     * Copies the messages of {@code page} that the target does not already hold: each journaled before its body is
+     * read, so a crash can find it again, then read and handed to the writer.
+     */
+    private void copyPage(SourceFolderReader reader, FolderRecord r, long uidValidity, List<MessageInfo> page,
+            TargetWriter writer, FolderCopy copy) throws ConnectorException, StoreException, InterruptedException {
+        List<MessageInfo> toCopy = presence.withoutPresent(r, uidValidity, page);
+        if (toCopy.isEmpty()) {
+            return;
+        }
+        for (MessageInfo m : toCopy) {
+            copy.messages++;
+            copy.bytes += m.size();
+        }
+        if (!copy.appending) {
+            writer.prepareAppends();
+            copy.appending = true;
+        }
+        store.journal(r.id(), uidValidity, toCopy);
+        reader.readMessages(toCopy, writer.bodies());
     }
 
     private void reportSkips(FolderRecord r, long uidValidity) throws StoreException {

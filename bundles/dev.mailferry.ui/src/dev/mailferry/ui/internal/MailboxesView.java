@@ -366,8 +366,7 @@ public final class MailboxesView extends ViewPart {
             showProblem("Select mailboxes of a batch to start them.");
             return;
         }
-        if (BatchPassJob.running(target.folder(), target.batch()) != null) {
-            showProblem("A pass over batch '" + target.batch() + "' is already running in this workbench.");
+        if (passRunsHere(target)) {
             return;
         }
         showProblem(null);
@@ -493,14 +492,22 @@ public final class MailboxesView extends ViewPart {
         }
     }
 
+    /** True, with the problem shown, when this workbench runs a pass over the batch already: never a second one. */
+    private boolean passRunsHere(Shown target) {
+        if (BatchPassJob.running(target.folder(), target.batch()) == null) {
+            return false;
+        }
+        showProblem("A pass over batch '" + target.batch() + "' is already running in this workbench.");
+        return true;
+    }
+
     private void startPass() {
         Shown target = shown;
         if (target == null || target.batch() == null) {
             showProblem("Select a batch in the Projects view to start a pass over it.");
             return;
         }
-        if (BatchPassJob.running(target.folder(), target.batch()) != null) {
-            showProblem("A pass over batch '" + target.batch() + "' is already running in this workbench.");
+        if (passRunsHere(target)) {
             return;
         }
         showProblem(null);
@@ -516,8 +523,7 @@ public final class MailboxesView extends ViewPart {
             showProblem("Select a batch in the Projects view to complete it.");
             return;
         }
-        if (BatchPassJob.running(target.folder(), target.batch()) != null) {
-            showProblem("A pass over batch '" + target.batch() + "' is already running in this workbench.");
+        if (passRunsHere(target)) {
             return;
         }
         showProblem(null);
@@ -526,8 +532,7 @@ public final class MailboxesView extends ViewPart {
                     mxCheckRunning = false;
                     updateActions(lastRows);
                 }, () -> {
-                    if (BatchPassJob.running(target.folder(), target.batch()) != null) {
-                        showProblem("A pass over batch '" + target.batch() + "' is already running in this workbench.");
+                    if (passRunsHere(target)) {
                         return;
                     }
                     disablePassActions();
