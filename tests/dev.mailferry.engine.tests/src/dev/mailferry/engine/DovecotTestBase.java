@@ -12,6 +12,8 @@ import dev.mailferry.demo.CorpusSpec;
 import dev.mailferry.demo.DemoEnvironment;
 import dev.mailferry.demo.DemoEnvironmentServer;
 import dev.mailferry.demo.DemoEnvironmentUser;
+import dev.mailferry.engine.internal.JdbcStateStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,12 +40,23 @@ abstract class DovecotTestBase {
     final MemorySecretStore secrets = new MemorySecretStore();
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         if (project != null) {
             project.close();
+            assertTotalsAgreeWithMessages(dir.resolve("project"));
         }
         if (demo != null) {
             demo.close();
+        }
+    }
+
+    /** The message totals the state database keeps by triggers equal the message map's rows counted one by one. */
+    static void assertTotalsAgreeWithMessages(Path projectFolder) throws Exception {
+        if (!Files.isRegularFile(projectFolder.resolve(JdbcStateStore.FILE_NAME))) {
+            return;
+        }
+        try (JdbcStateStore store = JdbcStateStore.openReadOnly(projectFolder)) {
+            assertEquals(List.of(), store.totalsDisagreeing(), "message totals of " + projectFolder);
         }
     }
 

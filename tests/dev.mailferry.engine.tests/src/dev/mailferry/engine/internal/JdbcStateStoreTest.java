@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MessageFlags;
 import dev.mailferry.core.model.MessageInfo;
+import dev.mailferry.engine.FolderStatus;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -115,6 +117,7 @@ class JdbcStateStoreTest {
             assertEquals(4, status.copied(), status.toString());
             assertEquals(1, status.vanished(), status.toString());
             assertEquals(1, status.skipped(), status.toString());
+            assertEquals(List.of(), store.totalsDisagreeing());
         }
     }
 
@@ -235,12 +238,27 @@ class JdbcStateStoreTest {
             s.execute("INSERT INTO folder_state (email, source_path, target_path, uidvalidity, epoch) VALUES"
                     + " ('a@example.org', '" + Codecs.encodePath(FolderPath.of("Later")) + "', '"
                     + Codecs.encodePath(FolderPath.of("Later")) + "', 0, 0)");
+            // the first folder's messages: two copied (one of them found on the target), a skip, a failure, and one
+            // of an earlier UID space still on the target
+            String columns = "INSERT INTO message_map (folder_id, uidvalidity, uid, status, size, internal_date, flags,"
+                    + " epoch, reason) VALUES ";
+            s.execute(columns + "(1, 7, 1, 'C', 100, 0, '', 1, NULL), (1, 7, 2, 'C', 200, 0, '', 1, '"
+                    + SyncStore.ALREADY_ON_TARGET + "'), (1, 7, 3, 'S', 5000, 0, '', 0, 'too large'),"
+                    + " (1, 7, 4, 'F', 10, 0, '', 1, 'refused'), (1, 6, 9, 'V', 50, 0, '', 1, NULL)");
         }
         try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
+            assertEquals(List.of(), store.totalsDisagreeing(), "totals built from the older project's messages");
+            FolderStatus inbox = store.folderStatuses("a@example.org").get(0);
+            assertEquals(List.of(2L, 1L, 1L, 300L, 1L), List.of(inbox.copied(), inbox.skipped(), inbox.failed(),
+                    inbox.bytes(), inbox.alreadyOnTarget()));
+            assertEquals(Map.of(FolderPath.of("INBOX"), 3L), store.recordedOnTarget("a@example.org"));
+            assertEquals(java.util.Set.of(store.folders("a@example.org").get(0).id()),
+                    store.foldersWithUnfinishedMessages("a@example.org"));
             List<FolderRecord> folders = store.folders("a@example.org");
             assertEquals(List.of(true, false), folders.stream().map(FolderRecord::presenceChecked).toList());
             assertEquals("3:10", folders.get(0).checkpoint());
-            assertEquals(null, store.folderStatus(folders.get(0).id()).note());
+            assertEquals("1 message was " + SyncStore.ALREADY_ON_TARGET + " and not copied again",
+                    store.folderStatus(folders.get(0).id()).note());
             store.renameFolder(folders.get(1).id(), FolderPath.of("Renamed"), FolderPath.of("Renamed"),
                     "renamed on the source from Later");
             assertEquals("renamed on the source from Later", store.folderStatus(folders.get(1).id()).note());
@@ -267,6 +285,7 @@ class JdbcStateStoreTest {
             store.forEachProblem("a@example.org", (path, uid, messageId, size, date, status, reason) -> problems.add(
                     uid + ":" + status));
             assertEquals(List.of("2:FAILED", "3:TOO_LARGE_FOR_TARGET", "4:SKIPPED"), problems);
+            assertEquals(List.of(), store.totalsDisagreeing());
         }
         SqliteNativeLibrary.prepare();
         org.sqlite.SQLiteDataSource source = new org.sqlite.SQLiteDataSource();
