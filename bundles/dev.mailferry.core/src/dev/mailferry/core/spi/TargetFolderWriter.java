@@ -51,6 +51,18 @@ public interface TargetFolderWriter extends AutoCloseable {
     void updateFlags(String targetId, MessageFlags flags) throws ConnectorException;
 
     /**
+     * Replaces the flags of several messages copied earlier, each with its own (incremental sync hands over the changes
+     * it found a page at a time). When it returns, every message has its new flags; a failure may leave some changed
+     * and others not, which repeating the call puts right. Default: {@link #updateFlags(String, MessageFlags)} for each,
+     * in order; a target that can change many messages in one request overrides it.
+     */
+    default void updateFlags(java.util.Map<String, MessageFlags> flagsByTargetId) throws ConnectorException {
+        for (java.util.Map.Entry<String, MessageFlags> update : flagsByTargetId.entrySet()) {
+            updateFlags(update.getKey(), update.getValue());
+        }
+    }
+
+    /**
      * Mirror deletion: deletes from this folder the messages with these target ids (as reported by
      * {@link AppendListener#accepted} or {@link #appendedSince}), and nothing else. An id that no longer names a message
      * of this folder (IMAP: recorded under another UIDVALIDITY) is left alone and not returned; deleting a message

@@ -3,7 +3,6 @@ package dev.mailferry.engine.internal;
 import dev.mailferry.core.spi.ConnectorException;
 import dev.mailferry.core.spi.SourceSession;
 import dev.mailferry.core.spi.TargetSession;
-import dev.mailferry.engine.internal.FolderPlanner.PlannedFolder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The sessions of the lanes after the first. As many as the plan has folders to copy (up to the lanes) are opened in
- * the background as soon as the folders are listed, so that the lanes' logins overlap the planning instead of
+ * The sessions of the lanes after the first. As many as the plan has folders likely to be copied (up to the lanes) are
+ * opened in the background as soon as the folders are listed, so that the lanes' logins overlap the planning instead of
  * delaying each lane's start while the first lane already keeps the machine busy. More are opened on demand (a large
  * folder split over lanes); those not taken are closed. Logins start only after the first pair succeeded, so a
  * wrong password costs one failed login per server, not one per lane.
@@ -41,9 +40,8 @@ final class LaneSessions implements AutoCloseable {
     private final List<CompletableFuture<Sessions>> opening = new ArrayList<>();
     private int taken;
 
-    LaneSessions(Opener opener, int lanes, String email, List<PlannedFolder> plan) {
+    LaneSessions(Opener opener, int lanes, String email, long folders) {
         this.opener = opener;
-        long folders = plan.stream().filter(PlannedFolder::copied).count();
         long spare = Math.min(lanes, folders) - 1;
         for (int i = 1; i <= spare; i++) {
             opening.add(onOwnThread("mailferry-connect-lane-" + i + "-" + email, opener::open));

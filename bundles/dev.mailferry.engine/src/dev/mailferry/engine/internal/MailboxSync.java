@@ -110,7 +110,7 @@ public final class MailboxSync {
             List<TargetFolder> targetFolders = target.listFolders();
             List<FolderRecord> records = store.folders(email);
             List<PlannedFolder> plan = plan(target, sourceFolders, targetFolders, records);
-            try (LaneSessions laneSessions = new LaneSessions(opener, lanes, email, plan)) {
+            try (LaneSessions laneSessions = new LaneSessions(opener, lanes, email, foldersNotVouchedFor(plan, records))) {
                 FolderRenames renames = new FolderRenames(store, email, options, listener, source, target,
                         sourceFolders, targetFolders, records, plan);
                 plan = renames.follow();
@@ -146,6 +146,26 @@ public final class MailboxSync {
         }
         return FolderPlanner.plan(sourceFolders, targetFolders, options, recordedTargets, target::storablePath,
                 target.ignoresFolderNameCase());
+    }
+
+    /**
+     * The planned folders to copy that no complete pass vouches for (new ones, and those with messages to try again):
+     * the lanes' sessions are opened ahead for these only. The other folders are most often unchanged, so an idle
+     * incremental pass logs in once, and a pass that finds changes opens its lanes when it needs them.
+     */
+    private long foldersNotVouchedFor(List<PlannedFolder> plan, List<FolderRecord> records) throws StoreException {
+        Map<FolderPath, FolderRecord> recordsBySource = new HashMap<>();
+        for (FolderRecord r : records) {
+            recordsBySource.put(r.source(), r);
+        }
+        long folders = 0;
+        for (PlannedFolder p : plan) {
+            FolderRecord r = recordsBySource.get(p.source().path());
+            if (p.copied() && (r == null || store.sourceState(r.id()) == null)) {
+                folders++;
+            }
+        }
+        return folders;
     }
 
     /** Records each planned folder (with its note) and returns those to copy. */
@@ -590,9 +610,7 @@ public final class MailboxSync {
     private void queueFlagChanges(FolderRecord r, long uidValidity, List<SyncStore.FlagChange> flags,
             TargetWriter writer) throws StoreException, InterruptedException {
         while (!flags.isEmpty() && !stopped && writer.failure() == null) {
-            for (SyncStore.FlagChange f : flags) {
-                writer.updateFlags(f);
-            }
+            writer.updateFlags(flags);
             flags = store.flagChanges(r.id(), uidValidity, flags.get(flags.size() - 1).uid(), PAGE);
         }
     }

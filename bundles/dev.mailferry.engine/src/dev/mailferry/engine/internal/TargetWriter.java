@@ -13,7 +13,9 @@ import dev.mailferry.engine.MigrationListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -118,8 +120,9 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
         queue.put(new DeleteVanished(unfinished));
     }
 
-    void updateFlags(SyncStore.FlagChange change) throws InterruptedException {
-        queue.put(new UpdateFlags(change));
+    /** Gives the open folder's copies of these messages their flags on the source (a page of changes at once). */
+    void updateFlags(List<SyncStore.FlagChange> changes) throws InterruptedException {
+        queue.put(new UpdateFlags(List.copyOf(changes)));
     }
 
     /** Closes the open folder; {@code announce}: tell the listener the folder is finished. */
@@ -253,10 +256,20 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
         } else if (item instanceof DeleteVanished d) {
             deleteVanishedCopies(d.unfinished());
         } else if (item instanceof UpdateFlags u) {
-            SyncStore.FlagChange f = u.change();
-            if (f.targetId() != null) {
-                out.updateFlags(f.targetId(), MessageFlags.parse(f.flags()));
-                recorder.flagsSynced(folder.id(), folder.uidValidity(), f.uid(), f.flags());
+            Map<String, MessageFlags> flags = new LinkedHashMap<>();
+            for (SyncStore.FlagChange f : u.changes()) {
+                if (f.targetId() != null) {
+                    flags.put(f.targetId(), MessageFlags.parse(f.flags()));
+                }
+            }
+            if (!flags.isEmpty()) {
+                out.updateFlags(flags);
+                // recorded only after the target changed them all: a crash before leaves them to the next pass
+                for (SyncStore.FlagChange f : u.changes()) {
+                    if (f.targetId() != null) {
+                        recorder.flagsSynced(folder.id(), folder.uidValidity(), f.uid(), f.flags());
+                    }
+                }
                 maybeCommit();
             }
         } else if (item instanceof CloseFolder c) {
@@ -494,7 +507,7 @@ final class TargetWriter implements Runnable, TargetFolderWriter.AppendListener 
     private record DeleteVanished(java.util.Set<Long> unfinished) implements Item {
     }
 
-    private record UpdateFlags(SyncStore.FlagChange change) implements Item {
+    private record UpdateFlags(List<SyncStore.FlagChange> changes) implements Item {
     }
 
     private record CloseFolder(FolderRecord record, boolean announce) implements Item {

@@ -26,9 +26,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -295,6 +297,45 @@ public abstract class TargetConnectorContractTest {
             List<StoredMessage> stored = stored(folder);
             assertEquals(1, stored.size());
             assertEquals(Set.of(SystemFlag.FLAGGED, SystemFlag.ANSWERED), stored.get(0).flags().system());
+        }
+    }
+
+    @Test
+    public void updateFlagsOfSeveralMessagesGivesEachItsOwnFlagsAndLeavesTheOthersAlone() throws Exception {
+        try (TargetSession session = connector().open(endpoint(), credentials())) {
+            TargetFolder folder = session.createFolder(session.storablePath(freshFolder()));
+            Outcomes outcomes = new Outcomes();
+            Map<String, Long> uidByDate = new HashMap<>();
+            try (TargetFolderWriter writer = session.openFolder(folder)) {
+                for (long uid = 1; uid <= 6; uid++) {
+                    byte[] raw = message("flags " + uid, 500);
+                    Instant date = Instant.parse("2022-03-04T05:06:07Z").plusSeconds(uid);
+                    uidByDate.put(date.toString(), uid);
+                    writer.append(info(uid, raw, date, MessageFlags.NONE), MessageFlags.NONE, new ByteArrayInputStream(raw),
+                            outcomes);
+                }
+                writer.flush();
+                if (outcomes.accepted.containsValue(null) || outcomes.accepted.size() < 6) {
+                    return; // a target that gives no ids cannot be asked to change flags by id
+                }
+                // two flag sets over scattered messages (one set twice, in no order), message 6 left alone
+                MessageFlags flagged = MessageFlags.of(List.of(SystemFlag.FLAGGED), List.of());
+                MessageFlags readAndAnswered = MessageFlags.of(List.of(SystemFlag.SEEN, SystemFlag.ANSWERED), List.of());
+                Map<String, MessageFlags> updates = new LinkedHashMap<>();
+                updates.put(outcomes.accepted.get(4L), flagged);
+                updates.put(outcomes.accepted.get(1L), readAndAnswered);
+                updates.put(outcomes.accepted.get(2L), flagged);
+                updates.put(outcomes.accepted.get(5L), readAndAnswered);
+                updates.put(outcomes.accepted.get(3L), MessageFlags.NONE);
+                writer.updateFlags(updates);
+            }
+            Map<Long, Set<SystemFlag>> flagsByUid = new TreeMap<>();
+            for (StoredMessage m : stored(folder)) {
+                flagsByUid.put(uidByDate.get(m.internalDate().toString()), m.flags().system());
+            }
+            assertEquals(Map.of(1L, Set.of(SystemFlag.SEEN, SystemFlag.ANSWERED), 2L, Set.of(SystemFlag.FLAGGED),
+                    3L, Set.of(), 4L, Set.of(SystemFlag.FLAGGED), 5L, Set.of(SystemFlag.SEEN, SystemFlag.ANSWERED),
+                    6L, Set.of()), flagsByUid);
         }
     }
 

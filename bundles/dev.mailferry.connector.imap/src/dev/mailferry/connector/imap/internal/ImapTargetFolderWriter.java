@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,6 +53,8 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
     static final int GROUP_MESSAGES = 50;
     /** UIDs per UID STORE / UID EXPUNGE of a mirror deletion, to keep the command lines short. */
     static final int DELETES_PER_COMMAND = 200;
+    /** UIDs per UID STORE of a flag update, to keep the command lines short (scattered UIDs take a number each). */
+    static final int UIDS_PER_COMMAND = 500;
     static final long GROUP_BYTES = 2L << 20;
     static final long IN_FLIGHT_BYTES = 6L << 20;
     /** Messages above this size are streamed on their own instead of being held for a group. */
@@ -560,21 +563,53 @@ final class ImapTargetFolderWriter implements TargetFolderWriter {
 
     @Override
     public void updateFlags(String targetId, MessageFlags flags) throws ConnectorException {
+        updateFlags(java.util.Collections.singletonMap(targetId, flags));
+    }
+
+    /**
+     * One {@code UID STORE ... FLAGS.SILENT} for all the messages that get the same flags, so that a pass's flag
+     * changes cost a few round trips, not one per message (the same flag set on several messages is the usual case: a
+     * user flags or reads many). Every target id is checked before anything is sent.
+     */
+    @Override
+    public void updateFlags(Map<String, MessageFlags> flagsByTargetId) throws ConnectorException {
         flush();
         ensureUsable();
-        Matcher matcher = targetId == null ? null : CHECKPOINT.matcher(targetId.trim());
-        if (matcher == null || !matcher.matches()) {
-            throw new ConnectorException(Kind.CONFIGURATION, "Not an IMAP target id: '" + targetId + "'");
+        Map<String, TreeSet<Long>> uidsByFlagList = new TreeMap<>();
+        for (Map.Entry<String, MessageFlags> update : flagsByTargetId.entrySet()) {
+            String targetId = update.getKey();
+            Matcher matcher = targetId == null ? null : CHECKPOINT.matcher(targetId.trim());
+            if (matcher == null || !matcher.matches()) {
+                throw new ConnectorException(Kind.CONFIGURATION, "Not an IMAP target id: '" + targetId + "'");
+            }
+            if (Long.parseLong(matcher.group(1)) != uidValidity) {
+                throw new ConnectorException(Kind.NOT_FOUND, "Message " + targetId + " no longer exists in '"
+                        + folder.path() + "' on " + connection.where() + " (UIDVALIDITY is now " + uidValidity + ").");
+            }
+            TreeSet<String> kept = new TreeSet<>();
+            splitKeywords(update.getValue(), kept, new TreeSet<>());
+            String flagList = MessageItems.flagList(MessageFlags.of(update.getValue().system(), kept));
+            uidsByFlagList.computeIfAbsent(flagList, f -> new TreeSet<>()).add(Long.parseLong(matcher.group(2)));
         }
-        if (Long.parseLong(matcher.group(1)) != uidValidity) {
-            throw new ConnectorException(Kind.NOT_FOUND, "Message " + targetId + " no longer exists in '"
-                    + folder.path() + "' on " + connection.where() + " (UIDVALIDITY is now " + uidValidity + ").");
+        for (Map.Entry<String, TreeSet<Long>> group : uidsByFlagList.entrySet()) {
+            long[] uids = new long[Math.min(group.getValue().size(), UIDS_PER_COMMAND)];
+            int count = 0;
+            for (long uid : group.getValue()) {
+                uids[count++] = uid;
+                if (count == uids.length) {
+                    storeFlags(uids, count, group.getKey());
+                    count = 0;
+                }
+            }
+            if (count > 0) {
+                storeFlags(uids, count, group.getKey());
+            }
         }
-        TreeSet<String> kept = new TreeSet<>();
-        splitKeywords(flags, kept, new TreeSet<>());
-        MessageFlags stored = MessageFlags.of(flags.system(), kept);
+    }
+
+    private void storeFlags(long[] uids, int count, String flagList) throws ConnectorException {
         connection.command("update flags in '" + folder.path() + "'",
-                "UID STORE " + Long.parseLong(matcher.group(2)) + " FLAGS.SILENT " + MessageItems.flagList(stored));
+                "UID STORE " + MessageItems.uidSet(uids, count) + " FLAGS.SILENT " + flagList);
     }
 
     /**
