@@ -133,6 +133,9 @@ public final class MailboxSync {
             if (!stopped) {
                 recordSourceStates();
                 readBackShortfall = TargetReadBack.check(target, store, email, listener);
+                // the scan has served: cleared by the pass that made it rather than at the start of the next, which
+                // would make the first idle pass after a large first pass pay for deleting it
+                store.clearScan(email);
             }
         }
     }
