@@ -17,6 +17,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Messages expunged on the source (Dovecot) after they were copied: they stay on the target (Dovecot) unless the batch
@@ -42,10 +44,28 @@ class DovecotMirrorDeletionTest extends DovecotTestBase {
         }
     }
 
-    @Test
-    void withTheOptionTheNextPassDeletesExactlyTheirTargetCopies() throws Exception {
-        Setup s = expungeTwoAfterAFirstPass(BatchOptions.defaults().withMirrorDeletions(true));
+    /** The three ways a pass reads a folder that changed; each must find the expunged messages and delete them. */
+    enum NextPass {
+        /** the folder's changes only (CONDSTORE; Dovecot has it) */
+        CHANGES_ONLY,
+        /** the folder scanned whole, step by step: a changed size limit makes the last pass's state vouch for nothing */
+        WHOLE_FOLDER,
+        /** the whole mailbox scanned and ranked first: it holds more messages than the item limit */
+        WHOLE_MAILBOX
+    }
+
+    @ParameterizedTest
+    @EnumSource(NextPass.class)
+    void withTheOptionTheNextPassDeletesExactlyTheirTargetCopies(NextPass nextPass) throws Exception {
+        BatchOptions options = BatchOptions.defaults().withMirrorDeletions(true);
+        Setup s = expungeTwoAfterAFirstPass(options);
         assertTrue(project.batch("b").orElseThrow().options().mirrorDeletions(), "stored with the batch");
+        if (nextPass == NextPass.WHOLE_FOLDER) {
+            project.setBatchOptions("b", options.withMaxMessageSize(options.maxMessageSize() - 1));
+        } else if (nextPass == NextPass.WHOLE_MAILBOX) {
+            // far below the mailbox: copies made before are kept whatever the limit, so the target stays whole
+            project.setBatchOptions("b", options.withMaxItemsPerMailbox(5));
+        }
         FakeEngineTest.RecordingListener events = new FakeEngineTest.RecordingListener();
         assertEquals(MailboxState.SYNCED, s.engine.sync(project, "b", secrets, events).mailboxes().get(0).state());
 
