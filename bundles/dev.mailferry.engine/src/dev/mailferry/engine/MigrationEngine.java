@@ -350,7 +350,7 @@ public class MigrationEngine {
                 "No source connector '" + sourceEndpoint.connectorId() + "' is installed"));
         TargetConnector target = targetConnector(targetEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
                 "No target connector '" + targetEndpoint.connectorId() + "' is installed"));
-        ProjectStore store = project.store();
+        ProjectStore store = project.store().project();
         Instant start = Instant.now();
 
         BatchLog log;
@@ -478,7 +478,7 @@ public class MigrationEngine {
             MigrationListener listener, BooleanSupplier stopRequested, EndpointRetries sourceRetries,
             EndpointRetries targetRetries, Map<String, EndpointUnreachable> unreachable, boolean finalPass)
             throws StoreException {
-        ProjectStore store = project.store();
+        ProjectStore store = project.store().project();
         if (stopRequested.getAsBoolean()) {
             return MailboxState.STOPPED; // not started: its state stays as the last pass left it
         }
@@ -511,7 +511,7 @@ public class MigrationEngine {
                         error = STOPPED_REASON;
                         break;
                     }
-                    MailboxSync sync = new MailboxSync(project.store(), sourceSide, targetSide, email, batch.options(),
+                    MailboxSync sync = new MailboxSync(project.store().sync(), sourceSide, targetSide, email, batch.options(),
                             listener, stopRequested, hook, BYTE_BUDGET_PER_MAILBOX, lanes);
                     sync.watchEndpoints(isSource -> (isSource ? sourceRetries : targetRetries).reached());
                     try {

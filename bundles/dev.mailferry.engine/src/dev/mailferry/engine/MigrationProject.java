@@ -312,18 +312,18 @@ public final class MigrationProject implements AutoCloseable {
         }
         secrets.putAll(passwords);
         call(() -> {
-            store.putMailboxes(entries);
+            store.project().putMailboxes(entries);
             return null;
         });
     }
 
     /** All mailboxes, ordered by e-mail address (stored in lower case). */
     public List<MailboxEntry> mailboxes() throws MigrationException {
-        return call(store::mailboxes);
+        return call(store.project()::mailboxes);
     }
 
     public Optional<MailboxEntry> mailbox(String emailAddress) throws MigrationException {
-        return call(() -> store.mailbox(emailAddress));
+        return call(() -> store.project().mailbox(emailAddress));
     }
 
     /**
@@ -358,7 +358,7 @@ public final class MigrationProject implements AutoCloseable {
             throw new MigrationException("The project has no mailboxes yet; import the CSV first");
         }
         call(() -> {
-            store.createBatch(name.trim(), options, List.copyOf(emails), Instant.now());
+            store.project().createBatch(name.trim(), options, List.copyOf(emails), Instant.now());
             return null;
         });
         return batch(name.trim()).orElseThrow();
@@ -369,11 +369,11 @@ public final class MigrationProject implements AutoCloseable {
      * {@link BatchState#INTERRUPTED}, not as the SYNCING it was left in.
      */
     public List<BatchInfo> batches() throws MigrationException {
-        return call(store::batches).stream().map(this::shown).toList();
+        return call(store.project()::batches).stream().map(this::shown).toList();
     }
 
     public Optional<BatchInfo> batch(String name) throws MigrationException {
-        return call(() -> store.batch(name)).map(this::shown);
+        return call(() -> store.project().batch(name)).map(this::shown);
     }
 
     /**
@@ -383,7 +383,7 @@ public final class MigrationProject implements AutoCloseable {
     public synchronized BatchInfo setBatchOptions(String batch, BatchOptions options) throws MigrationException {
         requireChangeable(batch);
         call(() -> {
-            store.setBatchOptions(batch, options);
+            store.project().setBatchOptions(batch, options);
             return null;
         });
         return requireBatch(batch);
@@ -412,7 +412,7 @@ public final class MigrationProject implements AutoCloseable {
             throw new MigrationException("Batch '" + batch + "' would have no mailbox left; keep at least one");
         }
         call(() -> {
-            store.removeFromBatch(batch, remove);
+            store.project().removeFromBatch(batch, remove);
             return null;
         });
         return requireBatch(batch);
@@ -441,7 +441,7 @@ public final class MigrationProject implements AutoCloseable {
         BatchInfo info = requireBatch(batch);
         for (String email : info.mailboxes()) {
             call(() -> {
-                store.forEachProblem(email, (folder, uid, messageId, size, date, status, reason) -> consumer.accept(
+                store.project().forEachProblem(email, (folder, uid, messageId, size, date, status, reason) -> consumer.accept(
                         new MessageProblem(email, folder, uid, messageId, size, date, status == MessageStatus.FAILED,
                                 reason)));
                 return null;
@@ -455,20 +455,20 @@ public final class MigrationProject implements AutoCloseable {
      */
     public List<MailboxStatus> status(String batch) throws MigrationException {
         requireBatch(batch);
-        List<MailboxStatus> status = call(() -> store.mailboxStatuses(batch));
+        List<MailboxStatus> status = call(() -> store.project().mailboxStatuses(batch));
         return passMayRun(batch) ? status : status.stream().map(MigrationProject::interrupted).toList();
     }
 
     /** Status of every source folder of one mailbox, in the order they were first seen. */
     public List<FolderStatus> folderStatus(String emailAddress) throws MigrationException {
-        return call(() -> store.folderStatuses(emailAddress));
+        return call(() -> store.project().folderStatuses(emailAddress));
     }
 
     /** Writes the batch's summary and detail CSV files to {@link #reportsFolder()}, replacing earlier ones. */
     public ReportFiles writeReport(String batch) throws MigrationException {
         BatchInfo info = requireBatch(batch);
         try {
-            return new ReportWriter(store).write(info, reportsFolder());
+            return new ReportWriter(store.project()).write(info, reportsFolder());
         } catch (IOException e) {
             throw new MigrationException("Cannot write the report of batch " + batch + ": " + e.getMessage(), e);
         } catch (StoreException e) {

@@ -45,17 +45,17 @@ class JdbcStateStoreTest {
     @Test
     void recordedOutcomesAreInvisibleUntilCommittedAndGoneWhenRolledBack() throws Exception {
         try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
-            FolderRecord folder = store.folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("INBOX"));
-            store.changeUidValidity(folder.id(), 0, 7);
-            scan(store, folder.id(), 1, 3);
-            store.journal(folder.id(), 7, List.of(message(1), message(2), message(3)));
-            try (SyncStore.Recorder recorder = store.recorder()) {
+            FolderRecord folder = store.sync().folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("INBOX"));
+            store.sync().changeUidValidity(folder.id(), 0, 7);
+            scan(store.sync(), folder.id(), 1, 3);
+            store.sync().journal(folder.id(), 7, List.of(message(1), message(2), message(3)));
+            try (SyncStore.Recorder recorder = store.sync().recorder()) {
                 recorder.copied(folder.id(), 7, message(1), "9:1", 1);
-                assertEquals(3, store.pendingCount(folder.id(), 7), "an uncommitted outcome is not visible");
-                assertEquals(3, store.journalEntries(folder.id()).size());
+                assertEquals(3, store.sync().pendingCount(folder.id(), 7), "an uncommitted outcome is not visible");
+                assertEquals(3, store.sync().journalEntries(folder.id()).size());
                 recorder.commit();
-                assertEquals(2, store.pendingCount(folder.id(), 7));
-                assertEquals(List.of(2L, 3L), store.journalEntries(folder.id()).stream().map(JournalEntry::uid).toList());
+                assertEquals(2, store.sync().pendingCount(folder.id(), 7));
+                assertEquals(List.of(2L, 3L), store.sync().journalEntries(folder.id()).stream().map(JournalEntry::uid).toList());
 
                 recorder.copied(folder.id(), 7, message(2), "9:2", 1);
                 recorder.rollback();
@@ -63,11 +63,11 @@ class JdbcStateStoreTest {
                 recorder.commit();
             }
             // 2: its outcome was rolled back; 3: failed, so still to copy in the next pass
-            assertEquals(List.of(2L, 3L), store.pendingCopies(folder.id(), 7, 0, 10).stream().map(MessageInfo::uid)
+            assertEquals(List.of(2L, 3L), store.sync().pendingCopies(folder.id(), 7, 0, 10).stream().map(MessageInfo::uid)
                     .toList(), "the rolled back outcome was not written");
-            assertEquals(List.of(2L), store.journalEntries(folder.id()).stream().map(JournalEntry::uid).toList());
-            assertTrue(store.isTargetIdRecorded("A@example.org", "9:1"));
-            var status = store.folderStatus(folder.id());
+            assertEquals(List.of(2L), store.sync().journalEntries(folder.id()).stream().map(JournalEntry::uid).toList());
+            assertTrue(store.sync().isTargetIdRecorded("A@example.org", "9:1"));
+            var status = store.sync().folderStatus(folder.id());
             assertEquals(1, status.copied());
             assertEquals(1, status.failed());
             assertEquals(1001, status.bytes());
@@ -77,25 +77,25 @@ class JdbcStateStoreTest {
     @Test
     void aChangesOnlyScanTouchesOnlyTheMessagesAndUidsTheSourceNamed() throws Exception {
         try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
-            FolderRecord folder = store.folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("INBOX"));
-            store.changeUidValidity(folder.id(), 0, 7);
-            try (StateStore.ScanWriter scan = store.scanWriter(folder.id())) {
+            FolderRecord folder = store.sync().folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("INBOX"));
+            store.sync().changeUidValidity(folder.id(), 0, 7);
+            try (SyncStore.ScanWriter scan = store.sync().scanWriter(folder.id())) {
                 for (long uid = 1; uid <= 5; uid++) {
                     scan.add(message(uid), null);
                 }
                 scan.add(message(6), "too large");
             }
-            try (StateStore.Recorder recorder = store.recorder()) {
+            try (SyncStore.Recorder recorder = store.sync().recorder()) {
                 for (long uid = 1; uid <= 5; uid++) {
                     recorder.copied(folder.id(), 7, message(uid), "9:" + uid, 1);
                 }
                 recorder.commit();
             }
-            store.recordFolderSkips(folder.id());
+            store.sync().recordFolderSkips(folder.id());
 
             // the next pass: 2's flags changed, 7 and 8 are new (7 flagged \Deleted), 3 and 6 were expunged
-            store.clearScan("a@example.org");
-            try (StateStore.ScanWriter scan = store.scanWriter(folder.id())) {
+            store.sync().clearScan("a@example.org");
+            try (SyncStore.ScanWriter scan = store.sync().scanWriter(folder.id())) {
                 MessageInfo two = message(2);
                 scan.add(new MessageInfo(2, two.size(), two.internalDate(), MessageFlags.parse("\\Flagged"),
                         two.messageId(), false), null);
@@ -103,17 +103,17 @@ class JdbcStateStoreTest {
                 scan.add(message(8), null);
             }
             // the ranges may cover UIDs that never existed; 2 was listed, so it is there whatever the ranges say
-            assertEquals(1, store.markVanished(folder.id(), 7, List.of(new long[] {2, 3}, new long[] {6, 6},
+            assertEquals(1, store.sync().markVanished(folder.id(), 7, List.of(new long[] {2, 3}, new long[] {6, 6},
                     new long[] {9, 20})));
-            store.recordScannedSkips(folder.id());
+            store.sync().recordScannedSkips(folder.id());
 
-            assertEquals(List.of(7L), store.skips(folder.id(), 7, 0, 10).stream().map(s -> s.message().uid()).toList(),
+            assertEquals(List.of(7L), store.sync().skips(folder.id(), 7, 0, 10).stream().map(s -> s.message().uid()).toList(),
                     "6 is gone, 7 is skipped");
-            assertEquals(List.of(8L), store.pendingCopies(folder.id(), 7, 0, 10).stream().map(MessageInfo::uid)
+            assertEquals(List.of(8L), store.sync().pendingCopies(folder.id(), 7, 0, 10).stream().map(MessageInfo::uid)
                     .toList());
-            assertEquals(List.of(new StateStore.FlagChange(2, "9:2", "\\Flagged")),
-                    store.flagChanges(folder.id(), 7, 0, 10));
-            var status = store.folderStatus(folder.id());
+            assertEquals(List.of(new SyncStore.FlagChange(2, "9:2", "\\Flagged")),
+                    store.sync().flagChanges(folder.id(), 7, 0, 10));
+            var status = store.sync().folderStatus(folder.id());
             assertEquals(4, status.copied(), status.toString());
             assertEquals(1, status.vanished(), status.toString());
             assertEquals(1, status.skipped(), status.toString());
@@ -123,25 +123,25 @@ class JdbcStateStoreTest {
 
     @Test
     void scanLargerThanOneWriteStaysWholeAndANewScanReplacesOnlyItsRange() throws Exception {
-        int uids = JdbcStateStore.SCAN_ROWS_PER_WRITE * 2 + 500;
+        int uids = JdbcSyncStore.SCAN_ROWS_PER_WRITE * 2 + 500;
         try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
-            FolderRecord folder = store.folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("INBOX"));
-            scan(store, folder.id(), 1, uids);
-            assertEquals(uids, store.pendingCount(folder.id(), 7));
-            List<MessageInfo> page = store.pendingCopies(folder.id(), 7, 1000, 1250, 500);
+            FolderRecord folder = store.sync().folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("INBOX"));
+            scan(store.sync(), folder.id(), 1, uids);
+            assertEquals(uids, store.sync().pendingCount(folder.id(), 7));
+            List<MessageInfo> page = store.sync().pendingCopies(folder.id(), 7, 1000, 1250, 500);
             assertEquals(250, page.size());
             assertEquals(1001, page.get(0).uid());
             assertEquals(message(1001), page.get(0));
 
-            try (SyncStore.ScanWriter part = store.scanWriter(folder.id(), 1, 1000)) {
+            try (SyncStore.ScanWriter part = store.sync().scanWriter(folder.id(), 1, 1000)) {
                 part.add(message(5), null);
                 part.add(message(6), "larger than the maximum message size");
             }
-            assertEquals(uids - 1000 + 1, store.pendingCount(folder.id(), 7));
-            try (SyncStore.ScanWriter empty = store.scanWriter(folder.id(), 1001, Long.MAX_VALUE)) {
+            assertEquals(uids - 1000 + 1, store.sync().pendingCount(folder.id(), 7));
+            try (SyncStore.ScanWriter empty = store.sync().scanWriter(folder.id(), 1001, Long.MAX_VALUE)) {
                 // an empty range still replaces that range's previous scan
             }
-            assertEquals(1, store.pendingCount(folder.id(), 7));
+            assertEquals(1, store.sync().pendingCount(folder.id(), 7));
         }
     }
 
@@ -152,9 +152,9 @@ class JdbcStateStoreTest {
         try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
             List<FolderRecord> records = new ArrayList<>();
             for (int f = 0; f < folders; f++) {
-                FolderRecord r = store.folder("a@example.org", FolderPath.of("F" + f), FolderPath.of("F" + f));
-                store.changeUidValidity(r.id(), 0, 7);
-                scan(store, r.id(), 1, perFolder);
+                FolderRecord r = store.sync().folder("a@example.org", FolderPath.of("F" + f), FolderPath.of("F" + f));
+                store.sync().changeUidValidity(r.id(), 0, 7);
+                scan(store.sync(), r.id(), 1, perFolder);
                 records.add(r);
             }
             ExecutorService pool = Executors.newFixedThreadPool(folders + 1);
@@ -162,14 +162,14 @@ class JdbcStateStoreTest {
                 List<Future<?>> work = new ArrayList<>();
                 for (FolderRecord r : records) {
                     work.add(pool.submit(() -> {
-                        try (SyncStore.Recorder recorder = store.recorder()) {
+                        try (SyncStore.Recorder recorder = store.sync().recorder()) {
                             for (long uid = 1; uid <= perFolder; uid++) {
                                 if (uid % 50 == 1) {
                                     List<MessageInfo> page = new ArrayList<>();
                                     for (long u = uid; u < uid + 50; u++) {
                                         page.add(message(u));
                                     }
-                                    store.journal(r.id(), 7, page);
+                                    store.sync().journal(r.id(), 7, page);
                                 }
                                 recorder.copied(r.id(), 7, message(uid), "7:" + uid, 1);
                                 if (recorder.pending() >= 37) {
@@ -183,7 +183,7 @@ class JdbcStateStoreTest {
                 }
                 work.add(pool.submit(() -> {
                     for (int i = 0; i < 200; i++) {
-                        long[] totals = store.pendingTotals("a@example.org");
+                        long[] totals = store.sync().pendingTotals("a@example.org");
                         assertTrue(totals[0] >= 0 && totals[0] <= folders * perFolder);
                     }
                     return null;
@@ -195,10 +195,10 @@ class JdbcStateStoreTest {
                 pool.shutdownNow();
             }
             for (FolderRecord r : records) {
-                assertEquals(perFolder, store.folderStatus(r.id()).copied(), r.source().toString());
-                assertEquals(List.of(), store.journalEntries(r.id()));
+                assertEquals(perFolder, store.sync().folderStatus(r.id()).copied(), r.source().toString());
+                assertEquals(List.of(), store.sync().journalEntries(r.id()));
             }
-            assertEquals(0, store.pendingTotals("a@example.org")[0]);
+            assertEquals(0, store.sync().pendingTotals("a@example.org")[0]);
         }
     }
 
@@ -207,14 +207,14 @@ class JdbcStateStoreTest {
         JdbcStateStore first = JdbcStateStore.openEmbedded(dir);
         FolderRecord folder;
         try (JdbcStateStore second = JdbcStateStore.openEmbedded(dir.resolve(".").resolve("sub").resolve(".."))) {
-            folder = first.folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("Inbox"));
-            assertEquals(List.of(folder), second.folders("a@example.org"));
+            folder = first.sync().folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("Inbox"));
+            assertEquals(List.of(folder), second.sync().folders("a@example.org"));
             first.close();
-            assertThrows(StoreException.class, () -> first.folders("a@example.org"), "a closed store refuses work");
-            assertEquals(1, second.newCheckpoint(folder.id(), "9:100"), "the other store still works");
+            assertThrows(StoreException.class, () -> first.sync().folders("a@example.org"), "a closed store refuses work");
+            assertEquals(1, second.sync().newCheckpoint(folder.id(), "9:100"), "the other store still works");
         }
         try (JdbcStateStore again = JdbcStateStore.openEmbedded(dir)) {
-            FolderRecord reopened = again.folders("a@example.org").get(0);
+            FolderRecord reopened = again.sync().folders("a@example.org").get(0);
             assertEquals("9:100", reopened.checkpoint());
             assertEquals(1, reopened.epoch());
         }
@@ -228,7 +228,7 @@ class JdbcStateStoreTest {
         source.setUrl("jdbc:sqlite:" + dir.resolve(JdbcStateStore.FILE_NAME));
         try (java.sql.Connection c = source.getConnection(); java.sql.Statement s = c.createStatement()) {
             s.execute("CREATE TABLE schema_version (version INT NOT NULL)");
-            for (String sql : JdbcStateStore.SCHEMA_V1) {
+            for (String sql : StateSchema.SCHEMA_V1) {
                 s.execute(sql);
             }
             s.execute("INSERT INTO schema_version (version) VALUES (1)");
@@ -248,33 +248,33 @@ class JdbcStateStoreTest {
         }
         try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
             assertEquals(List.of(), store.totalsDisagreeing(), "totals built from the older project's messages");
-            FolderStatus inbox = store.folderStatuses("a@example.org").get(0);
+            FolderStatus inbox = store.project().folderStatuses("a@example.org").get(0);
             assertEquals(List.of(2L, 1L, 1L, 300L, 1L), List.of(inbox.copied(), inbox.skipped(), inbox.failed(),
                     inbox.bytes(), inbox.alreadyOnTarget()));
-            assertEquals(Map.of(FolderPath.of("INBOX"), 3L), store.recordedOnTarget("a@example.org"));
-            assertEquals(java.util.Set.of(store.folders("a@example.org").get(0).id()),
-                    store.foldersWithUnfinishedMessages("a@example.org"));
-            List<FolderRecord> folders = store.folders("a@example.org");
+            assertEquals(Map.of(FolderPath.of("INBOX"), 3L), store.sync().recordedOnTarget("a@example.org"));
+            assertEquals(java.util.Set.of(store.sync().folders("a@example.org").get(0).id()),
+                    store.sync().foldersWithUnfinishedMessages("a@example.org"));
+            List<FolderRecord> folders = store.sync().folders("a@example.org");
             assertEquals(List.of(true, false), folders.stream().map(FolderRecord::presenceChecked).toList());
             assertEquals("3:10", folders.get(0).checkpoint());
             assertEquals("1 message was " + SyncStore.ALREADY_ON_TARGET + " and not copied again",
-                    store.folderStatus(folders.get(0).id()).note());
-            store.renameFolder(folders.get(1).id(), FolderPath.of("Renamed"), FolderPath.of("Renamed"),
+                    store.sync().folderStatus(folders.get(0).id()).note());
+            store.sync().renameFolder(folders.get(1).id(), FolderPath.of("Renamed"), FolderPath.of("Renamed"),
                     "renamed on the source from Later");
-            assertEquals("renamed on the source from Later", store.folderStatus(folders.get(1).id()).note());
+            assertEquals("renamed on the source from Later", store.sync().folderStatus(folders.get(1).id()).note());
         }
         try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
-            assertEquals(2, store.folders("a@example.org").size(), "opened again: migrated once");
+            assertEquals(2, store.sync().folders("a@example.org").size(), "opened again: migrated once");
         }
     }
 
     @Test
     void messageStatusesAreStoredAsTheLettersOfEarlierProjectsAndReadBackAsTheEnum() throws Exception {
         try (JdbcStateStore store = JdbcStateStore.openEmbedded(dir)) {
-            FolderRecord folder = store.folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("INBOX"));
-            store.changeUidValidity(folder.id(), 0, 7);
-            scan(store, folder.id(), 1, 4);
-            try (SyncStore.Recorder recorder = store.recorder()) {
+            FolderRecord folder = store.sync().folder("a@example.org", FolderPath.of("INBOX"), FolderPath.of("INBOX"));
+            store.sync().changeUidValidity(folder.id(), 0, 7);
+            scan(store.sync(), folder.id(), 1, 4);
+            try (SyncStore.Recorder recorder = store.sync().recorder()) {
                 recorder.copied(folder.id(), 7, message(1), "9:1", 1);
                 recorder.failed(folder.id(), 7, message(2), "refused by the target");
                 recorder.tooLargeForTarget(folder.id(), 7, message(3), "refused by the target as too large");
@@ -282,7 +282,7 @@ class JdbcStateStoreTest {
                 recorder.commit();
             }
             List<String> problems = new ArrayList<>();
-            store.forEachProblem("a@example.org", (path, uid, messageId, size, date, status, reason) -> problems.add(
+            store.project().forEachProblem("a@example.org", (path, uid, messageId, size, date, status, reason) -> problems.add(
                     uid + ":" + status));
             assertEquals(List.of("2:FAILED", "3:TOO_LARGE_FOR_TARGET", "4:SKIPPED"), problems);
             assertEquals(List.of(), store.totalsDisagreeing());
