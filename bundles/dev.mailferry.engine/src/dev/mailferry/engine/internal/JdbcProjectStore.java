@@ -58,7 +58,7 @@ final class JdbcProjectStore extends JdbcTables implements ProjectStore {
 
     @Override
     public List<MailboxEntry> mailboxes() throws StoreException {
-        return queryMailboxes("SELECT email, source_user, user_root, target_user FROM mailbox ORDER BY email", null);
+        return queryMailboxes("SELECT email, source_user, user_root, target_user FROM mailbox ORDER BY email");
     }
 
     @Override
@@ -67,22 +67,9 @@ final class JdbcProjectStore extends JdbcTables implements ProjectStore {
                 .stream().findFirst();
     }
 
-    private List<MailboxEntry> queryMailboxes(String sql, String arg) throws StoreException {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (arg != null) {
-                ps.setString(1, arg);
-            }
-            List<MailboxEntry> list = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(new MailboxEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-                }
-            }
-            c.commit();
-            return list;
-        } catch (SQLException e) {
-            throw fail("read mailboxes", e);
-        }
+    private List<MailboxEntry> queryMailboxes(String sql, Object... args) throws StoreException {
+        return query("read mailboxes", sql,
+                rs -> new MailboxEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)), args);
     }
 
     // ---------------------------------------------------------------- batches
@@ -224,22 +211,11 @@ final class JdbcProjectStore extends JdbcTables implements ProjectStore {
                 + " LEFT JOIN message_totals t ON t.folder_id = f.id AND t.uidvalidity = f.uidvalidity"
                 + " WHERE bm.batch = ? GROUP BY bm.email, bm.state, bm.last_pass_copied, bm.last_pass_ms, bm.last_error,"
                 + " bm.last_sync_end, bm.last_pass_throttled_ms ORDER BY bm.email";
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, batch);
-            List<MailboxStatus> list = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(new MailboxStatus(rs.getString(1), MailboxState.valueOf(rs.getString(2)), rs.getLong(7),
-                            rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(3),
-                            Duration.ofMillis(rs.getLong(4)), Duration.ofMillis(rs.getLong(12)), rs.getString(5),
-                            instant(rs.getTimestamp(6))));
-                }
-            }
-            c.commit();
-            return list;
-        } catch (SQLException e) {
-            throw fail("read the status of batch " + batch, e);
-        }
+        return query("read the status of batch " + batch, sql,
+                rs -> new MailboxStatus(rs.getString(1), MailboxState.valueOf(rs.getString(2)), rs.getLong(7),
+                    rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(3),
+                    Duration.ofMillis(rs.getLong(4)), Duration.ofMillis(rs.getLong(12)), rs.getString(5),
+                    instant(rs.getTimestamp(6))), batch);
     }
 
     @Override

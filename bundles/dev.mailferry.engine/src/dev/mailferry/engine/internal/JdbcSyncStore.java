@@ -144,38 +144,20 @@ final class JdbcSyncStore extends JdbcTables implements SyncStore {
                 + " WHERE t.folder_id = f.id AND t.uidvalidity = f.uidvalidity AND t.status IN " + TRIED_AGAIN
                 + " AND t.messages > 0)"
                 + " OR EXISTS (SELECT 1 FROM journal j WHERE j.folder_id = f.id))";
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, key(email));
-            java.util.Set<Long> ids = new java.util.HashSet<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            c.commit();
-            return ids;
-        } catch (SQLException e) {
-            throw fail("find the folders with messages to try again", e);
-        }
+        return new java.util.HashSet<>(query("find the folders with messages to try again", sql, rs -> rs.getLong(1),
+                key(email)));
     }
 
     @Override
     public Map<FolderPath, Long> recordedOnTarget(String email) throws StoreException {
         String sql = "SELECT f.target_path, SUM(t.messages) FROM folder_state f JOIN message_totals t"
                 + " ON t.folder_id = f.id WHERE f.email = ? AND t.status IN " + ON_TARGET + " GROUP BY f.target_path";
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, key(email));
-            Map<FolderPath, Long> counts = new HashMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(Codecs.decodePath(rs.getString(1)), rs.getLong(2));
-                }
-            }
-            c.commit();
-            return counts;
-        } catch (SQLException e) {
-            throw fail("count the messages recorded on the target for " + email, e);
+        Map<FolderPath, Long> counts = new HashMap<>();
+        for (Map.Entry<FolderPath, Long> count : query("count the messages recorded on the target for " + email, sql,
+                rs -> Map.entry(Codecs.decodePath(rs.getString(1)), rs.getLong(2)), key(email))) {
+            counts.put(count.getKey(), count.getValue());
         }
+        return counts;
     }
 
     @Override
@@ -238,22 +220,10 @@ final class JdbcSyncStore extends JdbcTables implements SyncStore {
 
     @Override
     public java.util.Set<String> recordedTargetIds(String email, FolderPath target) throws StoreException {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT m.target_id FROM message_map m"
-                + " JOIN folder_state f ON f.id = m.folder_id WHERE f.email = ? AND f.target_path = ?"
-                + " AND m.status IN " + ON_TARGET + " AND m.target_id IS NOT NULL")) {
-            ps.setString(1, key(email));
-            ps.setString(2, Codecs.encodePath(target));
-            java.util.Set<String> ids = new java.util.HashSet<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-            c.commit();
-            return ids;
-        } catch (SQLException e) {
-            throw fail("read the target ids of copied messages", e);
-        }
+        return new java.util.HashSet<>(query("read the target ids of copied messages", "SELECT m.target_id"
+                + " FROM message_map m JOIN folder_state f ON f.id = m.folder_id WHERE f.email = ? AND f.target_path = ?"
+                + " AND m.status IN " + ON_TARGET + " AND m.target_id IS NOT NULL", rs -> rs.getString(1), key(email),
+                Codecs.encodePath(target)));
     }
 
     @Override
@@ -561,22 +531,9 @@ final class JdbcSyncStore extends JdbcTables implements SyncStore {
         String sql = "SELECT s.uid, m.target_id, s.flags FROM scan s JOIN message_map m ON m.folder_id = s.folder_id"
                 + " AND m.uidvalidity = ? AND m.uid = s.uid WHERE s.folder_id = ? AND s.uid > ? AND m.status = " + COPIED.sql()
                 + " AND m.flags <> s.flags ORDER BY s.uid LIMIT ?";
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, uidValidity);
-            ps.setLong(2, folderId);
-            ps.setLong(3, afterUid);
-            ps.setInt(4, limit);
-            List<FlagChange> list = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(new FlagChange(rs.getLong(1), rs.getString(2), rs.getString(3)));
-                }
-            }
-            c.commit();
-            return list;
-        } catch (SQLException e) {
-            throw fail("list flag changes", e);
-        }
+        return query("list flag changes", sql,
+                rs -> new FlagChange(rs.getLong(1), rs.getString(2), rs.getString(3)),
+                uidValidity, folderId, afterUid, limit);
     }
 
     @Override
@@ -601,25 +558,11 @@ final class JdbcSyncStore extends JdbcTables implements SyncStore {
     public List<VanishedCopy> vanishedCopies(long folderId, VanishedCopy after, int limit) throws StoreException {
         long afterValidity = after == null ? -1 : after.uidValidity();
         long afterUid = after == null ? -1 : after.uid();
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT uidvalidity, uid, target_id"
+        return query("list vanished messages", "SELECT uidvalidity, uid, target_id"
                 + " FROM message_map WHERE folder_id = ? AND status = " + VANISHED.sql() + " AND target_id IS NOT NULL"
-                + " AND (uidvalidity > ? OR uidvalidity = ? AND uid > ?) ORDER BY uidvalidity, uid LIMIT ?")) {
-            ps.setLong(1, folderId);
-            ps.setLong(2, afterValidity);
-            ps.setLong(3, afterValidity);
-            ps.setLong(4, afterUid);
-            ps.setInt(5, limit);
-            List<VanishedCopy> list = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(new VanishedCopy(rs.getLong(1), rs.getLong(2), rs.getString(3)));
-                }
-            }
-            c.commit();
-            return list;
-        } catch (SQLException e) {
-            throw fail("list vanished messages", e);
-        }
+                + " AND (uidvalidity > ? OR uidvalidity = ? AND uid > ?) ORDER BY uidvalidity, uid LIMIT ?",
+                rs -> new VanishedCopy(rs.getLong(1), rs.getLong(2), rs.getString(3)),
+                folderId, afterValidity, afterValidity, afterUid, limit);
     }
 
     @Override
@@ -688,24 +631,10 @@ final class JdbcSyncStore extends JdbcTables implements SyncStore {
     public List<SkipRecord> skips(long folderId, long uidValidity, long afterUid, int limit) throws StoreException {
         String sql = "SELECT uid, size, internal_date, message_id, flags, reason FROM message_map WHERE folder_id = ?"
                 + " AND uidvalidity = ? AND status = " + SKIPPED.sql() + " AND uid > ? ORDER BY uid LIMIT ?";
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, folderId);
-            ps.setLong(2, uidValidity);
-            ps.setLong(3, afterUid);
-            ps.setInt(4, limit);
-            List<SkipRecord> list = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(new SkipRecord(new MessageInfo(rs.getLong(1), rs.getLong(2),
-                            Instant.ofEpochSecond(rs.getLong(3)), MessageFlags.parse(rs.getString(5)), rs.getString(4),
-                            false), rs.getString(6)));
-                }
-            }
-            c.commit();
-            return list;
-        } catch (SQLException e) {
-            throw fail("list skipped messages", e);
-        }
+        return query("list skipped messages", sql,
+                rs -> new SkipRecord(new MessageInfo(rs.getLong(1), rs.getLong(2),
+                    Instant.ofEpochSecond(rs.getLong(3)), MessageFlags.parse(rs.getString(5)), rs.getString(4),
+                    false), rs.getString(6)), folderId, uidValidity, afterUid, limit);
     }
 
     // ---------------------------------------------------------------- journal
@@ -733,74 +662,32 @@ final class JdbcSyncStore extends JdbcTables implements SyncStore {
 
     @Override
     public List<JournalEntry> journalEntries(long folderId) throws StoreException {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT uidvalidity, uid, size,"
-                + " internal_date, message_id, flags FROM journal WHERE folder_id = ? ORDER BY uidvalidity, uid")) {
-            ps.setLong(1, folderId);
-            List<JournalEntry> list = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(new JournalEntry(rs.getLong(1), rs.getLong(2), new MessageFingerprint(rs.getLong(3),
-                            Instant.ofEpochSecond(rs.getLong(4)), rs.getString(5)), rs.getString(6)));
-                }
-            }
-            c.commit();
-            return list;
-        } catch (SQLException e) {
-            throw fail("read the journal", e);
-        }
+        return query("read the journal", "SELECT uidvalidity, uid, size,"
+                + " internal_date, message_id, flags FROM journal WHERE folder_id = ? ORDER BY uidvalidity, uid",
+                rs -> new JournalEntry(rs.getLong(1), rs.getLong(2), new MessageFingerprint(rs.getLong(3),
+                    Instant.ofEpochSecond(rs.getLong(4)), rs.getString(5)), rs.getString(6)), folderId);
     }
 
     @Override
     public List<Long> foldersWithJournal(String email) throws StoreException {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT DISTINCT j.folder_id FROM journal j"
-                + " JOIN folder_state f ON f.id = j.folder_id WHERE f.email = ? ORDER BY j.folder_id")) {
-            ps.setString(1, key(email));
-            List<Long> list = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(rs.getLong(1));
-                }
-            }
-            c.commit();
-            return list;
-        } catch (SQLException e) {
-            throw fail("read the journal", e);
-        }
+        return query("read the journal", "SELECT DISTINCT j.folder_id FROM journal j"
+                + " JOIN folder_state f ON f.id = j.folder_id WHERE f.email = ? ORDER BY j.folder_id",
+                rs -> rs.getLong(1), key(email));
     }
 
     @Override
     public boolean isTargetIdRecorded(String email, String targetId) throws StoreException {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT 1 FROM message_map m JOIN"
-                + " folder_state f ON f.id = m.folder_id WHERE m.target_id = ? AND f.email = ? AND m.status IN " + ON_TARGET)) {
-            ps.setString(1, targetId);
-            ps.setString(2, key(email));
-            try (ResultSet rs = ps.executeQuery()) {
-                boolean found = rs.next();
-                c.commit();
-                return found;
-            }
-        } catch (SQLException e) {
-            throw fail("look up a target message", e);
-        }
+        return !query("look up a target message", "SELECT 1 FROM message_map m JOIN folder_state f ON f.id = m.folder_id"
+                + " WHERE m.target_id = ? AND f.email = ? AND m.status IN " + ON_TARGET + " LIMIT 1", rs -> true, targetId,
+                key(email)).isEmpty();
     }
 
     @Override
     public List<MessageFingerprint> copiedWithoutTargetId(long folderId, int epoch) throws StoreException {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT size, internal_date, message_id"
-                + " FROM message_map WHERE folder_id = ? AND epoch = ? AND target_id IS NULL AND status IN " + ON_TARGET)) {
-            ps.setLong(1, folderId);
-            ps.setInt(2, epoch);
-            List<MessageFingerprint> list = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(new MessageFingerprint(rs.getLong(1), Instant.ofEpochSecond(rs.getLong(2)), rs.getString(3)));
-                }
-            }
-            c.commit();
-            return list;
-        } catch (SQLException e) {
-            throw fail("read copied messages", e);
-        }
+        return query("read copied messages", "SELECT size, internal_date, message_id"
+                + " FROM message_map WHERE folder_id = ? AND epoch = ? AND target_id IS NULL AND status IN " + ON_TARGET,
+                rs -> new MessageFingerprint(rs.getLong(1), Instant.ofEpochSecond(rs.getLong(2)), rs.getString(3)),
+                folderId, epoch);
     }
 
     // ---------------------------------------------------------------- recording

@@ -140,6 +140,34 @@ abstract class JdbcTables {
         }
     }
 
+    /** Reads one row of a result into a value. */
+    @FunctionalInterface
+    interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * The rows {@code sql} selects with {@code args} bound in order, each read by {@code row}, in a transaction of its
+     * own; {@code what} names the read in the error.
+     */
+    final <T> List<T> query(String what, String sql, RowReader<T> row, Object... args) throws StoreException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            List<T> list = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(row.read(rs));
+                }
+            }
+            c.commit();
+            return list;
+        } catch (SQLException e) {
+            throw fail(what, e);
+        }
+    }
+
     static long exec(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {

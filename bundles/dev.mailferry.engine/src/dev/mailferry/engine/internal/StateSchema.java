@@ -30,41 +30,12 @@ final class StateSchema {
                 throw new StoreException("The project's state database has schema version " + version
                         + ", newer than this Mailferry understands (" + VERSION + "); update Mailferry", null);
             }
-            if (version < 1) {
-                for (String sql : SCHEMA_V1) {
+            String[][] versions = versions();
+            for (int v = version + 1; v <= VERSION; v++) {
+                for (String sql : versions[v - 1]) {
                     s.execute(sql);
                 }
-                s.execute("INSERT INTO schema_version (version) VALUES (1)");
-            }
-            if (version < 2) {
-                for (String sql : SCHEMA_V2) {
-                    s.execute(sql);
-                }
-                s.execute("INSERT INTO schema_version (version) VALUES (2)");
-            }
-            if (version < 3) {
-                for (String sql : SCHEMA_V3) {
-                    s.execute(sql);
-                }
-                s.execute("INSERT INTO schema_version (version) VALUES (3)");
-            }
-            if (version < 4) {
-                for (String sql : SCHEMA_V4) {
-                    s.execute(sql);
-                }
-                s.execute("INSERT INTO schema_version (version) VALUES (4)");
-            }
-            if (version < 5) {
-                for (String sql : SCHEMA_V5) {
-                    s.execute(sql);
-                }
-                s.execute("INSERT INTO schema_version (version) VALUES (5)");
-            }
-            if (version < 6) {
-                for (String sql : SCHEMA_V6) {
-                    s.execute(sql);
-                }
-                s.execute("INSERT INTO schema_version (version) VALUES (6)");
+                s.execute("INSERT INTO schema_version (version) VALUES (" + v + ")");
             }
             c.commit();
         }
@@ -101,6 +72,12 @@ final class StateSchema {
      * Version 2: folders remember whether the target's own messages were looked for (folders the engine already wrote
      * to in an older project were: it created them) and from which source folder they were renamed.
      */
+    private static final String[] SCHEMA_V2 = {
+        "ALTER TABLE folder_state ADD COLUMN presence_checked INT NOT NULL DEFAULT 0",
+        "UPDATE folder_state SET presence_checked = 1 WHERE epoch > 0",
+        "ALTER TABLE folder_state ADD COLUMN renamed_from VARCHAR(4000)",
+    };
+
     /** Version 3: how long the last pass of a mailbox waited because the target throttled it. */
     private static final String[] SCHEMA_V3 = {
         "ALTER TABLE batch_mailbox ADD COLUMN last_pass_throttled_ms BIGINT NOT NULL DEFAULT 0"
@@ -157,9 +134,8 @@ final class StateSchema {
                 + " AND already = " + alreadyOnTarget(row) + ";";
     }
 
-    private static final String[] SCHEMA_V2 = {
-        "ALTER TABLE folder_state ADD COLUMN presence_checked INT NOT NULL DEFAULT 0",
-        "UPDATE folder_state SET presence_checked = 1 WHERE epoch > 0",
-        "ALTER TABLE folder_state ADD COLUMN renamed_from VARCHAR(4000)",
-    };
+    /** The statements of each version, from version 1. */
+    private static String[][] versions() {
+        return new String[][] {SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6};
+    }
 }
