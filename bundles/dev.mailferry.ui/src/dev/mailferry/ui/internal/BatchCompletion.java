@@ -13,12 +13,14 @@ import java.util.function.Consumer;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.jface.window.Window;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
 
 /**
- * Complete batch, as {@code mailferry batch complete} does it: after the user confirmed, the MX records of the batch's
- * mail domains are checked in a job with the command line's own gate ({@link FinalSyncGate}, same lookups, same cutover
+ * Complete batch, as {@code mailferry batch complete} does it: after the user confirmed (and said how, in
+ * {@link CompleteBatchDialog}: resolvers, timeout, TXT records, DKIM), the MX records of the batch's mail domains are
+ * checked in a job with the command line's own gate ({@link FinalSyncGate}, same lookups, same cutover
  * state file in the project); when a domain is not ready the user is told which and why and may complete anyway (what
  * {@code --force} does). Then the final pass runs as a {@link BatchPassJob}, so Stop and the Progress view work on it.
  */
@@ -53,14 +55,11 @@ final class BatchCompletion {
 
     /** Asks, then checks the MX records in a job; returns at once. False when the user said no. */
     boolean start() {
-        MessageDialog confirm = new MessageDialog(shell, CONFIRM_TITLE, null, "Run the final pass over batch '" + batch
-                + "' and mark it completed?\n\nThe final pass copies what arrived since the last pass; after it the batch"
-                + " does not sync any more. Run it once the MX records point to the new server: the MX records of the"
-                + " batch's mail domains are checked first, as 'mailferry batch complete' does.",
-                MessageDialog.QUESTION, 1, CONFIRM_BUTTON, "Cancel");
-        if (confirm.open() != 0) {
+        CompleteBatchDialog confirm = new CompleteBatchDialog(shell, batch);
+        if (confirm.open() != Window.OK) {
             return false;
         }
+        MxCheckOptions lookup = confirm.options().withStateFile(folder.resolve(MxChecker.STATE_FILE_NAME));
         Display display = shell.getDisplay();
         Job check = Job.create("Checking the MX records of batch '" + batch + "'", monitor -> {
             List<String> mailboxes;
@@ -83,8 +82,7 @@ final class BatchCompletion {
                 return Status.OK_STATUS;
             }
             // the DNS lookups run with the project closed: a pass of the command line is never held up by them
-            FinalSyncGate gate = FinalSyncGate.check(mailboxes,
-                    MxCheckOptions.defaults().withStateFile(folder.resolve(MxChecker.STATE_FILE_NAME)));
+            FinalSyncGate gate = FinalSyncGate.check(mailboxes, lookup);
             if (!display.isDisposed()) {
                 display.asyncExec(() -> decide(gate));
             }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mailferry.engine.BatchState;
 import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.mx.FinalSyncGate;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.swt.widgets.ToolItem;
@@ -29,15 +31,26 @@ class CompleteBatchTest extends DovecotWorkbenchTestBase {
 
         AtomicReference<String> confirmation = new AtomicReference<>();
         AtomicReference<String> mxWarning = new AtomicReference<>();
-        ui.answerWhenOpen(BatchCompletion.CONFIRM_TITLE, BatchCompletion.CONFIRM_BUTTON, confirmation::set);
+        // the check asks a resolver given in the dialog, one that never answers (a loopback port nobody listens on)
+        int silentPort;
+        try (DatagramSocket free = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            silentPort = free.getLocalPort();
+        }
+        ui.whenOpen(BatchCompletion.CONFIRM_TITLE, dialogShell -> {
+            CompleteBatchDialog dialog = (CompleteBatchDialog) dialogShell.getData();
+            confirmation.set(UiDriver.labels(dialogShell));
+            ui.type(dialog.resolvers, "127.0.0.1:" + silentPort);
+            dialog.timeoutSeconds.setSelection(1);
+            ui.click(UiDriver.button(dialogShell, BatchCompletion.CONFIRM_BUTTON));
+        });
         ui.answerWhenOpen(BatchCompletion.NOT_READY_TITLE, BatchCompletion.ANYWAY_BUTTON, mxWarning::set);
         ui.click(complete);
         assertTrue(confirmation.get() != null && confirmation.get().contains("final pass"), String.valueOf(confirmation.get()));
         assertFalse(complete.isEnabled(), "not started twice while the MX check runs");
 
         ui.waitUntil("the MX warning was answered", MX_CHECK_TIMEOUT, () -> mxWarning.get() != null, this::tableState);
-        // what 'mailferry batch complete' prints to stderr: the domain and why, or why the check failed as a whole
-        assertTrue(mxWarning.get().contains(domain + " is ") || mxWarning.get().contains("The MX check failed: "),
+        // what 'mailferry batch complete' prints to stderr: the domain and why, here the resolver given that never answered
+        assertTrue(mxWarning.get().contains(domain + " is ") && mxWarning.get().contains("resolver 127.0.0.1:" + silentPort),
                 mxWarning.get());
         assertTrue(mxWarning.get().contains("may still arrive on the old server"), mxWarning.get());
 

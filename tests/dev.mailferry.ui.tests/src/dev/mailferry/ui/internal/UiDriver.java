@@ -206,13 +206,20 @@ final class UiDriver {
 
     /** As {@link #answerWhenOpen(String, String)}, first handing what the dialog says (its labels, a line each) to {@code seen}. */
     void answerWhenOpen(String title, String button, Consumer<String> seen) {
+        whenOpen(title, open -> {
+            seen.accept(labels(open));
+            click(button(open, button));
+        });
+    }
+
+    /** Once a shell titled {@code title} is shown, hands it to {@code action} (which fills it in and answers it). */
+    void whenOpen(String title, Consumer<Shell> action) {
         Runnable answer = new Runnable() {
             @Override
             public void run() {
                 for (Shell open : display.getShells()) {
                     if (open.isVisible() && title.equals(open.getText())) {
-                        seen.accept(String.join("\n", find(open, Label.class, l -> true).stream().map(Label::getText).toList()));
-                        click(button(open, button));
+                        action.accept(open);
                         return;
                     }
                 }
@@ -220,6 +227,11 @@ final class UiDriver {
             }
         };
         display.timerExec(50, answer);
+    }
+
+    /** What a shell says: its labels' texts, a line each. */
+    static String labels(Shell shell) {
+        return String.join("\n", find(shell, Label.class, l -> true).stream().map(Label::getText).toList());
     }
 
     /** Saves what the screen shows of {@code shell} as a PNG: what a user would see, decorations and all. */
