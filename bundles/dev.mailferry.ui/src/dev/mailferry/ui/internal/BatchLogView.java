@@ -38,7 +38,6 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.swt.widgets.Text;
-import org.eclipse.ui.IWorkbenchPart;
 
 /**
  * The log of the batch selected in the Projects view: every message the last pass skipped or could not copy, with its
@@ -46,7 +45,7 @@ import org.eclipse.ui.IWorkbenchPart;
  * passes this workbench runs over the batch (mailboxes started and finished, notices, retries, skips, failures).
  * Filterable by mailbox, severity and folder; the rows shown are exported to a CSV file.
  */
-public final class BatchLogView extends SelectionFollowingView {
+public final class BatchLogView extends SelectionFollowingView<BatchRef> {
 
     static final String ID = "dev.mailferry.ui.batchLogView";
     static final String ALL_SEVERITIES = "All severities";
@@ -75,7 +74,6 @@ public final class BatchLogView extends SelectionFollowingView {
     private Combo severityFilter;
     private Text folderFilter;
     private Table table;
-    private volatile BatchRef shown;
     /** What the project holds of the last pass (skips and failures with reasons, mailbox errors). */
     private List<Entry> recorded = List.of();
     /** Events of the passes followed since the batch was selected. */
@@ -165,12 +163,12 @@ public final class BatchLogView extends SelectionFollowingView {
     }
 
     @Override
-    void selectionChanged(IWorkbenchPart part, ISelection selection) {
-        BatchRef next = BatchRef.of(selection);
-        if (next == null || next.equals(shown)) {
-            return;
-        }
-        shown = next;
+    BatchRef pick(ISelection selection) {
+        return BatchRef.of(selection);
+    }
+
+    @Override
+    void showSelected(BatchRef next) {
         recorded = List.of();
         live.clear();
         incoming.clear();
@@ -220,7 +218,7 @@ public final class BatchLogView extends SelectionFollowingView {
     }
 
     private void showRecorded(BatchRef batch, List<Entry> entries, String problem) {
-        if (table.isDisposed() || !batch.equals(shown)) {
+        if (table.isDisposed() || !batch.equals(shown())) {
             return;
         }
         recorded = entries;
@@ -244,7 +242,7 @@ public final class BatchLogView extends SelectionFollowingView {
             }
         }
         applyFilter();
-        BatchRef batch = shown;
+        BatchRef batch = shown();
         if (passEnded.getAndSet(false) && batch != null) {
             readRecorded(batch);
         }
@@ -278,8 +276,8 @@ public final class BatchLogView extends SelectionFollowingView {
         visible = next;
         table.setItemCount(visible.size());
         table.clearAll();
-        exportAction.setEnabled(shown != null);
-        BatchRef batch = shown;
+        exportAction.setEnabled(shown() != null);
+        BatchRef batch = shown();
         if (batch != null) {
             int all = recorded.size() + live.size();
             message.setText("Batch '" + batch.batch() + "': " + all + " entries"
@@ -295,7 +293,7 @@ public final class BatchLogView extends SelectionFollowingView {
     }
 
     private void chooseExportFile() {
-        BatchRef batch = shown;
+        BatchRef batch = shown();
         if (batch == null) {
             return;
         }

@@ -38,7 +38,6 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
-import org.eclipse.ui.IWorkbenchPart;
 
 /**
  * The source folders of the mailbox selected in the Mailboxes view, as a tree: messages and size on the source (as the
@@ -47,7 +46,7 @@ import org.eclipse.ui.IWorkbenchPart;
  * this workbench runs. Exclusions and mappings belong to the batch, as {@code batch create --exclude-folder} and
  * {@code --map-folder} set them, so they apply to every mailbox of it from the next pass on.
  */
-public final class FoldersView extends SelectionFollowingView {
+public final class FoldersView extends SelectionFollowingView<MailboxPick> {
 
     static final String ID = "dev.mailferry.ui.foldersView";
     private static final char DELIMITER = '/';
@@ -95,7 +94,6 @@ public final class FoldersView extends SelectionFollowingView {
     private Display display;
     private Label message;
     private CheckboxTreeViewer viewer;
-    private volatile MailboxPick shown;
     private List<FolderNode> roots = List.of();
     private List<FolderStatus> statuses = List.of();
     /** The folders of the mailbox shown as read from the servers (Read from servers), or empty. */
@@ -103,7 +101,7 @@ public final class FoldersView extends SelectionFollowingView {
     private final Action previewAction = new Action("Read from servers") {
         @Override
         public void run() {
-            MailboxPick pick = shown;
+            MailboxPick pick = shown();
             if (pick != null) {
                 preview(pick);
             }
@@ -163,7 +161,7 @@ public final class FoldersView extends SelectionFollowingView {
         getViewSite().getActionBars().getToolBarManager().add(previewAction);
         getViewSite().getActionBars().updateActionBars();
         outside = new OutsidePassWatch(display, (project, batch, runs, ended) -> {
-            MailboxPick pick = shown;
+            MailboxPick pick = shown();
             if (pick != null && batch.batch().equals(pick.batch())) {
                 read(project, pick);
             }
@@ -191,12 +189,13 @@ public final class FoldersView extends SelectionFollowingView {
     }
 
     @Override
-    void selectionChanged(IWorkbenchPart part, ISelection selection) {
-        if (!(selection instanceof IStructuredSelection structured)
-                || !(structured.getFirstElement() instanceof MailboxPick pick) || pick.equals(shown)) {
-            return;
-        }
-        shown = pick;
+    MailboxPick pick(ISelection selection) {
+        return selection instanceof IStructuredSelection structured
+                && structured.getFirstElement() instanceof MailboxPick pick ? pick : null;
+    }
+
+    @Override
+    void showSelected(MailboxPick pick) {
         progress.clear();
         previews = List.of();
         previewAction.setEnabled(pick.batch() != null);
@@ -233,7 +232,7 @@ public final class FoldersView extends SelectionFollowingView {
     }
 
     private void show(MailboxPick pick, List<FolderStatus> folders, BatchOptions batchOptions, String problem) {
-        if (viewer.getControl().isDisposed() || !pick.equals(shown)) {
+        if (viewer.getControl().isDisposed() || !pick.equals(shown())) {
             return;
         }
         options = batchOptions;
@@ -300,7 +299,7 @@ public final class FoldersView extends SelectionFollowingView {
     }
 
     private void previewed(MailboxPick pick, List<FolderPreview> read, String problem) {
-        if (viewer.getControl().isDisposed() || !pick.equals(shown)) {
+        if (viewer.getControl().isDisposed() || !pick.equals(shown())) {
             return;
         }
         previewAction.setEnabled(true);
@@ -394,7 +393,7 @@ public final class FoldersView extends SelectionFollowingView {
 
     /** Excludes a folder, with its subfolders, from the batch, or includes it again; saved to the project. */
     void setExcluded(FolderPath source, boolean exclude) {
-        MailboxPick pick = shown;
+        MailboxPick pick = shown();
         if (pick == null || pick.batch() == null || options == null) {
             message.setText("Exclusions belong to a batch: select the mailbox in a batch.");
             viewer.refresh();
@@ -415,7 +414,7 @@ public final class FoldersView extends SelectionFollowingView {
 
     /** Sends a folder (and its subfolders) to another target folder from the next pass; blank removes the mapping. */
     void mapFolder(FolderPath source, String target) {
-        MailboxPick pick = shown;
+        MailboxPick pick = shown();
         if (pick == null || pick.batch() == null || options == null) {
             message.setText("Folder mappings belong to a batch: select the mailbox in a batch.");
             return;
@@ -456,7 +455,7 @@ public final class FoldersView extends SelectionFollowingView {
     }
 
     private void saved(MailboxPick pick, String what, String problem) {
-        if (viewer.getControl().isDisposed() || !pick.equals(shown)) {
+        if (viewer.getControl().isDisposed() || !pick.equals(shown())) {
             return;
         }
         if (problem != null) {
@@ -482,7 +481,7 @@ public final class FoldersView extends SelectionFollowingView {
         if (viewer.getControl().isDisposed()) {
             return;
         }
-        MailboxPick pick = shown;
+        MailboxPick pick = shown();
         if (folderFinished.getAndSet(false) && pick != null) {
             read(pick); // the project holds the folder's counts now
         } else {
@@ -544,7 +543,7 @@ public final class FoldersView extends SelectionFollowingView {
 
         @Override
         protected boolean canEdit(Object element) {
-            MailboxPick pick = shown;
+            MailboxPick pick = shown();
             return pick != null && pick.batch() != null && options != null && !excluded(((FolderNode) element).source);
         }
 
@@ -569,7 +568,7 @@ public final class FoldersView extends SelectionFollowingView {
     /** Follows the folders of the mailbox shown during a pass; runs on the copy threads. */
     private final class FolderProgress implements MigrationListener {
         private boolean ours(String emailAddress) {
-            MailboxPick pick = shown;
+            MailboxPick pick = shown();
             return pick != null && pick.emailAddress().equalsIgnoreCase(emailAddress);
         }
 

@@ -27,14 +27,13 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
-import org.eclipse.ui.IWorkbenchPart;
 
 /**
  * The report of the batch selected in the Projects view, as {@code mailferry batch report} writes it into the project's
  * {@code reports/} folder: the summary (per mailbox and folder) or the details (every skipped or failed message) in a
  * table, and either file exported as CSV.
  */
-public final class ReportsView extends SelectionFollowingView {
+public final class ReportsView extends SelectionFollowingView<BatchRef> {
 
     static final String ID = "dev.mailferry.ui.reportsView";
 
@@ -47,7 +46,6 @@ public final class ReportsView extends SelectionFollowingView {
     private Button summaryChoice;
     private Button detailsChoice;
     private Table table;
-    private volatile BatchRef shown;
     private ReportFiles files;
     private Sheet sheet;
     /** A pass that ends (here or in another process) changed the report: it is shown again. */
@@ -61,7 +59,7 @@ public final class ReportsView extends SelectionFollowingView {
     private final Action writeAction = new Action("Write report") {
         @Override
         public void run() {
-            BatchRef batch = shown;
+            BatchRef batch = shown();
             if (batch != null) {
                 write(batch);
             }
@@ -128,12 +126,12 @@ public final class ReportsView extends SelectionFollowingView {
     }
 
     @Override
-    void selectionChanged(IWorkbenchPart part, ISelection selection) {
-        BatchRef next = BatchRef.of(selection);
-        if (next == null || next.equals(shown)) {
-            return;
-        }
-        shown = next;
+    BatchRef pick(ISelection selection) {
+        return BatchRef.of(selection);
+    }
+
+    @Override
+    void showSelected(BatchRef next) {
         files = null;
         show(null);
         writeAction.setEnabled(true);
@@ -146,7 +144,7 @@ public final class ReportsView extends SelectionFollowingView {
     private void rewriteLater() {
         if (!display.isDisposed()) {
             display.asyncExec(() -> {
-                BatchRef batch = shown;
+                BatchRef batch = shown();
                 if (!table.isDisposed() && batch != null) {
                     write(batch);
                 }
@@ -173,7 +171,7 @@ public final class ReportsView extends SelectionFollowingView {
             String why = problem;
             if (!display.isDisposed()) {
                 display.asyncExec(() -> {
-                    if (!table.isDisposed() && batch.equals(shown)) {
+                    if (!table.isDisposed() && batch.equals(shown())) {
                         files = writtenFiles;
                         show(readSheet);
                         if (why != null) {
@@ -190,7 +188,7 @@ public final class ReportsView extends SelectionFollowingView {
     /** Shows the summary or the details file, whichever is chosen, of the report written last. */
     private void readShownFile() {
         ReportFiles current = files;
-        BatchRef batch = shown;
+        BatchRef batch = shown();
         if (current == null || batch == null) {
             return;
         }
@@ -205,7 +203,7 @@ public final class ReportsView extends SelectionFollowingView {
             Sheet readSheet = read;
             if (!display.isDisposed()) {
                 display.asyncExec(() -> {
-                    if (!table.isDisposed() && batch.equals(shown)) {
+                    if (!table.isDisposed() && batch.equals(shown())) {
                         show(readSheet);
                         if (readSheet == null) {
                             message.setText("Cannot read " + file);

@@ -9,13 +9,17 @@ import org.eclipse.ui.part.ViewPart;
  * A view that shows what another view selects (a batch in the Projects view, a mailbox in the Mailboxes view) and
  * follows the passes over it, run in this workbench ({@link PassFollower}) or by another process
  * ({@link OutsidePassWatch}). Closing the view ends only its listening: a pass goes on.
+ *
+ * @param <T> what the view shows of a selection: a batch, a mailbox
  */
-abstract class SelectionFollowingView extends ViewPart {
+abstract class SelectionFollowingView<T> extends ViewPart {
 
     private final String followedViewId;
     private final ISelectionListener selectionListener = this::selectionChanged;
     private PassFollower follower;
     private OutsidePassWatch outside;
+    /** What the view shows; read from any thread. */
+    private volatile T shown;
 
     SelectionFollowingView(String followedViewId) {
         this.followedViewId = followedViewId;
@@ -32,8 +36,26 @@ abstract class SelectionFollowingView extends ViewPart {
         }
     }
 
-    /** The other view selected something (not necessarily something this view shows). */
-    abstract void selectionChanged(IWorkbenchPart part, ISelection selection);
+    /** What this view would show of a selection in the other view, or null when nothing. */
+    abstract T pick(ISelection selection);
+
+    /** Shows {@code next}, just selected in the other view and not what the view showed; on the UI thread. */
+    abstract void showSelected(T next);
+
+    /** What the view shows now, or null before the first selection; callable from any thread. */
+    final T shown() {
+        return shown;
+    }
+
+    /** The other view selected something: shown when it is something this view shows, and something else. */
+    private void selectionChanged(IWorkbenchPart part, ISelection selection) {
+        T next = pick(selection);
+        if (next == null || next.equals(shown)) {
+            return;
+        }
+        shown = next;
+        showSelected(next);
+    }
 
     @Override
     public void dispose() {

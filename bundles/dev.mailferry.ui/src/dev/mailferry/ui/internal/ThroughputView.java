@@ -22,14 +22,13 @@ import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
-import org.eclipse.ui.IWorkbenchPart;
 
 /**
  * Messages per second and megabytes per second over the pass over the batch selected in the Projects view, drawn on a
  * canvas: a pass this workbench runs is sampled once a second from the engine's events; a pass run outside it (the
  * command line) from the project's copied totals, read about once a second.
  */
-public final class ThroughputView extends SelectionFollowingView {
+public final class ThroughputView extends SelectionFollowingView<BatchRef> {
 
     static final String ID = "dev.mailferry.ui.throughputView";
     static final int SAMPLE_MILLIS = 1_000;
@@ -47,7 +46,6 @@ public final class ThroughputView extends SelectionFollowingView {
     private Display display;
     private Label message;
     private Canvas canvas;
-    private volatile BatchRef shown;
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -100,12 +98,12 @@ public final class ThroughputView extends SelectionFollowingView {
     }
 
     @Override
-    void selectionChanged(IWorkbenchPart part, ISelection selection) {
-        BatchRef next = BatchRef.of(selection);
-        if (next == null || next.equals(shown)) {
-            return;
-        }
-        shown = next;
+    BatchRef pick(ISelection selection) {
+        return BatchRef.of(selection);
+    }
+
+    @Override
+    void showSelected(BatchRef next) {
         samples.clear();
         messages.set(0);
         bytes.set(0);
@@ -157,7 +155,7 @@ public final class ThroughputView extends SelectionFollowingView {
 
     /** A reading of the totals of a pass run outside this workbench ({@code totals} null: it ended). */
     private void outsideRead(BatchRef batch, long[] totals) {
-        if (canvas.isDisposed() || !batch.equals(shown) || running.get()) {
+        if (canvas.isDisposed() || !batch.equals(shown()) || running.get()) {
             return;
         }
         if (totals == null) {
@@ -178,7 +176,7 @@ public final class ThroughputView extends SelectionFollowingView {
     }
 
     private void describe() {
-        BatchRef batch = shown;
+        BatchRef batch = shown();
         if (batch == null) {
             return;
         }

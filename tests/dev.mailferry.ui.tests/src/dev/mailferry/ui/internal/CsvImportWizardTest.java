@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.core.model.MailboxEntry;
-import dev.mailferry.core.secret.EncryptedFileSecretStore;
 import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.engine.SecretKeys;
 import java.nio.file.Files;
@@ -20,51 +19,19 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableItem;
-import org.eclipse.ui.IWorkbenchPage;
-import org.eclipse.ui.PlatformUI;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CSV import wizard, opened from the Projects view: the preview shows every row, bad ones highlighted with their
  * line and reason; Finish imports the good rows as 'mailferry mailboxes import' does.
  */
-class CsvImportWizardTest {
-
-    @TempDir
-    Path dir;
-
-    private Path projectFolder;
-    private ProjectsView projects;
-    private UiDriver ui;
-    private Shell workbench;
+class CsvImportWizardTest extends ProjectsViewTestBase {
 
     @BeforeEach
     void openProject() throws Exception {
-        System.setProperty(EncryptedFileSecretStore.DIRECTORY_PROPERTY, dir.resolve("secrets").toString());
-        projectFolder = dir.resolve("project");
         MigrationProject.create(projectFolder, "Northwind").close();
-        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        workbench = page.getWorkbenchWindow().getShell();
-        ui = new UiDriver(workbench.getDisplay());
-        projects = (ProjectsView) page.showView(ProjectsView.ID);
-        projects.openProject(projectFolder);
-        ui.waitUntil("the project shows", () -> UiDriver.treeItem(projects.viewer().getTree(), "Northwind") != null);
-        ui.select(projects.viewer().getTree(), UiDriver.treeItem(projects.viewer().getTree(), "Mailboxes (0)"));
-    }
-
-    @AfterEach
-    void closeProject() {
-        for (Shell shell : workbench.getDisplay().getShells()) {
-            if (shell != workbench && !shell.isDisposed() && shell.getData() instanceof org.eclipse.jface.window.Window w) {
-                w.close();
-            }
-        }
-        projects.closeProject(projectFolder);
-        ui.waitUntil("the project is closed", () -> projects.viewer().getTree().getItemCount() == 0);
-        System.clearProperty(EncryptedFileSecretStore.DIRECTORY_PROPERTY);
+        openInProjectsView("Northwind", "Mailboxes (0)");
     }
 
     private static List<String> column(Table table, int index) {

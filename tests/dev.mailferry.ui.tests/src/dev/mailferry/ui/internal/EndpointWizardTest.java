@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.core.model.Endpoint;
 import dev.mailferry.core.model.MailboxEntry;
-import dev.mailferry.core.secret.EncryptedFileSecretStore;
 import dev.mailferry.core.secret.Secret;
 import dev.mailferry.core.spi.ConnectionTestResult;
 import dev.mailferry.core.tls.Fingerprints;
@@ -28,13 +27,9 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
-import org.eclipse.ui.IWorkbenchPage;
-import org.eclipse.ui.PlatformUI;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
 
@@ -43,19 +38,12 @@ import org.osgi.framework.FrameworkUtil;
  * presets and checks as the user types, the connection test in a job, the trust dialog showing the certificate, and
  * the source saved where the command line reads it (project file without secrets, secret store).
  */
-class EndpointWizardTest {
+class EndpointWizardTest extends ProjectsViewTestBase {
 
     private static final String ADMIN = "admin";
     private static final String ADMIN_PASSWORD = "admin-pw-4711";
 
-    @TempDir
-    Path dir;
-
     private DovecotServer dovecot;
-    private Path projectFolder;
-    private ProjectsView projects;
-    private UiDriver ui;
-    private Shell workbench;
 
     @BeforeAll
     static void startEngineBundles() throws Exception {
@@ -69,35 +57,17 @@ class EndpointWizardTest {
 
     @BeforeEach
     void openProject() throws Exception {
-        System.setProperty(EncryptedFileSecretStore.DIRECTORY_PROPERTY, dir.resolve("secrets").toString());
         dovecot = DovecotServer.builder(dir.resolve("dovecot")).user("alice", "alice-pw").masterUser(ADMIN, ADMIN_PASSWORD)
                 .start();
-        projectFolder = dir.resolve("project");
         MigrationProject.create(projectFolder, "Fabrikam").close();
-        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        workbench = page.getWorkbenchWindow().getShell();
-        ui = new UiDriver(workbench.getDisplay());
-        projects = (ProjectsView) page.showView(ProjectsView.ID);
-        projects.openProject(projectFolder);
-        ui.waitUntil("the project shows", () -> UiDriver.treeItem(projects.viewer().getTree(), "Fabrikam") != null);
-        ui.select(projects.viewer().getTree(), UiDriver.treeItem(projects.viewer().getTree(), "Fabrikam"));
+        openInProjectsView("Fabrikam", "Fabrikam");
     }
 
-    @AfterEach
-    void closeEverything() {
-        for (Shell shell : workbench.getDisplay().getShells()) {
-            if (shell != workbench && !shell.isDisposed() && shell.getData() instanceof org.eclipse.jface.window.Window w) {
-                w.close();
-            }
-        }
-        if (projects != null) {
-            projects.closeProject(projectFolder);
-            ui.waitUntil("the project is closed", () -> projects.viewer().getTree().getItemCount() == 0);
-        }
+    @Override
+    void afterProjectClosed() {
         if (dovecot != null) {
             dovecot.close();
         }
-        System.clearProperty(EncryptedFileSecretStore.DIRECTORY_PROPERTY);
     }
 
     /** The open wizard dialog whose wizard is of this type, once it is shown. */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.core.model.FolderPath;
 import dev.mailferry.core.model.MailboxEntry;
-import dev.mailferry.core.secret.EncryptedFileSecretStore;
 import dev.mailferry.core.secret.Secret;
 import dev.mailferry.engine.BatchInfo;
 import dev.mailferry.engine.BatchOptions;
@@ -20,57 +19,26 @@ import java.util.Map;
 import org.eclipse.jface.wizard.WizardDialog;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Shell;
-import org.eclipse.ui.IWorkbenchPage;
-import org.eclipse.ui.PlatformUI;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The New Batch wizard checks its options as they are typed and creates the batch the command line would. */
-class NewBatchWizardTest {
-
-    @TempDir
-    Path dir;
-
-    private Path projectFolder;
-    private ProjectsView projects;
-    private UiDriver ui;
-    private Shell workbench;
+class NewBatchWizardTest extends ProjectsViewTestBase {
 
     @BeforeEach
     void openProjectWithMailboxes() throws Exception {
-        System.setProperty(EncryptedFileSecretStore.DIRECTORY_PROPERTY, dir.resolve("secrets").toString());
-        projectFolder = dir.resolve("project");
         try (MigrationProject project = MigrationProject.create(projectFolder, "Tailspin")) {
             project.putMailboxes(List.of(mailbox("ann@tailspin.test"), mailbox("ben@tailspin.test"),
                     mailbox("cat@tailspin.test")), EngineServices.secrets());
             project.createBatch("wave1", List.of("ann@tailspin.test"), BatchOptions.defaults());
         }
-        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-        workbench = page.getWorkbenchWindow().getShell();
-        ui = new UiDriver(workbench.getDisplay());
-        projects = (ProjectsView) page.showView(ProjectsView.ID);
-        projects.openProject(projectFolder);
-        ui.waitUntil("the project shows", () -> UiDriver.treeItem(projects.viewer().getTree(), "Batches (1)") != null);
-        ui.select(projects.viewer().getTree(), UiDriver.treeItem(projects.viewer().getTree(), "Batches (1)"));
+        openInProjectsView("Batches (1)", "Batches (1)");
     }
 
     private static MailboxImport mailbox(String address) {
         return new MailboxImport(new MailboxEntry(address, address.substring(0, 3), null, null), Secret.of("pw"), null);
     }
 
-    @AfterEach
-    void closeProject() {
-        for (Shell shell : workbench.getDisplay().getShells()) {
-            if (shell != workbench && !shell.isDisposed() && shell.getData() instanceof org.eclipse.jface.window.Window w) {
-                w.close();
-            }
-        }
-        projects.closeProject(projectFolder);
-        ui.waitUntil("the project is closed", () -> projects.viewer().getTree().getItemCount() == 0);
-        System.clearProperty(EncryptedFileSecretStore.DIRECTORY_PROPERTY);
-    }
 
     @Test
     void createsTheBatchWithItsMailboxesAndOptions() throws Exception {
