@@ -32,17 +32,12 @@ PARALLEL="${BENCH_PARALLEL:-8}"
 SEED="${BENCH_SEED:-42}"
 WORK="${BENCH_WORK:-$ROOT/bench/work/scale}"
 ITEM_LIMIT=500000 # `batch create --max-items` default, Exchange Online's limit
-PRODUCT="$ROOT/releng/dev.mailferry.repository/target/products/mailferry.headless/linux/gtk/x86_64"
-export MAILFERRY="${MAILFERRY:-$PRODUCT/mailferry}"
 
-die() { echo "bench: $*" >&2; exit 1; }
-jar() { ls -t "$ROOT/bundles/$1/target/$1"-*.jar 2>/dev/null | grep -v -- '-sources' | head -n 1 || true; }
-
-if [ ! -x "$MAILFERRY" ] || [ -z "$(jar dev.mailferry.demo)" ]; then
-    (cd "$ROOT" && ./mvnw -B -q verify -DskipTests) >&2
-fi
 # shellcheck source=bench/demo-environment.sh
 . "$ROOT/bench/demo-environment.sh"
+export MAILFERRY="${MAILFERRY:-$HEADLESS_PRODUCT/mailferry}"
+die() { echo "bench: $*" >&2; exit 1; }
+build_if_missing
 CP="$(demo_classpath)"
 trap stop_demo_environment EXIT
 rm -rf "$WORK"
