@@ -27,7 +27,6 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
-import org.eclipse.jface.viewers.ISelection;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
@@ -95,7 +94,7 @@ public final class BatchLogView extends SelectionFollowingView<BatchRef> {
     };
 
     public BatchLogView() {
-        super(ProjectsView.ID);
+        super(ProjectsView.ID, BatchRef::of);
     }
 
     @Override
@@ -160,11 +159,6 @@ public final class BatchLogView extends SelectionFollowingView<BatchRef> {
     @Override
     public void setFocus() {
         table.setFocus();
-    }
-
-    @Override
-    BatchRef pick(ISelection selection) {
-        return BatchRef.of(selection);
     }
 
     @Override

@@ -117,7 +117,7 @@ public final class FoldersView extends SelectionFollowingView<MailboxPick> {
     private OutsidePassWatch outside;
 
     public FoldersView() {
-        super(MailboxesView.ID);
+        super(MailboxesView.ID, FoldersView::mailboxPicked);
     }
 
     @Override
@@ -188,8 +188,8 @@ public final class FoldersView extends SelectionFollowingView<MailboxPick> {
         viewer.getControl().setFocus();
     }
 
-    @Override
-    MailboxPick pick(ISelection selection) {
+    /** The mailbox selected in the Mailboxes view, or null. */
+    private static MailboxPick mailboxPicked(ISelection selection) {
         return selection instanceof IStructuredSelection structured
                 && structured.getFirstElement() instanceof MailboxPick pick ? pick : null;
     }

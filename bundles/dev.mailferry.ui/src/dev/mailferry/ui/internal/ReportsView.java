@@ -17,7 +17,6 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
-import org.eclipse.jface.viewers.ISelection;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
@@ -73,7 +72,7 @@ public final class ReportsView extends SelectionFollowingView<BatchRef> {
     };
 
     public ReportsView() {
-        super(ProjectsView.ID);
+        super(ProjectsView.ID, BatchRef::of);
     }
 
     @Override
@@ -123,11 +122,6 @@ public final class ReportsView extends SelectionFollowingView<BatchRef> {
     @Override
     public void setFocus() {
         table.setFocus();
-    }
-
-    @Override
-    BatchRef pick(ISelection selection) {
-        return BatchRef.of(selection);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mailferry.ui.internal;
 
+import java.util.function.Function;
 import org.eclipse.jface.viewers.ISelection;
 import org.eclipse.ui.ISelectionListener;
 import org.eclipse.ui.IWorkbenchPart;
@@ -15,14 +16,20 @@ import org.eclipse.ui.part.ViewPart;
 abstract class SelectionFollowingView<T> extends ViewPart {
 
     private final String followedViewId;
+    private final Function<ISelection, T> picker;
     private final ISelectionListener selectionListener = this::selectionChanged;
     private PassFollower follower;
     private OutsidePassWatch outside;
     /** What the view shows; read from any thread. */
     private volatile T shown;
 
-    SelectionFollowingView(String followedViewId) {
+    /**
+     * @param followedViewId the view whose selection this one shows
+     * @param picker         what this view shows of a selection there, or null when nothing
+     */
+    SelectionFollowingView(String followedViewId, Function<ISelection, T> picker) {
         this.followedViewId = followedViewId;
+        this.picker = picker;
     }
 
     /** Starts following the other view's selection and shows what it selects now; called once the controls exist. */
@@ -36,9 +43,6 @@ abstract class SelectionFollowingView<T> extends ViewPart {
         }
     }
 
-    /** What this view would show of a selection in the other view, or null when nothing. */
-    abstract T pick(ISelection selection);
-
     /** Shows {@code next}, just selected in the other view and not what the view showed; on the UI thread. */
     abstract void showSelected(T next);
 
@@ -49,7 +53,7 @@ abstract class SelectionFollowingView<T> extends ViewPart {
 
     /** The other view selected something: shown when it is something this view shows, and something else. */
     private void selectionChanged(IWorkbenchPart part, ISelection selection) {
-        T next = pick(selection);
+        T next = picker.apply(selection);
         if (next == null || next.equals(shown)) {
             return;
         }

@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
-import org.eclipse.jface.viewers.ISelection;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.graphics.GC;
@@ -58,7 +57,7 @@ public final class ThroughputView extends SelectionFollowingView<BatchRef> {
     private long[] outsideTotals;
 
     public ThroughputView() {
-        super(ProjectsView.ID);
+        super(ProjectsView.ID, BatchRef::of);
     }
 
     @Override
@@ -95,11 +94,6 @@ public final class ThroughputView extends SelectionFollowingView<BatchRef> {
     @Override
     public void setFocus() {
         canvas.setFocus();
-    }
-
-    @Override
-    BatchRef pick(ISelection selection) {
-        return BatchRef.of(selection);
     }
 
     @Override
