@@ -294,14 +294,11 @@ public class MigrationEngine {
         }
         MailboxEntry entry = project.mailbox(email)
                 .orElseThrow(() -> new MigrationException(email + " is no longer in the project's mailbox list"));
-        Endpoint sourceEndpoint = project.sourceEndpoint()
-                .orElseThrow(() -> new MigrationException("The project has no source endpoint yet"));
-        Endpoint targetEndpoint = project.targetEndpoint()
-                .orElseThrow(() -> new MigrationException("The project has no target endpoint yet"));
-        SourceConnector source = sourceConnector(sourceEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
-                "No source connector '" + sourceEndpoint.connectorId() + "' is installed"));
-        TargetConnector target = targetConnector(targetEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
-                "No target connector '" + targetEndpoint.connectorId() + "' is installed"));
+        ProjectEndpoints endpoints = endpoints(project);
+        Endpoint sourceEndpoint = endpoints.sourceEndpoint();
+        Endpoint targetEndpoint = endpoints.targetEndpoint();
+        SourceConnector source = endpoints.source();
+        TargetConnector target = endpoints.target();
         Credentials sourceCredentials = project.sourceCredentials(entry, secrets);
         Credentials targetCredentials = project.targetCredentials(entry, secrets);
         requirePasswords(sourceCredentials, targetCredentials, target.needsSecret(targetEndpoint));
@@ -330,6 +327,24 @@ public class MigrationEngine {
         }
     }
 
+    /** The project's two endpoints and the installed connectors that serve them. */
+    private record ProjectEndpoints(Endpoint sourceEndpoint, SourceConnector source, Endpoint targetEndpoint,
+            TargetConnector target) {
+    }
+
+    /** The project's endpoints with their connectors; says which is missing, set or installed. */
+    private ProjectEndpoints endpoints(MigrationProject project) throws MigrationException {
+        Endpoint sourceEndpoint = project.sourceEndpoint()
+                .orElseThrow(() -> new MigrationException("The project has no source endpoint yet"));
+        Endpoint targetEndpoint = project.targetEndpoint()
+                .orElseThrow(() -> new MigrationException("The project has no target endpoint yet"));
+        SourceConnector source = sourceConnector(sourceEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
+                "No source connector '" + sourceEndpoint.connectorId() + "' is installed"));
+        TargetConnector target = targetConnector(targetEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
+                "No target connector '" + targetEndpoint.connectorId() + "' is installed"));
+        return new ProjectEndpoints(sourceEndpoint, source, targetEndpoint, target);
+    }
+
     /**
      * One pass; {@code localStop}: this process's stop, to which a stop requested by another process is added;
      * {@code only}: the mailboxes to pass over, null for all.
@@ -342,14 +357,11 @@ public class MigrationEngine {
         if (batch.state() == BatchState.COMPLETED) {
             throw new MigrationException("Batch '" + batchName + "' is completed and does not sync any more");
         }
-        Endpoint sourceEndpoint = project.sourceEndpoint()
-                .orElseThrow(() -> new MigrationException("The project has no source endpoint yet"));
-        Endpoint targetEndpoint = project.targetEndpoint()
-                .orElseThrow(() -> new MigrationException("The project has no target endpoint yet"));
-        SourceConnector source = sourceConnector(sourceEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
-                "No source connector '" + sourceEndpoint.connectorId() + "' is installed"));
-        TargetConnector target = targetConnector(targetEndpoint.connectorId()).orElseThrow(() -> new MigrationException(
-                "No target connector '" + targetEndpoint.connectorId() + "' is installed"));
+        ProjectEndpoints endpoints = endpoints(project);
+        Endpoint sourceEndpoint = endpoints.sourceEndpoint();
+        Endpoint targetEndpoint = endpoints.targetEndpoint();
+        SourceConnector source = endpoints.source();
+        TargetConnector target = endpoints.target();
         ProjectStore store = project.store().project();
         Instant start = Instant.now();
 

@@ -515,13 +515,7 @@ public final class MailboxSync {
             folderScan.markVanished(r, uidValidity);
             mirrorDeletions(writer);
             store.recordFolderSkips(r.id());
-            reportSkips(r, uidValidity);
-            List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
-            if (!flags.isEmpty() && !copy.appending) {
-                writer.prepareAppends();
-            }
-            queueFlagChanges(r, uidValidity, flags, writer);
-            writer.closeFolder(r, true);
+            finishFolder(r, uidValidity, writer, copy);
         } finally {
             reader.close();
         }
@@ -560,6 +554,16 @@ public final class MailboxSync {
         folderScan.markVanished(r, uidValidity, vanished);
         mirrorDeletions(writer);
         store.recordScannedSkips(r.id());
+        finishFolder(r, uidValidity, writer, copy);
+        return true;
+    }
+
+    /**
+     * The end of a folder read step by step or for its changes, once its messages are recorded: its skips reported, the
+     * changed flags of earlier copies pushed, the folder closed and announced finished.
+     */
+    private void finishFolder(FolderRecord r, long uidValidity, TargetWriter writer, FolderCopy copy)
+            throws StoreException, InterruptedException {
         reportSkips(r, uidValidity);
         List<SyncStore.FlagChange> flags = store.flagChanges(r.id(), uidValidity, 0, PAGE);
         if (!flags.isEmpty() && !copy.appending) {
@@ -567,7 +571,6 @@ public final class MailboxSync {
         }
         queueFlagChanges(r, uidValidity, flags, writer);
         writer.closeFolder(r, true);
-        return true;
     }
 
     /** What one folder's copy has handed to its writer so far in this pass. */
