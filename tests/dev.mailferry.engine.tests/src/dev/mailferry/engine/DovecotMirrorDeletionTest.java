@@ -44,12 +44,14 @@ class DovecotMirrorDeletionTest extends DovecotTestBase {
         }
     }
 
-    /** The three ways a pass reads a folder that changed; each must find the expunged messages and delete them. */
+    /** The ways a pass reads a folder that changed; each must find the expunged messages and delete them. */
     enum NextPass {
         /** the folder's changes only (CONDSTORE; Dovecot has it) */
         CHANGES_ONLY,
         /** the folder scanned whole, step by step: a changed size limit makes the last pass's state vouch for nothing */
         WHOLE_FOLDER,
+        /** the same, the folder large enough to be split into UID ranges copied by several lanes side by side */
+        WHOLE_FOLDER_IN_PARTS,
         /** the whole mailbox scanned and ranked first: it holds more messages than the item limit */
         WHOLE_MAILBOX
     }
@@ -58,16 +60,39 @@ class DovecotMirrorDeletionTest extends DovecotTestBase {
     @EnumSource(NextPass.class)
     void withTheOptionTheNextPassDeletesExactlyTheirTargetCopies(NextPass nextPass) throws Exception {
         BatchOptions options = BatchOptions.defaults().withMirrorDeletions(true);
-        Setup s = expungeTwoAfterAFirstPass(options);
+        // 1,600 small messages put about 540 in INBOX, the fullest folder: more than a lane's share and two scan steps,
+        // so INBOX is split
+        Setup s = expungeTwoAfterAFirstPass(options, nextPass == NextPass.WHOLE_FOLDER_IN_PARTS
+                ? CorpusSpec.text(6, 1600) : CorpusSpec.small(6, 80));
         assertTrue(project.batch("b").orElseThrow().options().mirrorDeletions(), "stored with the batch");
-        if (nextPass == NextPass.WHOLE_FOLDER) {
+        if (nextPass == NextPass.WHOLE_FOLDER || nextPass == NextPass.WHOLE_FOLDER_IN_PARTS) {
             project.setBatchOptions("b", options.withMaxMessageSize(options.maxMessageSize() - 1));
         } else if (nextPass == NextPass.WHOLE_MAILBOX) {
             // far below the mailbox: copies made before are kept whatever the limit, so the target stays whole
             project.setBatchOptions("b", options.withMaxItemsPerMailbox(5));
         }
+        // how the pass read the folder: "changes" or "whole", once per UID range
+        List<String> reads = Collections.synchronizedList(new ArrayList<>());
+        s.engine.setPipelineHook(new PipelineHook() {
+            @Override
+            public void scanned(String email, FolderPath source, boolean changesOnly, long messages) {
+                if (source.equals(s.folder)) {
+                    reads.add(changesOnly ? "changes" : "whole");
+                }
+            }
+        });
         FakeEngineTest.RecordingListener events = new FakeEngineTest.RecordingListener();
-        assertEquals(MailboxState.SYNCED, s.engine.sync(project, "b", secrets, events).mailboxes().get(0).state());
+        try {
+            assertEquals(MailboxState.SYNCED, s.engine.sync(project, "b", secrets, events).mailboxes().get(0).state());
+        } finally {
+            s.engine.setPipelineHook(null);
+        }
+        List<String> expectedReads = switch (nextPass) {
+            case CHANGES_ONLY -> List.of("changes");
+            case WHOLE_FOLDER, WHOLE_MAILBOX -> List.of("whole");
+            case WHOLE_FOLDER_IN_PARTS -> List.of("whole", "whole");
+        };
+        assertEquals(expectedReads, reads, "how the folder was read");
 
         assertTrue(events.notices.contains("2 messages expunged on the source were deleted on the target (mirror"
                 + " deletion) in " + s.target), events.notices.toString());
@@ -133,7 +158,11 @@ class DovecotMirrorDeletionTest extends DovecotTestBase {
      * source and the user marks a message of the target folder's own deleted without expunging it.
      */
     private Setup expungeTwoAfterAFirstPass(BatchOptions options) throws Exception {
-        start(1, CorpusSpec.small(6, 80));
+        return expungeTwoAfterAFirstPass(options, CorpusSpec.small(6, 80));
+    }
+
+    private Setup expungeTwoAfterAFirstPass(BatchOptions options, CorpusSpec corpus) throws Exception {
+        start(1, corpus);
         MigrationEngine engine = engineService();
         project.createBatch("b", List.of(), options);
         DemoEnvironmentUser user = demo.users().get(0);
