@@ -339,14 +339,18 @@ public final class DovecotServer implements DemoImapServer, ExchangeMailStore {
         awaitPasswdReload();
     }
 
-    /** Exchange mode: the user's folders, listed over IMAP as the user (names decoded from modified UTF-7). */
+    /**
+     * Exchange mode: the user's folders, listed over IMAP as the user (names decoded from modified UTF-7). Only those
+     * that can hold mail: Exchange has no folder that exists only as another's parent, so a name Dovecot lists as
+     * \Noselect is one Graph can still create.
+     */
     @Override
     public List<List<String>> folders(String user) throws IOException {
         List<List<String>> folders = new ArrayList<>();
         for (String line : imapAsUser(user, "LIST \"\" \"*\"")) {
             java.util.regex.Matcher listed = LISTED.matcher(line);
-            if (listed.matches()) {
-                folders.add(folderPath(listed.group(1)));
+            if (listed.matches() && !listed.group(1).toLowerCase(java.util.Locale.ROOT).matches(".*\\\\(noselect|nonexistent)\\b.*")) {
+                folders.add(folderPath(listed.group(2)));
             }
         }
         return folders;
@@ -384,7 +388,7 @@ public final class DovecotServer implements DemoImapServer, ExchangeMailStore {
     }
 
     private static final java.util.regex.Pattern LISTED = java.util.regex.Pattern
-            .compile("^\\* LIST \\([^)]*\\) (?:\"[^\"]*\"|NIL) (.+)$");
+            .compile("^\\* LIST \\(([^)]*)\\) (?:\"[^\"]*\"|NIL) (.+)$");
 
     /** Logs in as {@code user} on the plain port, runs one command, and returns its untagged answers. */
     private List<String> imapAsUser(String user, String command) throws IOException {

@@ -41,6 +41,8 @@ final class GraphStandIn {
     /** When each mailbox's requests within the current window arrived (System.nanoTime), oldest first. */
     private final Map<String, java.util.ArrayDeque<Long>> recentRequests = new ConcurrentHashMap<>();
     private final Map<String, java.util.Set<String>> created = new ConcurrentHashMap<>();
+    /** Per mailbox (lower-case user principal name): held while one of its folders is created. */
+    private final Map<String, Object> folderCreation = new ConcurrentHashMap<>();
     private volatile ExchangeMailStore store;
     /** The message endpoints (Graph-only mode of the connector). */
     final GraphMessagesStandIn messages = new GraphMessagesStandIn(this);
@@ -248,13 +250,37 @@ final class GraphStandIn {
             send(exchange, 400, "BadRequest", "Unsupported segment in " + exchange.getRequestURI().getPath());
             return;
         }
-        List<List<String>> children = new ArrayList<>();
-        for (List<String> folder : folders) {
-            if (folder.size() == parent.size() + 1 && folder.subList(0, parent.size()).equals(parent)) {
-                children.add(folder);
-            }
-        }
         if (post) {
+            createFolder(exchange, user, mail, parent);
+            return;
+        }
+        List<List<String>> children = childrenOf(parent, folders);
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        int top = Integer.parseInt(query.getOrDefault("$top", Integer.toString(DEFAULT_PAGE_SIZE)));
+        int skip = Integer.parseInt(query.getOrDefault("$skip", "0"));
+        StringBuilder page = new StringBuilder("{\"value\":[");
+        Map<List<String>, Long> counts = messageCounts(mail, user);
+        for (int i = skip; i < Math.min(children.size(), skip + top); i++) {
+            page.append(i > skip ? "," : "").append(folderJson(user, children.get(i), folders, counts));
+        }
+        page.append(']');
+        if (skip + top < children.size()) {
+            String base = "https://127.0.0.1:" + exchange.getLocalAddress().getPort() + exchange.getRequestURI().getRawPath();
+            page.append(",\"@odata.nextLink\":\"").append(base).append("?%24top=").append(top).append("&%24skip=")
+                    .append(skip + top).append('"');
+        }
+        sendJson(exchange, 200, page.append('}').toString());
+    }
+
+    /**
+     * POST {@code {"displayName": ...}}: creates a child of {@code parent}. A mailbox's folders are created one at a time,
+     * as Exchange's store does: of two requests for the same name, one gets 201 and the other 409, never both 201.
+     */
+    private void createFolder(HttpExchange exchange, User user, ExchangeMailStore mail, List<String> parent)
+            throws IOException {
+        synchronized (folderCreation.computeIfAbsent(user.userPrincipalName().toLowerCase(Locale.ROOT), u -> new Object())) {
+            List<List<String>> folders = mail.folders(user.userPrincipalName());
+            List<List<String>> children = childrenOf(parent, folders);
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             java.util.regex.Matcher name = DISPLAY_NAME.matcher(body);
             String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
@@ -279,23 +305,17 @@ final class GraphStandIn {
                     u -> ConcurrentHashMap.newKeySet()).add(String.join("/", folder));
             folders.add(folder);
             sendJson(exchange, 201, folderJson(user, folder, folders, Map.of()));
-            return;
         }
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-        int top = Integer.parseInt(query.getOrDefault("$top", Integer.toString(DEFAULT_PAGE_SIZE)));
-        int skip = Integer.parseInt(query.getOrDefault("$skip", "0"));
-        StringBuilder page = new StringBuilder("{\"value\":[");
-        Map<List<String>, Long> counts = messageCounts(mail, user);
-        for (int i = skip; i < Math.min(children.size(), skip + top); i++) {
-            page.append(i > skip ? "," : "").append(folderJson(user, children.get(i), folders, counts));
+    }
+
+    private static List<List<String>> childrenOf(List<String> parent, List<List<String>> folders) {
+        List<List<String>> children = new ArrayList<>();
+        for (List<String> folder : folders) {
+            if (folder.size() == parent.size() + 1 && folder.subList(0, parent.size()).equals(parent)) {
+                children.add(folder);
+            }
         }
-        page.append(']');
-        if (skip + top < children.size()) {
-            String base = "https://127.0.0.1:" + exchange.getLocalAddress().getPort() + exchange.getRequestURI().getRawPath();
-            page.append(",\"@odata.nextLink\":\"").append(base).append("?%24top=").append(top).append("&%24skip=")
-                    .append(skip + top).append('"');
-        }
-        sendJson(exchange, 200, page.append('}').toString());
+        return children;
     }
 
     private static final java.util.regex.Pattern DISPLAY_NAME = java.util.regex.Pattern

@@ -21,7 +21,16 @@ import dev.mailferry.core.spi.TargetConnector;
 import dev.mailferry.demo.DovecotServer;
 import dev.mailferry.demo.Office365StandIn;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -193,6 +202,50 @@ class Office365ConnectionTest {
             assertEquals(FolderPath.of("Clients", "Client 12", "Invoices"), made.path());
         }
         assertTrue(standIn.foldersCreatedThroughGraph(MAILBOX).contains("Clients/Client 12/Invoices"));
+    }
+
+    /** As the engine's lanes do: each its own session, creating overlapping folder trees at the same moment. */
+    @Test
+    void sessionsCreatingTheSameFoldersAtOnceGetEachFolderOnce() throws Exception {
+        List<FolderPath> wanted = List.of(FolderPath.of("Race", "Apollo"), FolderPath.of("Race", "Apollo", "Specs"),
+                FolderPath.of("Race", "Apollo", "Specs", "Old"), FolderPath.of("Race", "Zephyr"));
+        Credentials credentials = new Credentials(MAILBOX, Secret.of(standIn.clientSecret()));
+        java.util.concurrent.ExecutorService lanes = Executors.newFixedThreadPool(wanted.size());
+        try {
+            java.util.concurrent.CyclicBarrier together = new CyclicBarrier(wanted.size());
+            List<Future<TargetFolder>> made = new ArrayList<>();
+            for (FolderPath path : wanted) {
+                made.add(lanes.submit(() -> {
+                    try (TargetSession session = connector.open(endpoint(standIn), credentials)) {
+                        together.await();
+                        return session.createFolder(path);
+                    }
+                }));
+            }
+            for (int i = 0; i < wanted.size(); i++) {
+                assertEquals(wanted.get(i), made.get(i).get(60, TimeUnit.SECONDS).path());
+            }
+        } finally {
+            lanes.shutdownNow();
+        }
+        Set<String> created = standIn.foldersCreatedThroughGraph(MAILBOX);
+        assertEquals(Set.of("Race", "Race/Apollo", "Race/Apollo/Specs", "Race/Apollo/Specs/Old", "Race/Zephyr"),
+                created.stream().filter(f -> f.startsWith("Race")).collect(Collectors.toSet()));
+    }
+
+    /**
+     * A name Dovecot lists only as the \Noselect parent of another folder is no folder in Exchange's sense: Graph
+     * creates it, and IMAP then lists it as a folder that takes mail.
+     */
+    @Test
+    void aParentThatHoldsNoMailIsCreatedThroughGraphAsAMailFolder() throws Exception {
+        exchange.create(MAILBOX, List.of("Shell", "Kernel")); // "Shell" is now only Kernel's parent
+        Credentials credentials = new Credentials(MAILBOX, Secret.of(standIn.clientSecret()));
+        try (TargetSession session = connector.open(endpoint(standIn), credentials)) {
+            assertEquals(FolderPath.of("Shell"), session.createFolder(FolderPath.of("Shell")).path());
+            assertTrue(session.listFolders().stream().anyMatch(f -> f.path().equals(FolderPath.of("Shell"))));
+        }
+        assertTrue(standIn.foldersCreatedThroughGraph(MAILBOX).contains("Shell"));
     }
 
     @Test
