@@ -46,6 +46,8 @@ final class GraphStandIn {
     private volatile ExchangeMailStore store;
     /** The message endpoints (Graph-only mode of the connector). */
     final GraphMessagesStandIn messages = new GraphMessagesStandIn(this);
+    /** JSON batching ({@code $batch}). */
+    final GraphBatchStandIn batch = new GraphBatchStandIn(this);
 
     /** Graph's well-known folder names and the folders Exchange gives them (its English names). */
     private static final Map<String, String> WELL_KNOWN = Map.of("inbox", "INBOX", "sentitems", "Sent Items", "drafts",
@@ -123,6 +125,14 @@ final class GraphStandIn {
         requests.incrementAndGet();
         if (toThrottle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             tooMany(exchange, "TooManyRequests", "Too many requests from this application.");
+            return;
+        }
+        if (GraphBatchStandIn.serves(exchange)) {
+            if (tokens.activeClaims(bearer(exchange), Office365StandIn.GRAPH_RESOURCE) == null) {
+                send(exchange, 401, "InvalidAuthenticationToken", "Access token is empty, invalid or has expired.");
+            } else {
+                batch.answer(exchange); // each request in it comes back here, as if alone
+            }
             return;
         }
         String[] segments = exchange.getRequestURI().getRawPath().split("/");

@@ -308,6 +308,15 @@ public final class Office365StandIn implements AutoCloseable {
         return graph.requests();
     }
 
+    /** How many JSON batches ({@code $batch}) Graph answered, and how many requests they held in all. */
+    public int graphBatches() {
+        return graph.batch.batches();
+    }
+
+    public int graphBatchedRequests() {
+        return graph.batch.batchedRequests();
+    }
+
     /** The claims (JSON) of a token this instance issued for {@code resource} that has not expired; else null. */
     String activeClaims(String token, String resource) {
         Instant expires = token == null ? null : issuedTokens.get(token);

@@ -369,32 +369,15 @@ final class GraphFolderWriter implements TargetFolderWriter {
         // every append was reported before it returned
     }
 
-    /**
-     * Read state and follow-up flag through Graph's properties; "answered" as PR_LAST_VERB_EXECUTED (0 clears it).
-     * PR_MESSAGE_FLAGS itself cannot change after creation.
-     */
     @Override
     public void updateFlags(String targetId, MessageFlags flags) throws ConnectorException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        try (JsonWriter json = new JsonWriter(new OutputStreamWriter(body, StandardCharsets.UTF_8))) {
-            json.beginObject();
-            json.name("isRead").value(flags.has(SystemFlag.SEEN));
-            json.name("flag").beginObject().name("flagStatus")
-                    .value(flags.has(SystemFlag.FLAGGED) ? "flagged" : "notFlagged").endObject();
-            json.name("singleValueExtendedProperties").beginArray().beginObject()
-                    .name("id").value(GraphItem.LAST_VERB_EXECUTED)
-                    .name("value").value(flags.has(SystemFlag.ANSWERED) ? Integer.toString(GraphItem.VERB_REPLIED) : "0")
-                    .endObject().endArray();
-            json.endObject();
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // writing to memory
-        }
-        try {
-            mailbox.patch("/messages/" + GraphMailbox.encode(targetId), body.toByteArray(), "update the flags of a"
-                    + " message in '" + folder.path() + "'");
-        } catch (GraphMailbox.ItemRefused e) {
-            throw new ConnectorException(Kind.PROTOCOL, e.getMessage());
-        }
+        updateFlags(java.util.Map.of(targetId, flags));
+    }
+
+    /** In JSON batches of 20 ({@link GraphFlagUpdates}). */
+    @Override
+    public void updateFlags(java.util.Map<String, MessageFlags> flagsByTargetId) throws ConnectorException {
+        new GraphFlagUpdates(mailbox, folder.path().toString()).apply(flagsByTargetId);
     }
 
     /**

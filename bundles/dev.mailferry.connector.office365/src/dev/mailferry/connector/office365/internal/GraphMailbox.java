@@ -83,6 +83,21 @@ final class GraphMailbox {
         return send(new Request.Builder().url(full(path)).patch(RequestBody.create(json, JSON)), doing);
     }
 
+    /**
+     * POSTs a JSON batch ({@code $batch}, up to 20 requests on this mailbox, their URLs from {@link #batchUrl}); the
+     * batch holds all of the mailbox's places in {@link MailboxConcurrency} while it runs.
+     */
+    Answer batch(byte[] json, String doing) throws ConnectorException {
+        return send(new Request.Builder().url(directory.baseUrl() + "/$batch")
+                .tag(MailboxConcurrency.WholeMailbox.class, new MailboxConcurrency.WholeMailbox(user))
+                .post(RequestBody.create(json, JSON)), doing);
+    }
+
+    /** A request's URL inside a batch: relative to Graph's version, {@code /users/{upn}} + {@code path}. */
+    String batchUrl(String path) {
+        return userPath + path;
+    }
+
     Answer delete(String path, String doing) throws ConnectorException {
         return send(new Request.Builder().url(full(path)).delete(), doing);
     }

@@ -23,15 +23,24 @@ final class MailboxConcurrency implements Interceptor {
 
     private final Map<String, Semaphore> perMailbox = new ConcurrentHashMap<>();
 
+    /**
+     * Tags a JSON batch of requests on one mailbox: Graph runs up to {@link #LIMIT} of a batch at once, so the batch
+     * takes all the mailbox's places, and the app's other requests on it wait rather than be answered 429 inside it.
+     */
+    record WholeMailbox(String mailbox) {
+    }
+
     @Override
     public Response intercept(Chain chain) throws IOException {
-        String mailbox = mailbox(chain.request().url());
+        WholeMailbox batch = chain.request().tag(WholeMailbox.class);
+        String mailbox = batch != null ? batch.mailbox().toLowerCase(Locale.ROOT) : mailbox(chain.request().url());
         if (mailbox == null) {
             return chain.proceed(chain.request());
         }
-        Semaphore places = perMailbox.computeIfAbsent(mailbox, m -> new Semaphore(LIMIT));
+        int needed = batch != null ? LIMIT : 1;
+        Semaphore places = perMailbox.computeIfAbsent(mailbox, m -> new Semaphore(LIMIT, true));
         try {
-            places.acquire();
+            places.acquire(needed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a place on mailbox " + mailbox);
@@ -39,7 +48,7 @@ final class MailboxConcurrency implements Interceptor {
         try {
             return chain.proceed(chain.request());
         } finally {
-            places.release();
+            places.release(needed);
         }
     }
 

@@ -71,6 +71,55 @@ class GraphMessagesStandInTest {
                 .get("id").getAsString();
     }
 
+    private static String batchRefused(String json) {
+        return assertThrows(GraphMailbox.ItemRefused.class,
+                () -> mailbox.batch(json.getBytes(StandardCharsets.UTF_8), "test")).getMessage();
+    }
+
+    private static String patchRequest(String id, String messageId, String extra) {
+        return "{\"id\":\"" + id + "\",\"method\":\"PATCH\",\"url\":\"" + mailbox.batchUrl("/messages/" + messageId)
+                + "\",\"headers\":{\"Content-Type\":\"application/json\"},\"body\":{\"isRead\":true}" + extra + "}";
+    }
+
+    @Test
+    void aBatchHoldsOneToTwentyRequestsWithIdsOfTheirOwnAndDependenciesOnEarlierOnes() throws Exception {
+        String item = create("{\"subject\":\"batched\",\"singleValueExtendedProperties\":[" + RECEIVED + "]}");
+        StringBuilder many = new StringBuilder("{\"requests\":[");
+        for (int i = 0; i < 21; i++) {
+            many.append(i > 0 ? "," : "").append(patchRequest(Integer.toString(i), item, ""));
+        }
+        assertTrue(batchRefused(many + "]}").contains("HTTP 400"), "21 requests");
+        assertTrue(batchRefused("{\"requests\":[]}").contains("HTTP 400"), "none");
+        assertTrue(batchRefused("{\"requests\":[" + patchRequest("1", item, "") + "," + patchRequest("1", item, "")
+                + "]}").contains("used twice"));
+        assertTrue(batchRefused("{\"requests\":[" + patchRequest("1", item, ",\"dependsOn\":[\"2\"]") + ","
+                + patchRequest("2", item, "") + "]}").contains("not an earlier request"));
+        assertTrue(batchRefused("{\"requests\":[{\"id\":\"1\",\"method\":\"GET\",\"url\":\"https://graph.microsoft.com"
+                + "/v1.0/users\"}]}").contains("relative"));
+
+        // each request answered on its own: a body without Content-Type, an unknown item, and what depends on it
+        String noContentType = "{\"id\":\"a\",\"method\":\"PATCH\",\"url\":\"" + mailbox.batchUrl("/messages/" + item)
+                + "\",\"body\":{\"isRead\":false}}";
+        com.google.gson.JsonObject answer = mailbox.batch(("{\"requests\":[" + noContentType + ","
+                + patchRequest("b", "AAMkNoSuchItem", ",\"dependsOn\":[\"a\"]") + ","
+                + patchRequest("c", item, ",\"dependsOn\":[\"b\"]") + "]}").getBytes(StandardCharsets.UTF_8), "test").json();
+        java.util.Map<String, Integer> statuses = new java.util.HashMap<>();
+        answer.getAsJsonArray("responses").forEach(r -> statuses.put(r.getAsJsonObject().get("id").getAsString(),
+                r.getAsJsonObject().get("status").getAsInt()));
+        assertEquals(java.util.Map.of("a", 400, "b", 424, "c", 424), statuses);
+
+        int batchesBefore = standIn.graphBatches();
+        answer = mailbox.batch(("{\"requests\":[" + patchRequest("x", item, "") + "," + patchRequest("y", "AAMkNoSuchItem", "")
+                + "]}").getBytes(StandardCharsets.UTF_8), "test").json();
+        statuses.clear();
+        answer.getAsJsonArray("responses").forEach(r -> statuses.put(r.getAsJsonObject().get("id").getAsString(),
+                r.getAsJsonObject().get("status").getAsInt()));
+        assertEquals(java.util.Map.of("x", 200, "y", 404), statuses);
+        assertEquals(batchesBefore + 1, standIn.graphBatches());
+        assertTrue(standIn.graphMessages(MAILBOX).stream().filter(m -> m.id().equals(item)).findFirst().orElseThrow()
+                .isRead());
+    }
+
     @Test
     void aCreateWithUnknownPropertiesOrMalformedExtendedPropertiesIsRefused() {
         assertTrue(refused("/mailFolders/inbox/messages", "{\"subject\":\"x\",\"bogus\":1}")

@@ -69,4 +69,60 @@ class MailboxConcurrencyTest {
         assertEquals(MailboxConcurrency.LIMIT, most.get("megan@contoso.com").get(), "4 at once, never more");
         assertTrue(allMost.get() > MailboxConcurrency.LIMIT, "another mailbox is not held up: " + allMost.get());
     }
+
+    /** Graph runs 4 requests of a batch at once: while a batch on a mailbox is out, nothing else on it goes. */
+    @Test
+    void aBatchOnAMailboxTakesAllItsPlaces() throws Exception {
+        AtomicInteger singlesNow = new AtomicInteger();
+        AtomicInteger batchesNow = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger batchesSeen = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(Executors.newFixedThreadPool(32));
+        server.createContext("/", exchange -> {
+            boolean batch = exchange.getRequestURI().getPath().endsWith("/$batch");
+            AtomicInteger mine = batch ? batchesNow : singlesNow;
+            AtomicInteger other = batch ? singlesNow : batchesNow;
+            if (mine.incrementAndGet() > 1 && batch || other.get() > 0) {
+                overlaps.incrementAndGet();
+            }
+            if (batch) {
+                batchesSeen.incrementAndGet();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            mine.decrementAndGet();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        ExecutorService callers = Executors.newFixedThreadPool(12);
+        try {
+            OkHttpClient http = new OkHttpClient.Builder().addInterceptor(new MailboxConcurrency()).build();
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1.0/";
+            List<Future<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                Request request = i % 3 == 0
+                        ? new Request.Builder().url(base + "$batch").tag(MailboxConcurrency.WholeMailbox.class,
+                                new MailboxConcurrency.WholeMailbox("Megan@contoso.com")).build()
+                        : new Request.Builder().url(base + "users/megan@contoso.com/messages").build();
+                calls.add(callers.submit(() -> {
+                    try (Response response = http.newCall(request).execute()) {
+                        return response.code();
+                    }
+                }));
+            }
+            for (Future<Integer> call : calls) {
+                assertEquals(204, call.get());
+            }
+        } finally {
+            callers.shutdownNow();
+            server.stop(0);
+        }
+        assertEquals(4, batchesSeen.get());
+        assertEquals(0, overlaps.get(), "a batch never ran beside another request on its mailbox");
+    }
 }
