@@ -6,16 +6,22 @@ import dev.mailferry.engine.MigrationProject;
 import dev.mailferry.mx.FinalSyncGate;
 import dev.mailferry.mx.MxCheckOptions;
 import dev.mailferry.mx.MxChecker;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.window.Window;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
+import org.osgi.service.prefs.Preferences;
 
 /**
  * Complete batch, as {@code mailferry batch complete} does it: after the user confirmed (and said how, in
@@ -53,9 +59,25 @@ final class BatchCompletion {
         this.startFinalPass = startFinalPass;
     }
 
+    /**
+     * Where the dialog keeps its fields for this project: a preferences node named by a digest of the project's folder
+     * (node names may not hold '/' and are short).
+     */
+    static Preferences remembered(Path folder) {
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256")
+                    .digest(folder.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+        return InstanceScope.INSTANCE.getNode(ProjectsView.PREFERENCES_NODE)
+                .node("completeBatch").node(HexFormat.of().formatHex(digest, 0, 16));
+    }
+
     /** Asks, then checks the MX records in a job; returns at once. False when the user said no. */
     boolean start() {
-        CompleteBatchDialog confirm = new CompleteBatchDialog(shell, batch);
+        CompleteBatchDialog confirm = new CompleteBatchDialog(shell, batch, remembered(folder));
         if (confirm.open() != Window.OK) {
             return false;
         }

@@ -20,17 +20,26 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
+import org.osgi.service.prefs.BackingStoreException;
+import org.osgi.service.prefs.Preferences;
 
 /**
  * Asks before a batch is completed, and how its MX records are to be checked: the recursive resolvers to ask (empty:
  * the system's), how long a DNS server may take, the domain-verification TXT records and whether to look for the DKIM
  * selectors, as {@code mailferry batch complete} takes them ({@code --resolver}, {@code --dns-timeout},
  * {@code --verification-txt}, {@code --dkim}). Each field is checked as typed; the confirm button is off while one is
- * wrong, and the problem is named under the fields.
+ * wrong, and the problem is named under the fields. What was confirmed is remembered (per project, by the caller's
+ * preferences node) and filled in the next time: the final pass of one batch is often followed by another's.
  */
 final class CompleteBatchDialog extends Dialog {
 
+    private static final String RESOLVERS_KEY = "resolvers";
+    private static final String TIMEOUT_KEY = "timeoutSeconds";
+    private static final String VERIFICATION_KEY = "verificationRecords";
+    private static final String DKIM_KEY = "dkim";
+
     private final String batch;
+    private final Preferences remembered;
     private MxCheckOptions options;
     /** For tests: the fields, and the line that names what is wrong. */
     Text resolvers;
@@ -39,9 +48,10 @@ final class CompleteBatchDialog extends Dialog {
     Button dkim;
     Label problem;
 
-    CompleteBatchDialog(Shell parent, String batch) {
+    CompleteBatchDialog(Shell parent, String batch, Preferences remembered) {
         super(parent);
         this.batch = batch;
+        this.remembered = remembered;
     }
 
     /** What the user confirmed, without a state file; null until the confirm button was pressed. */
@@ -94,6 +104,10 @@ final class CompleteBatchDialog extends Dialog {
         problem = new Label(area, SWT.WRAP);
         GridDataFactory.fillDefaults().span(2, 1).hint(560, SWT.DEFAULT).applyTo(problem);
 
+        resolvers.setText(remembered.get(RESOLVERS_KEY, ""));
+        timeoutSeconds.setSelection(remembered.getInt(TIMEOUT_KEY, (int) MxCheckOptions.DEFAULT_TIMEOUT.toSeconds()));
+        verificationRecords.setText(remembered.get(VERIFICATION_KEY, ""));
+        dkim.setSelection(remembered.getBoolean(DKIM_KEY, false));
         resolvers.addModifyListener(e -> check());
         verificationRecords.addModifyListener(e -> check());
         return area;
@@ -112,7 +126,21 @@ final class CompleteBatchDialog extends Dialog {
         } catch (IllegalArgumentException e) {
             return; // the button is off while a field is wrong; a last check all the same
         }
+        remember();
         super.okPressed();
+    }
+
+    /** Keeps the confirmed fields for the next time; a failure to keep them costs only the typing. */
+    private void remember() {
+        remembered.put(RESOLVERS_KEY, resolvers.getText().trim());
+        remembered.putInt(TIMEOUT_KEY, timeoutSeconds.getSelection());
+        remembered.put(VERIFICATION_KEY, verificationRecords.getText().trim());
+        remembered.putBoolean(DKIM_KEY, dkim.getSelection());
+        try {
+            remembered.flush();
+        } catch (BackingStoreException | IllegalStateException notKept) {
+            // the check goes on with what was typed
+        }
     }
 
     /** Names what is wrong under the fields and turns the confirm button off until it is right. */
