@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailferry.core.model.MessageFlags;
 import dev.mailferry.core.model.SystemFlag;
-import dev.mailferry.core.secret.Secret;
-import dev.mailferry.demo.DovecotServer;
 import dev.mailferry.demo.GraphStoredMessage;
-import dev.mailferry.demo.Office365StandIn;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -18,43 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Flag changes through Graph's JSON batches, against the stand-in's {@code $batch} and its throttling. */
-class GraphFlagUpdatesTest {
+class GraphFlagUpdatesTest extends GraphMailboxTestBase {
 
-    private static final String MAILBOX = "flags@contoso.com";
     private static final String RECEIVED = "{\"id\":\"Integer 0x0E07\",\"value\":\"0\"}";
-
-    @TempDir
-    static Path dir;
-
-    private static Office365StandIn standIn;
-    private static DovecotServer exchange;
-    private static GraphMailbox mailbox;
-
-    @BeforeAll
-    static void start() throws Exception {
-        standIn = Office365StandIn.builder(dir.resolve("standin")).start();
-        exchange = DovecotServer.builder(dir.resolve("exchange")).exchangeOnline(standIn).user(MAILBOX, "store-only-7")
-                .start();
-        GraphDirectory directory = new GraphDirectory(Office365Endpoint.parse(
-                Office365ConnectionTest.endpoint(standIn, exchange)), new AppTokens(), Secret.of(standIn.clientSecret()));
-        mailbox = new GraphMailbox(directory, MAILBOX);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (exchange != null) {
-            exchange.stop();
-        }
-        if (standIn != null) {
-            standIn.close();
-        }
-    }
 
     /** {@code count} unread, unflagged received items. */
     private static List<String> items(int count) throws Exception {

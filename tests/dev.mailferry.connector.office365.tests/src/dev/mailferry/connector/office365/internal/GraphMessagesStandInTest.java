@@ -4,62 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mailferry.core.secret.Secret;
-import dev.mailferry.demo.DovecotServer;
 import dev.mailferry.demo.GraphStoredMessage;
-import dev.mailferry.demo.Office365StandIn;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Graph stand-in's message endpoints refuse what Graph documents it refuses, so that a connector passing the
  * Graph-only tests does not lean on a lenient stand-in. Requests go through the connector's {@link GraphMailbox}, which
  * reports a refusal with its HTTP status and Graph's error code.
  */
-class GraphMessagesStandInTest {
+class GraphMessagesStandInTest extends GraphMailboxTestBase {
 
-    private static final String MAILBOX = "megan@contoso.com";
     private static final String RECEIVED = "{\"id\":\"Integer 0x0E07\",\"value\":\"1\"}";
-
-    @TempDir
-    static Path dir;
-
-    private static Office365StandIn standIn;
-    private static DovecotServer exchange;
-    private static GraphMailbox mailbox;
-
-    @BeforeAll
-    static void start() throws Exception {
-        standIn = Office365StandIn.builder(dir.resolve("standin")).start();
-        exchange = DovecotServer.builder(dir.resolve("exchange")).exchangeOnline(standIn).user(MAILBOX, "store-only-5")
-                .start();
-        GraphDirectory directory = new GraphDirectory(Office365Endpoint.parse(
-                Office365ConnectionTest.endpoint(standIn, exchange)), new AppTokens(), Secret.of(standIn.clientSecret()));
-        mailbox = new GraphMailbox(directory, MAILBOX);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (exchange != null) {
-            exchange.stop();
-        }
-        if (standIn != null) {
-            standIn.close();
-        }
-    }
 
     private static String refused(String path, String json) {
         return assertThrows(GraphMailbox.ItemRefused.class,
