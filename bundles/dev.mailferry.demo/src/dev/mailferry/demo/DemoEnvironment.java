@@ -64,6 +64,7 @@ public final class DemoEnvironment implements AutoCloseable {
         private boolean fsync;
         private long targetQuota;
         private long targetMaxMessageSize;
+        private String targetImapCapability;
         private Office365StandIn targetExchangeOnline;
 
         private Builder(Path directory) {
@@ -121,6 +122,12 @@ public final class DemoEnvironment implements AutoCloseable {
         /** Makes the target refuse messages larger than {@code bytes} (0, the default: no limit); Dovecot only. */
         public Builder targetMaxMessageSize(long bytes) {
             this.targetMaxMessageSize = bytes;
+            return this;
+        }
+
+        /** The capabilities the target announces (see {@link DovecotServer.Builder#imapCapability}); Dovecot only. */
+        public Builder targetImapCapability(String capabilities) {
+            this.targetImapCapability = capabilities;
             return this;
         }
 
@@ -198,7 +205,8 @@ public final class DemoEnvironment implements AutoCloseable {
             }
             DovecotServer.Builder dovecot = DovecotServer.builder(serverDirectory).hierarchyDelimiter(delimiter)
                     .masterUser(masterUserName, master).fsync(fsync).storageQuota(role.equals("target") ? targetQuota : 0)
-                    .maxMessageSize(role.equals("target") ? targetMaxMessageSize : 0);
+                    .maxMessageSize(role.equals("target") ? targetMaxMessageSize : 0)
+                    .imapCapability(role.equals("target") ? targetImapCapability : null);
             if (role.equals("target") && targetExchangeOnline != null) {
                 dovecot.exchangeOnline(targetExchangeOnline);
             }

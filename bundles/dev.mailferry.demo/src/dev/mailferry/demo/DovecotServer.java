@@ -69,6 +69,7 @@ public final class DovecotServer implements DemoImapServer, ExchangeMailStore {
     private final char delimiter;
     private final boolean specialUseMailboxes;
     private final long maxMessageSize;
+    private final String imapCapability;
     private final long storageQuota;
     private final boolean fsync;
     private final Office365StandIn exchangeOnline;
@@ -91,6 +92,7 @@ public final class DovecotServer implements DemoImapServer, ExchangeMailStore {
         this.delimiter = builder.delimiter;
         this.specialUseMailboxes = builder.specialUseMailboxes;
         this.maxMessageSize = builder.maxMessageSize;
+        this.imapCapability = builder.imapCapability;
         this.storageQuota = builder.storageQuota;
         this.fsync = builder.fsync;
         this.exchangeOnline = builder.exchangeOnline;
@@ -125,6 +127,7 @@ public final class DovecotServer implements DemoImapServer, ExchangeMailStore {
         private char delimiter = MAILDIR_PLUS_PLUS_DELIMITER;
         private boolean specialUseMailboxes = true;
         private long maxMessageSize;
+        private String imapCapability;
         private long storageQuota;
         private boolean fsync;
         private Office365StandIn exchangeOnline;
@@ -150,6 +153,16 @@ public final class DovecotServer implements DemoImapServer, ExchangeMailStore {
          */
         public Builder specialUseMailboxes(boolean value) {
             this.specialUseMailboxes = value;
+            return this;
+        }
+
+        /**
+         * The capabilities the server announces after login (Dovecot's imap_capability), to stand in for a server that
+         * lacks some (UIDPLUS, CONDSTORE...). Dovecot still understands the commands; a client that looks at the
+         * announcement, as it should, does without them. Null (the default): Dovecot's own list.
+         */
+        public Builder imapCapability(String capabilities) {
+            this.imapCapability = capabilities;
             return this;
         }
 
@@ -631,6 +644,8 @@ public final class DovecotServer implements DemoImapServer, ExchangeMailStore {
             c.append("imap_capability = IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS MOVE ID UNSELECT")
                     .append(" CHILDREN IDLE NAMESPACE LITERAL+\n");
             writeOauth2Config();
+        } else if (imapCapability != null) {
+            c.append("imap_capability = ").append(imapCapability).append('\n');
         }
         c.append("auth_failure_delay = 0\n");
         c.append("auth_master_user_separator = ").append(MASTER_USER_SEPARATOR).append('\n');

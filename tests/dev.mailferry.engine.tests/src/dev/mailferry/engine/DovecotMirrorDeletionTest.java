@@ -111,6 +111,30 @@ class DovecotMirrorDeletionTest extends DovecotTestBase {
         assertTarget(s);
     }
 
+    /**
+     * A target that does not announce UIDPLUS has no UID EXPUNGE, and a plain EXPUNGE would also remove what its users
+     * marked deleted: nothing is deleted, the pass goes on, and a notice says why.
+     */
+    @Test
+    void aTargetWithoutUidplusDeletesNothingAndTheNoticeSaysWhy() throws Exception {
+        Setup s = expungeTwoAfterAFirstPass(BatchOptions.defaults().withMirrorDeletions(true), CorpusSpec.small(6, 80),
+                servers -> servers.targetImapCapability("IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE"
+                        + " NAMESPACE UNSELECT CHILDREN SPECIAL-USE MOVE CONDSTORE ESEARCH LIST-EXTENDED LIST-STATUS"));
+        FakeEngineTest.RecordingListener events = new FakeEngineTest.RecordingListener();
+        assertEquals(MailboxState.SYNCED, s.engine.sync(project, "b", secrets, events).mailboxes().get(0).state());
+
+        assertTrue(events.notices.stream().anyMatch(n -> n.startsWith("Mirror deletion is not possible in the target"
+                + " folder " + s.target + ": ") && n.contains("does not offer UIDPLUS")), events.notices.toString());
+        assertTrue(events.failed.isEmpty(), events.failed.toString());
+        try (ImapProbe src = sourceProbe(s.user); ImapProbe t = targetProbe(s.user)) {
+            List<String> expected = new ArrayList<>(src.snapshot().get(s.folder));
+            expected.addAll(s.expunged);
+            Collections.sort(expected);
+            assertEquals(expected, t.snapshot().get(s.target), "nothing deleted on the target");
+            assertEquals(1, deletedByHand(t, s.target), "and no EXPUNGE: the user's deleted message is still there");
+        }
+    }
+
     @Test
     void aCrashBetweenDeletingAndRecordingDeletesNothingElseNextPass() throws Exception {
         Setup s = expungeTwoAfterAFirstPass(BatchOptions.defaults().withMirrorDeletions(true));
@@ -162,7 +186,12 @@ class DovecotMirrorDeletionTest extends DovecotTestBase {
     }
 
     private Setup expungeTwoAfterAFirstPass(BatchOptions options, CorpusSpec corpus) throws Exception {
-        start(1, corpus);
+        return expungeTwoAfterAFirstPass(options, corpus, java.util.function.UnaryOperator.identity());
+    }
+
+    private Setup expungeTwoAfterAFirstPass(BatchOptions options, CorpusSpec corpus,
+            java.util.function.UnaryOperator<dev.mailferry.demo.DemoEnvironment.Builder> servers) throws Exception {
+        start(1, corpus, servers);
         MigrationEngine engine = engineService();
         project.createBatch("b", List.of(), options);
         DemoEnvironmentUser user = demo.users().get(0);
