@@ -17,6 +17,10 @@
 #   BENCH_TENANT_RATE   at most this many APPENDs a second over all mailboxes (the tenant-wide limit; default none);
 #                       beyond it the same answer, with the time until the limit allows the APPEND
 #   BENCH_MAILBOX_RATE  at most this many APPENDs a second into each mailbox (default none)
+#   BENCH_MODE          imap (default: APPEND to Exchange's IMAP) or graph (Graph-only mode: every message through
+#                       Microsoft Graph)
+#   BENCH_FLAG_PERCENT  after the first pass, \Flagged is set on this share of each mailbox's messages (in INBOX, the
+#                       lowest UIDs) and a second pass is timed (default 1; 0 = no second pass)
 #   BENCH_WORK          scratch directory (default bench/work/office365)
 # Needs: java 17+, dovecot, /usr/bin/time, and the built headless product, core/demo jars and Gson (built if missing).
 set -euo pipefail
@@ -29,6 +33,9 @@ THROTTLE="${BENCH_THROTTLE:-1000:2000}"
 TENANT_RATE="${BENCH_TENANT_RATE:-0}"
 MAILBOX_RATE="${BENCH_MAILBOX_RATE:-0}"
 SERIES="${BENCH_USERS_SERIES:-$USERS}"
+MODE="${BENCH_MODE:-imap}"
+FLAG_PERCENT="${BENCH_FLAG_PERCENT:-1}"
+case "$MODE" in imap | graph) ;; *) echo "bench: BENCH_MODE is imap or graph, not $MODE" >&2; exit 2 ;; esac
 BASE_WORK="${BENCH_WORK:-$ROOT/bench/work/office365}"
 
 # shellcheck source=bench/demo-environment.sh
@@ -60,7 +67,8 @@ run_once() {
     "$MAILFERRY" source set --host "$MF_SOURCE_HOST" --port "$MF_SOURCE_PORT" --security none >/dev/null
     "$MAILFERRY" target set --connector office365 --set "tenant=$MF_O365_TENANT" --set "client.id=$MF_O365_CLIENT_ID" \
         --set "login.url=$MF_O365_LOGIN_URL" --set "graph.url=$MF_O365_GRAPH_URL" --set "imap.host=$MF_O365_IMAP_HOST" \
-        --set "imap.port=$MF_O365_IMAP_PORT" --trust-cert "$MF_O365_TRUST" --password-env CLIENT_SECRET >/dev/null
+        --set "imap.port=$MF_O365_IMAP_PORT" --set "mode=$MODE" --trust-cert "$MF_O365_TRUST" \
+        --password-env CLIENT_SECRET >/dev/null
     "$MAILFERRY" mailboxes import "$MF_CSV" >/dev/null
     "$MAILFERRY" batch create bench >/dev/null
 
@@ -76,16 +84,32 @@ run_once() {
     read -r WAITS WAITED_MS < <(cat "$MAILFERRY_PROJECT"/logs/*.log | grep -o 'throttled by the target, waiting [0-9]* ms' \
         | awk '{n++; ms+=$6} END {print n+0, ms+0}')
     THROTTLED=$(awk -v r="$THROTTLED" -v ms="$WAITED_MS" 'BEGIN {s=ms/1000; print (s>r ? s : r)}')
+    if [ "$FLAG_PERCENT" != 0 ]; then
+        # flags changed on the source: what a nightly incremental pass finds
+        local FLAGGED=$((MESSAGES * FLAG_PERCENT / 100)) i user start end
+        for i in $(seq 1 "$USERS"); do
+            user="MF_USER_${i}_SOURCE_USER"
+            doveadm -c "$WORK/servers/source/dovecot.conf" flags add -u "${!user}" '\Flagged' mailbox INBOX \
+                uid "1:$FLAGGED" || die "doveadm could not flag messages of ${!user}"
+        done
+        start=$(date +%s.%N)
+        "$MAILFERRY" batch start bench --quiet || die "the pass after the flag changes failed (exit $?)"
+        end=$(date +%s.%N)
+        awk -v s="$start" -v e="$end" -v n="$FLAGGED" -v u="$USERS" -v m="$MODE" 'BEGIN {printf \
+            "office365: pass after \\Flagged was set on up to %d messages in each of %d mailbox(es) (mode %s): %.2f s\n", \
+            n, u, m, e - s}'
+    fi
     stop_demo_environment
+    grep '^graph stand-in:' "$WORK/environment.log" | sed 's/^/office365: /' || true
     grep '^throttling proxy:' "$WORK/environment.log" | sed 's/^/office365: /' || true
     echo "$USERS $ELAPSED $COPIED $BYTES $THROTTLED $RSS_KB $WAITS $LOAD" >>"$RUNS"
-    python3 - "$ELAPSED" "$COPIED" "$BYTES" "$THROTTLED" "$RSS_KB" "$USERS" "$THROTTLE" "$WAITS" <<'EOF'
+    python3 - "$ELAPSED" "$COPIED" "$BYTES" "$THROTTLED" "$RSS_KB" "$USERS" "$THROTTLE" "$WAITS" "$MODE" <<'EOF'
 import sys
 elapsed, copied, size, throttled, rss, users, throttle, waits = float(sys.argv[1]), int(sys.argv[2]), \
     int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7], int(sys.argv[8])
 # the mailboxes wait in parallel: the wall time lost to throttling is about the time of one mailbox
 lost = throttled / users
-print(f"office365: {users} mailbox(es), {copied} messages, {size / 1e6:.1f} MB in {elapsed:.1f} s: "
+print(f"office365 ({sys.argv[9]} mode): {users} mailbox(es), {copied} messages, {size / 1e6:.1f} MB in {elapsed:.1f} s: "
       f"{copied / elapsed:.0f} msg/s, {size / 1e6 / elapsed:.1f} MB/s; throttled {waits} times, {throttled:.1f} s in all "
       f"(throttle {throttle}); peak RSS {rss / 1024:.0f} MB")
 if lost > 0 and elapsed > lost:

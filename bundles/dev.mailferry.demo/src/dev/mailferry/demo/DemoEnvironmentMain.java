@@ -115,6 +115,11 @@ public final class DemoEnvironmentMain {
             environment.stop();
             if (standIn != null) {
                 standIn.close();
+                // a batch's requests go through the stand-in's counter as if sent alone, besides the batch itself
+                out.printf("graph stand-in: %d HTTP requests from clients, %d of them JSON batches holding %d requests;"
+                        + " %d answers 429%n", standIn.graphRequests() - standIn.graphBatchedRequests(),
+                        standIn.graphBatches(), standIn.graphBatchedRequests(), standIn.graphThrottled());
+                out.flush();
             }
         }, "stop demo environment");
         Runtime.getRuntime().addShutdownHook(stopper);
