@@ -183,8 +183,8 @@ public final class DovecotServer implements DemoImapServer, ExchangeMailStore {
 
         /**
          * Whether Dovecot fsyncs every saved message (its default). Off by default here: a throwaway server's mail
-         * need not survive a power cut, and one fsync per APPEND (~4 ms on this kind of disk) would cap any copy
-         * into it at ~250 messages/s.
+         * need not survive a power cut, and one fsync per APPEND would cap any copy into it at the disk's fsync
+         * rate.
          */
         public Builder fsync(boolean value) {
             this.fsync = value;

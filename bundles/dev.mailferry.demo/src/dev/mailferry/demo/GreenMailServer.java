@@ -181,8 +181,9 @@ public final class GreenMailServer implements DemoImapServer {
     }
 
     /**
-     * Stores the corpus through GreenMail's API rather than IMAP APPEND (~88 ms each): folders, subscriptions, and each message's exact bytes with flags, keywords and internal date. The manifest's
-     * "file name" of a message is its UID.
+     * Stores the corpus through GreenMail's API rather than IMAP APPEND (far slower, one round trip each): folders,
+     * subscriptions, and each message's exact bytes with flags, keywords and internal date. The manifest's "file name"
+     * of a message is its UID.
      */
     @Override
     public MaildirManifest fillMailbox(String user, CorpusGenerator corpus) throws IOException {

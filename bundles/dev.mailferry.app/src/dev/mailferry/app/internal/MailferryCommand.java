@@ -26,8 +26,8 @@ public final class MailferryCommand implements Callable<Integer> {
 
     static int run(String[] args) {
         CommandLine commandLine = new CommandLine(new MailferryCommand());
-        // Picocli reads all annotations of a command tree when it is built (0.02-0.05 s of each start for the other
-        // commands): only the command being run is added, unless the arguments call for the list of all (help, no or
+        // Picocli reads all annotations of a command tree when it is built, a cost every start would pay for the other
+        // commands: only the command being run is added, unless the arguments call for the list of all (help, no or
         // an unknown command). Added before the handler below, which only reaches the subcommands present when set.
         Class<?> invoked = args.length == 0 ? null : subcommandNamed(args[0]);
         if (invoked == null || invoked == CommandLine.HelpCommand.class) {
