@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.eclipse.core.runtime.ILog;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.preferences.IEclipsePreferences;
 import org.eclipse.core.runtime.preferences.InstanceScope;
@@ -126,6 +127,11 @@ public final class ProjectsView extends ViewPart {
         if (!gone.isEmpty()) {
             showProblem("Not reopened, no project there any more: " + gone.get(0)
                     + (gone.size() == 1 ? "" : " and " + (gone.size() - 1) + " more"));
+        }
+        if (!folders.isEmpty() || !gone.isEmpty()) {
+            // in the workbench's log too: what a start did with the remembered folders, for whoever supports the user
+            ILog.of(ProjectsView.class).info("Reopened the projects open at the last close: " + folders
+                    + (gone.isEmpty() ? "" : "; not reopened, no project there any more: " + gone));
         }
         if (!folders.isEmpty()) {
             read(null);
