@@ -208,6 +208,7 @@ final class GraphMessagesStandIn {
                 case "PATCH" -> patch(exchange, item, body);
                 case "DELETE" -> {
                     items.remove(item.id);
+                    GraphStandIn.answered();
                     exchange.sendResponseHeaders(204, -1);
                 }
                 default -> GraphStandIn.send(exchange, 405, "ErrorInvalidRequest", "Method not allowed.");
@@ -668,6 +669,7 @@ final class GraphMessagesStandIn {
             exchange.getResponseHeaders().set("Location", "https://127.0.0.1:" + exchange.getLocalAddress().getPort()
                     + "/api/v2.0/Users('" + upload.item.user + "')/Messages('" + upload.item.id + "')/Attachments('"
                     + attachmentId + "')");
+            GraphStandIn.answered();
             exchange.sendResponseHeaders(201, -1);
         }
     }

@@ -147,16 +147,40 @@ final class GraphStandIn {
             return;
         }
         AtomicInteger concurrent = inFlight.computeIfAbsent(mailbox, m -> new AtomicInteger());
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                concurrent.decrementAndGet();
+            }
+        };
         try {
             if (concurrent.incrementAndGet() > CONCURRENT_REQUESTS_PER_MAILBOX) {
                 tooMany(exchange, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.");
                 return;
             }
+            ANSWERING.set(release);
             answer(exchange);
         } finally {
-            concurrent.decrementAndGet();
+            ANSWERING.remove();
+            release.run();
         }
     }
+
+    /**
+     * Ends the place of the request this thread answers among its mailbox's concurrent requests. Called as its answer
+     * goes out, before the client can have it: a client that sends its next request on receiving an answer must not
+     * find the previous one still counted, as Graph does not count it.
+     */
+    static void answered() {
+        Runnable release = ANSWERING.get();
+        if (release != null) {
+            ANSWERING.remove();
+            release.run();
+        }
+    }
+
+    /** The request this thread is answering: how to end its place among its mailbox's concurrent requests. */
+    private static final ThreadLocal<Runnable> ANSWERING = new ThreadLocal<>();
 
     private void tooMany(HttpExchange exchange, String code, String message) throws IOException {
         throttled.incrementAndGet();
