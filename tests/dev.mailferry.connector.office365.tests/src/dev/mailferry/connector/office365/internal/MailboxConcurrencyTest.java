@@ -3,6 +3,7 @@ package dev.mailferry.connector.office365.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -28,44 +31,16 @@ class MailboxConcurrencyTest {
         Map<String, AtomicInteger> most = new ConcurrentHashMap<>();
         AtomicInteger allNow = new AtomicInteger();
         AtomicInteger allMost = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.setExecutor(Executors.newFixedThreadPool(32));
-        server.createContext("/", exchange -> {
+        sendAtOnce(16, exchange -> {
             String mailbox = exchange.getRequestURI().getPath().split("/")[3];
             int current = now.computeIfAbsent(mailbox, m -> new AtomicInteger()).incrementAndGet();
             most.computeIfAbsent(mailbox, m -> new AtomicInteger()).accumulateAndGet(current, Math::max);
             allMost.accumulateAndGet(allNow.incrementAndGet(), Math::max);
-            try {
-                Thread.sleep(150);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        }, exchange -> {
             allNow.decrementAndGet();
-            now.get(mailbox).decrementAndGet();
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        server.start();
-        ExecutorService callers = Executors.newFixedThreadPool(16);
-        try {
-            OkHttpClient http = new OkHttpClient.Builder().addInterceptor(new MailboxConcurrency()).build();
-            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1.0/users/";
-            List<Future<Integer>> calls = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                String url = base + (i < 12 ? "megan@contoso.com" : "alex@contoso.com") + "/messages";
-                calls.add(callers.submit(() -> {
-                    try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
-                        return response.code();
-                    }
-                }));
-            }
-            for (Future<Integer> call : calls) {
-                assertEquals(204, call.get());
-            }
-        } finally {
-            callers.shutdownNow();
-            server.stop(0);
-        }
+            now.get(exchange.getRequestURI().getPath().split("/")[3]).decrementAndGet();
+        }, (base, i) -> new Request.Builder()
+                .url(base + "users/" + (i < 12 ? "megan@contoso.com" : "alex@contoso.com") + "/messages").build());
         assertEquals(MailboxConcurrency.LIMIT, most.get("megan@contoso.com").get(), "4 at once, never more");
         assertTrue(allMost.get() > MailboxConcurrency.LIMIT, "another mailbox is not held up: " + allMost.get());
     }
@@ -77,39 +52,57 @@ class MailboxConcurrencyTest {
         AtomicInteger batchesNow = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
         AtomicInteger batchesSeen = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.setExecutor(Executors.newFixedThreadPool(32));
-        server.createContext("/", exchange -> {
-            boolean batch = exchange.getRequestURI().getPath().endsWith("/$batch");
-            AtomicInteger mine = batch ? batchesNow : singlesNow;
+        Function<HttpExchange, Boolean> isBatch = exchange -> exchange.getRequestURI().getPath().endsWith("/$batch");
+        sendAtOnce(12, exchange -> {
+            boolean batch = isBatch.apply(exchange);
             AtomicInteger other = batch ? singlesNow : batchesNow;
-            if (mine.incrementAndGet() > 1 && batch || other.get() > 0) {
+            if ((batch ? batchesNow : singlesNow).incrementAndGet() > 1 && batch || other.get() > 0) {
                 overlaps.incrementAndGet();
             }
             if (batch) {
                 batchesSeen.incrementAndGet();
             }
+        }, exchange -> (isBatch.apply(exchange) ? batchesNow : singlesNow).decrementAndGet(), (base, i) -> i % 3 == 0
+                ? new Request.Builder().url(base + "$batch").tag(MailboxConcurrency.WholeMailbox.class,
+                        new MailboxConcurrency.WholeMailbox("Megan@contoso.com")).build()
+                : new Request.Builder().url(base + "users/megan@contoso.com/messages").build());
+        assertEquals(4, batchesSeen.get());
+        assertEquals(0, overlaps.get(), "a batch never ran beside another request on its mailbox");
+    }
+
+    /** The request a caller sends, from the server's base URL ({@code .../v1.0/}) and the caller's number. */
+    private interface Requests {
+        Request make(String base, int caller);
+    }
+
+    /**
+     * {@code callers} requests sent at once through {@link MailboxConcurrency} to a server that calls {@code arrived},
+     * takes 100 ms, calls {@code leaving} and answers 204; returns when all were answered.
+     */
+    private static void sendAtOnce(int callers, Consumer<HttpExchange> arrived, Consumer<HttpExchange> leaving,
+            Requests requests) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(Executors.newFixedThreadPool(32));
+        server.createContext("/", exchange -> {
+            arrived.accept(exchange);
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            mine.decrementAndGet();
+            leaving.accept(exchange);
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
         server.start();
-        ExecutorService callers = Executors.newFixedThreadPool(12);
+        ExecutorService threads = Executors.newFixedThreadPool(callers);
         try {
             OkHttpClient http = new OkHttpClient.Builder().addInterceptor(new MailboxConcurrency()).build();
             String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1.0/";
             List<Future<Integer>> calls = new ArrayList<>();
-            for (int i = 0; i < 12; i++) {
-                Request request = i % 3 == 0
-                        ? new Request.Builder().url(base + "$batch").tag(MailboxConcurrency.WholeMailbox.class,
-                                new MailboxConcurrency.WholeMailbox("Megan@contoso.com")).build()
-                        : new Request.Builder().url(base + "users/megan@contoso.com/messages").build();
-                calls.add(callers.submit(() -> {
+            for (int i = 0; i < callers; i++) {
+                Request request = requests.make(base, i);
+                calls.add(threads.submit(() -> {
                     try (Response response = http.newCall(request).execute()) {
                         return response.code();
                     }
@@ -119,10 +112,8 @@ class MailboxConcurrencyTest {
                 assertEquals(204, call.get());
             }
         } finally {
-            callers.shutdownNow();
+            threads.shutdownNow();
             server.stop(0);
         }
-        assertEquals(4, batchesSeen.get());
-        assertEquals(0, overlaps.get(), "a batch never ran beside another request on its mailbox");
     }
 }
